@@ -1,0 +1,21 @@
+"""Top-level URL map: each app mounts its own urls; the API lives under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from sasaeai.accounts import views as account_views
+from sasaeai.api.api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("sasaeai.accounts.urls")),
+    path("org/", include("sasaeai.org.urls")),
+    path("audit/", include("sasaeai.audit.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "sasaeai.core.views.bad_request"
+handler403 = "sasaeai.core.views.permission_denied"
+handler404 = "sasaeai.core.views.page_not_found"
+handler500 = "sasaeai.core.views.server_error"

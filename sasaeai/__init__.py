@@ -1,0 +1,1 @@
+"""ささえあい (Sasaeai): the work-support system for Life Support Coordinators."""

@@ -1,0 +1,30 @@
+"""Navigation for the page header: only the modules the user's role may open."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from . import policy
+from .navigation import MODULES
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if not policy.is_staff_user(user):
+        return {"nav_items": []}
+    items = []
+    for module in MODULES:
+        if module.capability and not policy.has(user, module.capability):
+            continue
+        try:
+            url = reverse(module.url_name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {
+                "label": module.label,
+                "url": url,
+                "description": module.description,
+                "active": request.path.startswith(url) and url != "/",
+            }
+        )
+    return {"nav_items": items}

@@ -1,0 +1,78 @@
+"""Users with one role each, the areas they cover, and their API tokens."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "システム管理者"
+    TIER1 = "tier1", "第1層生活支援コーディネーター"
+    TIER2 = "tier2", "第2層生活支援コーディネーター"
+    OFFICIAL = "official", "市職員"
+    COUNCIL = "council", "協議体委員"
+    REGIONAL = "regional", "広域閲覧（都道府県）"
+
+
+class Language(models.TextChoices):
+    JA = "ja", "日本語"
+    EN = "en", "English"
+
+
+class User(AbstractUser):
+    display_name = models.CharField("氏名", max_length=50, blank=True)
+    display_name_kana = models.CharField("氏名（カナ）", max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        "org.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="所属市区町村",
+    )
+    role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.OFFICIAL)
+    areas = models.ManyToManyField(
+        "org.Area", blank=True, related_name="users", verbose_name="担当圏域"
+    )
+    language = models.CharField(
+        "表示言語", max_length=5, choices=Language.choices, default=Language.JA
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "利用者"
+        verbose_name_plural = "利用者"
+        ordering = ["municipality", "role", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="利用者"
+    )
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField("先頭文字", max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "APIトークン"
+        verbose_name_plural = "APIトークン"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,226 @@
+"""Login, the home page, the user's own settings and tokens, and user management."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from sasaeai.audit.services import audit_record
+
+from . import policy, selectors, services
+from .forms import LoginForm, PasswordResetByAdminForm, PreferencesForm, TokenForm, UserForm
+from .models import Role, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "パスワードを変更しました。")
+        return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    from .home import home_context
+
+    return render(request, "home.html", home_context(user=request.user))
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    form = PreferencesForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "表示の設定を保存しました。")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": selectors.token_list_for(user=user),
+            "areas": user.areas.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "form": PreferencesForm(instance=request.user),
+                "token_form": form,
+                "tokens": selectors.token_list_for(user=request.user),
+                "areas": request.user.areas.all(),
+            },
+            status=400,
+        )
+    token, plain = services.token_create(user=request.user, name=form.cleaned_data["name"])
+    audit_record(request=request, action="create", target=token, summary="APIトークンを作成")
+    return render(request, "accounts/token_created.html", {"token": token, "plain": plain})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = policy.get_in_scope(selectors.token_list_for(user=request.user), pk)
+    services.token_revoke(token=token)
+    audit_record(request=request, action="update", target=token, summary="APIトークンを失効")
+    messages.success(request, f"トークン「{token.name}」を失効させました。")
+    return redirect("accounts:profile")
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.MANAGE_USERS)
+    users = selectors.user_list_manageable_by(user=request.user)
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, policy.Capability.MANAGE_USERS)
+    me: User = request.user
+    form = UserForm(
+        request.POST or None, municipality=me.municipality, roles=policy.assignable_roles(me)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                username=data["username"],
+                password=data["password"],
+                municipality=me.municipality,
+                role=data["role"],
+                areas=data["areas"],
+                display_name=data["display_name"],
+                display_name_kana=data["display_name_kana"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            audit_record(
+                request=request,
+                action="create",
+                target=user,
+                summary=f"利用者 {user.username} を登録（{user.get_role_display()}）",
+            )
+            messages.success(request, f"利用者「{user.name}」を登録しました。")
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.MANAGE_USERS)
+    target = policy.get_in_scope(selectors.user_list_manageable_by(user=request.user), pk)
+    initial = {
+        "username": target.username,
+        "display_name": target.display_name,
+        "display_name_kana": target.display_name_kana,
+        "email": target.email,
+        "role": target.role,
+        "areas": list(target.areas.all()),
+        "is_active": target.is_active,
+    }
+    form = UserForm(
+        request.POST or None,
+        initial=initial,
+        municipality=target.municipality,
+        roles=policy.assignable_roles(request.user),
+        instance=target,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if target == request.user and (data["role"] != Role.ADMIN or not data["is_active"]):
+            form.add_error("role", "自分自身の管理者権限を外したり、利用停止にしたりはできません。")
+        else:
+            try:
+                services.user_update(
+                    user=target,
+                    role=data["role"],
+                    areas=data["areas"],
+                    display_name=data["display_name"],
+                    display_name_kana=data["display_name_kana"],
+                    email=data["email"],
+                    is_active=data["is_active"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                audit_record(
+                    request=request,
+                    action="update",
+                    target=target,
+                    summary=f"利用者 {target.username} を更新",
+                )
+                messages.success(request, f"利用者「{target.name}」を更新しました。")
+                return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "creating": False, "target": target},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, policy.Capability.MANAGE_USERS)
+    target = policy.get_in_scope(selectors.user_list_manageable_by(user=request.user), pk)
+    form = PasswordResetByAdminForm(request.POST or None, user=target)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(user=target, password=form.cleaned_data["password"])
+        audit_record(
+            request=request,
+            action="update",
+            target=target,
+            summary=f"利用者 {target.username} のパスワードを再設定",
+        )
+        messages.success(request, f"「{target.name}」のパスワードを再設定しました。")
+        return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_password.html",
+        {"form": form, "target": target},
+        status=400 if form.errors else 200,
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

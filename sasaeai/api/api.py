@@ -1,0 +1,59 @@
+"""The django-ninja API at /api/v1/: each app keeps its own router; this module assembles
+them and maps errors to Japanese messages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from .auth import api_auth
+
+api = NinjaAPI(
+    title="ささえあい API",
+    version="1",
+    description="生活支援コーディネーター業務支援システム「ささえあい」のAPI。"
+    "認証はブラウザのセッション、または `Authorization: Bearer <トークン>`。"
+    '一覧は `page` と `page_size` で区切り、`{"items": [...], "count": N}` を返します。',
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": "この操作の権限がありません。"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": "見つかりません。"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, {"detail": "ログインするか、有効なAPIトークンを指定してください。"}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = {field: messages for field, messages in exc.message_dict.items()}
+    else:
+        errors = {"__all__": exc.messages}
+    return api.create_response(
+        request, {"detail": "入力内容に誤りがあります。", "errors": errors}, status=422
+    )
+
+
+def _register_routers() -> None:
+    from sasaeai.accounts.api import router as accounts_router
+    from sasaeai.org.api import router as org_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", org_router)
+
+
+_register_routers()

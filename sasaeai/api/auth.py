@@ -1,0 +1,26 @@
+"""API authentication: the browser session (with CSRF) or a personal Bearer token."""
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from sasaeai.accounts.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class ActiveSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        if user is not None and not user.is_active:
+            return None
+        return user
+
+
+api_auth = [BearerToken(), ActiveSession(csrf=True)]

@@ -1,0 +1,83 @@
+"""Japanese text normalisation: one folding rule for search keys, matching and duplicates.
+
+NFKC turns half-width katakana (ｶﾗｵｹ) into full width and full-width letters and digits (ＡＢ１)
+into ASCII; hiragana is then folded to katakana so that からおけ and カラオケ give one key.
+"""
+
+import re
+import unicodedata
+
+import jaconv
+
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def nfkc(text: str) -> str:
+    """NFKC with control characters removed and runs of white space folded to one space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def search_key(text: str) -> str:
+    """The folded form of a text used to compare Japanese strings (width, kana and case)."""
+    text = nfkc(text)
+    text = jaconv.hira2kata(text)
+    # ヴ and the small ヵヶ fold with their common spellings.
+    return text.replace("ヵ", "カ").replace("ヶ", "ケ").lower()
+
+
+def to_katakana_reading(text: str) -> str:
+    """A reading typed by a person (hiragana or katakana, any width) as full-width katakana."""
+    return jaconv.hira2kata(nfkc(text)).replace(" ", "")
+
+
+def kanji_number(text: str) -> int | None:
+    """Reads a small kanji numeral such as 四 or 十二 (as in 四丁目); None if it is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        tens_value = KANJI_DIGITS.get(tens) if tens else 1
+        ones_value = KANJI_DIGITS.get(ones) if ones else 0
+        if tens_value is None or ones_value is None:
+            return None
+        return tens_value * 10 + ones_value
+    if all(ch in KANJI_DIGITS for ch in text):
+        value = 0
+        for ch in text:
+            value = value * 10 + KANJI_DIGITS[ch]
+        return value
+    return None
+
+
+KANJI_NUMERALS = "〇一二三四五六七八九"
+
+
+def kanji_numeral(value: int) -> str:
+    """Writes 1..99 as a kanji numeral, as in 四丁目 or 十二丁目."""
+    if value < 10:
+        return KANJI_NUMERALS[value]
+    tens, ones = divmod(value, 10)
+    return (
+        ("" if tens == 1 else KANJI_NUMERALS[tens]) + "十" + (KANJI_NUMERALS[ones] if ones else "")
+    )

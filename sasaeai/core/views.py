@@ -1,0 +1,56 @@
+"""Error pages in Japanese; no stack trace ever reaches a user."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 400,
+            "title": "リクエストが正しくありません",
+            "message": "入力内容を確認して、もう一度お試しください。",
+        },
+        status=400,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 403,
+            "title": "この操作の権限がありません",
+            "message": "ご自分の担当外の情報か、権限が必要な操作です。必要な場合は管理者にご相談ください。",
+        },
+        status=403,
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 404,
+            "title": "ページが見つかりません",
+            "message": "アドレスが正しいか、ご確認ください。",
+        },
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 500,
+            "title": "システムエラーが発生しました",
+            "message": "時間をおいてもう一度お試しください。続く場合は管理者にご連絡ください。",
+        },
+        status=500,
+    )
