@@ -43,7 +43,12 @@ INSTALLED_APPS = [
     "sasaeai.org",
     "sasaeai.accounts",
     "sasaeai.audit",
+    "sasaeai.resources",
+    "sasaeai.exchange",
+    "sasaeai.activities",
+    "sasaeai.cases",
     "sasaeai.councils",
+    "sasaeai.reports",
     "sasaeai.api",
 ]
 

@@ -11,6 +11,12 @@ urlpatterns = [
     path("accounts/", include("sasaeai.accounts.urls")),
     path("org/", include("sasaeai.org.urls")),
     path("audit/", include("sasaeai.audit.urls")),
+    path("resources/", include("sasaeai.resources.urls")),
+    path("exchange/", include("sasaeai.exchange.urls")),
+    path("activities/", include("sasaeai.activities.urls")),
+    path("cases/", include("sasaeai.cases.urls")),
+    path("reports/", include("sasaeai.reports.urls")),
+    path("councils/", include("sasaeai.councils.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

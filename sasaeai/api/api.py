@@ -50,10 +50,25 @@ def _invalid(request: HttpRequest, exc: ValidationError):
 
 def _register_routers() -> None:
     from sasaeai.accounts.api import router as accounts_router
+    from sasaeai.activities.api import router as activities_router
+    from sasaeai.cases.api import router as cases_router
+    from sasaeai.councils.api import router as councils_router
+    from sasaeai.exchange.api import router as exchange_router
     from sasaeai.org.api import router as org_router
+    from sasaeai.reports.api import router as reports_router
+    from sasaeai.resources.api import router as resources_router
 
-    api.add_router("/", accounts_router)
-    api.add_router("/", org_router)
+    for router in (
+        accounts_router,
+        org_router,
+        resources_router,
+        exchange_router,
+        activities_router,
+        cases_router,
+        reports_router,
+        councils_router,
+    ):
+        api.add_router("/", router)
 
 
 _register_routers()

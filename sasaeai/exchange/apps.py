@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "sasaeai.exchange"
+    verbose_name = "データ取込・出力"

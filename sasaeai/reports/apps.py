@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "sasaeai.reports"
+    verbose_name = "報告書"

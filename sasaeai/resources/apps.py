@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "sasaeai.resources"
+    verbose_name = "社会資源"
