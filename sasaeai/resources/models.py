@@ -389,11 +389,15 @@ class Service(MunicipalityOwned):
     # Search columns, filled by sasaeai.resources.search on save.
     search_name = models.TextField("検索用名称", blank=True, editable=False)
     search_text = models.TextField("検索用本文", blank=True, editable=False)
+    search_chars = models.TextField("検索用文字列（SQLite用）", blank=True, editable=False)
     name_reading = models.CharField(
         "名称の読み（自動）", max_length=400, blank=True, editable=False
     )
 
-    history = HistoricalRecords(m2m_fields=[categories, target_groups])
+    history = HistoricalRecords(
+        m2m_fields=[categories, target_groups],
+        excluded_fields=["search_name", "search_text", "search_chars", "name_reading"],
+    )
 
     class Meta:
         verbose_name = "社会資源"
@@ -440,6 +444,15 @@ class Service(MunicipalityOwned):
             errors["fee_amount"] = "無料の場合、参加費は空欄にしてください。"
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        # The town and area follow the location, whoever saves the service.
+        if self.location_id:
+            location = self.location
+            self.town_id, self.area_id = location.town_id, location.area_id
+        else:
+            self.town_id = self.area_id = None
+        super().save(*args, **kwargs)
 
 
 class Schedule(TimeStampedModel):

@@ -1,0 +1,275 @@
+"""Japanese search over services: folding, readings, synonyms, the index on each backend.
+
+Every text that is searched, and every query, goes through `normalize` (NFKC, hiragana to
+katakana, lower case), so からおけ, カラオケ and ｶﾗｵｹ are one key. Readings of names and places
+are made with SudachiPy when a record is saved, so さくらづつみ finds 桜堤.
+
+A term matches a service when its folded form is a substring of the service's `search_text`.
+That one rule is applied on every backend; the indexes only find candidates faster:
+- SQLite: an FTS5 trigram table for terms of three characters or more, and an FTS5 table of
+  single characters (phrase queries) for one- and two-character terms, which trigrams miss;
+- PostgreSQL: a pg_trgm GIN index on `search_text`, which serves LIKE directly.
+"""
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from sasaeai.core.text import search_key
+
+MAX_QUERY_CHARS = 100
+MAX_TERMS = 8
+TRIGRAM_MIN = 3
+
+_TERM_SPLIT = re.compile(r"[,、，;；\n/／|｜]+")
+
+
+def normalize(text: str) -> str:
+    """The folded form every searched text and every query is compared in."""
+    return search_key(text or "")
+
+
+# --- readings ---------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _tokenizer():
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import Dictionary, SplitMode
+
+        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        _local.tokenizer = tokenizer
+    return tokenizer
+
+
+def reading(text: str) -> str:
+    """The katakana reading of a Japanese text (桜堤 → サクラヅツミ), made offline by
+    SudachiPy with sudachidict-core; words it does not know keep their spelling."""
+    text = (text or "").strip()[:500]
+    if not text:
+        return ""
+    try:
+        morphemes = _tokenizer().tokenize(text)
+    except Exception:  # a tokenizer failure must never block saving a record
+        return ""
+    parts = []
+    for morpheme in morphemes:
+        form = morpheme.reading_form()
+        parts.append(form if form else morpheme.surface())
+    return "".join(parts).replace(" ", "")
+
+
+# --- synonyms ---------------------------------------------------------------------------------
+
+
+def split_terms(text: str) -> list[str]:
+    """「サロン、居場所, つどいの場」→ ["サロン", "居場所", "つどいの場"]."""
+    return [t.strip() for t in _TERM_SPLIT.split(text or "") if t.strip()]
+
+
+def synonym_groups(*, municipality_id: int | None = None) -> list[frozenset[str]]:
+    """The active synonym groups (shared ones and the municipality's), folded."""
+    from .models import Synonym
+
+    qs = Synonym.objects.filter(is_active=True)
+    qs = qs.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+    groups = []
+    for terms in qs.values_list("terms", flat=True):
+        folded = frozenset(normalize(t) for t in split_terms(terms) if normalize(t))
+        if len(folded) > 1:
+            groups.append(folded)
+    return groups
+
+
+def query_terms(text: str) -> list[str]:
+    """The folded words of a query: cut to a sane length, split on spaces, de-duplicated."""
+    folded = normalize((text or "")[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
+    terms: list[str] = []
+    for term in folded.split(" "):
+        if term and term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def expand_query(
+    text: str, *, municipality_id: int | None = None, groups: list[frozenset[str]] | None = None
+) -> list[list[str]]:
+    """A query as a list of terms, each with its alternatives (the term first, then its
+    synonyms), all folded: 「からおけ 桜堤」→ [["カラオケ", "歌"], ["桜堤"]].
+
+    Reusable wherever free text is matched against resources (for instance a person's
+    interests in case matching)."""
+    if groups is None:
+        groups = synonym_groups(municipality_id=municipality_id)
+    expanded = []
+    for term in query_terms(text):
+        alternatives = [term]
+        for group in groups:
+            if term in group:
+                alternatives.extend(sorted(t for t in group if t not in alternatives))
+        expanded.append(alternatives)
+    return expanded
+
+
+# --- the searched document ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    search_name: str
+    search_text: str
+    search_chars: str
+    name_reading: str
+
+
+def chars_of(text: str) -> str:
+    """The text with a space between characters, for the SQLite one-character index."""
+    return " ".join(ch for ch in text if not ch.isspace())
+
+
+def service_document(service) -> SearchDocument:
+    """What a service is found by: its name, reading, alternate name, description, operator,
+    categories, place, town and area, each with its reading. Call after the many-to-many
+    categories are saved (see services.service_reindex)."""
+    name_reading = reading(service.name)
+    names = [service.name, service.name_kana, name_reading, service.alternate_name]
+    parts = list(names)
+    parts.append(service.description)
+    if service.organization_id:
+        organization = service.organization
+        parts += [organization.name, organization.name_kana, reading(organization.name)]
+    if service.pk:
+        for category in service.categories.all():
+            parts += [category.name, category.name_kana]
+            if category.parent_id:
+                parts.append(category.parent.name)
+        for target in service.target_groups.all():
+            parts.append(target.name)
+    if service.location_id:
+        location = service.location
+        parts += [location.name, reading(location.name), location.address, location.address_2]
+        if location.town_id:
+            parts += [location.town.name, location.town.name_kana]
+        if location.area_id:
+            parts += [location.area.name, location.area.name_kana]
+    search_name = " ".join(normalize(p) for p in names if p)
+    search_text = " ".join(normalize(p) for p in parts if p)
+    return SearchDocument(
+        search_name=search_name,
+        search_text=search_text,
+        search_chars=chars_of(search_text) if connection.vendor == "sqlite" else "",
+        name_reading=name_reading,
+    )
+
+
+# --- matching in the database -------------------------------------------------------------------
+
+
+def _is_fts5_token_char(ch: str) -> bool:
+    """Characters that SQLite's unicode61 tokenizer surely keeps as tokens: ASCII letters and
+    digits, kana, the common kanji block, 々 and ー. (It follows Unicode 6.1, older than
+    Python's tables, so other letters are not relied on: such terms use the exact check.)"""
+    code = ord(ch)
+    return (
+        (ch.isascii() and ch.isalnum())
+        or 0x3041 <= code <= 0x3096
+        or 0x30A1 <= code <= 0x30FA
+        or 0x4E00 <= code <= 0x9FFF
+        or ch in "々ー"
+    )
+
+
+def _fts5_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _candidates_q(term: str) -> Q | None:
+    """An index-backed filter keeping (at least) every service whose search_text contains
+    `term`; None when no index applies (then the exact check alone decides)."""
+    if connection.vendor != "sqlite":
+        return None
+    if len(term) >= TRIGRAM_MIN:
+        return Q(
+            id__in=RawSQL(
+                "SELECT rowid FROM resources_service_fts WHERE resources_service_fts MATCH %s",
+                [_fts5_phrase(term)],
+            )
+        )
+    if not all(_is_fts5_token_char(ch) for ch in term):
+        return None
+    tokens = list(term)
+    return Q(
+        id__in=RawSQL(
+            "SELECT rowid FROM resources_service_chars WHERE resources_service_chars MATCH %s",
+            [_fts5_phrase(" ".join(tokens))],
+        )
+    )
+
+
+def term_q(alternatives: list[str], prefix: str = "") -> Q:
+    """Services matching any of a term's alternatives (index prefilter + exact substring)."""
+    exact = Q()
+    index = Q()
+    index_usable = True
+    for alternative in alternatives:
+        exact |= Q(**{f"{prefix}search_text__contains": alternative})
+        candidates = _candidates_q(alternative) if not prefix else None
+        if candidates is None:
+            index_usable = False
+        else:
+            index |= candidates
+    if index_usable and index:
+        return index & exact
+    return exact
+
+
+def apply_text_search(queryset: QuerySet, expanded: list[list[str]]) -> QuerySet:
+    """Filters services by every term (AND) and its synonyms (OR), and annotates `text_rank`:
+    3 when the name starts with the term, 2 when the name or its reading contains it, 1 when
+    only another field does; summed over the terms."""
+    if not expanded:
+        return queryset.annotate(text_rank=Value(0, output_field=IntegerField()))
+    rank = None
+    for alternatives in expanded:
+        queryset = queryset.filter(term_q(alternatives))
+        starts = Q()
+        contains = Q()
+        for alternative in alternatives:
+            starts |= Q(search_name__startswith=alternative)
+            contains |= Q(search_name__contains=alternative)
+        term_rank = Case(
+            When(starts, then=Value(3)),
+            When(contains, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        rank = term_rank if rank is None else rank + term_rank
+    return queryset.annotate(text_rank=rank)
+
+
+# --- distance ---------------------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, metres: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) of a box that contains the circle of `metres` around."""
+    dlat = math.degrees(metres / EARTH_RADIUS_M)
+    dlon = math.degrees(metres / (EARTH_RADIUS_M * max(0.01, math.cos(math.radians(lat)))))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

@@ -1,0 +1,486 @@
+"""Reads of the social resource database: scoped lists, the search with its filters (staff and
+public), the re-check list, and the point each service is shown at on a map."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from sasaeai.accounts import policy
+from sasaeai.accounts.models import User
+from sasaeai.accounts.policy import Capability
+from sasaeai.org.models import Area, Municipality, Town
+from sasaeai.org.selectors import address_resolve
+
+from .models import Category, Location, Schedule, Service, Synonym, TargetGroup
+from .schedules import open_on_q, schedule_meets_on, weekday_q
+from .search import (
+    apply_text_search,
+    bounding_box,
+    expand_query,
+    haversine_m,
+    synonym_groups,
+)
+
+TIME_OF_DAY = {
+    "morning": ("午前", dt.time(0, 0), dt.time(12, 0)),
+    "afternoon": ("午後", dt.time(12, 0), dt.time(17, 0)),
+    "evening": ("夕方・夜", dt.time(17, 0), dt.time(23, 59, 59)),
+}
+MAX_RADIUS_M = 20_000
+
+
+@dataclass
+class ServiceFilters:
+    """What a search may be narrowed by. Empty lists and None mean "no filter"."""
+
+    text: str = ""
+    area_ids: list[int] = field(default_factory=list)
+    town_ids: list[int] = field(default_factory=list)
+    category_ids: list[int] = field(default_factory=list)
+    target_ids: list[int] = field(default_factory=list)
+    weekdays: list[int] = field(default_factory=list)  # 0 = Monday
+    time_of_day: str = ""  # morning / afternoon / evening
+    is_free: bool | None = None
+    welcomes_volunteers: bool | None = None
+    near_address: str = ""
+    near_town_id: int | None = None
+    radius_m: int | None = None
+    open_on: dt.date | None = None
+    statuses: list[str] = field(default_factory=list)  # staff only; public = active
+    needs_recheck: bool | None = None  # staff only
+    organization_id: int | None = None
+
+
+@dataclass
+class Origin:
+    latitude: float
+    longitude: float
+    label: str
+
+
+@dataclass
+class SearchResult:
+    queryset: QuerySet[Service]
+    origin: Origin | None = None
+    distances: dict[int, float] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    expanded: list[list[str]] = field(default_factory=list)
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def service_list_visible_to(*, user: User) -> QuerySet[Service]:
+    """Every service the user may read: resources are not personal data, so tier 2 reads the
+    whole municipality (and may write only in its areas); the regional role reads its
+    prefecture; roles without the resources capability read nothing."""
+    if not policy.has(user, Capability.VIEW_RESOURCES):
+        return Service.objects.none()
+    return policy.in_municipality(Service.objects.all(), user)
+
+
+def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
+    """Services a resident may see: public, consented, active."""
+    qs = Service.objects.filter(
+        is_public=True, publication_consent=True, status=Service.Status.ACTIVE
+    )
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    return qs
+
+
+def service_get_visible(*, user: User, pk: object) -> Service:
+    """One service within the user's scope, with what its page shows (404 otherwise)."""
+    return policy.get_in_scope(
+        with_display_relations(service_list_visible_to(user=user)).select_related(
+            "confirmed_by", "organization__operator_type", "location__place_type"
+        ),
+        pk,
+    )
+
+
+def service_get_public(*, pk: object, municipality: Municipality | None = None) -> Service:
+    return policy.get_in_scope(
+        with_display_relations(service_public_queryset(municipality=municipality)), pk
+    )
+
+
+def with_display_relations(queryset: QuerySet[Service]) -> QuerySet[Service]:
+    """What list rows, cards, map markers and API items show, in a fixed number of queries."""
+    return queryset.select_related(
+        "organization", "location", "town", "area", "municipality"
+    ).prefetch_related(
+        Prefetch("categories", queryset=Category.objects.select_related("parent")),
+        "target_groups",
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+    )
+
+
+def service_writable_q(*, user: User) -> Q:
+    return policy.writable_area_filter(user)
+
+
+def recheck_limit(today: dt.date | None = None) -> dt.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def needs_recheck_q(today: dt.date | None = None) -> Q:
+    return Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=recheck_limit(today))
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def category_descendant_ids(category_ids: list[int]) -> set[int]:
+    """The categories and every category below them (趣味活動 includes カラオケ・音楽)."""
+    if not category_ids:
+        return set()
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    stack = [int(pk) for pk in category_ids]
+    while stack:
+        pk = stack.pop()
+        if pk in found:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def resolve_origin(
+    *, municipality: Municipality | None, filters: ServiceFilters
+) -> tuple[Origin | None, str | None]:
+    """The point "within N metres of" refers to: a typed address or a town. Returns the origin,
+    or a Japanese message when the address cannot be placed."""
+    if filters.near_town_id:
+        town = Town.objects.filter(pk=filters.near_town_id).first()
+        if town is None or town.latitude is None:
+            return None, "指定の町の位置がわかりません。"
+        return Origin(float(town.latitude), float(town.longitude), town.name), None
+    if filters.near_address and municipality is not None:
+        resolved = address_resolve(municipality=municipality, address=filters.near_address)
+        if resolved is None or resolved.latitude is None:
+            return (
+                None,
+                f"住所「{filters.near_address[:50]}」の場所がわかりませんでした。町名から入力してください。",
+            )
+        label = str(resolved.block) if resolved.block else resolved.town.name
+        return Origin(float(resolved.latitude), float(resolved.longitude), label), None
+    return None, None
+
+
+def _schedule_filter(filters: ServiceFilters) -> Q | None:
+    """Services with at least one schedule meeting the day, time and date filters together
+    (「火曜の午前」 means one schedule that is both)."""
+    conditions = Q()
+    used = False
+    if filters.weekdays:
+        conditions &= weekday_q(filters.weekdays)
+        used = True
+    if filters.time_of_day in TIME_OF_DAY:
+        _, start, end = TIME_OF_DAY[filters.time_of_day]
+        conditions &= Q(opens_at__gte=start, opens_at__lt=end)
+        used = True
+    if filters.open_on:
+        used = True
+        exact = open_on_q(filters.open_on) & Q(interval=1)
+        # Schedules repeating every 2nd week or month are few: checked one by one.
+        coarse = open_on_q(filters.open_on) & Q(interval__gt=1)
+        sparse_ids = [
+            s.pk
+            for s in Schedule.objects.filter(conditions & coarse)
+            if schedule_meets_on(s, filters.open_on)
+        ]
+        conditions &= exact | Q(pk__in=sparse_ids)
+    if not used:
+        return None
+    return Q(Exists(Schedule.objects.filter(conditions, service=OuterRef("pk"))))
+
+
+def _filter(
+    queryset: QuerySet[Service], filters: ServiceFilters, *, public: bool
+) -> QuerySet[Service]:
+    if filters.area_ids:
+        queryset = queryset.filter(area_id__in=filters.area_ids)
+    if filters.town_ids:
+        queryset = queryset.filter(town_id__in=filters.town_ids)
+    if filters.category_ids:
+        ids = category_descendant_ids(filters.category_ids)
+        through = Service.categories.through
+        queryset = queryset.filter(
+            Exists(through.objects.filter(service_id=OuterRef("pk"), category_id__in=ids))
+        )
+    if filters.target_ids:
+        through = Service.target_groups.through
+        queryset = queryset.filter(
+            Exists(
+                through.objects.filter(
+                    service_id=OuterRef("pk"), targetgroup_id__in=filters.target_ids
+                )
+            )
+        )
+    if filters.is_free is not None:
+        queryset = queryset.filter(is_free=filters.is_free)
+    if filters.welcomes_volunteers is not None:
+        queryset = queryset.filter(welcomes_volunteers=filters.welcomes_volunteers)
+    if filters.organization_id:
+        queryset = queryset.filter(organization_id=filters.organization_id)
+    schedule_q = _schedule_filter(filters)
+    if schedule_q is not None:
+        queryset = queryset.filter(schedule_q)
+    if not public:
+        if filters.statuses:
+            queryset = queryset.filter(status__in=filters.statuses)
+        if filters.needs_recheck is True:
+            queryset = queryset.filter(needs_recheck_q())
+        elif filters.needs_recheck is False:
+            queryset = queryset.exclude(needs_recheck_q())
+    return queryset
+
+
+def _apply_distance(
+    queryset: QuerySet[Service], origin: Origin, radius_m: int | None, *, public: bool
+) -> tuple[QuerySet[Service], dict[int, float]]:
+    """Keeps services within the radius (a bounding box in the database, then the exact
+    great-circle distance on the few left) and orders nearer first."""
+    distances: dict[int, float] = {}
+    if radius_m:
+        south, north, west, east = bounding_box(origin.latitude, origin.longitude, radius_m)
+        box = Q(
+            location__latitude__gte=Decimal(str(round(south, 6))),
+            location__latitude__lte=Decimal(str(round(north, 6))),
+            location__longitude__gte=Decimal(str(round(west, 6))),
+            location__longitude__lte=Decimal(str(round(east, 6))),
+        )
+        if public:
+            # A private home is placed at its area's point in public: measure from there.
+            box |= Q(location__is_private_home=True)
+        rows = queryset.filter(box).values_list(
+            "pk",
+            "location__latitude",
+            "location__longitude",
+            "location__is_private_home",
+            "area_id",
+        )
+        area_points = area_centroids() if public else {}
+        keep = []
+        for pk, lat, lon, private, area_id in rows:
+            if public and private:
+                point = area_points.get(area_id)
+                if point is None:
+                    continue
+                lat, lon = point
+            distance = haversine_m(origin.latitude, origin.longitude, float(lat), float(lon))
+            if distance <= radius_m:
+                keep.append(pk)
+                distances[pk] = distance
+        queryset = queryset.filter(pk__in=keep)
+    return queryset, distances
+
+
+def _distance_order(origin: Origin) -> ExpressionWrapper:
+    """A planar squared distance for ordering (the same order as the great-circle distance at
+    city scale), written as plain arithmetic so that both backends compute it alike."""
+    scale = math.cos(math.radians(origin.latitude))
+    dlat = F("location__latitude") - Value(origin.latitude, output_field=FloatField())
+    dlon = (F("location__longitude") - Value(origin.longitude, output_field=FloatField())) * Value(
+        scale, output_field=FloatField()
+    )
+    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+
+
+def _search(
+    queryset: QuerySet[Service],
+    *,
+    filters: ServiceFilters,
+    municipality: Municipality | None,
+    public: bool,
+) -> SearchResult:
+    groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
+    expanded = expand_query(filters.text, groups=groups)
+    queryset = _filter(queryset, filters, public=public)
+    queryset = apply_text_search(queryset, expanded)
+    origin, message = resolve_origin(municipality=municipality, filters=filters)
+    messages = [message] if message else []
+    distances: dict[int, float] = {}
+    radius = min(filters.radius_m, MAX_RADIUS_M) if filters.radius_m else None
+    order = ["-text_rank"]
+    if origin is not None:
+        if public and not radius:
+            radius = 1000
+        queryset, distances = _apply_distance(queryset, origin, radius, public=public)
+        if not public:
+            queryset = queryset.annotate(distance_order=_distance_order(origin))
+            order.append(F("distance_order").asc(nulls_last=True))
+    order += ["name_kana", "name", "pk"]
+    return SearchResult(
+        queryset=queryset.order_by(*order),
+        origin=origin,
+        distances=distances,
+        messages=messages,
+        expanded=expanded,
+    )
+
+
+def service_search(
+    *, user: User, filters: ServiceFilters | None = None, text: str = ""
+) -> SearchResult:
+    """The staff search: one text box over names, readings, descriptions, organisations,
+    categories and towns, with every filter; ranked (name matches first, then nearer)."""
+    filters = filters or ServiceFilters()
+    if text:
+        filters.text = text
+    queryset = service_list_visible_to(user=user)
+    if not filters.statuses:
+        filters.statuses = [Service.Status.ACTIVE, Service.Status.PAUSED]
+    return _search(
+        queryset,
+        filters=filters,
+        municipality=user.municipality if policy.is_staff_user(user) else None,
+        public=False,
+    )
+
+
+def service_search_public(
+    *, municipality: Municipality, filters: ServiceFilters | None = None, text: str = ""
+) -> SearchResult:
+    """The residents' search: only public, consented, active services of one municipality.
+    Private homes are measured from their area's point, never from the house."""
+    filters = filters or ServiceFilters()
+    if text:
+        filters.text = text
+    result = _search(
+        service_public_queryset(municipality=municipality),
+        filters=filters,
+        municipality=municipality,
+        public=True,
+    )
+    if result.origin is not None:
+        # Nearer first, measured from the public point (few rows: within the radius).
+        ranks = dict(result.queryset.values_list("pk", "text_rank"))
+        ordered = sorted(ranks, key=lambda pk: (-ranks[pk], result.distances.get(pk, 0.0), pk))
+        result.queryset = (
+            result.queryset.order_by(
+                Case(
+                    *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ordered)], default=Value(0)
+                )
+            )
+            if ordered
+            else result.queryset
+        )
+    return result
+
+
+def service_recheck_list(*, user: User, today: dt.date | None = None) -> QuerySet[Service]:
+    """Services not confirmed for 12 months (or never): the coordinator's list to re-check.
+    Tier 2 gets its own areas; closed services are left out."""
+    queryset = service_list_visible_to(user=user).exclude(status=Service.Status.CLOSED)
+    queryset = queryset.filter(needs_recheck_q(today))
+    if user.role == "tier2":
+        queryset = queryset.filter(area_id__in=policy.area_ids(user))
+    return queryset.order_by(F("confirmed_at").asc(nulls_first=True), "name_kana", "pk")
+
+
+# --- managed lists ----------------------------------------------------------------------------
+
+
+def category_list(*, axis: str = Category.Axis.ACTIVITY, municipality_id: int | None = None):
+    qs = Category.objects.filter(axis=axis, is_active=True)
+    return qs.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id)).order_by(
+        "order", "id"
+    )
+
+
+def target_group_list() -> QuerySet[TargetGroup]:
+    return TargetGroup.objects.filter(is_active=True).order_by("order", "id")
+
+
+def synonym_list(*, municipality_id: int | None = None) -> QuerySet[Synonym]:
+    return Synonym.objects.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+
+
+# --- map points -------------------------------------------------------------------------------
+
+
+def area_centroids(municipality_id: int | None = None) -> dict[int, tuple[float, float]]:
+    """The mean point of each area's towns: where a private home is shown in public."""
+    sums: dict[int, list[float]] = {}
+    towns = Town.objects.filter(area__isnull=False, latitude__isnull=False)
+    if municipality_id:
+        towns = towns.filter(municipality_id=municipality_id)
+    for area_id, lat, lon in towns.values_list("area_id", "latitude", "longitude"):
+        entry = sums.setdefault(area_id, [0.0, 0.0, 0])
+        entry[0] += float(lat)
+        entry[1] += float(lon)
+        entry[2] += 1
+    return {pk: (s[0] / s[2], s[1] / s[2]) for pk, s in sums.items()}
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    latitude: float
+    longitude: float
+    precision: str  # exact / town / area
+
+    @property
+    def is_approximate(self) -> bool:
+        return self.precision != "exact"
+
+
+def service_map_point(
+    service: Service, *, public: bool, area_points: dict[int, tuple[float, float]] | None = None
+) -> MapPoint | None:
+    """Where a service is drawn: its exact point, its town's point when approximate, or in
+    public its area's point when it is held in a private home."""
+    location: Location | None = service.location
+    if location is None:
+        town = service.town
+        if town is not None and town.latitude is not None:
+            return MapPoint(float(town.latitude), float(town.longitude), "town")
+        return None
+    if public and location.is_private_home:
+        point = (area_points or {}).get(service.area_id)
+        if point is None:
+            return None
+        return MapPoint(point[0], point[1], "area")
+    if location.latitude is None or location.longitude is None:
+        return None
+    return MapPoint(
+        float(location.latitude),
+        float(location.longitude),
+        "town" if location.is_approximate else "exact",
+    )
+
+
+def area_list_for(*, municipality: Municipality) -> QuerySet[Area]:
+    return Area.objects.filter(municipality=municipality).order_by("order", "id")
+
+
+def town_list_for(*, municipality: Municipality) -> QuerySet[Town]:
+    return (
+        Town.objects.filter(municipality=municipality)
+        .select_related("area")
+        .order_by("area__order", "name_kana")
+    )

@@ -1,0 +1,391 @@
+"""Writes to the social resource database: services with their location and schedules,
+organisations, confirmations (a visit confirms a resource), restoring an earlier version."""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from sasaeai.accounts import policy
+from sasaeai.accounts.models import User
+from sasaeai.accounts.policy import Capability
+from sasaeai.org.models import Municipality, Town
+from sasaeai.org.selectors import address_resolve
+
+from .models import Category, Location, Organization, Schedule, Service, TargetGroup
+from .search import service_document
+
+SERVICE_FIELDS = [
+    "name",
+    "name_kana",
+    "alternate_name",
+    "description",
+    "status",
+    "is_public",
+    "publication_consent",
+    "eligibility_note",
+    "welcomes_volunteers",
+    "volunteer_roles",
+    "is_free",
+    "fee_amount",
+    "fees_description",
+    "capacity",
+    "application_required",
+    "application_process",
+    "step_free",
+    "accessible_toilet",
+    "has_seating",
+    "accessibility_note",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "contact_is_public",
+    "url",
+    "internal_note",
+    "source",
+    "source_note",
+    "external_id",
+    "organization",
+]
+SCHEDULE_FIELDS = [
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "opens_at",
+    "closes_at",
+    "valid_from",
+    "valid_to",
+    "closed_on_holidays",
+    "note",
+]
+
+
+def _require_write(*, user: User, municipality_id: int, area_id: int | None) -> None:
+    policy.require(user, Capability.EDIT_RESOURCES)
+    if not policy.can_write_area(user, area_id, municipality_id):
+        if user.role == "tier2":
+            raise PermissionDenied("担当圏域の外の社会資源は登録・変更できません。")
+        raise PermissionDenied("この社会資源を変更する権限がありません。")
+
+
+# --- search columns -------------------------------------------------------------------------
+
+
+def service_reindex(*, service: Service) -> None:
+    """Refreshes the stored search columns (folded text and readings) of one service."""
+    document = service_document(service)
+    Service.objects.filter(pk=service.pk).update(
+        search_name=document.search_name,
+        search_text=document.search_text,
+        search_chars=document.search_chars,
+        name_reading=document.name_reading,
+    )
+    service.search_name = document.search_name
+    service.search_text = document.search_text
+    service.search_chars = document.search_chars
+    service.name_reading = document.name_reading
+
+
+def services_reindex(*, services: Iterable[Service]) -> int:
+    count = 0
+    for service in services:
+        service_reindex(service=service)
+        count += 1
+    return count
+
+
+# --- locations --------------------------------------------------------------------------------
+
+
+def location_save(
+    *,
+    user: User,
+    municipality: Municipality,
+    location: Location | None = None,
+    name: str = "",
+    address: str = "",
+    address_2: str = "",
+    town: Town | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    is_approximate: bool = True,
+    is_private_home: bool = False,
+    place_type: Category | None = None,
+    organization: Organization | None = None,
+) -> Location:
+    """Creates or changes a location. The town comes from the address when not chosen
+    (「吉祥寺北町２丁目３－４」 and 「吉祥寺北町2-3-4」 resolve alike); an approximate position is
+    the 丁目's or town's representative point, an exact one is what the coordinator set."""
+    location = location or Location(municipality=municipality)
+    location.name = name
+    location.address = address
+    location.address_2 = address_2
+    location.is_private_home = is_private_home
+    location.place_type = place_type
+    location.organization = organization
+    resolved = address_resolve(municipality=municipality, address=address) if address else None
+    if town is None and resolved is not None:
+        town = resolved.town
+    location.town = town
+    location.town_block = (
+        resolved.block
+        if resolved is not None and town is not None and resolved.town == town
+        else None
+    )
+    location.is_approximate = is_approximate or latitude is None or longitude is None
+    if location.is_approximate:
+        point = None
+        if location.town_block is not None:
+            point = (location.town_block.latitude, location.town_block.longitude)
+        elif town is not None and town.latitude is not None:
+            point = (town.latitude, town.longitude)
+        location.latitude, location.longitude = point if point else (None, None)
+    else:
+        location.latitude, location.longitude = latitude, longitude
+    area_id = town.area_id if town is not None else None
+    _require_write(user=user, municipality_id=municipality.pk, area_id=area_id)
+    location.full_clean()
+    location.save()
+    for service in location.services.all():
+        _derive_place(service)
+        Service.objects.filter(pk=service.pk).update(town=service.town, area=service.area)
+        service_reindex(service=service)
+    return location
+
+
+def _derive_place(service: Service) -> None:
+    location = service.location
+    service.town_id = location.town_id if location is not None else None
+    service.area_id = location.area_id if location is not None else None
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def _check_categories(categories: Iterable[Category]) -> list[Category]:
+    categories = list(categories)
+    for category in categories:
+        if category.axis != Category.Axis.ACTIVITY or not category.is_active:
+            raise ValidationError(
+                {"categories": f"「{category.name}」は活動の種類として使える分類ではありません。"}
+            )
+    return categories
+
+
+def _save_schedules(*, service: Service, schedules: list[dict]) -> None:
+    """Replaces the service's schedules by these (entries with an `id` update that one)."""
+    existing = {s.pk: s for s in service.schedules.all()}
+    keep: set[int] = set()
+    errors = []
+    prepared = []
+    for index, values in enumerate(schedules):
+        schedule = existing.get(values.get("id")) or Schedule(service=service)
+        for field in SCHEDULE_FIELDS:
+            if field in values:
+                setattr(schedule, field, values[field])
+        schedule.byday = (schedule.byday or "").upper().replace(" ", "")
+        schedule.bymonthday = (schedule.bymonthday or "").replace(" ", "")
+        try:
+            schedule.full_clean(exclude=["service"])
+        except ValidationError as exc:
+            errors.append((index, exc))
+        prepared.append(schedule)
+    if errors:
+        index, exc = errors[0]
+        messages = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+        raise ValidationError({"schedules": f"開催日時{index + 1}行目: {messages}"})
+    for schedule in prepared:
+        schedule.service = service
+        schedule.save()
+        keep.add(schedule.pk)
+    for pk, schedule in existing.items():
+        if pk not in keep:
+            schedule.delete()
+
+
+@transaction.atomic
+def service_create(
+    *,
+    user: User,
+    fields: dict,
+    location: Location | None = None,
+    categories: Iterable[Category] = (),
+    target_groups: Iterable[TargetGroup] = (),
+    schedules: list[dict] | None = None,
+    municipality: Municipality | None = None,
+) -> Service:
+    """Registers a service in the user's municipality. Tier 2 may register only in its areas."""
+    municipality = municipality or user.municipality
+    service = Service(municipality=municipality)
+    return _service_write(
+        user=user,
+        service=service,
+        fields=fields,
+        location=location,
+        categories=categories,
+        target_groups=target_groups,
+        schedules=schedules,
+        reason="作成",
+    )
+
+
+@transaction.atomic
+def service_update(
+    *,
+    user: User,
+    service: Service,
+    fields: dict,
+    location: Location | None = None,
+    categories: Iterable[Category] | None = None,
+    target_groups: Iterable[TargetGroup] | None = None,
+    schedules: list[dict] | None = None,
+) -> Service:
+    """Changes a service. Both its old area and its new one must be writable by the user."""
+    _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
+    return _service_write(
+        user=user,
+        service=service,
+        fields=fields,
+        location=location if location is not None else service.location,
+        categories=categories,
+        target_groups=target_groups,
+        schedules=schedules,
+        reason="変更",
+    )
+
+
+def _service_write(
+    *,
+    user: User,
+    service: Service,
+    fields: dict,
+    location: Location | None,
+    categories: Iterable[Category] | None,
+    target_groups: Iterable[TargetGroup] | None,
+    schedules: list[dict] | None,
+    reason: str,
+) -> Service:
+    for field, value in fields.items():
+        if field not in SERVICE_FIELDS:
+            raise ValueError(f"unknown service field {field}")
+        setattr(service, field, value)
+    service.location = location
+    _derive_place(service)
+    _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
+    if categories is not None:
+        categories = _check_categories(categories)
+    service.full_clean(exclude=["search_name", "search_text", "search_chars", "name_reading"])
+    is_new = service.pk is None
+    # One history version per edit, taken after the categories are set (not one per change).
+    service.skip_history_when_saving = True
+    try:
+        service.save()
+        if categories is not None:
+            service.categories.set(categories)
+        if target_groups is not None:
+            service.target_groups.set(list(target_groups))
+    finally:
+        del service.skip_history_when_saving
+    if schedules is not None:
+        _save_schedules(service=service, schedules=schedules)
+    _record_version(service, user=user, created=is_new, reason=reason)
+    service_reindex(service=service)
+    return service
+
+
+def _record_version(service: Service, *, user: User, created: bool, reason: str) -> None:
+    """Takes the history snapshot (fields and categories) of a service as it now stands."""
+    service._change_reason = reason
+    service._history_user = user
+    post_save.send(sender=Service, instance=service, created=created, raw=False, using="default")
+
+
+@transaction.atomic
+def service_confirm(
+    *, service: Service, user: User, when: dt.date | dt.datetime | None = None
+) -> Service:
+    """Records that the resource was seen as it is (a visit, a call): sets the confirmed date and
+    who confirmed it. Activities call this when a visit to the resource is recorded. A date
+    older than the one already recorded changes nothing."""
+    policy.require(user, Capability.VIEW_RESOURCES)
+    if service.municipality_id not in policy.municipality_ids(user) or (
+        not policy.can_write_municipality(user, service.municipality_id)
+    ):
+        raise PermissionDenied("ほかの市区町村の社会資源は確認できません。")
+    if when is None:
+        when = timezone.localdate()
+    if isinstance(when, dt.datetime):
+        when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    if service.confirmed_at is not None and service.confirmed_at >= when:
+        return service
+    service.confirmed_at = when
+    service.confirmed_by = user
+    service._change_reason = "現況を確認"
+    service._history_user = user
+    service.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    return service
+
+
+@transaction.atomic
+def service_restore(*, user: User, service: Service, history_id: int) -> Service:
+    """Restores the fields, categories and target groups of an earlier version (a new version
+    is recorded; nothing is lost). Schedules and the location keep their current state."""
+    _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
+    try:
+        version = service.history.get(history_id=history_id)
+    except (service.history.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise ValidationError("指定の版が見つかりません。") from exc
+    restored = version.instance
+    location = restored.location if restored.location_id else None
+    if location is not None and location.municipality_id != service.municipality_id:
+        location = None
+    area_id = location.area_id if location is not None else None
+    _require_write(user=user, municipality_id=service.municipality_id, area_id=area_id)
+    for field in SERVICE_FIELDS:
+        setattr(service, field, getattr(restored, field))
+    service.location = location
+    _derive_place(service)
+    service.full_clean(exclude=["search_name", "search_text", "search_chars", "name_reading"])
+    service.skip_history_when_saving = True
+    try:
+        service.save()
+        service.categories.set(
+            Category.objects.filter(pk__in=version.categories.values_list("category_id", flat=True))
+        )
+        service.target_groups.set(
+            TargetGroup.objects.filter(
+                pk__in=version.target_groups.values_list("targetgroup_id", flat=True)
+            )
+        )
+    finally:
+        del service.skip_history_when_saving
+    _record_version(
+        service,
+        user=user,
+        created=False,
+        reason=f"{timezone.localtime(version.history_date):%Y-%m-%d %H:%M}の版を復元",
+    )
+    service_reindex(service=service)
+    return service
+
+
+@transaction.atomic
+def organization_save(
+    *, user: User, organization: Organization | None = None, fields: dict
+) -> Organization:
+    policy.require(user, Capability.EDIT_RESOURCES)
+    organization = organization or Organization(municipality=user.municipality)
+    if not policy.can_write_municipality(user, organization.municipality_id):
+        raise PermissionDenied("この団体を変更する権限がありません。")
+    for field, value in fields.items():
+        setattr(organization, field, value)
+    organization.full_clean()
+    organization.save()
+    for service in organization.services.all():
+        service_reindex(service=service)
+    return organization
