@@ -204,4 +204,4 @@ LOGGING = {
 
 # API lists: 20 items a page unless page_size asks for more (at most 200).
 NINJA_PAGINATION_PER_PAGE = 20
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+NINJA_MAX_PER_PAGE_SIZE = 200

@@ -1,10 +1,19 @@
-"""`sasaeai demo`: the whole demo installation, one idempotent step per app."""
+"""`sasaeai demo`: the whole demo installation, one idempotent step per app.
+
+Each app adds its step to DEMO_STEPS (a dotted path to `load(municipality)`), in dependency
+order: resources before the records that point to them, records before reports and councils.
+"""
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from sasaeai.accounts import demo as accounts_demo
 from sasaeai.councils import demo as councils_demo
 from sasaeai.org import demo as org_demo
+
+DEMO_STEPS: list[str] = [
+    "sasaeai.councils.demo.load_thread",
+]
 
 
 @transaction.atomic
@@ -12,4 +21,6 @@ def load_demo() -> list[tuple[str, str]]:
     municipality = org_demo.load()
     councils_demo.load(municipality)
     logins = accounts_demo.load(municipality)
+    for step in DEMO_STEPS:
+        import_string(step)(municipality)
     return logins

@@ -1,0 +1,171 @@
+"""Forms for regional issues, council meetings and proposals."""
+
+from django import forms
+from django.utils import timezone
+
+from sasaeai.org.models import Area
+
+from .models import (
+    AgendaItem,
+    CouncilMember,
+    IssueEvidence,
+    IssueStatus,
+    IssueTheme,
+    Proposal,
+    Recommendation,
+    RegionalIssue,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IssueForm(forms.Form):
+    title = forms.CharField(label="課題名", max_length=200)
+    description = forms.CharField(
+        label="内容",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="個人が特定できる内容は書かないでください。根拠は相談・訪問などの記録を添付します。",
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label="圏域",
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="市全域の課題は空欄（第1層のみ）",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="テーマ",
+        queryset=IssueTheme.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    raised_on = forms.DateField(label="提起した日", widget=DATE, initial=timezone.localdate)
+    proposed_wording = forms.CharField(
+        label="提言の文案", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, municipality, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = Area.objects.filter(municipality=municipality)
+        if editing:
+            del self.fields["raised_on"]
+        else:
+            del self.fields["proposed_wording"]
+
+
+class AdvanceForm(forms.Form):
+    to_status = forms.ChoiceField(label="次の段階", choices=IssueStatus.choices)
+    date = forms.DateField(label="日付", widget=DATE, initial=timezone.localdate)
+    meeting = forms.ModelChoiceField(
+        label="会議",
+        queryset=None,
+        required=False,
+        help_text="この段階に進んだ会議（地域ケア会議、連携会議、協議体など）",
+    )
+    reason = forms.CharField(
+        label="理由・経過",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="段階を飛ばす・戻す場合は必須です。",
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%Y-%m-%d} {m.title}"
+
+
+class MergeForm(forms.Form):
+    sources = forms.ModelMultipleChoiceField(
+        label="統合する課題",
+        queryset=RegionalIssue.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label="理由", required=False, max_length=300)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = candidates
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="記録の種類", choices=IssueEvidence.Kind.choices)
+    record_id = forms.IntegerField(label="記録の番号", min_value=1)
+    note = forms.CharField(label="メモ", required=False, max_length=300)
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = CouncilMember
+        fields = ["name", "organisation", "role", "term_start", "term_end"]
+        widgets = {"term_start": DATE, "term_end": DATE}
+
+
+class AgendaAddForm(forms.Form):
+    issue = forms.ModelChoiceField(
+        label="議題にする地域課題", queryset=RegionalIssue.objects.none()
+    )
+
+    def __init__(self, *args, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"].queryset = issues
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["decision", "decision_text"]
+        widgets = {"decision_text": forms.Textarea(attrs={"rows": 2})}
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = [
+            "council",
+            "title",
+            "summary",
+            "issues",
+            "approved_on",
+            "submitted_on",
+            "is_published",
+        ]
+        widgets = {
+            "approved_on": DATE,
+            "submitted_on": DATE,
+            "issues": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, councils, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils
+        self.fields["issues"].queryset = issues
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["order", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="市の回答", choices=[c for c in Recommendation.Answer.choices if c[0]]
+    )
+    answer_text = forms.CharField(
+        label="回答の内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    responsible_section = forms.CharField(label="担当課", max_length=100)
+    answered_on = forms.DateField(label="回答日", widget=DATE, initial=timezone.localdate)
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label="公表日", widget=DATE, initial=timezone.localdate)
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label="日付", widget=DATE, initial=timezone.localdate)
+    percent = forms.IntegerField(label="進捗（%）", min_value=0, max_value=100)
+    note = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,331 @@
+"""Reads about regional issues, councils and proposals, scoped by the access policy.
+
+Issues, councils and proposals hold no personal data and are readable by everyone with the
+councils capability in the municipality; evidence is shown as counts to those who may not see
+the underlying records."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from sasaeai.accounts import policy
+from sasaeai.accounts.models import Role, User
+from sasaeai.core.periods import fiscal_year_of, half_year
+from sasaeai.core.text import search_key
+from sasaeai.org.models import Area
+
+from .models import (
+    PIPELINE,
+    AgendaItem,
+    Council,
+    IssueEvidence,
+    IssueStatus,
+    IssueTheme,
+    IssueTransition,
+    Proposal,
+    Recommendation,
+    RegionalIssue,
+)
+
+
+def issue_list_visible_to(*, user: User) -> QuerySet[RegionalIssue]:
+    if not policy.has(user, policy.Capability.VIEW_COUNCILS):
+        return RegionalIssue.objects.none()
+    return (
+        RegionalIssue.objects.filter(municipality_id=user.municipality_id)
+        .select_related("raised_by", "merged_into")
+        .prefetch_related("areas", "themes")
+        .annotate(evidence_count=Count("evidence", distinct=True))
+    )
+
+
+def issue_search(
+    *,
+    user: User,
+    text: str = "",
+    status: str = "",
+    area_id: int | None = None,
+    theme_id: int | None = None,
+    include_merged: bool = False,
+) -> QuerySet[RegionalIssue]:
+    issues = issue_list_visible_to(user=user)
+    if not include_merged:
+        issues = issues.filter(merged_into__isnull=True)
+    if text:
+        issues = issues.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    if status:
+        issues = issues.filter(status=status)
+    if area_id:
+        issues = issues.filter(areas__id=area_id)
+    if theme_id:
+        issues = issues.filter(themes__id=theme_id)
+    return issues.distinct()
+
+
+def issues_raised_by(*, user: User) -> QuerySet[RegionalIssue]:
+    return issue_list_visible_to(user=user).filter(raised_by=user, merged_into__isnull=True)
+
+
+def can_see_evidence_records(user: User) -> bool:
+    """Coordinators see which records stand behind an issue; others see counts only."""
+    return user.role in (Role.TIER1, Role.TIER2)
+
+
+def evidence_visible_to(*, user: User, issue: RegionalIssue) -> QuerySet[IssueEvidence]:
+    """The evidence rows whose record the user may open (cases only within the personal
+    scope; other records within the municipality)."""
+    if not can_see_evidence_records(user):
+        return IssueEvidence.objects.none()
+    rows = issue.evidence.select_related(
+        "consultation", "visit", "visit__service", "meeting", "case", "area"
+    )
+    if user.role == Role.TIER2:
+        visible_cases = policy.personal_scope(
+            IssueEvidence.case.field.related_model.objects.all(), user
+        ).values("id")
+        rows = rows.filter(Q(case__isnull=True) | Q(case__in=visible_cases))
+    return rows
+
+
+@dataclass(frozen=True)
+class EvidenceCounts:
+    by_kind: dict[str, int]
+    by_area: list[tuple[str, int]]
+    by_half_year: list[tuple[str, int]]
+    total: int
+
+
+def evidence_counts(*, issue: RegionalIssue) -> EvidenceCounts:
+    """Counts by kind, area and half year, computed live with grouped queries."""
+    rows = IssueEvidence.objects.filter(issue=issue)
+    by_kind = {
+        row["kind"]: row["n"] for row in rows.values("kind").annotate(n=Count("id")).order_by()
+    }
+    areas = dict(
+        Area.objects.filter(municipality_id=issue.municipality_id).values_list("id", "name")
+    )
+    by_area = [
+        (areas.get(row["area_id"], "市全域"), row["n"])
+        for row in rows.values("area_id").annotate(n=Count("id")).order_by("area_id")
+    ]
+    halves: dict[str, int] = defaultdict(int)
+    for row in rows.values("date").annotate(n=Count("id")).order_by("date"):
+        day: dt.date = row["date"]
+        period = half_year(fiscal_year_of(day), "first" if 4 <= day.month <= 9 else "second")
+        halves[period.label] += row["n"]
+    return EvidenceCounts(
+        by_kind={kind: by_kind.get(kind, 0) for kind in IssueEvidence.Kind.values},
+        by_area=by_area,
+        by_half_year=list(halves.items()),
+        total=sum(by_kind.values()),
+    )
+
+
+def evidence_counts_by_area(*, issues: QuerySet[RegionalIssue]) -> dict[int, dict[str, int]]:
+    """For many issues at once (lists, the API, the briefing pack): {issue_id: {area: n}}."""
+    areas = {}
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        IssueEvidence.objects.filter(issue__in=issues)
+        .values("issue_id", "area_id", "area__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        name = row["area__name"] or "市全域"
+        areas[row["area_id"]] = name
+        result[row["issue_id"]][name] = row["n"]
+    return dict(result)
+
+
+def suggested_evidence(*, user: User, issue: RegionalIssue, limit: int = 20) -> list[dict]:
+    """Records the user may attach whose topics or text match the issue's themes."""
+    from sasaeai.activities.models import Consultation, Visit
+
+    from .services import evidence_record_queryset
+
+    if user.role not in (Role.TIER1, Role.TIER2):
+        return []
+    words: set[str] = set()
+    for theme in issue.themes.all():
+        words.add(theme.name)
+        words.update(w.strip() for w in theme.keywords.replace(",", "、").split("、") if w.strip())
+    words = {w for w in words if w}
+    if not words:
+        return []
+    attached = issue.evidence.values_list
+    taken_consultations = set(attached("consultation_id", flat=True))
+    taken_visits = set(attached("visit_id", flat=True))
+    suggestions: list[dict] = []
+    condition = Q()
+    for word in words:
+        condition |= Q(summary__icontains=word) | Q(topics__name__icontains=word)
+    consultations = (
+        evidence_record_queryset(user=user, kind="consultation")
+        .filter(condition)
+        .exclude(id__in=taken_consultations)
+        .select_related("area")
+        .distinct()
+        .order_by("-date")[:limit]
+    )
+    assert consultations.model is Consultation
+    for record in consultations:
+        suggestions.append(
+            {"kind": "consultation", "record": record, "reason": _matched(words, record.summary)}
+        )
+    condition = Q()
+    for word in words:
+        condition |= Q(needs_heard__icontains=word) | Q(observations__icontains=word)
+    visits = (
+        evidence_record_queryset(user=user, kind="visit")
+        .filter(condition)
+        .exclude(id__in=taken_visits)
+        .select_related("area", "service")
+        .order_by("-date")[: max(0, limit - len(suggestions))]
+    )
+    assert visits.model is Visit
+    for record in visits:
+        suggestions.append(
+            {
+                "kind": "visit",
+                "record": record,
+                "reason": _matched(words, record.needs_heard + record.observations),
+            }
+        )
+    return suggestions
+
+
+def _matched(words: set[str], text: str) -> str:
+    key = search_key(text)
+    hits = [w for w in sorted(words) if search_key(w) in key]
+    return "、".join(hits) if hits else "相談内容の分類が一致"
+
+
+def transitions_of(*, issue: RegionalIssue) -> QuerySet[IssueTransition]:
+    return issue.transitions.select_related("meeting", "user").order_by("date", "id")
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    areas: list[Area]
+    themes: list[IssueTheme]
+    heat: dict[tuple[int | None, int], int]
+    heat_max: int
+    pipeline: list[tuple[str, str, int]]
+    waits: list[tuple[str, float | None, int]]
+    proposals: list[Proposal]
+
+
+def overview(*, user: User) -> Overview:
+    issues = issue_list_visible_to(user=user).filter(merged_into__isnull=True)
+    areas = list(Area.objects.filter(municipality_id=user.municipality_id))
+    themes = list(IssueTheme.objects.filter(is_active=True))
+    heat: dict[tuple[int | None, int], int] = {}
+    rows = (
+        RegionalIssue.objects.filter(id__in=issues.values("id"))
+        .values("areas__id", "themes__id")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        if row["themes__id"] is not None:
+            heat[(row["areas__id"], row["themes__id"])] = row["n"]
+    counts = dict(
+        RegionalIssue.objects.filter(id__in=issues.values("id"))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    pipeline = [(s.value, s.label, counts.get(s.value, 0)) for s in IssueStatus]
+    # How long issues stayed at each step: from entering it to leaving it (or today).
+    durations: dict[str, list[int]] = defaultdict(list)
+    today = dt.date.today()
+    by_issue: dict[int, list[IssueTransition]] = defaultdict(list)
+    for t in IssueTransition.objects.filter(issue__in=issues.values("id")).order_by("date", "id"):
+        if t.from_status != t.to_status:
+            by_issue[t.issue_id].append(t)
+    for steps in by_issue.values():
+        for index, step in enumerate(steps):
+            left = steps[index + 1].date if index + 1 < len(steps) else today
+            durations[step.to_status].append((left - step.date).days)
+    waits = [
+        (IssueStatus(s).label, (sum(d) / len(d)) if (d := durations.get(s)) else None, len(d or []))
+        for s in PIPELINE
+    ]
+    proposals = list(proposal_list_visible_to(user=user))
+    return Overview(
+        areas=areas,
+        themes=themes,
+        heat=heat,
+        heat_max=max(heat.values(), default=0),
+        pipeline=pipeline,
+        waits=waits,
+        proposals=proposals,
+    )
+
+
+# --- councils and meetings -------------------------------------------------------------------
+
+
+def council_list_visible_to(*, user: User) -> QuerySet[Council]:
+    if not policy.has(user, policy.Capability.VIEW_COUNCILS):
+        return Council.objects.none()
+    return (
+        Council.objects.filter(municipality_id=user.municipality_id)
+        .select_related("area")
+        .prefetch_related("members")
+    )
+
+
+def council_meetings(*, council: Council):
+    from sasaeai.activities.models import Meeting
+
+    return Meeting.objects.filter(council=council).order_by("-date")
+
+
+def meeting_visible_to(*, user: User):
+    """Meetings of councils, readable by everyone with the councils capability."""
+    from sasaeai.activities.models import Meeting
+
+    if not policy.has(user, policy.Capability.VIEW_COUNCILS):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(municipality_id=user.municipality_id)
+
+
+def agenda_of(*, meeting) -> QuerySet[AgendaItem]:
+    return meeting.agenda_items.select_related("issue").prefetch_related("issue__areas")
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+
+def proposal_list_visible_to(*, user: User) -> QuerySet[Proposal]:
+    if not policy.has(user, policy.Capability.VIEW_COUNCILS):
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(municipality_id=user.municipality_id)
+        .select_related("council")
+        .prefetch_related(
+            "issues", Prefetch("recommendations", queryset=Recommendation.objects.order_by("order"))
+        )
+    )
+
+
+def proposal_list_public(*, municipality_id: int) -> QuerySet[Proposal]:
+    """What the public accountability page shows: published proposals, and only published
+    answers (the template shows an answer only once its publication date is set)."""
+    return (
+        Proposal.objects.filter(municipality_id=municipality_id, is_published=True)
+        .select_related("council")
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.order_by("order").prefetch_related("updates"),
+            )
+        )
+    )
