@@ -36,5 +36,13 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 
+## make bench: every benchmark at the one-city and prefecture sizes on SQLite, one table
+## (docs/benchmarks.md); make bench-postgres: the same on PostgreSQL (BENCH_POSTGRES_URL)
+bench: $(STAMP)
+	$(PY) -m bench.run --backend sqlite
+
+bench-postgres: $(STAMP)
+	$(PY) -m bench.run --backend postgres
+
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

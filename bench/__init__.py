@@ -1,0 +1,1 @@
+"""Benchmarks of Sasaeai: a seeded data generator and end-to-end measurements (docs/benchmarks.md)."""

@@ -1,0 +1,273 @@
+"""Builds (or reuses) the benchmark dataset of one size on one backend.
+
+    python -m bench.generate --size city [--backend sqlite|postgres] [--seed N] [--force]
+
+The data is seeded, so the same seed and code give the same rows. A dataset is kept between
+runs: on SQLite as bench/out/data/<size>-<key>.sqlite3, on PostgreSQL as the database
+bench_<size>; the key is a hash of the seed, the size and every source file whose behaviour ends
+up in the data (migrations, demo data, the generators, the search indexing code), so a change
+in any of them builds the dataset anew. Only the tables that exist in the code are generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DATA = OUT / "data"
+DEFAULT_SEED = 20150401
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+# Files whose content decides the data: a change to any of them invalidates the cached datasets.
+KEY_SOURCES = [
+    "bench/generate.py",
+    "bench/loader.py",
+    "bench/sizes.py",
+    "bench/vocabulary.py",
+    "bench/generators/*.py",
+    "sasaeai/*/migrations/*.py",
+    "sasaeai/*/demo.py",
+    "sasaeai/*/demo/*.py",
+    "sasaeai/*/data/*",
+    "sasaeai/resources/search.py",
+    "sasaeai/resources/schedules.py",
+    "sasaeai/core/text.py",
+]
+
+
+def dataset_key(size: str, seed: int) -> str:
+    digest = hashlib.sha256(f"{size}:{seed}".encode())
+    for pattern in KEY_SOURCES:
+        for path in sorted(ROOT.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def sqlite_path(size: str, key: str) -> Path:
+    return DATA / f"{size}-{key}.sqlite3"
+
+
+def postgres_name(size: str) -> str:
+    return f"bench_{size}"
+
+
+def manifest_path(backend: str, size: str) -> Path:
+    return DATA / f"{backend}-{size}.json"
+
+
+def read_manifest(backend: str, size: str) -> dict | None:
+    path = manifest_path(backend, size)
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return None
+
+
+def _admin_connection():
+    import psycopg
+
+    return psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True)
+
+
+def _postgres_key(name: str) -> str | None:
+    import psycopg
+
+    with _admin_connection() as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not exists:
+        return None
+    try:
+        with psycopg.connect(f"{POSTGRES_URL}/{name}") as conn:
+            row = conn.execute("SELECT key FROM bench_dataset").fetchone()
+    except psycopg.Error:
+        return None
+    return row[0] if row else None
+
+
+def ensure(
+    *, size: str, backend: str, seed: int, force: bool = False, progress: bool = True
+) -> dict:
+    """Makes sure the dataset exists and returns its manifest (the counts of every table)."""
+    key = dataset_key(size, seed)
+    manifest = read_manifest(backend, size)
+    if backend == "sqlite":
+        path = sqlite_path(size, key)
+        if path.exists() and not force and manifest and manifest.get("key") == key:
+            return manifest
+        DATA.mkdir(parents=True, exist_ok=True)
+        for old in DATA.glob(f"{size}-*.sqlite3*"):
+            old.unlink()
+        tmp = path.with_suffix(".building")
+        for leftover in DATA.glob(tmp.name + "*"):
+            leftover.unlink()
+        url = f"sqlite:///{tmp}"
+    else:
+        name = postgres_name(size)
+        if not force and manifest and manifest.get("key") == key and _postgres_key(name) == key:
+            return manifest
+        with _admin_connection() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = f"{POSTGRES_URL}/{name}"
+    manifest = _build_in_subprocess(url=url, size=size, seed=seed, key=key, progress=progress)
+    if backend == "sqlite":
+        tmp.rename(path)
+        manifest["path"] = str(path.relative_to(ROOT))
+    else:
+        manifest["database"] = postgres_name(size)
+    manifest_path(backend, size).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return manifest
+
+
+def _build_in_subprocess(*, url: str, size: str, seed: int, key: str, progress: bool) -> dict:
+    """Django is set up once per process and database, so each build runs in its own process."""
+    import subprocess
+
+    result_file = DATA / f".build-{size}.json"
+    env = {**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    command = [
+        sys.executable,
+        "-m",
+        "bench.generate",
+        "--_build",
+        "--size",
+        size,
+        "--seed",
+        str(seed),
+        "--_key",
+        key,
+        "--_out",
+        str(result_file),
+    ]
+    if not progress:
+        command.append("--quiet")
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    manifest = json.loads(result_file.read_text(encoding="utf-8"))
+    result_file.unlink()
+    return manifest
+
+
+def build(*, size_name: str, seed: int, key: str, progress: bool) -> dict:
+    """Runs inside the process whose Django settings point at the new database."""
+    import random
+
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from bench.generators import Context, available_modules
+    from bench.loader import BulkWriter
+    from bench.sizes import SIZES
+    from sasaeai.core.demo import load_demo
+
+    size = SIZES[size_name]
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    timings["migrate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    load_demo()
+    timings["demo"] = time.perf_counter() - t
+
+    writer = BulkWriter()
+    writer.prepare()
+    ctx = Context(size=size, seed=seed, rng=random.Random(seed), writer=writer, progress=progress)
+    skipped = []
+    with transaction.atomic():
+        for name, module, present in available_modules():
+            if not present:
+                skipped.append(name)
+                continue
+            t = time.perf_counter()
+            module.generate(ctx)
+            timings[name] = time.perf_counter() - t
+            if progress:
+                print(f"  {name}: {timings[name]:.1f} s", file=sys.stderr)
+        writer.finish()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_dataset (key varchar(40) NOT NULL)")
+        cursor.execute("INSERT INTO bench_dataset (key) VALUES (%s)", [key])
+    t = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        timings["analyze"] = time.perf_counter() - t
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("PRAGMA journal_mode=DELETE")
+    counts = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if model._meta.managed and not model._meta.proxy:
+                table = model._meta.db_table
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+                counts[model._meta.label] = cursor.fetchone()[0]
+    connection.close()
+    return {
+        "key": key,
+        "seed": seed,
+        "size": size_name,
+        "backend": "postgresql" if "postgres" in os.environ["BENCH_DATABASE_URL"] else "sqlite",
+        "generated_in_s": round(time.perf_counter() - started, 1),
+        "timings_s": {k: round(v, 1) for k, v in timings.items()},
+        "skipped_generators": skipped,
+        "counts": counts,
+        "summary": {
+            "municipalities": counts.get("org.Municipality", 0),
+            "services": counts.get("resources.Service", 0),
+            **{k: v for k, v in ctx.counts.items() if k not in ("municipalities", "services")},
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="ベンチマーク用の合成データを作成します。")
+    parser.add_argument("--size", default="city", choices=["city", "prefecture", "stress"])
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--force", action="store_true", help="キャッシュを使わずに作り直す")
+    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--_build", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--_key", help=argparse.SUPPRESS)
+    parser.add_argument("--_out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._build:
+        manifest = build(
+            size_name=args.size, seed=args.seed, key=args._key, progress=not args.quiet
+        )
+        Path(args._out).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        return 0
+    t = time.perf_counter()
+    manifest = ensure(
+        size=args.size,
+        backend=args.backend,
+        seed=args.seed,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    elapsed = time.perf_counter() - t
+    state = "作成" if elapsed > 5 else "キャッシュを利用"
+    print(
+        f"{args.size} ({args.backend}): {state} {elapsed:.1f} s, "
+        + ", ".join(f"{k} {v:,}" for k, v in manifest["summary"].items())
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

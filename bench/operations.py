@@ -1,0 +1,275 @@
+"""The operations the benchmark measures, each with the bare data access it needs (its floor).
+
+An operation names the user it runs as, how it authenticates (the real login form or an API
+token), the HTTP requests it cycles through (several variants, so that caches do not flatter
+it), and `data(env, i)`: the selectors and queries of variant i, run in the benchmark process.
+The SQL that `data` executes is captured once and replayed with a bare cursor; that replay is the
+floor the operation is compared with. The floor thus holds what the page needs from the database
+(the session, the user, the records) and leaves out what the application adds (middleware,
+policy, serialisation, templates, HTTP).
+
+An operation is measured only when what it needs exists in the code (`available`), so the
+harness grows as the feature apps land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+from bench.client import Request
+
+# Targets from the issues (p95 in milliseconds unless stated).
+PAGE_P95_MS = 200  # issue 10: every page, prefecture size on PostgreSQL, one city on SQLite
+SEARCH_P95_MS = 50  # issue 3: keyword search with two filters, 100,000 services, both backends
+SEARCH_RATIO = 3.0  # issue 10: overhead ratio to the bare SQL, search
+
+
+@dataclass
+class Target:
+    p95_ms: float | None = None
+    ratio: float | None = None
+    # Which (backend, size) pairs the target binds; others are shown for reference.
+    binds: Callable[[str, str], bool] = lambda backend, size: True
+    source: str = ""
+
+
+def page_binds(backend: str, size: str) -> bool:
+    return (backend, size) in {("postgresql", "prefecture"), ("sqlite", "city")}
+
+
+PAGE_TARGET = Target(p95_ms=PAGE_P95_MS, binds=page_binds, source="#10")
+
+
+@dataclass
+class Operation:
+    key: str
+    label: str
+    user: str | None
+    auth: str  # "session", "token" or "none"
+    requests: Callable[[Env], list[Request]]
+    data: Callable[[Env, int], None] | None = None
+    scope: str = "municipality"  # whose data it reads: one municipality, or the prefecture
+    target: Target | None = None
+    available: Callable[[], bool] = lambda: True
+    throughput: bool = False
+    notes: str = ""
+    writes: bool = False
+
+
+@dataclass
+class Env:
+    """What operations know about the running benchmark."""
+
+    users: dict = field(default_factory=dict)  # username → User (in this process)
+    sessions: dict = field(default_factory=dict)  # username → session key of its client
+    tokens: dict = field(default_factory=dict)  # username → plain API token
+    cache: dict = field(default_factory=dict)
+
+    def user(self, username: str):
+        if username not in self.users:
+            from sasaeai.accounts.models import User
+
+            self.users[username] = User.objects.get(username=username)
+        return self.users[username]
+
+
+def url_exists(name: str, *args) -> bool:
+    try:
+        reverse(name, args=args)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def api_path_exists(path: str, method: str = "GET") -> bool:
+    """Whether the API has an operation at this path (as in the OpenAPI schema)."""
+    from sasaeai.api.api import api
+
+    schema = api.get_openapi_schema()
+    full = "/api/v1" + path
+    return method.lower() in schema["paths"].get(full, {})
+
+
+# --- the floors' building blocks ---------------------------------------------------------------
+
+
+def session_and_user(env: Env, username: str) -> None:
+    """What authenticating a browser request needs: the session row and the user."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from sasaeai.accounts.models import User
+
+    Session.objects.filter(
+        session_key=env.sessions[username], expire_date__gt=timezone.now()
+    ).values_list("session_data", flat=True).first()
+    User.objects.filter(pk=env.user(username).pk).first()
+
+
+def token_and_user(env: Env, username: str) -> None:
+    """What authenticating an API request needs: the token row joined to its user."""
+    import hashlib
+
+    from sasaeai.accounts.models import ApiToken
+
+    digest = hashlib.sha256(env.tokens[username].encode()).hexdigest()
+    ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
+
+
+def page(queryset, size: int = 20) -> None:
+    """A first page as the API answers it: the count and the rows."""
+    queryset.count()
+    list(queryset[:size])
+
+
+# --- the operations ----------------------------------------------------------------------------
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(**kwargs) -> Callable:
+    def register(func: Callable[[Env, int], None] | None) -> Callable:
+        OPERATIONS.append(Operation(data=func, **kwargs))
+        return func
+
+    return register
+
+
+OPERATIONS.append(
+    Operation(
+        key="minimal",
+        label="Djangoの最小ビュー（比較用）",
+        user=None,
+        auth="none",
+        requests=lambda env: [Request("GET", "/bench/minimal/")],
+        data=None,
+        throughput=True,
+        notes="全ミドルウェアを通る最小のビュー。スループットの基準",
+    )
+)
+
+
+@operation(
+    key="home",
+    label="ホーム画面",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", "/")],
+    target=PAGE_TARGET,
+    throughput=True,
+)
+def _home(env: Env, i: int) -> None:
+    from sasaeai.accounts.home import home_context
+
+    session_and_user(env, "tier1")
+    home_context(user=env.user("tier1"))
+
+
+@operation(
+    key="api_me",
+    label="API: /me",
+    user="tier1",
+    auth="token",
+    requests=lambda env: [Request("GET", "/api/v1/me")],
+    target=PAGE_TARGET,
+)
+def _api_me(env: Env, i: int) -> None:
+    token_and_user(env, "tier1")
+    list(env.user("tier1").areas.all())
+
+
+@operation(
+    key="org_overview",
+    label="組織の画面",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", "/org/")],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("org:overview"),
+)
+def _org_overview(env: Env, i: int) -> None:
+    from sasaeai.org import selectors
+
+    user = env.user("tier1")
+    session_and_user(env, "tier1")
+    list(selectors.municipalities_visible_to(user=user))
+    list(selectors.area_list_visible_to(user=user))
+    list(selectors.town_list_visible_to(user=user).filter(area__isnull=True))
+    list(selectors.support_center_list_visible_to(user=user).filter(area__isnull=True))
+
+
+@operation(
+    key="user_list",
+    label="利用者の一覧（管理者）",
+    user="admin",
+    auth="session",
+    requests=lambda env: [Request("GET", "/accounts/users/")],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("accounts:user_list"),
+)
+def _user_list(env: Env, i: int) -> None:
+    from sasaeai.accounts.selectors import user_list_manageable_by
+
+    session_and_user(env, "admin")
+    list(user_list_manageable_by(user=env.user("admin")))
+
+
+@operation(
+    key="api_users",
+    label="API: 利用者の一覧",
+    user="admin",
+    auth="token",
+    requests=lambda env: [
+        Request("GET", "/api/v1/users?page=1"),
+        Request("GET", "/api/v1/users?page=2"),
+    ],
+    target=PAGE_TARGET,
+    available=lambda: api_path_exists("/users"),
+)
+def _api_users(env: Env, i: int) -> None:
+    from sasaeai.accounts.selectors import user_list_manageable_by
+
+    token_and_user(env, "admin")
+    qs = user_list_manageable_by(user=env.user("admin"))
+    qs.count()
+    list(qs[i * 20 : (i + 1) * 20])
+
+
+@operation(
+    key="api_areas",
+    label="API: 圏域と町の一覧",
+    user="tier1",
+    auth="token",
+    requests=lambda env: [Request("GET", "/api/v1/areas")],
+    target=PAGE_TARGET,
+    available=lambda: api_path_exists("/areas"),
+)
+def _api_areas(env: Env, i: int) -> None:
+    from sasaeai.org.selectors import area_list_visible_to
+
+    token_and_user(env, "tier1")
+    page(area_list_visible_to(user=env.user("tier1")))
+
+
+@operation(
+    key="api_towns_regional",
+    label="API: 町の一覧（都道府県全体）",
+    user="regional",
+    auth="token",
+    scope="prefecture",
+    requests=lambda env: [
+        Request("GET", f"/api/v1/towns?page={p}&page_size=200") for p in (1, 2, 3)
+    ],
+    target=PAGE_TARGET,
+    available=lambda: api_path_exists("/towns"),
+)
+def _api_towns_regional(env: Env, i: int) -> None:
+    from sasaeai.org.selectors import town_list_visible_to
+
+    token_and_user(env, "regional")
+    qs = town_list_visible_to(user=env.user("regional"))
+    qs.count()
+    list(qs[i * 200 : (i + 1) * 200])
