@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -230,15 +231,23 @@ class World:
     origin: dict[str, str]
     built: dict[tuple[str, str], Built] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
 
     def places(self) -> list[Place]:
         return [self.here, self.there]
 
     def client_for(self, requester: str) -> Client:
+        """A client logged in as the requester, on a session opened when the world was built
+        (so that tests do not pay for a login each)."""
         client = Client(HTTP_USER_AGENT="sasaeai-access-matrix")
         user = self.users[requester]
-        if user is not None:
+        if user is None:
+            return client
+        if requester not in self.sessions:
             client.force_login(user)
+            self.sessions[requester] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[requester]
         return client
 
 
@@ -315,6 +324,8 @@ def build_world() -> World:
     pages, api, origin = collect()
     world = World(here=here, there=there, users=users, pages=pages, api=api, origin=origin)
     here.world = there.world = world
+    for requester in REQUESTERS:
+        world.client_for(requester)  # opens the sessions once, outside the tests' savepoints
     for table, prefix in ((pages, "page"), (api, "api")):
         for key, access in table.items():
             for place in world.places():
