@@ -27,6 +27,8 @@ class Capability(StrEnum):
     VIEW_REPORTS = "reports.view"
     VIEW_COUNCILS = "councils.view"
     EDIT_COUNCILS = "councils.edit"
+    # Tier 1's part of the council pipeline: merging issues city-wide, proposals, answers.
+    STEER_COUNCILS = "councils.steer"
     VIEW_ORG = "org.view"
     MANAGE_ORG = "org.manage"
     MANAGE_USERS = "users.manage"
@@ -61,6 +63,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_REPORTS,
             C.VIEW_COUNCILS,
             C.EDIT_COUNCILS,
+            C.STEER_COUNCILS,
             C.VIEW_ORG,
         }
     ),

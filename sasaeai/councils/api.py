@@ -3,6 +3,7 @@ city's answers and progress. Council members read them; nothing personal is ever
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -109,8 +110,6 @@ def _issues(request: HttpRequest):
 def _areas(request: HttpRequest, ids: list[int]) -> list[Area]:
     areas = list(Area.objects.filter(id__in=ids, municipality_id=request.user.municipality_id))
     if len(areas) != len(set(ids)):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"area_ids": "指定の圏域が見つかりません。"})
     return areas
 
@@ -133,6 +132,7 @@ def issue_detail(request: HttpRequest, issue_id: int):
 
 @router.post("/regional-issues", response={201: IssueDetailOut}, summary="地域課題の登録")
 def issue_create(request: HttpRequest, payload: IssueIn):
+    policy.require(request.user, policy.Capability.EDIT_COUNCILS)
     issue = services.issue_create(
         user=request.user,
         title=payload.title,
@@ -148,6 +148,8 @@ def issue_create(request: HttpRequest, payload: IssueIn):
 @router.put("/regional-issues/{issue_id}", response=IssueDetailOut, summary="地域課題の更新")
 def issue_update(request: HttpRequest, issue_id: int, payload: IssueIn):
     issue = policy.get_in_scope(_issues(request), issue_id)
+    if not services.can_edit_issue(request.user, issue):
+        raise PermissionDenied("この地域課題を変更する権限がありません。")
     services.issue_update(
         user=request.user,
         issue=issue,

@@ -216,7 +216,7 @@ def issue_merge(
 ) -> RegionalIssue:
     """Merges several (tier-2) issues into one city-wide issue. The sources keep their own
     history and point to the target; their areas, themes and evidence join the target."""
-    if user.role != Role.TIER1:
+    if not policy.has(user, policy.Capability.STEER_COUNCILS):
         raise PermissionDenied("課題の統合は第1層コーディネーターが行います。")
     _require_issue_edit(user, target)
     sources = [s for s in sources if s.pk != target.pk]
@@ -329,7 +329,7 @@ def evidence_detach(*, user: User, evidence: IssueEvidence) -> None:
 # --- councils and their meetings -------------------------------------------------------------
 
 
-def _require_council_edit(user: User, council: Council) -> None:
+def require_council_edit(user: User, council: Council) -> None:
     _require_edit(user)
     if council.municipality_id != user.municipality_id:
         raise PermissionDenied("ほかの市区町村の協議体です。")
@@ -338,13 +338,13 @@ def _require_council_edit(user: User, council: Council) -> None:
 
 
 def member_save(*, user: User, member: CouncilMember) -> CouncilMember:
-    _require_council_edit(user, member.council)
+    require_council_edit(user, member.council)
     member.full_clean()
     member.save()
     return member
 
 
-def _require_meeting_edit(user: User, meeting) -> None:
+def require_meeting_edit(user: User, meeting) -> None:
     _require_edit(user)
     if meeting.municipality_id != user.municipality_id:
         raise PermissionDenied("ほかの市区町村の会議です。")
@@ -354,7 +354,7 @@ def _require_meeting_edit(user: User, meeting) -> None:
 
 @transaction.atomic
 def agenda_item_add(*, user: User, meeting, issue: RegionalIssue) -> AgendaItem:
-    _require_meeting_edit(user, meeting)
+    require_meeting_edit(user, meeting)
     if issue.municipality_id != meeting.municipality_id:
         raise ValidationError({"issue": "ほかの市区町村の課題は議題にできません。"})
     if meeting.agenda_items.filter(issue=issue).exists():
@@ -369,7 +369,7 @@ def agenda_item_add(*, user: User, meeting, issue: RegionalIssue) -> AgendaItem:
 def agenda_item_decide(
     *, user: User, item: AgendaItem, decision: str, decision_text: str
 ) -> AgendaItem:
-    _require_meeting_edit(user, item.meeting)
+    require_meeting_edit(user, item.meeting)
     if decision not in AgendaItem.Decision.values:
         raise ValidationError({"decision": f"決定「{decision}」はありません。"})
     item.decision = decision
@@ -381,7 +381,7 @@ def agenda_item_decide(
 
 @transaction.atomic
 def attendance_set(*, user: User, meeting, present_member_ids: Iterable[int]) -> None:
-    _require_meeting_edit(user, meeting)
+    require_meeting_edit(user, meeting)
     if meeting.council_id is None:
         raise ValidationError({"council": "協議体の会議ではないため、出欠は記録できません。"})
     present = set(present_member_ids)
@@ -395,8 +395,7 @@ def attendance_set(*, user: User, meeting, present_member_ids: Iterable[int]) ->
 
 
 def _require_tier1(user: User) -> None:
-    _require_edit(user)
-    if user.role != Role.TIER1:
+    if not policy.has(user, policy.Capability.STEER_COUNCILS):
         raise PermissionDenied("政策提言は第1層コーディネーターが記録します。")
 
 

@@ -160,7 +160,9 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shows_records": selectors.can_see_evidence_records(user),
         "merged": issue.merged_issues.all(),
         "can_edit": can_edit,
-        "can_merge": can_edit and user.role == Role.TIER1 and not issue.is_merged,
+        "can_merge": can_edit
+        and policy.has(user, policy.Capability.STEER_COUNCILS)
+        and not issue.is_merged,
         "next_statuses": [IssueStatus(s) for s in services.allowed_next_statuses(issue.status)],
         "proposals": issue.proposals.all(),
     }
@@ -257,6 +259,9 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
     target = _issue(request, pk)
+    policy.require(request.user, policy.Capability.STEER_COUNCILS)
+    if not services.can_edit_issue(request.user, target):
+        raise PermissionDenied
     candidates = (
         selectors.issue_list_visible_to(user=request.user)
         .filter(merged_into__isnull=True)
@@ -284,8 +289,6 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "課題を統合しました。統合した課題の経過はそれぞれに残ります。"
             )
             return redirect("councils:issue_detail", pk=target.pk)
-    elif request.method == "GET" and request.user.role != Role.TIER1:
-        raise PermissionDenied
     return _render(
         request,
         "councils/form.html",
@@ -302,6 +305,8 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
+    if not services.can_edit_issue(request.user, issue):
+        raise PermissionDenied
     form = EvidenceForm(request.POST)
     if form.is_valid():
         try:
@@ -427,6 +432,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, council_pk: int, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, policy.Capability.EDIT_COUNCILS)
     council = policy.get_in_scope(selectors.council_list_visible_to(user=request.user), council_pk)
+    services.require_council_edit(request.user, council)
     member = (
         policy.get_in_scope(council.members.all(), pk) if pk else CouncilMember(council=council)
     )
@@ -494,6 +500,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
+    services.require_meeting_edit(request.user, meeting)
     form = AgendaAddForm(request.POST, issues=selectors.issue_list_visible_to(user=request.user))
     if form.is_valid():
         try:
@@ -517,6 +524,7 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = policy.get_in_scope(
         AgendaItem.objects.filter(meeting__municipality_id=request.user.municipality_id), pk
     )
+    services.require_meeting_edit(request.user, item.meeting)
     form = DecisionForm(request.POST, instance=item, prefix=f"d{item.pk}")
     if form.is_valid():
         services.agenda_item_decide(
@@ -538,6 +546,7 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
+    services.require_meeting_edit(request.user, meeting)
     ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
     try:
         services.attendance_set(user=request.user, meeting=meeting, present_member_ids=ids)
@@ -606,9 +615,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    policy.require(request.user, policy.Capability.EDIT_COUNCILS)
-    if request.user.role != Role.TIER1:
-        raise PermissionDenied
+    _require_tier1(request)
     proposal = _proposal(request, pk) if pk else Proposal(municipality=request.user.municipality)
     form = ProposalForm(
         request.POST or None,
@@ -642,8 +649,12 @@ def proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _require_tier1(request: HttpRequest) -> None:
+    policy.require(request.user, policy.Capability.STEER_COUNCILS)
+
+
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
-    policy.require(request.user, policy.Capability.EDIT_COUNCILS)
+    _require_tier1(request)
     return policy.get_in_scope(
         Recommendation.objects.filter(
             proposal__municipality_id=request.user.municipality_id
@@ -674,6 +685,7 @@ def _recommendation_action(request, recommendation, form, action, summary):
 @login_required
 @require_POST
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_tier1(request)
     proposal = _proposal(request, pk)
     recommendation = Recommendation(proposal=proposal)
     form = RecommendationForm(request.POST, instance=recommendation)
