@@ -244,6 +244,17 @@ _OVERFLOW_JS = """() => {
       problems.push(`${el.tagName.toLowerCase()} 「${text}」 の文字が切れている`);
     }
   }
+  if (doc.scrollWidth > width + 1 && problems.length === 0) {
+    // Name the outermost boxes that stick out (their parent does not).
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= width + 1 || scrollsX(el) || el.closest('.skip-link')) continue;
+      const parent = el.parentElement.getBoundingClientRect();
+      if (parent.right > width + 1) continue;
+      const name = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
+      problems.push(`${name} が画面外まで広がっている (right ${Math.round(r.right)}, 幅 ${width})`);
+    }
+  }
   return {scrollWidth: doc.scrollWidth, width, problems: problems.slice(0, 20)};
 }"""
 
