@@ -273,3 +273,176 @@ def _api_towns_regional(env: Env, i: int) -> None:
     qs = town_list_visible_to(user=env.user("regional"))
     qs.count()
     list(qs[i * 200 : (i + 1) * 200])
+
+
+# --- resources (issue 3) -----------------------------------------------------------------------
+
+SEARCH_TARGET = Target(p95_ms=SEARCH_P95_MS, ratio=SEARCH_RATIO, source="#3 #10")
+# Keywords coordinators type (kanji, kana, one and two characters, a reading, a synonym).
+SEARCH_WORDS = [
+    "体操",
+    "サロン",
+    "からおけ",
+    "食堂",
+    "歌",
+    "カフェ",
+    "囲碁",
+    "さくら",
+    "ｻﾛﾝ",
+    "麻雀",
+]
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+def home_area_ids(env: Env) -> list[int]:
+    if "areas" not in env.cache:
+        from sasaeai.org.models import Area
+
+        env.cache["areas"] = list(
+            Area.objects.filter(municipality_id=env.user("tier1").municipality_id)
+            .order_by("order", "id")
+            .values_list("id", flat=True)
+        )
+    return env.cache["areas"]
+
+
+def home_service_ids(env: Env, count: int = 10) -> list[int]:
+    if "services" not in env.cache:
+        from sasaeai.resources.models import Service
+
+        municipality_id = env.user("tier1").municipality_id
+        ids = list(
+            Service.objects.filter(municipality_id=municipality_id)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        step = max(1, len(ids) // count)
+        env.cache["services"] = ids[::step][:count]
+    return env.cache["services"]
+
+
+def _search_variants(env: Env) -> list[tuple[str, int, int]]:
+    areas = home_area_ids(env)
+    return [(word, areas[i % len(areas)], i % len(WEEKDAYS)) for i, word in enumerate(SEARCH_WORDS)]
+
+
+def _search_filters(env: Env, i: int, *, regional: bool):
+    from sasaeai.resources.selectors import ServiceFilters
+
+    word, area, weekday = _search_variants(env)[i]
+    if regional:
+        return ServiceFilters(text=word, weekdays=[weekday], is_free=True)
+    return ServiceFilters(text=word, area_ids=[area], weekdays=[weekday])
+
+
+def _search_requests(env: Env, *, regional: bool) -> list[Request]:
+    from urllib.parse import urlencode
+
+    out = []
+    for word, area, weekday in _search_variants(env):
+        query = {"q": word, "weekday": WEEKDAYS[weekday]}
+        if regional:
+            query["free"] = "true"
+        else:
+            query["area"] = area
+        out.append(Request("GET", "/api/v1/resources?" + urlencode(query)))
+    return out
+
+
+def _search_data(env: Env, i: int, *, username: str, regional: bool) -> None:
+    from sasaeai.resources.selectors import service_search, with_display_relations
+
+    token_and_user(env, username)
+    user = env.user(username)
+    result = service_search(user=user, filters=_search_filters(env, i, regional=regional))
+    page(with_display_relations(result.queryset))
+
+
+OPERATIONS.append(
+    Operation(
+        key="search",
+        label="API: 社会資源の検索（語＋圏域＋曜日）",
+        user="tier1",
+        auth="token",
+        requests=lambda env: _search_requests(env, regional=False),
+        data=lambda env, i: _search_data(env, i, username="tier1", regional=False),
+        target=SEARCH_TARGET,
+        available=lambda: api_path_exists("/resources"),
+        throughput=True,
+    )
+)
+OPERATIONS.append(
+    Operation(
+        key="search_regional",
+        label="API: 社会資源の検索（都道府県全体、語＋曜日＋無料）",
+        user="regional",
+        auth="token",
+        scope="prefecture",
+        requests=lambda env: _search_requests(env, regional=True),
+        data=lambda env, i: _search_data(env, i, username="regional", regional=True),
+        target=SEARCH_TARGET,
+        available=lambda: api_path_exists("/resources"),
+    )
+)
+
+
+@operation(
+    key="resource_detail_api",
+    label="API: 社会資源の詳細",
+    user="tier1",
+    auth="token",
+    requests=lambda env: [
+        Request("GET", f"/api/v1/resources/{pk}") for pk in home_service_ids(env)
+    ],
+    target=PAGE_TARGET,
+    available=lambda: api_path_exists("/resources/{service_id}"),
+)
+def _resource_detail_api(env: Env, i: int) -> None:
+    from sasaeai.resources.selectors import service_get_visible
+
+    token_and_user(env, "tier1")
+    service = service_get_visible(user=env.user("tier1"), pk=home_service_ids(env)[i])
+    list(service.schedules.all())
+    list(service.categories.all())
+    list(service.target_groups.all())
+
+
+@operation(
+    key="resource_list",
+    label="社会資源の一覧と地図（語で検索）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [
+        Request("GET", f"/resources/?q={word}") for word in ("体操", "サロン", "食堂", "カフェ")
+    ],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("resources:list"),
+)
+def _resource_list(env: Env, i: int) -> None:
+    from sasaeai.resources.selectors import ServiceFilters, service_search, with_display_relations
+
+    session_and_user(env, "tier1")
+    word = ("体操", "サロン", "食堂", "カフェ")[i]
+    result = service_search(user=env.user("tier1"), filters=ServiceFilters(text=word))
+    page(with_display_relations(result.queryset))
+    # The map shows every result: its points.
+    list(result.queryset.values_list("pk", "location__latitude", "location__longitude"))
+
+
+@operation(
+    key="resource_detail",
+    label="社会資源の詳細画面",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", f"/resources/{pk}/") for pk in home_service_ids(env)],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("resources:detail", 1),
+)
+def _resource_detail(env: Env, i: int) -> None:
+    from sasaeai.resources.selectors import service_get_visible
+
+    session_and_user(env, "tier1")
+    service = service_get_visible(user=env.user("tier1"), pk=home_service_ids(env)[i])
+    list(service.schedules.all())
+    list(service.categories.all())
+    list(service.target_groups.all())

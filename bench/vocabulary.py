@@ -740,3 +740,192 @@ SCHEDULE_PATTERNS: list[tuple[str, str, str, str, str, bool]] = [
     ("WEEKLY", "MO,TU,WE,TH,FR", "", "10:00", "16:00", True),
     ("IRREGULAR", "", "", "", "", False),
 ]
+
+# --- activity records ------------------------------------------------------------------------
+
+# What a coordinator writes after a visit ({n}: attendees, {k}: a small number).
+VISIT_OBSERVATIONS: list[str] = [
+    "参加者{n}名。体操のあと茶話会。新しい参加者が{k}名いた。",
+    "参加者{n}名。歌の会で盛り上がっていた。男性の参加は{k}名。",
+    "会場の都合で今月は短縮開催。参加者{n}名。",
+    "ボランティア{k}名で運営。担い手の高齢化が話題になった。",
+    "季節の行事（お花見）で参加者{n}名。地域の子どもも参加していた。",
+    "初参加の方に声をかけ、次回も来られるとのこと。参加者{n}名。",
+    "血圧測定と健康体操。参加者{n}名、うち要支援の方{k}名。",
+    "昼食づくりの様子を見学。調理ボランティア{k}名、参加者{n}名。",
+    "代表者と今後の運営について話した。参加者{n}名。",
+    "認知症サポーター養成講座の案内をした。参加者{n}名。",
+]
+VISIT_NEEDS: list[str] = [
+    "会場までの移動が難しくなってきた方がいる。",
+    "担い手が不足している。次の代表を探している。",
+    "男性の参加が少ない。",
+    "会場の確保に困っている。",
+    "活動費が足りない。助成制度を知りたい。",
+    "認知症の方への接し方を学びたい。",
+    "送迎があれば参加したい方がいる。",
+    "",
+    "",
+    "",
+]
+CONSULTATION_SUMMARIES: list[str] = [
+    "サロンの新しいプログラムについて相談。体操の講師を紹介した。",
+    "活動場所の確保について。近くのコミュニティセンターを紹介。",
+    "講座の講師を探している。地域包括支援センターの専門職を紹介。",
+    "一人暮らしの方の見守りについて相談。民生委員と連携することにした。",
+    "介護保険サービスの使い方について。在宅介護支援センターにつないだ。",
+    "空き家を活用した居場所づくりについて。",
+    "ボランティアを始めたいとの相談。近くのサロンを紹介。",
+    "他地域の取組を知りたいとの相談。資料を渡した。",
+    "活動費の助成制度について説明した。",
+    "物忘れが気になる方への対応について。認知症カフェを紹介。",
+    "総合事業の通所型サービスBについて問い合わせ。",
+    "消費者被害の疑いがあり、消費生活センターにつないだ。",
+]
+MEETING_TITLES: dict[str, list[str]] = {
+    "community_care": ["{area}地域ケア会議"],
+    "community_care_prep": ["{area}地域ケア会議 事前打ち合わせ"],
+    "community_care_review": ["{area}地域ケア会議 反省会"],
+    "preparation_group": ["{town}居場所づくり準備会"],
+    "community_forum": ["{town}地域フォーラム"],
+    "liaison": ["生活支援コーディネーター連携会議"],
+    "swc_exchange": ["市民社協との情報交換会（{area}）"],
+    "community_group": [
+        "{town}コミュニティ協議会 定例会",
+        "{town}地区社協 役員会",
+        "{town}老人クラブ 役員会",
+    ],
+    "internal": ["高齢者支援課 課内会議", "地域包括支援センター連絡会"],
+    "tier1_council": ["地域包括ケア推進協議会"],
+}
+# (meeting type, weight): the seed's coordinator mostly sits in community care meetings.
+MEETING_WEIGHTS: list[tuple[str, int]] = [
+    ("community_care", 30),
+    ("community_care_prep", 8),
+    ("community_care_review", 5),
+    ("community_group", 25),
+    ("preparation_group", 6),
+    ("community_forum", 4),
+    ("liaison", 8),
+    ("swc_exchange", 6),
+    ("internal", 6),
+    ("tier1_council", 2),
+]
+MEETING_AGENDAS: list[str] = [
+    "地域の課題の共有",
+    "居場所づくりの進め方",
+    "見守り活動の報告",
+    "次回の行事について",
+    "担い手の確保について",
+    "個別ケースの検討",
+    "社会資源マップの更新",
+]
+# (kind, titles, counterparts): the other activities of the seed's report.
+OTHER_ACTIVITIES: list[tuple[str, list[str], list[str]]] = [
+    (
+        "training_attended",
+        ["生活支援コーディネーター養成研修", "地域づくり実践セミナー", "認知症地域支援推進員研修"],
+        ["東京都", "都社会福祉協議会", "全国社会福祉協議会"],
+    ),
+    (
+        "lecture_given",
+        ["生活支援コーディネーターの活動報告", "地域の支え合いについての講演"],
+        ["市民社会福祉協議会", "民生委員協議会", "老人クラブ連合会"],
+    ),
+    ("visitors_hosted", ["視察対応"], ["三鷹市", "調布市", "西東京市", "国分寺市", "狛江市"]),
+    ("study_session", ["第2層コーディネーター勉強会", "社会資源の把握についての勉強会"], [""]),
+    ("publication", ["安心・安全ニュース"], [""]),
+]
+
+# --- cases -----------------------------------------------------------------------------------
+
+# A person's wishes in their own words, with the structured needs they imply:
+# (text, wants company, role, exercise, meals, learning, carer support, hobbies).
+CASE_NEEDS: list[tuple[str, bool, bool, bool, bool, bool, bool, str]] = [
+    ("近所で人と話せる場所がほしい。", True, False, False, False, False, False, ""),
+    (
+        "家にいると気分が沈む。人の役に立つことがしたい。",
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+        "",
+    ),
+    (
+        "体を動かしたい。膝が痛いので椅子でできる体操がいい。",
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        "",
+    ),
+    (
+        "カラオケが好きで、歌える場所を探している。",
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        "カラオケ",
+    ),
+    ("一人で食事をすることが多い。みんなで食べたい。", True, False, False, True, False, False, ""),
+    ("手芸が得意なので、教える側で参加したい。", True, True, False, False, False, False, "手芸"),
+    ("将棋の相手がほしい。", True, False, False, False, False, False, "将棋、囲碁"),
+    ("スマホの使い方を習いたい。", False, False, False, False, True, False, "スマホ"),
+    ("夫の介護で疲れている。同じ立場の人と話したい。", True, False, False, False, False, True, ""),
+    (
+        "畑仕事をしていたので、土に触れる活動がしたい。",
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+        "園芸、農作業",
+    ),
+    (
+        "デイサービスは合わなかった。もっと自由な場所がいい。",
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        "",
+    ),
+    ("散歩の仲間がほしい。2kmくらいなら歩ける。", True, False, True, False, False, False, "散歩"),
+]
+CASE_CONSTRAINTS: list[str] = [
+    "",
+    "",
+    "階段が難しい。",
+    "午前は通院があることが多い。",
+    "送迎があると助かる。",
+    "耳が遠いので大きな声で話す。",
+]
+CASE_ENTRY_TEXTS: dict[str, list[str]] = {
+    "call": [
+        "本人に電話。近況を確認した。",
+        "ケアマネジャーと電話で情報共有。",
+        "つなぎ先の代表者に電話で様子を聞いた。",
+    ],
+    "visit": [
+        "自宅を訪問し、希望を聞き取った。",
+        "本人と一緒に地域の地図を見て行けそうな場所を話した。",
+    ],
+    "accompaniment": ["サロンに同行して見学した。", "初回の参加に同行した。"],
+    "meeting": ["地域ケア会議でケースを検討した。", "担当者会議に出席した。"],
+    "note": ["本人から参加を続けているとの連絡があった。", "しばらく様子を見ることにした。"],
+}
+REFERRAL_REASONS: list[str] = [
+    "自宅から徒歩圏で、本人の空いている曜日に開催している。",
+    "カラオケが好きとのことで紹介。",
+    "担い手として参加できる場所。",
+    "男性の参加者が多い。",
+    "体操があり、椅子席もある。",
+]

@@ -16,7 +16,7 @@ from django.apps import apps
 from bench.loader import BulkWriter
 from bench.sizes import Size
 
-MODULES = ["org", "accounts", "resources"]
+MODULES = ["org", "accounts", "resources", "activities", "cases"]
 
 
 @dataclass
