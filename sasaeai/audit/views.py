@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from sasaeai.accounts import policy
 
@@ -30,6 +31,7 @@ class AuditSearchForm(forms.Form):
     )
 
 
+@require_GET
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_AUDIT)
