@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -25,13 +26,11 @@ DATA = OUT / "data"
 DEFAULT_SEED = 20150401
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
-# Files whose content decides the data: a change to any of them invalidates the cached datasets.
-KEY_SOURCES = [
+# Files whose content decides the base (the migrated schema and `sasaeai demo`), and then the
+# generated rows: a change to any of them invalidates the cached datasets built on them.
+BASE_SOURCES = [
     "bench/generate.py",
-    "bench/loader.py",
-    "bench/sizes.py",
-    "bench/vocabulary.py",
-    "bench/generators/*.py",
+    "bench/settings.py",
     "sasaeai/*/migrations/*.py",
     "sasaeai/*/demo.py",
     "sasaeai/*/demo/*.py",
@@ -40,16 +39,31 @@ KEY_SOURCES = [
     "sasaeai/resources/schedules.py",
     "sasaeai/core/text.py",
 ]
+KEY_SOURCES = [
+    "bench/loader.py",
+    "bench/sizes.py",
+    "bench/vocabulary.py",
+    "bench/generators/*.py",
+]
+BASE = "base"
 
 
-def dataset_key(size: str, seed: int) -> str:
-    digest = hashlib.sha256(f"{size}:{seed}".encode())
-    for pattern in KEY_SOURCES:
+def _digest(prefix: str, patterns: list[str]) -> str:
+    digest = hashlib.sha256(prefix.encode())
+    for pattern in patterns:
         for path in sorted(ROOT.glob(pattern)):
             if path.is_file():
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def base_key() -> str:
+    return _digest("base", BASE_SOURCES)
+
+
+def dataset_key(size: str, seed: int) -> str:
+    return _digest(f"{size}:{seed}:{base_key()}", KEY_SOURCES)
 
 
 def sqlite_path(size: str, key: str) -> Path:
@@ -95,27 +109,31 @@ def _postgres_key(name: str) -> str | None:
 def ensure(
     *, size: str, backend: str, seed: int, force: bool = False, progress: bool = True
 ) -> dict:
-    """Makes sure the dataset exists and returns its manifest (the counts of every table)."""
+    """Makes sure the dataset exists and returns its manifest (the counts of every table).
+    A dataset starts as a copy of the base (migrated and loaded with `sasaeai demo` once per
+    backend), so that each size pays only for its own rows."""
     key = dataset_key(size, seed)
     manifest = read_manifest(backend, size)
     if backend == "sqlite":
         path = sqlite_path(size, key)
         if path.exists() and not force and manifest and manifest.get("key") == key:
             return manifest
-        DATA.mkdir(parents=True, exist_ok=True)
+        base = _ensure_base(backend, progress=progress)
         for old in DATA.glob(f"{size}-*.sqlite3*"):
             old.unlink()
         tmp = path.with_suffix(".building")
         for leftover in DATA.glob(tmp.name + "*"):
             leftover.unlink()
+        shutil.copyfile(ROOT / base["path"], tmp)
         url = f"sqlite:///{tmp}"
     else:
         name = postgres_name(size)
         if not force and manifest and manifest.get("key") == key and _postgres_key(name) == key:
             return manifest
+        _ensure_base(backend, progress=progress)
         with _admin_connection() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_name(BASE)}"')
         url = f"{POSTGRES_URL}/{name}"
     manifest = _build_in_subprocess(url=url, size=size, seed=seed, key=key, progress=progress)
     if backend == "sqlite":
@@ -124,6 +142,38 @@ def ensure(
     else:
         manifest["database"] = postgres_name(size)
     manifest_path(backend, size).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return manifest
+
+
+def _ensure_base(backend: str, *, progress: bool) -> dict:
+    key = base_key()
+    manifest = read_manifest(backend, BASE)
+    DATA.mkdir(parents=True, exist_ok=True)
+    if backend == "sqlite":
+        path = sqlite_path(BASE, key)
+        if path.exists() and manifest and manifest.get("key") == key:
+            return manifest
+        for old in DATA.glob(f"{BASE}-*.sqlite3*"):
+            old.unlink()
+        tmp = path.with_suffix(".building")
+        for leftover in DATA.glob(tmp.name + "*"):
+            leftover.unlink()
+        url = f"sqlite:///{tmp}"
+    else:
+        name = postgres_name(BASE)
+        if manifest and manifest.get("key") == key and _postgres_key(name) == key:
+            return manifest
+        with _admin_connection() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = f"{POSTGRES_URL}/{name}"
+    manifest = _build_in_subprocess(url=url, size=BASE, seed=0, key=key, progress=progress)
+    if backend == "sqlite":
+        tmp.rename(path)
+        manifest["path"] = str(path.relative_to(ROOT))
+    manifest_path(backend, BASE).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return manifest
@@ -164,28 +214,38 @@ def build(*, size_name: str, seed: int, key: str, progress: bool) -> dict:
     import django
 
     django.setup()
-    from django.apps import apps
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from bench.generators import Context, available_modules
     from bench.loader import BulkWriter
     from bench.sizes import SIZES
     from sasaeai.core.demo import load_demo
 
-    size = SIZES[size_name]
     started = time.perf_counter()
     cpu_started = time.process_time()
     timings: dict[str, float] = {}
     writer = BulkWriter()
     writer.prepare()
-    t = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    timings["migrate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    load_demo()
-    timings["demo"] = time.perf_counter() - t
+    if size_name == BASE:
+        t = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        timings["migrate"] = time.perf_counter() - t
+        t = time.perf_counter()
+        load_demo()
+        timings["demo"] = time.perf_counter() - t
+        return _finish(
+            key=key,
+            seed=seed,
+            size_name=size_name,
+            started=started,
+            cpu_started=cpu_started,
+            timings=timings,
+            skipped=[],
+            counts_extra={},
+        )
 
+    size = SIZES[size_name]
     ctx = Context(size=size, seed=seed, rng=random.Random(seed), writer=writer, progress=progress)
     skipped = []
     with transaction.atomic():
@@ -199,7 +259,25 @@ def build(*, size_name: str, seed: int, key: str, progress: bool) -> dict:
             if progress:
                 print(f"  {name}: {timings[name]:.1f} s", file=sys.stderr)
         writer.finish()
+    return _finish(
+        key=key,
+        seed=seed,
+        size_name=size_name,
+        started=started,
+        cpu_started=cpu_started,
+        timings=timings,
+        skipped=skipped,
+        counts_extra=ctx.counts,
+    )
+
+
+def _finish(*, key, seed, size_name, started, cpu_started, timings, skipped, counts_extra) -> dict:
+    """Stamps the dataset with its key, analyses it (PostgreSQL) and counts every table."""
+    from django.apps import apps
+    from django.db import connection
+
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_dataset")
         cursor.execute("CREATE TABLE bench_dataset (key varchar(40) NOT NULL)")
         cursor.execute("INSERT INTO bench_dataset (key) VALUES (%s)", [key])
     t = time.perf_counter()
@@ -209,7 +287,6 @@ def build(*, size_name: str, seed: int, key: str, progress: bool) -> dict:
         timings["analyze"] = time.perf_counter() - t
     else:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             cursor.execute("PRAGMA journal_mode=DELETE")
     counts = {}
     with connection.cursor() as cursor:
@@ -233,14 +310,14 @@ def build(*, size_name: str, seed: int, key: str, progress: bool) -> dict:
         "summary": {
             "municipalities": counts.get("org.Municipality", 0),
             "services": counts.get("resources.Service", 0),
-            **{k: v for k, v in ctx.counts.items() if k not in ("municipalities", "services")},
+            **{k: v for k, v in counts_extra.items() if k not in ("municipalities", "services")},
         },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="ベンチマーク用の合成データを作成します。")
-    parser.add_argument("--size", default="city", choices=["city", "prefecture", "stress"])
+    parser.add_argument("--size", default="city", choices=["city", "prefecture", "stress", BASE])
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--force", action="store_true", help="キャッシュを使わずに作り直す")
@@ -256,13 +333,16 @@ def main(argv: list[str] | None = None) -> int:
         Path(args._out).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         return 0
     t = time.perf_counter()
-    manifest = ensure(
-        size=args.size,
-        backend=args.backend,
-        seed=args.seed,
-        force=args.force,
-        progress=not args.quiet,
-    )
+    if args.size == BASE:
+        manifest = _ensure_base(args.backend, progress=not args.quiet)
+    else:
+        manifest = ensure(
+            size=args.size,
+            backend=args.backend,
+            seed=args.seed,
+            force=args.force,
+            progress=not args.quiet,
+        )
     elapsed = time.perf_counter() - t
     state = "作成" if elapsed > 5 else "キャッシュを利用"
     print(
