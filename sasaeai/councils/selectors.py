@@ -38,6 +38,7 @@ def issue_list_visible_to(*, user: User) -> QuerySet[RegionalIssue]:
         .select_related("raised_by", "merged_into")
         .prefetch_related("areas", "themes")
         .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by("-raised_on", "-id")
     )
 
 
