@@ -11,7 +11,9 @@ available and `make bench` says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import json
 import random
 import threading
 import time
@@ -39,8 +41,85 @@ class Write:
 
 
 def writes() -> list[Write]:
-    """The record kinds the activities app lets a coordinator create through the API."""
-    return []
+    """The record kinds the activities app lets a coordinator create through the API: a visit
+    (to a service of the coordinator's area, which the visit confirms) and a consultation."""
+    from bench.operations import api_path_exists
+
+    if not (api_path_exists("/visits", "POST") and api_path_exists("/consultations", "POST")):
+        return []
+    from django.db.models import Count
+
+    from sasaeai.activities.models import Consultation, ConsultationTopic, Visit
+    from sasaeai.resources.models import Service
+
+    today = dt.date.today().isoformat()
+    topics = list(ConsultationTopic.objects.filter(is_active=True).values_list("id", flat=True))
+    services: dict[int | None, list[int]] = {}
+
+    def services_of(area_id: int | None) -> list[int]:
+        if area_id not in services:
+            services[area_id] = list(
+                Service.objects.filter(area_id=area_id, status="active")
+                .order_by("id")
+                .values_list("id", flat=True)[:50]
+            )
+        return services[area_id]
+
+    def visit(area_id, marker, rng) -> Request:
+        pool = services_of(area_id)
+        body = {
+            "date": today,
+            "start_time": "10:00",
+            "end_time": rng.choice(["11:00", "11:30", "12:00"]),
+            "area_id": area_id,
+            "attendees": rng.randint(5, 30),
+            "observations": marker,
+        }
+        if pool:
+            body["service_id"] = rng.choice(pool)
+        else:
+            body["place_name"] = "自治会の集まり"
+        return _json_request("/api/v1/visits", body)
+
+    def consultation(area_id, marker, rng) -> Request:
+        body = {
+            "date": today,
+            "area_id": area_id,
+            "consulter_type": rng.choice(["activist", "elderly", "care_manager"]),
+            "channel": rng.choice(["phone", "walk_in", "on_site"]),
+            "topic_ids": [rng.choice(topics)] if topics else [],
+            "summary": marker,
+        }
+        return _json_request("/api/v1/consultations", body)
+
+    def counter(model, field: str):
+        def count(markers: list[str]) -> dict[str, int]:
+            out: dict[str, int] = {}
+            for start in range(0, len(markers), 500):
+                rows = (
+                    model.objects.filter(**{f"{field}__in": markers[start : start + 500]})
+                    .values(field)
+                    .annotate(n=Count("id"))
+                )
+                out.update({row[field]: row["n"] for row in rows})
+            return out
+
+        return count
+
+    return [
+        Write("visit", "訪問の記録", visit, counter(Visit, "observations")),
+        Write("consultation", "相談の記録", consultation, counter(Consultation, "summary")),
+    ]
+
+
+def _json_request(path: str, body: dict) -> Request:
+    return Request(
+        "POST",
+        path,
+        json.dumps(body, ensure_ascii=False).encode(),
+        "application/json",
+        expect=(201,),
+    )
 
 
 def available() -> bool:
@@ -108,8 +187,10 @@ def run(measurement, *, seconds: float) -> dict:
     for kind in kinds:
         counts = kind.count(sent[kind.key])
         acked = set(acknowledged[kind.key])
-        missing += sum(1 for m in acked if counts.get(m, 0) == 0)
-        duplicates += sum(1 for m in sent[kind.key] if counts.get(m, 0) > 1)
+        kind_missing = sum(1 for m in acked if counts.get(m, 0) == 0)
+        kind_duplicates = sum(1 for m in sent[kind.key] if counts.get(m, 0) > 1)
+        missing += kind_missing
+        duplicates += kind_duplicates
         stray += sum(1 for m in sent[kind.key] if m not in acked and counts.get(m, 0) > 0)
         values = latencies[kind.key]
         rows.append(
@@ -122,6 +203,8 @@ def run(measurement, *, seconds: float) -> dict:
                 "p50_ms": round(percentile(values, 50) * 1000, 1) if values else None,
                 "p95_ms": round(percentile(values, 95) * 1000, 1) if values else None,
                 "rps": round(len(values) / elapsed, 1),
+                "exactly_once": kind_missing == 0 and kind_duplicates == 0,
+                "target": {"p95_ms": None, "ratio": None, "binding": True, "source": "#9"},
             }
         )
     return {

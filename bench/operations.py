@@ -446,3 +446,360 @@ def _resource_detail(env: Env, i: int) -> None:
     list(service.schedules.all())
     list(service.categories.all())
     list(service.target_groups.all())
+
+
+# --- activity records (issue 5) ---------------------------------------------------------------
+
+RECORDS_TARGET = Target(p95_ms=100, binds=lambda backend, size: size != "city", source="#5")
+
+
+def _timeline_page(env: Env, username: str, page_number: int | None) -> None:
+    from django.core.paginator import Paginator
+
+    from sasaeai.activities import selectors
+    from sasaeai.activities.forms import FilterForm
+    from sasaeai.activities.views import PAGE_SIZE
+
+    user = env.user(username)
+    session_and_user(env, username)
+    filters = FilterForm(None, user=user).filters()
+    page_ = Paginator(selectors.timeline(user=user, filters=filters), PAGE_SIZE).get_page(
+        page_number
+    )
+    selectors.timeline_rows(page_.object_list, user=user)
+
+
+@operation(
+    key="records_mine",
+    label="自分の活動記録の一覧（1ページ目）",
+    user="tier2-1",
+    auth="session",
+    requests=lambda env: [Request("GET", "/activities/")],
+    target=RECORDS_TARGET,
+    available=lambda: url_exists("activities:list"),
+)
+def _records_mine(env: Env, i: int) -> None:
+    _timeline_page(env, "tier2-1", None)
+
+
+@operation(
+    key="records_city",
+    label="市全体の活動記録の一覧（第1層）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", "/activities/"), Request("GET", "/activities/?page=2")],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("activities:list"),
+)
+def _records_city(env: Env, i: int) -> None:
+    _timeline_page(env, "tier1", i + 1)
+
+
+@operation(
+    key="api_visits",
+    label="API: 訪問の一覧（今期）",
+    user="tier1",
+    auth="token",
+    requests=lambda env: [
+        Request("GET", "/api/v1/visits?period=half"),
+        Request("GET", "/api/v1/visits?period=fy&page=2"),
+    ],
+    target=PAGE_TARGET,
+    available=lambda: api_path_exists("/visits"),
+)
+def _api_visits(env: Env, i: int) -> None:
+    from sasaeai.activities import selectors
+    from sasaeai.activities.models import Visit
+
+    token_and_user(env, "tier1")
+    user = env.user("tier1")
+    filters = selectors.ActivityFilters(period=selectors.period_for(("half", "fy")[i]))
+    qs = selectors.record_list(user=user, model=Visit, filters=filters)
+    qs.count()
+    list(qs[i * 20 : (i + 1) * 20])
+
+
+def _visit_payload(env: Env, i: int) -> dict:
+    import datetime as dt
+
+    user = env.user("tier2-1")
+    if "visit_services" not in env.cache:
+        from sasaeai.resources.models import Service
+
+        areas = list(user.areas.values_list("id", flat=True))
+        env.cache["visit_services"] = (
+            areas[0],
+            list(
+                Service.objects.filter(area_id=areas[0], status="active")
+                .order_by("id")
+                .values_list("id", flat=True)[:10]
+            ),
+        )
+    area, services = env.cache["visit_services"]
+    return {
+        "date": dt.date.today().isoformat(),
+        "start_time": "10:00",
+        "end_time": "11:30",
+        "area_id": area,
+        "service_id": services[i % len(services)],
+        "attendees": 12,
+        "observations": "参加者12名。体操のあと茶話会。",
+    }
+
+
+def _visit_requests(env: Env) -> list[Request]:
+    import json
+
+    return [
+        Request(
+            "POST",
+            "/api/v1/visits",
+            json.dumps(_visit_payload(env, i), ensure_ascii=False).encode(),
+            "application/json",
+            expect=(201,),
+        )
+        for i in range(5)
+    ]
+
+
+@operation(
+    key="visit_create",
+    label="API: 訪問を記録する",
+    user="tier2-1",
+    auth="token",
+    requests=_visit_requests,
+    target=PAGE_TARGET,
+    available=lambda: api_path_exists("/visits", "POST"),
+    writes=True,
+)
+def _visit_create(env: Env, i: int) -> None:
+    import datetime as dt
+
+    from sasaeai.activities import services
+    from sasaeai.org.models import Area
+    from sasaeai.resources.models import Service
+
+    token_and_user(env, "tier2-1")
+    payload = _visit_payload(env, i)
+    fields = {
+        **{k: v for k, v in payload.items() if not k.endswith("_id")},
+        "date": dt.date.fromisoformat(payload["date"]),
+        "start_time": dt.time(10),
+        "end_time": dt.time(11, 30),
+        "area": Area.objects.get(pk=payload["area_id"]),
+        "service": Service.objects.get(pk=payload["service_id"]),
+    }
+    services.visit_record(user=env.user("tier2-1"), fields=fields)
+
+
+@operation(
+    key="calendar",
+    label="予定表（週）",
+    user="tier2-1",
+    auth="session",
+    requests=lambda env: [Request("GET", "/activities/calendar/")],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("activities:calendar"),
+)
+def _calendar(env: Env, i: int) -> None:
+    import datetime as dt
+
+    from sasaeai.activities import selectors
+
+    session_and_user(env, "tier2-1")
+    user = env.user("tier2-1")
+    today = dt.date.today()
+    start = today - dt.timedelta(days=today.weekday())
+    selectors.calendar_days(
+        user=user, coordinators=[user.pk], start=start, end=start + dt.timedelta(days=6)
+    )
+
+
+# --- cases and matching (issue 6) --------------------------------------------------------------
+
+MATCH_TARGET = Target(p95_ms=100, source="#6")
+# Profiles in the style of the seed's two stories, spread over Musashino's towns.
+MATCH_PROFILES = [
+    {
+        "town": "境南町",
+        "age": 73,
+        "sex": "male",
+        "care_level": "support1",
+        "max_walk_m": 2000,
+        "days": ["tue", "thu"],
+        "interests": "カラオケ",
+        "role": "helper",
+    },
+    {
+        "town": "西久保",
+        "age": 61,
+        "sex": "female",
+        "care_level": "support1",
+        "max_walk_m": 800,
+        "days": ["tue"],
+        "interests": "人と話すこと",
+        "role": "either",
+        "notes": "家の近くで人と関わりたい。元ヘルパー。",
+    },
+    {
+        "town": "桜堤",
+        "age": 80,
+        "sex": "female",
+        "care_level": "support2",
+        "max_walk_m": 500,
+        "days": ["mon", "wed", "fri"],
+        "interests": "体操、お茶",
+        "role": "participant",
+    },
+    {
+        "town": "吉祥寺東町",
+        "age": 68,
+        "sex": "male",
+        "care_level": "independent",
+        "max_walk_m": 1500,
+        "days": ["sat"],
+        "interests": "囲碁、将棋",
+        "role": "either",
+    },
+    {
+        "town": "中町",
+        "age": 77,
+        "sex": "female",
+        "care_level": "program",
+        "max_walk_m": 1000,
+        "days": ["thu"],
+        "interests": "手芸",
+        "role": "helper",
+    },
+]
+
+
+def _match_requests(env: Env) -> list[Request]:
+    import json
+
+    return [
+        Request(
+            "POST",
+            "/api/v1/match",
+            json.dumps(profile, ensure_ascii=False).encode(),
+            "application/json",
+        )
+        for profile in MATCH_PROFILES
+    ]
+
+
+@operation(
+    key="match",
+    label="API: マッチング（プロフィールから）",
+    user="tier1",
+    auth="token",
+    requests=_match_requests,
+    target=MATCH_TARGET,
+    available=lambda: api_path_exists("/match", "POST"),
+)
+def _match(env: Env, i: int) -> None:
+    from sasaeai.cases import matching
+
+    token_and_user(env, "tier1")
+    user = env.user("tier1")
+    profile = matching.profile_from_input(
+        municipality=user.municipality,
+        **{k: v for k, v in MATCH_PROFILES[i].items()},
+    )
+    result = matching.match(profile, limit=10)
+    for suggestion in result.suggestions:
+        list(suggestion.service.schedules.all())
+
+
+def home_case_ids(env: Env, username: str, count: int = 5) -> list[int]:
+    key = f"cases:{username}"
+    if key not in env.cache:
+        from sasaeai.cases.selectors import case_list_visible_to
+
+        ids = list(
+            case_list_visible_to(user=env.user(username))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        step = max(1, len(ids) // count)
+        env.cache[key] = ids[::step][:count]
+    return env.cache[key]
+
+
+@operation(
+    key="case_list",
+    label="個別ケースの一覧（第2層）",
+    user="tier2-1",
+    auth="session",
+    requests=lambda env: [Request("GET", "/cases/"), Request("GET", "/cases/?page=2")],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("cases:list"),
+)
+def _case_list(env: Env, i: int) -> None:
+    from sasaeai.cases.selectors import case_list
+
+    session_and_user(env, "tier2-1")
+    page_ = case_list(user=env.user("tier2-1"))
+    page_.count()
+    list(page_[i * 30 : (i + 1) * 30])
+
+
+@operation(
+    key="case_detail",
+    label="個別ケースの画面（経過・つなぎ）",
+    user="tier2-1",
+    auth="session",
+    requests=lambda env: [Request("GET", f"/cases/{pk}/") for pk in home_case_ids(env, "tier2-1")],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("cases:detail", 1),
+)
+def _case_detail(env: Env, i: int) -> None:
+    from sasaeai.cases import selectors
+
+    session_and_user(env, "tier2-1")
+    case = selectors.case_get_visible(user=env.user("tier2-1"), pk=home_case_ids(env, "tier2-1")[i])
+    selectors.case_detail_relations(case)
+
+
+# --- reports (issue 7) --------------------------------------------------------------------------
+
+REPORT_QUERY = "fiscal_year=2025&half=first&scope=municipality"
+REPORT_WEB_TARGET = Target(p95_ms=2000, binds=lambda backend, size: size != "city", source="#7")
+REPORT_PDF_TARGET = Target(p95_ms=5000, binds=lambda backend, size: size != "city", source="#7")
+
+
+def _report_data(env: Env, username: str) -> None:
+    from sasaeai.reports import selectors
+    from sasaeai.reports.selection import municipality_for, period_parse, scope_parse
+
+    user = env.user(username)
+    session_and_user(env, username)
+    period = period_parse(fiscal_year="2025", half="first")
+    scope = scope_parse("municipality", municipality=municipality_for(user, None))
+    selectors.report_figures(user=user, period=period, scope=scope)
+
+
+@operation(
+    key="report_web",
+    label="半期の活動報告（市全体、ウェブ）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", f"/reports/view/?{REPORT_QUERY}")],
+    target=REPORT_WEB_TARGET,
+    available=lambda: url_exists("reports:show"),
+)
+def _report_web(env: Env, i: int) -> None:
+    _report_data(env, "tier1")
+
+
+@operation(
+    key="report_pdf",
+    label="半期の活動報告（市全体、PDF）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", f"/reports/download/pdf/?{REPORT_QUERY}")],
+    target=REPORT_PDF_TARGET,
+    available=lambda: url_exists("reports:download", "pdf"),
+)
+def _report_pdf(env: Env, i: int) -> None:
+    _report_data(env, "tier1")

@@ -42,6 +42,9 @@ def data_factor(scope: str, size: str) -> float:
 
 
 def verdict(row: dict) -> str:
+    if row.get("kind") == "load":
+        # Issue 9: zero errors and every record written exactly once.
+        return "OK" if not row.get("errors") and row.get("exactly_once") else "FAIL"
     if row.get("error") or row.get("errors"):
         return "ERROR"
     target = row.get("target")
@@ -61,6 +64,8 @@ def target_text(row: dict) -> str:
     if not target:
         return ""
     parts = []
+    if row.get("kind") == "load":
+        parts.append("0 errors, once")
     if target.get("p95_ms") is not None:
         parts.append(f"p95<{target['p95_ms']:g}")
     if target.get("ratio") is not None:

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         encoding="utf-8",
     )
-    failed = [e for e in entries if e["result"] == "ERROR"]
+    failed = [e for e in entries if e["result"] in ("ERROR", "FAIL")]
     return 1 if failed else 0
 
 

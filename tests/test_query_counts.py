@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 
 from sasaeai.accounts.models import Role, User
 from sasaeai.accounts.services import token_create
@@ -31,6 +32,9 @@ class Case:
     url: str
     grow: Callable[[Municipality, int], None]
     api: bool = False
+    # The page belongs to a feature still being built: skip until its URL exists.
+    needs_url: str | None = None
+    max_queries: int = MAX_QUERIES
 
 
 def _areas_with_towns_and_centers(municipality: Municipality, n: int) -> None:
@@ -53,8 +57,24 @@ def _areas_of_tier2_user(municipality: Municipality, n: int) -> None:
         user.areas.add(AreaFactory(municipality=municipality))
 
 
+def _services(municipality: Municipality, n: int) -> None:
+    from sasaeai.resources.tests.factories import ScheduleFactory, ServiceFactory, category
+
+    towns = list(municipality.towns.all()[:3])
+    for i in range(n):
+        service = ServiceFactory(
+            municipality=municipality,
+            location__town=towns[i % len(towns)],
+            location__municipality=municipality,
+            name=f"ふれあいサロン{i}",
+            categories=[category("salon")],
+        )
+        ScheduleFactory(service=service)
+
+
 CASES = [
-    Case("home (tier 2, areas)", "tier2-1", "/", _areas_of_tier2_user),
+    # Every module adds its panels to the home page, each with a few queries of its own.
+    Case("home (tier 2, areas)", "tier2-1", "/", _areas_of_tier2_user, max_queries=40),
     Case("org overview", "tier1", "/org/", _areas_with_towns_and_centers),
     Case("user list", "admin", "/accounts/users/", _users_with_areas),
     Case("api users", "admin", "/api/v1/users?page_size=200", _users_with_areas, api=True),
@@ -64,6 +84,21 @@ CASES = [
     ),
     Case(
         "api towns", "tier1", "/api/v1/towns?page_size=200", _areas_with_towns_and_centers, api=True
+    ),
+    Case(
+        "resource list",
+        "tier1",
+        "/resources/?q=サロン",
+        _services,
+        needs_url="resources:list",
+    ),
+    Case(
+        "api resources",
+        "tier1",
+        "/api/v1/resources?q=サロン&page_size=200",
+        _services,
+        api=True,
+        needs_url="api:resource_list",
     ),
     Case(
         "api support centers",
@@ -84,6 +119,11 @@ def _count(client, case: Case, headers: dict) -> int:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_queries_do_not_grow_with_rows(client, musashino, case):
+    if case.needs_url:
+        try:
+            reverse(case.needs_url)
+        except NoReverseMatch:
+            pytest.skip(f"{case.needs_url} does not exist yet")
     user = User.objects.get(username=case.username)
     headers = {}
     if case.api:
@@ -99,4 +139,4 @@ def test_queries_do_not_grow_with_rows(client, musashino, case):
     many = _count(client, case, headers)
 
     assert few == many, f"{case.name}: {few} queries with fewer rows, {many} with more"
-    assert many <= MAX_QUERIES
+    assert many <= case.max_queries
