@@ -12,6 +12,7 @@ urlpatterns = [
     path("org/", include("sasaeai.org.urls")),
     path("audit/", include("sasaeai.audit.urls")),
     path("resources/", include("sasaeai.resources.urls")),
+    path("finder/", include("sasaeai.resources.public_urls")),
     path("exchange/", include("sasaeai.exchange.urls")),
     path("activities/", include("sasaeai.activities.urls")),
     path("cases/", include("sasaeai.cases.urls")),

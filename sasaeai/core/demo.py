@@ -12,6 +12,7 @@ from sasaeai.councils import demo as councils_demo
 from sasaeai.org import demo as org_demo
 
 DEMO_STEPS: list[str] = [
+    "sasaeai.resources.demo.load",
     "sasaeai.councils.demo.load_thread",
 ]
 

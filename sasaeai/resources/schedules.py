@@ -340,6 +340,11 @@ def schedule_parse_japanese(text: str) -> dict:
     into schedule fields. Raises ValidationError when the phrase gives no recurrence."""
     raw = nfkc(text)
     fields: dict = {"interval": 1, "closed_on_holidays": "祝" in raw and "休" in raw}
+    if raw.startswith(("不定期", "随時")):
+        note = re.sub(r"^不定期[\s、。:：]*", "", text.strip()) or text.strip()
+        fields.update(freq="IRREGULAR", byday="", bymonthday="", note=note)
+        fields["closed_on_holidays"] = False
+        return fields
     match = _TIME_RANGE.search(raw)
     if match:
         fields["opens_at"] = dt.time(int(match.group(1)), int(match.group(2) or 0))

@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from sasaeai.accounts import policy
@@ -311,6 +312,11 @@ def _distance_order(origin: Origin) -> ExpressionWrapper:
     return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
+def _reading_order():
+    """ふりがな, or the automatic reading when none was typed (so blanks do not come first)."""
+    return Coalesce(NullIf("name_kana", Value("")), "name_reading")
+
+
 def _search(
     queryset: QuerySet[Service],
     *,
@@ -334,7 +340,7 @@ def _search(
         if not public:
             queryset = queryset.annotate(distance_order=_distance_order(origin))
             order.append(F("distance_order").asc(nulls_last=True))
-    order += ["name_kana", "name", "pk"]
+    order += [_reading_order(), "name", "pk"]
     return SearchResult(
         queryset=queryset.order_by(*order),
         origin=origin,
@@ -400,7 +406,7 @@ def service_recheck_list(*, user: User, today: dt.date | None = None) -> QuerySe
     queryset = queryset.filter(needs_recheck_q(today))
     if user.role == "tier2":
         queryset = queryset.filter(area_id__in=policy.area_ids(user))
-    return queryset.order_by(F("confirmed_at").asc(nulls_first=True), "name_kana", "pk")
+    return queryset.order_by(F("confirmed_at").asc(nulls_first=True), _reading_order(), "pk")
 
 
 # --- managed lists ----------------------------------------------------------------------------

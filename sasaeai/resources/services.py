@@ -167,10 +167,14 @@ def _derive_place(service: Service) -> None:
 # --- services ---------------------------------------------------------------------------------
 
 
-def _check_categories(categories: Iterable[Category]) -> list[Category]:
+def _check_categories(categories: Iterable[Category], municipality_id: int) -> list[Category]:
     categories = list(categories)
     for category in categories:
-        if category.axis != Category.Axis.ACTIVITY or not category.is_active:
+        if (
+            category.axis != Category.Axis.ACTIVITY
+            or not category.is_active
+            or category.municipality_id not in (None, municipality_id)
+        ):
             raise ValidationError(
                 {"categories": f"「{category.name}」は活動の種類として使える分類ではありません。"}
             )
@@ -278,7 +282,7 @@ def _service_write(
     _derive_place(service)
     _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
     if categories is not None:
-        categories = _check_categories(categories)
+        categories = _check_categories(categories, service.municipality_id)
     service.full_clean(exclude=["search_name", "search_text", "search_chars", "name_reading"])
     is_new = service.pk is None
     # One history version per edit, taken after the categories are set (not one per change).

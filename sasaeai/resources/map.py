@@ -1,0 +1,110 @@
+"""What the map draws: one feature per service of a result set (the same set the list shows),
+coloured and lettered by its main category, and the legend."""
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from .models import Category, Service
+from .selectors import area_centroids, service_map_point
+
+MAP_LIMIT = 2000
+DEFAULT_COLOUR = "#616161"
+DEFAULT_SYMBOL = "他"
+
+
+def _top_categories() -> dict[int, Category]:
+    """Each activity category mapped to its top-level ancestor (which carries the colour)."""
+    categories = {c.pk: c for c in Category.objects.filter(axis=Category.Axis.ACTIVITY)}
+    tops = {}
+    for pk, category in categories.items():
+        top = category
+        depth = 0
+        while top.parent_id and top.parent_id in categories and depth < 10:
+            top = categories[top.parent_id]
+            depth += 1
+        tops[pk] = top
+    return tops
+
+
+def legend(municipality_id: int | None) -> list[dict]:
+    """The top-level activity categories (shared ones and the municipality's own)."""
+    return [
+        {"code": c.code, "name": c.name, "color": c.color or DEFAULT_COLOUR, "symbol": c.symbol}
+        for c in Category.objects.filter(
+            Q(municipality__isnull=True) | Q(municipality_id=municipality_id),
+            axis=Category.Axis.ACTIVITY,
+            parent__isnull=True,
+            is_active=True,
+        ).order_by("order", "id")
+    ]
+
+
+def map_features(
+    queryset: QuerySet[Service],
+    *,
+    public: bool,
+    detail_url: str = "resources:detail",
+    municipality_code: str = "",
+    limit: int = MAP_LIMIT,
+) -> dict:
+    """{"features": [...], "total": N, "unplaced": k, "truncated": bool} for the result set:
+    at most `limit` features in the list's order; a fixed number of queries."""
+    rows = list(
+        queryset.select_related("location", "town").only(
+            "pk",
+            "name",
+            "area_id",
+            "location__latitude",
+            "location__longitude",
+            "location__is_approximate",
+            "location__is_private_home",
+            "town__name",
+            "town__latitude",
+            "town__longitude",
+        )[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    through = Service.categories.through
+    first_category: dict[int, int] = {}
+    for service_id, category_id in (
+        through.objects.filter(service_id__in=[r.pk for r in rows])
+        .order_by("service_id", "category__order", "category_id")
+        .values_list("service_id", "category_id")
+    ):
+        first_category.setdefault(service_id, category_id)
+    tops = _top_categories()
+    area_points = area_centroids() if public else {}
+    features = []
+    unplaced = 0
+    for service in rows:
+        point = service_map_point(service, public=public, area_points=area_points)
+        if point is None:
+            unplaced += 1
+            continue
+        top = tops.get(first_category.get(service.pk))
+        if public:
+            url = reverse(detail_url, args=[municipality_code, service.pk])
+        else:
+            url = reverse(detail_url, args=[service.pk])
+        features.append(
+            {
+                "id": service.pk,
+                "name": service.name,
+                "lat": round(point.latitude, 6),
+                "lon": round(point.longitude, 6),
+                "precision": point.precision,
+                "category": top.name if top else "その他",
+                "code": top.code if top else "other",
+                "color": (top.color if top and top.color else DEFAULT_COLOUR),
+                "symbol": (top.symbol if top and top.symbol else DEFAULT_SYMBOL),
+                "url": url,
+            }
+        )
+    return {
+        "features": features,
+        "shown": len(features),
+        "unplaced": unplaced,
+        "truncated": truncated,
+        "limit": limit,
+    }
