@@ -209,6 +209,12 @@ PAGES: dict[str, Access] = {
     "accounts:user_create": Access(C.MANAGE_USERS),
     "accounts:user_edit": Access(C.MANAGE_USERS, obj=_user_at),
     "accounts:user_reset_password": Access(C.MANAGE_USERS, obj=_user_at),
+    "accounts:login_verify": Access(
+        PUBLIC, note="the code step; without a pending login it sends to login"
+    ),
+    "accounts:two_factor_setup": Access(LOGIN, note="one's own authenticator only"),
+    "accounts:two_factor_policy": Access(C.MANAGE_USERS),
+    "accounts:two_factor_reset": Access(C.MANAGE_USERS, obj=_user_at),
     "org:overview": Access(C.VIEW_ORG),
     "org:area_edit": Access(C.MANAGE_ORG, obj=lambda p: {"pk": p.area.pk}),
     "org:town_edit": Access(C.MANAGE_ORG, obj=lambda p: {"pk": p.town.pk}),

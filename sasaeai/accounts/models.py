@@ -76,3 +76,30 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class TwoFactorRequirement(models.Model):
+    """A role whose users must log in with a second factor (TOTP) in one municipality.
+    Administrators set it under 利用者管理; see sasaeai/accounts/two_factor.py."""
+
+    municipality = models.ForeignKey(
+        "org.Municipality",
+        on_delete=models.CASCADE,
+        related_name="two_factor_requirements",
+        verbose_name="市区町村",
+    )
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField("設定日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "二要素認証の必須設定"
+        verbose_name_plural = "二要素認証の必須設定"
+        ordering = ["municipality", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "role"], name="two_factor_requirement_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.get_role_display()}"
