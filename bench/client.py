@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -73,7 +73,8 @@ class Client:
         started = time.perf_counter()
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
-            conn.request(request.method, request.path, body=request.body, headers=headers)
+            path = quote(request.path, safe="/?=&%:+,;@!$'()*[]#")  # Japanese queries
+            conn.request(request.method, path, body=request.body, headers=headers)
             response = conn.getresponse()
             body = response.read()
         finally:

@@ -17,6 +17,7 @@ import argparse
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -27,6 +28,11 @@ from bench.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+
+
+TRANSACTION_CONTROL = re.compile(
+    r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT|SET\s+CONSTRAINTS)\b", re.I
+)
 
 
 def working_copy(*, backend: str, size: str, manifest: dict) -> str:
@@ -147,11 +153,21 @@ class Measurement:
             client.force_login(self.env.user(op.user))
         elif op.auth == "token":
             headers["HTTP_AUTHORIZATION"] = f"Bearer {self.env.tokens[op.user]}"
-        if request.method != "GET":
-            return None
-        client.get(request.path, **headers)  # the first request may fill per-process caches
+
+        def send():
+            if request.method == "GET":
+                return client.get(request.path, **headers)
+            return client.generic(
+                request.method,
+                request.path,
+                data=request.body or b"",
+                content_type=request.content_type or "application/octet-stream",
+                **headers,
+            )
+
+        send()  # the first request may fill per-process caches
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(request.path, **headers)
+            response = send()
         if response.status_code not in request.expect:
             return None
         return len(captured.captured_queries)
@@ -169,7 +185,9 @@ class Measurement:
             captured: list = []
 
             def wrapper(execute, sql, params, many, context, captured=captured):
-                captured.append((sql, params, many))
+                # Transaction control belongs to the replay's own atomic block, not the floor.
+                if not TRANSACTION_CONTROL.match(sql):
+                    captured.append((sql, params, many))
                 return execute(sql, params, many, context)
 
             with connection.execute_wrapper(wrapper):
@@ -215,6 +233,8 @@ class Measurement:
         return {
             "floor_p50_ms": _ms(timing.p(50)),
             "floor_p95_ms": _ms(timing.p(95)),
+            "floor_errors": len(timing.errors),
+            "floor_error_sample": timing.errors[:2],
             "floor_queries": round(sum(len(b) for b in statements) / variants, 1),
         }
 
@@ -261,14 +281,23 @@ class Measurement:
                 "scope": op.scope,
                 "notes": op.notes,
             }
-            row.update(self.latency(op))
-            if "error" not in row:
-                row["queries"] = self.queries(op)
-                floor = self.floor(op)
-                if floor:
-                    row.update(floor)
-                    if row.get("p50_ms") and floor["floor_p50_ms"]:
-                        row["ratio"] = round(row["p50_ms"] / floor["floor_p50_ms"], 1)
+            try:
+                row.update(self.latency(op))
+                if "error" not in row:
+                    row["queries"] = self.queries(op)
+                    floor = self.floor(op)
+                    if floor:
+                        row.update(floor)
+                        if row.get("p50_ms") and floor["floor_p50_ms"]:
+                            row["ratio"] = round(row["p50_ms"] / floor["floor_p50_ms"], 1)
+            except Exception as exc:  # one broken operation must not hide the others
+                import traceback
+
+                from django.db import connection
+
+                row["error"] = f"{type(exc).__name__}: {exc}"
+                traceback.print_exc()
+                connection.close()  # never leave a transaction (and SQLite's lock) open
             if op.target:
                 row["target"] = {
                     "p95_ms": op.target.p95_ms,

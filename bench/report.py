@@ -213,6 +213,18 @@ def footnotes(results: list[dict]) -> list[str]:
                 f"records, {load['errors']} errors, missing {load['missing']}, duplicates "
                 f"{load['duplicates']}, exactly once: {'yes' if load['exactly_once'] else 'NO'}"
             )
+        broken = [
+            f"{row['key']} ({row['floor_error_sample'][0] if row.get('floor_error_sample') else ''})"
+            for row in result["rows"]
+            if row.get("floor_errors")
+        ]
+        if broken:
+            lines.append("  floor replay errors (the floor is then partial): " + ", ".join(broken))
+        errors = [
+            f"{row['key']}: {row['error'][:200]}" for row in result["rows"] if row.get("error")
+        ]
+        if errors:
+            lines.append("  errors: " + "; ".join(errors))
         if result.get("skipped_operations"):
             lines.append(
                 "  not yet measurable (the feature is not in the code): "
