@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("view/", views.show, name="show"),
+    path("download/<str:fmt>/", views.download, name="download"),
+    path("prepare/", views.prepare, name="prepare"),
+    path("<int:pk>/text/<str:section>/", views.text_edit, name="text_edit"),
+    path("<int:pk>/text/<str:section>/versions/", views.text_versions, name="text_versions"),
+    path("<int:pk>/stories/", views.stories, name="stories"),
+]

@@ -1,0 +1,547 @@
+"""The report laid out once, as sections of simple blocks (paragraphs, lists, tables, a pie),
+in the wording of the seed's 活動報告. The web page, the PDF, the Excel workbook and the Word
+file all render this one layout, so they say the same thing in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sasaeai.core.eras import era_date
+
+from .figures import (
+    KEY_FIGURES,
+    ConsulterRow,
+    DatedEntry,
+    ReportFigures,
+    percent,
+)
+from .models import TextSection
+
+Cell = str | int | Decimal | dt.date | None
+
+_SIGNED = re.compile(r"^[+±-]\d+$")
+
+
+@dataclass
+class Para:
+    text: str
+    style: str = "body"  # body | figure (a headline figure) | label (＜主な訪問先＞) | note
+    kind: str = "para"
+
+
+@dataclass
+class Items:
+    items: list[str]
+    kind: str = "items"
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Cell]]
+    caption: str = ""
+    widths: list[float] | None = None  # relative column widths for PDF and Word
+    total_row: bool = False  # the last row is a total (bold)
+    # A detail table repeats, cell by cell, what the list above it says: the spreadsheet and
+    # the web page show it (folded), the PDF and Word leave it out.
+    detail: bool = False
+    kind: str = "table"
+
+    @property
+    def numeric_columns(self) -> set[int]:
+        """Columns to right-align: numbers, and changes written +3 / -2 / ±0."""
+        found: set[int] = set()
+        for row in self.rows:
+            for index, cell in enumerate(row):
+                if (isinstance(cell, int | Decimal) and not isinstance(cell, bool)) or (
+                    isinstance(cell, str) and _SIGNED.match(cell)
+                ):
+                    found.add(index)
+        return found
+
+
+@dataclass
+class Pie:
+    """A share chart; `slices` are (label, count). Excel draws it from the table just above
+    it in the same section (label column 0, count column 1)."""
+
+    title: str
+    slices: list[tuple[str, int]]
+    kind: str = "pie"
+
+    @property
+    def total(self) -> int:
+        return sum(value for _, value in self.slices)
+
+
+Block = Para | Items | Table | Pie
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    sheet: str  # the Excel sheet name (at most 31 characters)
+    blocks: list[Block] = field(default_factory=list)
+    number: str = ""  # (1) … (11) as in the seed
+
+
+@dataclass
+class Document:
+    title: str
+    lines: list[str]  # under the title: scope, period, when it was made
+    sections: list[Section]
+
+
+# --- wording ----------------------------------------------------------------------------------
+
+
+def dated(entry: DatedEntry, *, with_people: str = "") -> str:
+    """平成27年4月28日(火)総合事業自治体フォーラム; a two-day entry reads
+    平成27年7月30日(木)〜31日(金)…; `with_people` adds (34名出席) or (2名)."""
+    when = era_date(entry.date)
+    if entry.end_date and entry.end_date != entry.date:
+        end = entry.end_date
+        if (end.year, end.month) == (entry.date.year, entry.date.month):
+            when += f"〜{end.day}日({'月火水木金土日'[end.weekday()]})"
+        else:
+            when += f"〜{era_date(end)}"
+    text = f"{when}{entry.title}"
+    if entry.counterpart and entry.counterpart not in entry.title:
+        text += f"（{entry.counterpart}）"
+    if entry.head_count is not None and with_people:
+        text += with_people.format(n=entry.head_count)
+    return text
+
+
+def topic_text(row: ConsulterRow, support_center_label: str) -> str:
+    """The 内容 column: 個別ケース(9件)(※うち6件は在宅介護支援センター等につないだ)、…"""
+    parts: list[str] = []
+    for topic in row.topics:
+        text = f"{topic.name}({topic.count}件)"
+        if topic.referred:
+            if topic.referred == topic.count:
+                whole = f"{topic.count}件とも" if topic.count <= 3 else "すべて"
+                text += f"(※{whole}{support_center_label}につないだ)"
+            else:
+                text += f"(※うち{topic.referred}件は{support_center_label}につないだ)"
+        parts.append(text)
+    if row.untagged:
+        parts.append(f"内容の記録なし({row.untagged}件)")
+    body = "、".join(parts)
+    if row.bodies:
+        return f"{'、'.join(row.bodies)}より: {body}" if body else f"{'、'.join(row.bodies)}より"
+    return body
+
+
+def signed(value: int) -> str:
+    return f"+{value}" if value > 0 else ("±0" if value == 0 else str(value))
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+
+def _summary(f: ReportFigures) -> Section:
+    values = f.key_values()
+    rows: list[list[Cell]] = [[label, values[key], unit] for key, label, unit in KEY_FIGURES]
+    return Section(
+        "summary",
+        "主な数字",
+        "概要",
+        [Table(["項目", "件数など", "単位"], rows, widths=[5, 2, 1.2])],
+    )
+
+
+def _visits(f: ReportFigures) -> Section:
+    v = f.visits
+    blocks: list[Block] = [Para(f"延べ{v.total}件(実{v.distinct}件)", "figure")]
+    if v.total:
+        blocks.append(
+            Para(
+                "住民主体のサロン、趣味活動、体験教室等の高齢者が集まる場や主に高齢者を対象とした"
+                "ボランティア団体の活動を中心に訪問した。"
+                f"総時間{'' if v.hours_exact else '約'}{v.hours}時間"
+                f"(1件あたり平均約{v.average_minutes}分訪問)"
+            )
+        )
+        if v.timed < v.total:
+            blocks.append(
+                Para(
+                    f"※時間は開始・終了時刻を記録した{v.timed}件から計算"
+                    f"（記録のない訪問{v.total - v.timed}件を除く）。",
+                    "note",
+                )
+            )
+        blocks.append(Para("＜主な訪問先＞", "label"))
+        blocks.append(Para("、".join(p.display for p in v.main_places)))
+        rows: list[list[Cell]] = [[p.name, p.town, p.visits, p.minutes] for p in v.places]
+        rows.append(["合計", "", v.total, v.minutes])
+        blocks.append(
+            Table(
+                ["訪問先", "町", "訪問回数", "時間（分）"],
+                rows,
+                caption=f"訪問先別の回数（{v.distinct}か所）",
+                widths=[5, 2, 1.4, 1.4],
+                total_row=True,
+            )
+        )
+    else:
+        blocks.append(Para("この期間の訪問の記録はありません。", "note"))
+    return Section(
+        "visits",
+        "高齢者向けサロン等の訪問による高齢者のニーズおよび社会資源の把握",
+        "(1)訪問",
+        blocks,
+        "(1)",
+    )
+
+
+def _support(f: ReportFigures) -> Section:
+    c, r = f.consultations, f.referrals
+    blocks: list[Block] = [
+        Para(
+            "高齢者本人・家族・ケアマネジャー・民生委員からの相談 "
+            f"延べ{c.support_needs}件"
+            f"（うち{c.support_center_label}につないだ相談は全体で{c.referred_to_support_center}件）",
+            "figure",
+        ),
+        Para("＜個別ケースのつなぎ＞", "label"),
+        Para(
+            f"この期間に受け付けた個別ケース{r.cases}件、新たにつないだ件数{r.new}件、"
+            f"期間中に動きのあったつなぎ{r.active}件、終了・中断{r.closed}件。"
+        ),
+    ]
+    if r.by_status:
+        blocks.append(
+            Table(
+                ["つなぎの状態（期間末）", "件数"],
+                [[s.label, s.count] for s in r.by_status],
+                caption="状態別",
+                widths=[5, 2],
+            )
+        )
+    if r.by_outcome:
+        blocks.append(
+            Table(
+                ["終了・中断したつなぎの結果", "件数"],
+                [[s.label, s.count] for s in r.by_outcome],
+                caption="結果別",
+                widths=[5, 2],
+            )
+        )
+    if f.stories:
+        for story in f.stories:
+            blocks.append(Para(f"＜{story.title}＞", "label"))
+            blocks.append(Para(f"{story.profile}（{story.area}）", "note"))
+            blocks.append(Para("【相談内容】", "label"))
+            blocks.append(Para(story.consultation))
+            blocks.append(Para("【対応】", "label"))
+            blocks.append(Para(story.response))
+            if story.outcome:
+                blocks.append(Para("【その後】", "label"))
+                blocks.append(Para(story.outcome))
+    else:
+        blocks.append(Para("この報告書に載せる事例は選ばれていません。", "note"))
+    return Section(
+        "support",
+        f"支援を必要とする人への社会資源の紹介(相談対応) 延べ{c.support_needs}件",
+        "(2)社会資源の紹介",
+        blocks,
+        "(2)",
+    )
+
+
+def _activity_consultations(f: ReportFigures) -> Section:
+    c = f.consultations
+    rows = [r for r in c.rows if r.code in ACTIVITY_TYPES]
+    blocks: list[Block] = [
+        Para(
+            f"地域活動者・福祉施設・事業所・その他関係機関等からの相談 延べ{c.activity_related}件",
+            "figure",
+        )
+    ]
+    if rows:
+        blocks.append(Items([f"{r.label} {r.count}件" for r in rows]))
+    return Section(
+        "activity_consultations",
+        "すでに活動している人や高齢者向けの活動を検討している人からの相談 "
+        f"延べ{c.activity_related}件",
+        "(3)活動者からの相談",
+        blocks,
+        "(3)",
+    )
+
+
+# Consulter types counted in section (3) (the rest are section (2)).
+ACTIVITY_TYPES = ("activist", "facility", "other_body")
+
+
+def _meetings(f: ReportFigures) -> Section:
+    m = f.meetings
+    blocks: list[Block] = []
+    if m.rows:
+        blocks.append(Items([f"{r.label}への参加 {r.count}件" for r in m.rows]))
+        examples = [e for r in m.rows for e in r.examples]
+        if examples:
+            blocks.append(Para("＜具体例＞", "label"))
+            blocks.append(Para("\n".join(examples) + " など"))
+        blocks.append(
+            Table(
+                ["会議の種類", "件数"],
+                [*[[r.label, r.count] for r in m.rows], ["合計", m.total]],
+                widths=[5, 2],
+                total_row=True,
+                detail=True,
+            )
+        )
+    else:
+        blocks.append(Para("この期間の会議の記録はありません。", "note"))
+    return Section(
+        "meetings",
+        f"地域住民および関係団体等との話し合いへの参加 {m.total}件",
+        "(4)話し合い",
+        blocks,
+        "(4)",
+    )
+
+
+def _programmes(f: ReportFigures) -> Section:
+    m = f.meetings
+    blocks: list[Block] = []
+    if m.programmes:
+        blocks.append(
+            Items(
+                [
+                    f"{p.title}への参加" + (f"（{p.count}回）" if p.count > 1 else "")
+                    for p in m.programmes
+                ]
+            )
+        )
+        blocks.append(
+            Table(
+                ["事業・会議", "回数", "初回", "最終回"],
+                [[p.title, p.count, p.first, p.last] for p in m.programmes],
+                widths=[5, 1.2, 2.6, 2.6],
+                detail=True,
+            )
+        )
+    else:
+        blocks.append(Para("この期間の記録はありません。", "note"))
+    return Section(
+        "programmes", "既存の事業の見直しや新規事業の検討への参加", "(5)事業の検討", blocks, "(5)"
+    )
+
+
+def _publications(f: ReportFigures) -> Section:
+    blocks: list[Block] = []
+    for pub in f.others.publications:
+        blocks.append(Para(f"{pub.title}の作成、配布"))
+        run = f"1回{pub.copies_per_issue}部発行" if pub.copies_per_issue else ""
+        schedule = pub.schedule
+        detail = (
+            "".join([run, f"({schedule})" if schedule and run else schedule])
+            or f"{len(pub.issues)}回発行"
+        )
+        blocks.append(
+            Para(f"※{detail}（期間中{len(pub.issues)}回、計{pub.copies_total}部）", "note")
+        )
+        if pub.distribution:
+            blocks.append(Para("＜主な配布先＞", "label"))
+            blocks.append(Para(pub.distribution))
+        blocks.append(
+            Table(
+                ["発行日", "誌名", "部数"],
+                [[d, pub.title, n] for d, n in zip(pub.issues, pub.copies, strict=True)],
+                caption="発行の記録",
+                widths=[3, 5, 1.4],
+            )
+        )
+    if not f.others.publications:
+        blocks.append(Para("この期間の広報誌の発行はありません。", "note"))
+    return Section("publications", "その他（広報誌の作成・配布）", "(6)広報誌", blocks, "(6)")
+
+
+def _dated_section(
+    f: ReportFigures, key: str, number: str, title: str, sheet: str, people: str
+) -> Section:
+    entries: list[DatedEntry] = getattr(f.others, key)
+    blocks: list[Block] = []
+    if entries:
+        blocks.append(Items([dated(e, with_people=people) for e in entries]))
+        if f.others.unlisted(key):
+            blocks.append(
+                Para(f"ほか{f.others.unlisted(key)}件（一覧は最初の{len(entries)}件まで）", "note")
+            )
+        columns: list[tuple[str, float, object]] = [
+            ("日付", 3, lambda e: e.date),
+            ("終了日", 3, lambda e: e.end_date),
+            ("名称", 5, lambda e: e.title),
+            ("相手先・主催", 3, lambda e: e.counterpart),
+            ("人数", 1.1, lambda e: e.head_count),
+        ]
+        # Leave out columns no entry fills (終了日 of one-day events, 人数 of trainings).
+        used = [c for c in columns if any(c[2](e) not in (None, "") for e in entries)]
+        blocks.append(
+            Table(
+                [c[0] for c in used],
+                [[c[2](e) for c in used] for e in entries],
+                widths=[c[1] for c in used],
+                detail=True,
+            )
+        )
+    else:
+        blocks.append(Para("この期間の記録はありません。", "note"))
+    return Section(key, title, sheet, blocks, number)
+
+
+def _texts(f: ReportFigures) -> Section:
+    blocks: list[Block] = []
+    for section, label in ((TextSection.ACHIEVEMENTS, "成果"), (TextSection.CHALLENGES, "課題")):
+        blocks.append(Para(f"＜{label}＞", "label"))
+        text = f.texts.get(section, "").strip()
+        if text:
+            blocks.extend(Para(p) for p in text.split("\n") if p.strip())
+        else:
+            blocks.append(Para("（まだ書かれていません）", "note"))
+    return Section("texts", "活動の成果と課題", "(11)成果と課題", blocks, "(11)")
+
+
+def _consultation_table(f: ReportFigures) -> Section:
+    c = f.consultations
+    blocks: list[Block] = [
+        Para(f"【参考】{f.period.label}相談対応件数 合計{c.total}件", "figure"),
+        Para(f"(来所及び電話{c.office}件：それ以外{c.other}件)"),
+    ]
+    if c.rows:
+        rows: list[list[Cell]] = [
+            [r.label, r.count, c.share(r), topic_text(r, c.support_center_label)] for r in c.rows
+        ]
+        rows.append(["合計", c.total, percent(c.total, c.total), ""])
+        blocks.append(
+            Table(
+                ["相談者", "相談件数", "割合（%）", "内容"],
+                rows,
+                caption="相談者別の件数と内容",
+                widths=[2.4, 1.3, 1.3, 9],
+                total_row=True,
+            )
+        )
+        blocks.append(Pie("《相談者別の割合》", [(r.label, r.count) for r in c.rows]))
+        if c.destinations:
+            blocks.append(
+                Table(
+                    ["つないだ先", "件数"],
+                    [[d.label, d.count] for d in c.destinations],
+                    caption="相談をつないだ先",
+                    widths=[5, 2],
+                )
+            )
+    else:
+        blocks.append(Para("この期間の相談の記録はありません。", "note"))
+    return Section("consultation_table", "相談対応件数と相談者別割合", "相談者別割合", blocks)
+
+
+def _comparisons(f: ReportFigures) -> list[Section]:
+    sections: list[Section] = []
+    current = f.key_values()
+    if f.previous is not None:
+        rows: list[list[Cell]] = []
+        for key, label, unit in KEY_FIGURES:
+            before = f.previous.values.get(key, 0)
+            rows.append([label, current[key], before, signed(current[key] - before), unit])
+        sections.append(
+            Section(
+                "previous",
+                f"前期（{f.previous.label}）との比較",
+                "前期との比較",
+                [
+                    Table(
+                        ["項目", f.period.label, f.previous.label, "増減", "単位"],
+                        rows,
+                        widths=[5, 2.2, 2.2, 1.4, 1.1],
+                    )
+                ],
+            )
+        )
+    if f.areas:
+        columns = ["項目", *[a.label for a in f.areas], "単位"]
+        rows = [
+            [label, *[a.values.get(key, 0) for a in f.areas], unit]
+            for key, label, unit in KEY_FIGURES
+        ]
+        sections.append(
+            Section(
+                "areas",
+                "圏域別の比較",
+                "圏域別の比較",
+                [
+                    Para(
+                        "圏域の記録がある活動だけを圏域ごとに数えています（市全域の活動は含みません）。",
+                        "note",
+                    ),
+                    Table(columns, rows, widths=[4.2, *[1.6] * len(f.areas), 1]),
+                ],
+            )
+        )
+    return sections
+
+
+AUTOMATIC_NOTES = [
+    "延べ件数は訪問の回数、実件数は訪問先（社会資源、または社会資源に登録のない訪問先の名称）の数です。",
+    "総時間と1件あたりの平均は、開始・終了時刻を記録した訪問から計算し、"
+    "平均は分単位で四捨五入しています。",
+    "相談内容は1件の相談に複数選べるため、内容別の件数の合計は相談件数と一致しないことがあります。",
+    "「来所・電話」は相談の方法が来所または電話のもの、「それ以外」は訪問先・出先、メール・FAX などです。",
+    "(2) は高齢者（本人）・家族・ケアマネジャー・民生委員からの相談、(3) は地域活動者・"
+    "福祉施設・事業所・その他関係機関等からの相談です。",
+    "(4) は地域ケア会議（事前打ち合わせ・反省会を含む）など地域の話し合いへの参加、(5) は"
+    "庁内会議として記録した事業の検討への参加です。",
+    "個人を特定できる情報は載せていません。事例は匿名化し、確認を経て公開されたものだけを載せています。",
+]
+
+
+def _notes(f: ReportFigures) -> Section:
+    blocks: list[Block] = [Items(AUTOMATIC_NOTES)]
+    text = f.texts.get(TextSection.NOTES, "").strip()
+    if text:
+        blocks.append(Para("＜この報告書についての注記＞", "label"))
+        blocks.extend(Para(p) for p in text.split("\n") if p.strip())
+    return Section("notes", "集計についての注記", "注記", blocks)
+
+
+def document_build(f: ReportFigures) -> Document:
+    lines = [
+        f"範囲: {f.scope_label}",
+        f"期間: {era_date(f.period.start, weekday=False)}〜{era_date(f.period.end, weekday=False)}",
+    ]
+    if f.generated_at is not None:
+        lines.append(f"作成: {era_date(f.generated_at, weekday=False)} {f.generated_at:%H:%M}")
+    sections = [
+        _summary(f),
+        _visits(f),
+        _support(f),
+        _activity_consultations(f),
+        _meetings(f),
+        _programmes(f),
+        _publications(f),
+        _dated_section(
+            f,
+            "preparations",
+            "(7)",
+            "体制づくりの検討・勉強会の開催",
+            "(7)体制づくり",
+            "({n}名出席)",
+        ),
+        _dated_section(f, "trainings", "(8)", "研修・セミナー等への出席", "(8)研修", ""),
+        _dated_section(f, "lectures", "(9)", "活動報告等の講演", "(9)講演", "({n}名)"),
+        _dated_section(f, "visitors", "(10)", "視察対応", "(10)視察対応", "({n}名)"),
+        _texts(f),
+        _consultation_table(f),
+        *_comparisons(f),
+        _notes(f),
+    ]
+    return Document(f.title, lines, sections)

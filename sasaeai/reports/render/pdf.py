@@ -1,0 +1,267 @@
+"""The report as a PDF: A4 portrait, IPAex Gothic embedded (so that any viewer shows the
+Japanese), page numbers, tables that repeat their header across pages, the pie drawn as
+vectors with ReportLab's graphics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.utils.html import escape
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.piecharts import Pie as RLPie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import (
+    Table as RLTable,
+)
+
+from sasaeai.core.eras import era_date
+
+from ..document import Document, Items, Para, Pie, Section, Table
+from . import chart
+
+FONT = "IPAexGothic"
+TEXT = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#0017C1")
+HEAD_BG = colors.HexColor("#E8F1FE")
+GRID = colors.HexColor("#8C8C8C")
+PAGE_W, PAGE_H = A4
+MARGIN = 18 * mm
+FRAME_W = PAGE_W - 2 * MARGIN
+
+
+def _register_font() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(chart.font_path())))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "body", fontName=FONT, fontSize=9.5, leading=15, textColor=TEXT, wordWrap="CJK"
+    )
+    return {
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=15, leading=22, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "line": ParagraphStyle(
+            "line", parent=base, fontSize=9, leading=13, alignment=TA_CENTER, textColor=MUTED
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=12,
+            leading=18,
+            spaceBefore=10,
+            spaceAfter=4,
+            textColor=colors.HexColor("#00118F"),
+            borderPadding=(0, 0, 2, 0),
+        ),
+        "body": ParagraphStyle("body2", parent=base, spaceAfter=3),
+        "figure": ParagraphStyle("figure", parent=base, fontSize=11, leading=17, spaceAfter=3),
+        "label": ParagraphStyle("label", parent=base, spaceBefore=4, spaceAfter=1),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=8.5, leading=13, textColor=MUTED, spaceAfter=3
+        ),
+        "item": ParagraphStyle(
+            "item", parent=base, leftIndent=11, firstLineIndent=-11, spaceAfter=1
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12.5),
+        "cell_num": ParagraphStyle(
+            "cell_num", parent=base, fontSize=8.5, leading=12.5, alignment=2
+        ),
+        "caption": ParagraphStyle(
+            "caption", parent=base, fontSize=8.5, leading=12, textColor=MUTED, spaceBefore=4
+        ),
+    }
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return era_date(value)
+    if isinstance(value, Decimal):
+        return f"{value}"
+    return str(value)
+
+
+def _text(value: str) -> str:
+    return escape(value).replace("\n", "<br/>")
+
+
+def _table(block: Table, st: dict[str, ParagraphStyle]) -> list:
+    numeric = block.numeric_columns
+    header = [Paragraph(_text(c), st["cell"]) for c in block.columns]
+    rows = [header]
+    for row in block.rows:
+        rows.append(
+            [
+                Paragraph(_text(cell_text(v)), st["cell_num"] if i in numeric else st["cell"])
+                for i, v in enumerate(row)
+            ]
+        )
+    weights = block.widths or [1] * len(block.columns)
+    total = sum(weights)
+    widths = [FRAME_W * w / total for w in weights]
+    table = RLTable(rows, colWidths=widths, repeatRows=1)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if block.total_row:
+        style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")))
+    table.setStyle(TableStyle(style))
+    caption = [Paragraph(_text(block.caption), st["caption"])] if block.caption else []
+    if len(rows) <= 16:
+        return [KeepTogether([*caption, table]), Spacer(1, 4)]
+    # A long table breaks across pages (its header repeats); keep its caption with its start.
+    return [CondPageBreak(45 * mm), *caption, table, Spacer(1, 4)]
+
+
+def pie_drawing(block: Pie, width: float = FRAME_W) -> Drawing:
+    parts = chart.slices(block.slices)
+    height = max(62 * mm, (len(parts) * 7 + 16) * mm / 1.6)
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 11, block.title, fontName=FONT, fontSize=10, fillColor=TEXT))
+    pie = RLPie()
+    size = min(height - 22, 52 * mm)
+    pie.x, pie.y = 8, (height - 16 - size) / 2
+    pie.width = pie.height = size
+    pie.data = [s.value for s in parts]
+    pie.startAngle = 90
+    pie.direction = "clockwise"
+    pie.labels = [f"{s.share}%" if s.end - s.start >= 18 else "" for s in parts]
+    pie.simpleLabels = 1
+    pie.slices.strokeColor = colors.white
+    pie.slices.strokeWidth = 1.2
+    pie.slices.fontName = FONT
+    pie.slices.fontSize = 8.5
+    pie.slices.labelRadius = 0.62
+    for index, s in enumerate(parts):
+        pie.slices[index].fillColor = colors.HexColor(s.colour)
+        pie.slices[index].fontColor = colors.HexColor(chart.text_colour(s.colour))
+    drawing.add(pie)
+    legend = Legend()
+    legend.x = pie.x + size + 18 * mm
+    legend.y = height - 22
+    legend.fontName = FONT
+    legend.fontSize = 9
+    legend.dx = legend.dy = 9
+    legend.deltay = 15
+    legend.alignment = "right"
+    legend.columnMaximum = 12
+    legend.strokeColor = colors.HexColor("#333333")
+    legend.strokeWidth = 0.5
+    legend.colorNamePairs = [
+        (colors.HexColor(s.colour), f"{s.label} {s.value}件（{s.share}%）") for s in parts
+    ]
+    drawing.add(legend)
+    return drawing
+
+
+def _section(section: Section, st: dict[str, ParagraphStyle]) -> list:
+    heading = f"{section.number} {section.title}" if section.number else section.title
+    flow: list = []
+    for block in section.blocks:
+        if isinstance(block, Para):
+            flow.append(Paragraph(_text(block.text), st.get(block.style, st["body"])))
+        elif isinstance(block, Items):
+            flow.extend(Paragraph(_text(f"・{item}"), st["item"]) for item in block.items)
+            flow.append(Spacer(1, 3))
+        elif isinstance(block, Table) and not block.detail:
+            flow.extend(_table(block, st))
+        elif isinstance(block, Pie):
+            flow.append(KeepTogether([Spacer(1, 4), pie_drawing(block), Spacer(1, 4)]))
+    head = Paragraph(_text(heading), st["h2"])
+    # Keep each heading with what follows it (without nesting KeepTogether, which ReportLab
+    # answers with a page break).
+    first = flow[:1]
+    if first and isinstance(first[0], KeepTogether):
+        first = list(first[0]._content)
+    return [CondPageBreak(30 * mm), KeepTogether([head, *first]), *flow[1:]]
+
+
+class _NumberedCanvas(rl_canvas.Canvas):
+    """Writes 「n / N ページ」 in the footer once the number of pages is known."""
+
+    def __init__(self, *args, footer: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict] = []
+        self._footer = footer
+
+    def showPage(self):
+        self._saved.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        count = len(self._saved)
+        for state in self._saved:
+            self.__dict__.update(state)
+            self._draw_footer(count)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, count: int) -> None:
+        self.saveState()
+        self.setFont(FONT, 8.5)
+        self.setFillColor(MUTED)
+        self.drawCentredString(PAGE_W / 2, 10 * mm, f"- {self._pageNumber} / {count} -")
+        if self._footer:
+            self.drawString(MARGIN, PAGE_H - 10.5 * mm, self._footer)
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.6)
+        self.line(MARGIN, PAGE_H - 12 * mm, PAGE_W - MARGIN, PAGE_H - 12 * mm)
+        self.restoreState()
+
+
+def render(document: Document) -> bytes:
+    _register_font()
+    st = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=document.title,
+        author="ささえあい",
+        subject=" ".join(document.lines),
+        creator="ささえあい（生活支援コーディネーター業務支援システム）",
+        lang="ja-JP",
+    )
+    story: list = [Paragraph(_text(document.title), st["title"])]
+    story.extend(Paragraph(_text(line), st["line"]) for line in document.lines)
+    story.append(Spacer(1, 6))
+    for section in document.sections:
+        story.extend(_section(section, st))
+    footer = document.title
+
+    def make_canvas(*args, **kwargs):
+        kwargs["initialFontName"] = FONT
+        return _NumberedCanvas(*args, footer=footer, **kwargs)
+
+    doc.build(story, canvasmaker=make_canvas)
+    return buffer.getvalue()

@@ -1,0 +1,186 @@
+"""The report as an Excel workbook: one sheet per section, numbers stored as numbers, dates
+as dates shown in era form, and the share by consulter type as a native Excel pie chart
+drawn from the sheet's own cells (so that it follows any correction made in Excel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.chart import PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import DataPoint
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..document import Document, Items, Para, Pie, Section, Table
+from . import chart
+
+FONT_NAME = "游ゴシック"
+ERA_DATE_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"(aaa)'
+SHEET_FORBIDDEN = str.maketrans({c: "・" for c in "[]:*?/\\"})
+THIN = Side(style="thin", color="8C8C8C")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="E8F1FE")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = name.translate(SHEET_FORBIDDEN)[:31] or "シート"
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f"_{n}"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _write_cell(ws: Worksheet, row: int, column: int, value: object):
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, bool):
+        cell.value = "はい" if value else "いいえ"
+    elif isinstance(value, int):
+        cell.value = value
+        cell.number_format = "#,##0"
+    elif isinstance(value, Decimal):
+        cell.value = float(value)
+        cell.number_format = "0.0"
+    elif isinstance(value, dt.datetime):
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = ERA_DATE_FORMAT + " hh:mm"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = ERA_DATE_FORMAT
+    elif value is None:
+        cell.value = None
+    else:
+        text = str(value)
+        # A text that Excel would read as a formula stays text.
+        cell.value = (
+            "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_change(text) else text
+        )
+    cell.font = Font(name=FONT_NAME, size=10.5)
+    return cell
+
+
+def _is_change(text: str) -> bool:
+    return len(text) > 1 and text[0] in "+-" and text[1:].isdigit()
+
+
+def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> tuple[int, int, int]:
+    """Writes the table from `row`; returns (header row, first data row, last data row)."""
+    if block.caption:
+        _write_cell(ws, row, 1, block.caption).font = Font(name=FONT_NAME, size=10, bold=True)
+        row += 1
+    header = row
+    for index, name in enumerate(block.columns, start=1):
+        cell = _write_cell(ws, row, index, name)
+        cell.font = Font(name=FONT_NAME, size=10.5, bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    weights = block.widths or [1] * len(block.columns)
+    for index, weight in enumerate(weights, start=1):
+        widths[index] = max(widths.get(index, 0), min(80, 5.5 * weight))
+    for values in block.rows:
+        row += 1
+        for index, value in enumerate(values, start=1):
+            cell = _write_cell(ws, row, index, value)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+    if block.total_row:
+        for index in range(1, len(block.columns) + 1):
+            cell = ws.cell(row=row, column=index)
+            cell.fill = TOTAL_FILL
+            cell.font = Font(name=FONT_NAME, size=10.5, bold=True)
+    return header, header + 1, row
+
+
+def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row: int) -> None:
+    header, first, _last = table_rows
+    pie = PieChart()
+    pie.title = block.title
+    labels = Reference(ws, min_col=1, min_row=first, max_row=first + len(block.slices) - 1)
+    data = Reference(ws, min_col=2, min_row=header, max_row=first + len(block.slices) - 1)
+    pie.add_data(data, titles_from_data=True)
+    pie.set_categories(labels)
+    series = pie.series[0]
+    for index in range(len(block.slices)):
+        point = DataPoint(idx=index)
+        point.graphicalProperties.solidFill = chart.colour(index).lstrip("#")
+        point.graphicalProperties.line.solidFill = "FFFFFF"
+        series.dPt.append(point)
+    series.dLbls = DataLabelList()
+    series.dLbls.showPercent = True
+    series.dLbls.showVal = False
+    series.dLbls.showCatName = False
+    series.dLbls.showSerName = False
+    series.dLbls.showLeaderLines = True
+    pie.height = 9
+    pie.width = 15
+    ws.add_chart(pie, f"A{anchor_row}")
+
+
+def _section(ws: Worksheet, section: Section, row: int) -> int:
+    heading = f"{section.number} {section.title}" if section.number else section.title
+    _write_cell(ws, row, 1, heading).font = Font(name=FONT_NAME, size=13, bold=True)
+    row += 2
+    start = row
+    widths: dict[int, float] = {1: 40}
+    last_table: tuple[int, int, int] | None = None
+    for block in section.blocks:
+        if isinstance(block, Para):
+            for line in block.text.split("\n"):
+                cell = _write_cell(ws, row, 1, line)
+                if block.style in ("figure", "label"):
+                    cell.font = Font(name=FONT_NAME, size=11, bold=True)
+                elif block.style == "note":
+                    cell.font = Font(name=FONT_NAME, size=9.5, color="555555")
+                row += 1
+        elif isinstance(block, Items):
+            for item in block.items:
+                _write_cell(ws, row, 1, f"・{item}")
+                row += 1
+        elif isinstance(block, Table):
+            row += 0 if row == start else 1  # a blank row before a table
+            last_table = _table(ws, row, block, widths)
+            row = last_table[2] + 2
+        elif isinstance(block, Pie) and last_table is not None:
+            _pie(ws, block, last_table, row)
+            row += 20  # the chart's height in rows
+    for index, width in widths.items():
+        ws.column_dimensions[get_column_letter(index)].width = width
+    return row
+
+
+def render(document: Document) -> bytes:
+    workbook = Workbook()
+    workbook.properties.title = document.title
+    workbook.properties.creator = "ささえあい"
+    workbook.properties.language = "ja-JP"
+    used: set[str] = set()
+    for index, section in enumerate(document.sections):
+        ws = workbook.active if index == 0 else workbook.create_sheet()
+        ws.title = _sheet_name(section.sheet, used)
+        row = 1
+        if index == 0:
+            _write_cell(ws, 1, 1, document.title).font = Font(name=FONT_NAME, size=14, bold=True)
+            for offset, line in enumerate(document.lines, start=2):
+                _write_cell(ws, offset, 1, line)
+            row = len(document.lines) + 3
+        _section(ws, section, row)
+        ws.sheet_view.showGridLines = True
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "&P / &N"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""Access rules of the reports app for the access matrix (tests/test_access_matrix.py).
+
+Reports are aggregates: every role holding reports.view reads its municipality's (the
+regional reader its prefecture's); a tier-2 coordinator only the scopes of its own areas.
+Coordinators (activities.edit) write a report's text and choose its stories, within the
+same scope rule."""
+
+import datetime as dt
+
+from sasaeai.accounts.policy import Capability as C
+from sasaeai.reports.models import Report
+from tests.access_registry import Access, Target
+
+
+def _report_at(place) -> Report:
+    report, _ = Report.objects.get_or_create(
+        municipality=place.municipality,
+        scope_key=f"area:{place.area.pk}",
+        period_start=dt.date(2015, 4, 1),
+        period_end=dt.date(2015, 9, 30),
+        defaults={"period_label": "平成27年度上半期", "scope_label": place.area.name},
+    )
+    return report
+
+
+def _area_query(place) -> dict:
+    return {
+        "fiscal_year": "2015",
+        "half": "first",
+        "scope": f"area:{place.area.pk}",
+        "municipality": place.municipality.code,
+    }
+
+
+PAGES = {
+    "reports:index": Access(C.VIEW_REPORTS),
+    "reports:show": Access(
+        C.VIEW_REPORTS, note="without a scope each user gets its own (tier 2: its area)"
+    ),
+    "reports:download": Access(
+        C.VIEW_REPORTS,
+        obj=lambda place: Target(kwargs={"fmt": "csv"}, query=_area_query(place)),
+        area_bound=True,
+        note="an area's report: tier 2 of another area is refused",
+    ),
+    "reports:prepare": Access(C.EDIT_ACTIVITIES, note="POST only; creates the report to write"),
+    "reports:text_edit": Access(
+        C.EDIT_ACTIVITIES,
+        obj=lambda place: {"pk": _report_at(place).pk, "section": "achievements"},
+        area_bound=True,
+    ),
+    "reports:text_versions": Access(
+        C.VIEW_REPORTS,
+        obj=lambda place: {"pk": _report_at(place).pk, "section": "achievements"},
+        area_bound=True,
+        note="every reader of the report reads its versions; restoring needs activities.edit",
+    ),
+    "reports:stories": Access(
+        C.EDIT_ACTIVITIES, obj=lambda place: {"pk": _report_at(place).pk}, area_bound=True
+    ),
+}
+
+API = {
+    "GET /api/v1/reports/figures": Access(C.VIEW_REPORTS),
+}

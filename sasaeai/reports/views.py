@@ -1,0 +1,397 @@
+"""The report pages: choose a period and scope, read the report (printable), download it as
+PDF, Excel, Word or CSV, write its 成果・課題 (versioned) and choose its case stories."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from sasaeai.accounts import policy
+from sasaeai.core import periods
+
+from . import selectors, services
+from .document import document_build
+from .exports import FORMATS, export_bytes, export_filename
+from .models import TextSection
+from .selection import (
+    ReportRequestError,
+    Scope,
+    municipality_for,
+    period_kind,
+    period_parse,
+    period_query,
+    scope_choices,
+    scope_default,
+    scope_parse,
+)
+
+PERIOD_KINDS = [
+    ("half", "半期"),
+    ("year", "年度"),
+    ("month", "月"),
+    ("range", "期間を指定"),
+]
+
+
+def _selection(request: HttpRequest) -> tuple[periods.Period, Scope]:
+    """Reads period and scope from the query string (raises ReportRequestError)."""
+    data = request.GET
+    kind = data.get("kind", "")
+    fields = {
+        "half": ("fiscal_year", "half"),
+        "year": ("fiscal_year",),
+        "month": ("month",),
+        "range": ("from", "to"),
+    }.get(kind)
+    if kind and fields is None:
+        raise ReportRequestError("期間の種類を選んでください。", field="kind")
+    given = {key: data.get(key, "") for key in (fields or data.keys())}
+    if not kind and not any(data.get(k) for k in ("fiscal_year", "month", "from", "to")):
+        # Nothing asked: the half year we are in.
+        given = period_query(periods.current_half_year(timezone.localdate()))
+    period = period_parse(
+        fiscal_year=given.get("fiscal_year"),
+        half=given.get("half") if (kind == "half" or not kind) else None,
+        month=given.get("month"),
+        date_from=given.get("from"),
+        date_to=given.get("to"),
+    )
+    if kind == "half" and not data.get("half"):
+        raise ReportRequestError("上半期か下半期かを選んでください。", field="half")
+    municipality = municipality_for(request.user, data.get("municipality") or None)
+    scope_text = data.get("scope", "")
+    scope = (
+        scope_parse(scope_text, municipality=municipality)
+        if scope_text
+        else scope_default(request.user, municipality)
+    )
+    return period, scope
+
+
+def selection_query(period: periods.Period, scope: Scope, user=None) -> str:
+    query = {**period_query(period), "scope": scope.key}
+    if user is not None and scope.municipality.pk != user.municipality_id:
+        query["municipality"] = scope.municipality.code
+    return urlencode(query)
+
+
+def _fiscal_years() -> list[tuple[int, str]]:
+    today = timezone.localdate()
+    last = periods.fiscal_year_of(today) + 1
+    return [(year, periods.fiscal_year_label(year)) for year in range(last, 2013, -1)]
+
+
+def _form_context(request: HttpRequest, period=None, scope=None, error=None) -> dict:
+    user = request.user
+    municipality = scope.municipality if scope else municipality_for(user, None)
+    today = timezone.localdate()
+    current = period or periods.current_half_year(today)
+    query = period_query(current)
+    values = {
+        "kind": request.GET.get("kind") or period_kind(current),
+        "fiscal_year": request.GET.get("fiscal_year")
+        or query.get("fiscal_year")
+        or str(periods.fiscal_year_of(current.start)),
+        "half": request.GET.get("half") or query.get("half", "first"),
+        "month": request.GET.get("month") or query.get("month") or f"{today:%Y-%m}",
+        "from": request.GET.get("from") or current.start.isoformat(),
+        "to": request.GET.get("to") or current.end.isoformat(),
+        "scope": request.GET.get("scope") or (scope or scope_default(user, municipality)).key,
+    }
+    municipalities = []
+    if user.role == "regional":
+        from sasaeai.org.models import Municipality
+
+        municipalities = list(
+            Municipality.objects.filter(pk__in=policy.municipality_ids(user)).order_by("code")
+        )
+    return {
+        "values": values,
+        "error": error,
+        "kinds": PERIOD_KINDS,
+        "fiscal_years": _fiscal_years(),
+        "scopes": scope_choices(user, municipality),
+        "municipality": municipality,
+        "municipalities": municipalities,
+    }
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """Where a report is chosen; the saved reports (with text) are listed below."""
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    saved = [
+        {
+            "report": report,
+            "query": selection_query(
+                periods.Period(report.period_start, report.period_end, report.period_label),
+                scope,
+                request.user,
+            ),
+        }
+        for report, scope in selectors.reports_saved(user=request.user)
+    ]
+    return render(
+        request,
+        "reports/index.html",
+        {**_form_context(request), "saved": saved},
+    )
+
+
+@login_required
+@require_safe
+def show(request: HttpRequest) -> HttpResponse:
+    """The report as a web page (printable), with its downloads."""
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    try:
+        period, scope = _selection(request)
+    except ReportRequestError as exc:
+        context = _form_context(request, error=exc)
+        return render(request, "reports/index.html", {**context, "saved": []}, status=400)
+    if "kind" in request.GET:
+        return redirect(f"{reverse('reports:show')}?{selection_query(period, scope, request.user)}")
+    figures, report = selectors.report_figures(user=request.user, period=period, scope=scope)
+    query = selection_query(period, scope, request.user)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            **_form_context(request, period, scope),
+            "figures": figures,
+            "document": document_build(figures),
+            "report": report,
+            "scope": scope,
+            "period": period,
+            "query": query,
+            "downloads": [(fmt, label) for fmt, label in FORMATS.items() if fmt != "html"],
+            "can_write": services.can_write(request.user, scope),
+            "text_sections": TextSection.choices,
+            "previous_query": selection_query(period.previous(), scope, request.user),
+        },
+    )
+
+
+@login_required
+@require_safe
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report as a file; every download is written to the audit log."""
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    if fmt not in FORMATS:
+        raise Http404("その形式には対応していません。")
+    try:
+        period, scope = _selection(request)
+    except ReportRequestError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    figures, report = selectors.report_figures(user=request.user, period=period, scope=scope)
+    content, content_type = export_bytes(figures, fmt)
+    services.report_export_record(
+        figures=figures,
+        fmt=fmt,
+        municipality_id=scope.municipality.pk,
+        report=report,
+        request=request,
+    )
+    response = HttpResponse(content, content_type=content_type)
+    name = export_filename(figures, fmt)
+    ascii_name = f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{_quote(name)}"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _quote(name: str) -> str:
+    return quote(name, safe="")
+
+
+@login_required
+@require_POST
+def prepare(request: HttpRequest) -> HttpResponse:
+    """Creates the saved report of a period and scope (to write its text or choose its
+    stories), then opens what was asked for."""
+    policy.require(request.user, policy.Capability.EDIT_ACTIVITIES)
+    try:
+        period, scope = _selection(request)
+    except ReportRequestError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:index")
+    report = services.report_ensure(user=request.user, period=period, scope=scope)
+    then = request.POST.get("then", "")
+    if then == "stories":
+        return redirect("reports:stories", pk=report.pk)
+    section = then if then in TextSection.values else TextSection.ACHIEVEMENTS
+    return redirect("reports:text_edit", pk=report.pk, section=section)
+
+
+def _report_url(report, scope, user) -> str:
+    period = periods.Period(report.period_start, report.period_end, report.period_label)
+    return f"{reverse('reports:show')}?{selection_query(period, scope, user)}"
+
+
+@login_required
+def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    report, scope = selectors.report_get(user=request.user, pk=pk)
+    if section not in TextSection.values:
+        raise Http404("この項目は報告書にありません。")
+    if not services.can_write(request.user, scope):
+        raise services.PermissionDenied("この報告書の文章を編集する権限がありません。")
+    current = selectors.report_texts(report).get(section)
+    errors: dict[str, list[str]] = {}
+    text = current.text if current else ""
+    change_note = ""
+    based_on = current.version if current else 0
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        change_note = request.POST.get("change_note", "")
+        try:
+            based_on = int(request.POST.get("based_on", "0"))
+        except ValueError:
+            based_on = 0
+        try:
+            saved = services.report_text_save(
+                report=report,
+                scope=scope,
+                section=section,
+                text=text,
+                user=request.user,
+                based_on=based_on,
+                change_note=change_note,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            label = TextSection(section).label
+            if saved is None:
+                messages.info(request, f"「{label}」は変更されていないため、保存しませんでした。")
+            else:
+                messages.success(request, f"「{label}」を第{saved.version}版として保存しました。")
+            anchor = "section-notes" if section == TextSection.NOTES else "section-texts"
+            return redirect(_report_url(report, scope, request.user) + f"#{anchor}")
+    return render(
+        request,
+        "reports/text_edit.html",
+        {
+            "report": report,
+            "section": section,
+            "section_label": TextSection(section).label,
+            "current": current,
+            "text": text,
+            "change_note": change_note,
+            "based_on": based_on,
+            "errors": errors,
+            "report_url": _report_url(report, scope, request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def text_versions(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    report, scope = selectors.report_get(user=request.user, pk=pk)
+    if section not in TextSection.values:
+        raise Http404("この項目は報告書にありません。")
+    can_write = services.can_write(request.user, scope)
+    if request.method == "POST":
+        if not can_write:
+            raise services.PermissionDenied("この報告書の文章を編集する権限がありません。")
+        try:
+            version = int(request.POST.get("version", ""))
+            saved = services.report_text_restore(
+                report=report,
+                scope=scope,
+                section=section,
+                version=version,
+                user=request.user,
+                request=request,
+            )
+        except (ValueError, ValidationError) as exc:
+            message = (
+                "；".join(m for ms in exc.message_dict.values() for m in ms)
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict")
+                else "戻す版を選んでください。"
+            )
+            messages.error(request, message)
+        else:
+            if saved is None:
+                messages.info(request, "選んだ版は今の文章と同じです。")
+            else:
+                messages.success(
+                    request, f"第{version}版の文章を第{saved.version}版として保存しました。"
+                )
+        return redirect("reports:text_versions", pk=report.pk, section=section)
+    return render(
+        request,
+        "reports/text_versions.html",
+        {
+            "report": report,
+            "section": section,
+            "section_label": TextSection(section).label,
+            "versions": selectors.report_text_versions(report=report, section=section),
+            "can_write": can_write,
+            "report_url": _report_url(report, scope, request.user),
+        },
+    )
+
+
+@login_required
+def stories(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the published case stories printed in section (2)."""
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    report, scope = selectors.report_get(user=request.user, pk=pk)
+    if not services.can_write(request.user, scope):
+        raise services.PermissionDenied("この報告書の事例を選ぶ権限がありません。")
+    choosable = selectors.stories_choosable(user=request.user, scope=scope)
+    chosen_ids = list(report.story_links.order_by("order", "id").values_list("story_id", flat=True))
+    error = ""
+    if request.method == "POST":
+        picked = [value for value in request.POST.getlist("story") if value.isdigit()]
+        by_id = {s.pk: s for s in choosable.filter(pk__in=picked)}
+        wanted = [int(v) for v in picked]
+        try:
+            services.report_stories_set(
+                report=report,
+                scope=scope,
+                stories=[by_id[i] for i in wanted if i in by_id]
+                + [_Missing(i) for i in wanted if i not in by_id],
+                choosable=choosable,
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            error = "；".join(m for ms in exc.message_dict.values() for m in ms)
+            chosen_ids = wanted
+        else:
+            messages.success(request, f"報告書に載せる事例を{len(wanted)}件にしました。")
+            return redirect(_report_url(report, scope, request.user) + "#section-support")
+    return render(
+        request,
+        "reports/stories.html",
+        {
+            "report": report,
+            "stories": list(choosable[:200]),
+            "chosen": set(chosen_ids),
+            "error": error,
+            "report_url": _report_url(report, scope, request.user),
+        },
+        status=400 if error else 200,
+    )
+
+
+class _Missing:
+    """A story id that is not among the choosable ones (refused by the service)."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
