@@ -35,29 +35,30 @@ TRANSACTION_CONTROL = re.compile(
 )
 
 
-def working_copy(*, backend: str, size: str, manifest: dict) -> str:
+def working_copy(*, backend: str, size: str, manifest: dict, purpose: str = "work") -> str:
     """A fresh copy of the dataset for this run; returns its database URL."""
     if backend == "sqlite":
         source = ROOT / manifest["path"]
-        target = OUT / f"work-{size}.sqlite3"
+        target = OUT / f"{purpose}-{size}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         shutil.copyfile(source, target)
         return f"sqlite:///{target}"
-    name = f"{generate.postgres_name(size)}_work"
+    name = f"{generate.postgres_name(size)}_{purpose}"
     with generate._admin_connection() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{generate.postgres_name(size)}"')
     return f"{generate.POSTGRES_URL}/{name}"
 
 
-def drop_working_copy(*, backend: str, size: str) -> None:
+def drop_working_copy(*, backend: str, size: str, purpose: str = "work") -> None:
     if backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(str(OUT / f"work-{size}.sqlite3") + suffix).unlink(missing_ok=True)
+            Path(str(OUT / f"{purpose}-{size}.sqlite3") + suffix).unlink(missing_ok=True)
         return
+    name = f"{generate.postgres_name(size)}_{purpose}"
     with generate._admin_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{generate.postgres_name(size)}_work" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _ms(seconds: float | None) -> float | None:

@@ -407,26 +407,69 @@ def _resource_detail_api(env: Env, i: int) -> None:
     list(service.target_groups.all())
 
 
+LIST_WORDS = ("体操", "サロン", "食堂", "カフェ")
+
+
 @operation(
     key="resource_list",
     label="社会資源の一覧と地図（語で検索）",
     user="tier1",
     auth="session",
-    requests=lambda env: [
-        Request("GET", f"/resources/?q={word}") for word in ("体操", "サロン", "食堂", "カフェ")
-    ],
+    requests=lambda env: [Request("GET", f"/resources/?q={word}") for word in LIST_WORDS],
     target=PAGE_TARGET,
     available=lambda: url_exists("resources:list"),
 )
 def _resource_list(env: Env, i: int) -> None:
-    from sasaeai.resources.selectors import ServiceFilters, service_search, with_display_relations
+    from django.core.paginator import Paginator
+
+    from sasaeai.resources.forms import SearchForm
+    from sasaeai.resources.map import legend, map_features
+    from sasaeai.resources.selectors import service_search, with_display_relations
+    from sasaeai.resources.views import PAGE_SIZE
 
     session_and_user(env, "tier1")
-    word = ("体操", "サロン", "食堂", "カフェ")[i]
-    result = service_search(user=env.user("tier1"), filters=ServiceFilters(text=word))
-    page(with_display_relations(result.queryset))
-    # The map shows every result: its points.
-    list(result.queryset.values_list("pk", "location__latitude", "location__longitude"))
+    user = env.user("tier1")
+    form = SearchForm({"q": LIST_WORDS[i]}, municipality=user.municipality)
+    form.is_valid()
+    result = service_search(user=user, filters=form.to_filters())
+    list(Paginator(with_display_relations(result.queryset), PAGE_SIZE).get_page(None))
+    # The map beside the list shows every result.
+    map_features(result.queryset, public=False, detail_url="resources:detail")
+    legend(user.municipality_id)
+
+
+@operation(
+    key="finder",
+    label="住民向け検索（ログインなし、語で検索）",
+    user=None,
+    auth="none",
+    requests=lambda env: [
+        Request("GET", f"/finder/{env.user('tier1').municipality.code}/?q={word}")
+        for word in LIST_WORDS
+    ],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("finder:search", "132039"),
+)
+def _finder(env: Env, i: int) -> None:
+    from django.core.paginator import Paginator
+
+    from sasaeai.resources.forms import SearchForm
+    from sasaeai.resources.map import legend, map_features
+    from sasaeai.resources.public_views import PAGE_SIZE
+    from sasaeai.resources.selectors import (
+        area_centroids,
+        service_search_public,
+        with_display_relations,
+    )
+
+    municipality = env.user("tier1").municipality
+    form = SearchForm({"q": LIST_WORDS[i]}, municipality=municipality, public=True)
+    form.is_valid()
+    result = service_search_public(municipality=municipality, filters=form.to_filters())
+    list(Paginator(with_display_relations(result.queryset), PAGE_SIZE).get_page(None))
+    area_centroids(municipality.pk)
+    map_features(result.queryset, public=True, detail_url="finder:detail")
+    legend(municipality.pk)
 
 
 @operation(
