@@ -25,6 +25,7 @@ from .models import User
 
 # Providers in display order, as dotted paths; modules add their line when they land.
 PANEL_PROVIDERS: list[str] = [
+    "sasaeai.activities.home.panels",
     "sasaeai.resources.home.recheck_panel",
     "sasaeai.councils.home.issues_panel",
 ]

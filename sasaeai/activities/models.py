@@ -277,6 +277,15 @@ class Consultation(ActivityRecord):
     followup_needed = models.BooleanField("フォローが必要", default=False)
     followup_due = models.DateField("フォローの期限", null=True, blank=True)
     followup_done_on = models.DateField("フォロー完了日", null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name="個別ケース",
+        help_text="この相談から始まった（またはこの相談が関わる）個別ケース",
+    )
     history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
@@ -569,6 +578,13 @@ class CalendarEntry(MunicipalityOwned):
     @property
     def is_recurring(self) -> bool:
         return bool(self.freq)
+
+    @property
+    def recurrence_label(self) -> str:
+        """毎週火曜, 第2火曜, 偶数月20日 …"""
+        from .recurrence import recurrence_text
+
+        return recurrence_text(self)
 
     def clean(self) -> None:
         from .recurrence import recurrence_validate
