@@ -1,0 +1,104 @@
+"""The rows of an uploaded sheet as records: each field's text with the place it came from
+(「C列「住所」」), after the headers are mapped to fields. Open-data columns that together make
+one field (利用可能曜日 + 開始時間 + 終了時間 → 開催日時; 所在地_町字 + 所在地_番地以下 → 住所) are
+joined here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sasaeai.core.text import nfkc
+
+from .fields import FIELDS_BY_KEY, OPEN_DATA_KEYS
+
+
+@dataclass
+class Record:
+    index: int
+    label: str  # 「12行目」「シート「境南」の12行目」「3件目のサービス」
+    values: dict[str, str]
+    columns: dict[str, str] = field(default_factory=dict)  # field key → 「C列「住所」」
+    structured: dict = field(default_factory=dict)  # values already structured (HSDS)
+
+    def column(self, key: str) -> str:
+        if key in self.columns:
+            return self.columns[key]
+        spec = FIELDS_BY_KEY.get(key)
+        return f"「{spec.label}」" if spec else key
+
+
+def field_label(key: str) -> str:
+    spec = FIELDS_BY_KEY.get(key)
+    if spec:
+        return spec.label
+    return OPEN_DATA_KEYS.get(key, key)
+
+
+def records_from_rows(
+    *, headers: list[str], sheets: list[dict], rows: list, mapping: dict[str, str]
+) -> list[Record]:
+    """`rows` hold [sheet index, row number, cells aligned to `headers`]; `mapping` maps a
+    header's index (as text) to a field key ("" = not imported)."""
+    used = {int(i): key for i, key in mapping.items() if key}
+    several_sheets = len(sheets) > 1
+    records = []
+    for index, (sheet_index, number, cells) in enumerate(rows):
+        sheet = sheets[sheet_index] if sheet_index < len(sheets) else {"name": "", "columns": {}}
+        prefix = f"シート「{sheet['name']}」の" if several_sheets and sheet.get("name") else ""
+        values: dict[str, str] = {}
+        columns: dict[str, str] = {}
+        for column_index, key in used.items():
+            if column_index >= len(cells):
+                continue
+            value = cells[column_index]
+            letter = sheet.get("columns", {}).get(str(column_index), "")
+            place = f"{letter}列" if letter and not letter.endswith("列目") else letter
+            columns[key] = (
+                f"{place}「{headers[column_index]}」" if place else f"「{headers[column_index]}」"
+            )
+            if key in values and values[key] and value:
+                values[key] = values[key] + "\n" + value  # two columns mapped to one text field
+            elif value or key not in values:
+                values[key] = value
+        _join_open_data(values, columns)
+        records.append(
+            Record(index=index, label=f"{prefix}{number}行目", values=values, columns=columns)
+        )
+    return records
+
+
+def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
+    if any(k in values for k in ("od_days", "od_opens", "od_closes", "od_schedule_note")):
+        days = nfkc(values.pop("od_days", ""))
+        opens = nfkc(values.pop("od_opens", ""))
+        closes = nfkc(values.pop("od_closes", ""))
+        note = values.pop("od_schedule_note", "")
+        parts = []
+        if days:
+            day_list = [
+                d for d in days.replace("、", ",").replace("・", ",").split(",") if d.strip()
+            ]
+            parts.append("毎週" + "・".join(d.strip().rstrip("曜日") for d in day_list) + "曜")
+        if opens:
+            parts.append(f"{opens}〜{closes}" if closes else f"{opens}〜")
+        text = " ".join(parts)
+        if note:
+            # The 特記事項 often says it all (第2・第4水曜 13:30〜15:30); it wins over the columns.
+            text = (
+                note
+                if not text or any(w in note for w in ("第", "毎月", "隔週", "不定期"))
+                else f"{text} {note}"
+            )
+        if "schedule" not in values or not values["schedule"]:
+            values["schedule"] = text
+            columns.setdefault(
+                "schedule", columns.get("od_days") or "「利用可能曜日・開始時間・終了時間」"
+            )
+    if any(k in values for k in ("addr_prefecture", "addr_city", "addr_town", "addr_rest")):
+        joined = "".join(
+            values.pop(k, "") for k in ("addr_prefecture", "addr_city", "addr_town", "addr_rest")
+        )
+        if not values.get("address"):
+            values["address"] = joined
+            columns.setdefault("address", columns.get("addr_town") or "「所在地」")
+    values.pop("od_extension", None)  # an extension is not part of the number we store

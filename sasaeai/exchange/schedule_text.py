@@ -1,0 +1,477 @@
+"""Reading schedules written as Japanese text in a sheet (毎週火曜10時〜12時, 第2・4水曜 13:30-15:30,
+月2回(不定期)) into structured schedules (the fields of resources.Schedule).
+
+What cannot be read into a recurrence is kept as a note and flagged for a person to check. Pure
+functions: no database, and `read_schedule_text` never raises, whatever the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sasaeai.core.text import nfkc
+
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_JP_DAYS = "月火水木金土日"
+_DAY_CODE = dict(zip(_JP_DAYS, DAY_CODES, strict=True))
+NOTE_MAX = 300
+
+# Words that say "there is no fixed day": the text is then an irregular schedule, not a failure.
+_IRREGULAR_WORDS = (
+    "不定期",
+    "随時",
+    "応相談",
+    "要相談",
+    "問い合わせ",
+    "問合せ",
+    "問合わせ",
+    "要問合",
+)
+_CONNECTORS = {"と", "及び", "および", "毎", "の", "に", "は", "で"}
+_FILLER = re.compile(
+    r"毎週|毎月|曜日|曜|開催|実施|活動|ごろ|頃|程度|くらい|位|より|から|まで|[()（）「」【】\[\]・,、，。.:：\s〜~\-]"
+)
+
+
+@dataclass(frozen=True)
+class ScheduleReading:
+    """The result of reading one cell. `schedules` hold Schedule field values; `needs_review`
+    says a person should check (with `reason` in Japanese)."""
+
+    text: str
+    schedules: tuple[dict, ...] = ()
+    needs_review: bool = False
+    reason: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+# --- normalising the text ---------------------------------------------------------------------
+
+_DASHES = "‐‑–—―−ー－─"
+
+
+def _normalise(text: str) -> str:
+    """Width, tildes and dashes folded; 午前/午後 kept; どの書き方でも同じ形に."""
+    raw = nfkc(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ／ "))
+    raw = raw.replace("〜", "~").replace("～", "~").replace("∼", "~")
+    # A dash between times or digits is a range (10時ー12時, 13:30−15:30).
+    raw = re.sub(rf"(?<=[0-9時分半])\s*[{_DASHES}-]\s*(?=[0-9午])", "~", raw)
+    raw = re.sub(r"(?<=[0-9時分半])\s*から\s*(?=[0-9午])", "~", raw)
+    raw = re.sub(r"曜日?\s*[{}]\s*(?=[{}])".format(_DASHES + "-", _JP_DAYS), "曜~", raw)
+    return raw
+
+
+# --- times ------------------------------------------------------------------------------------
+
+_TIME = r"(午前|午後|AM|PM|am|pm)?\s*(\d{1,2})\s*(?::\s*(\d{2})|時\s*(?:(\d{1,2})\s*分|(半))?)"
+_TIME_RANGE = re.compile(_TIME + r"\s*~\s*" + _TIME + r"(?:\s*まで)?")
+_BARE_RANGE = re.compile(r"(?<![0-9:])(\d{1,2})\s*~\s*(\d{1,2})\s*時(?!\s*\d{1,2}\s*分|半)")
+_TIME_FROM = re.compile(_TIME + r"\s*(?:~|から|開始|スタート)?")
+_NOON = re.compile(r"正午")
+
+
+def _time_of(meridiem: str | None, hour: str, minute: str | None, minute_jp: str | None, half):
+    h = int(hour)
+    m = int(minute or minute_jp or (30 if half else 0))
+    meridiem = (meridiem or "").lower()
+    if meridiem in ("午後", "pm") and h < 12:
+        h += 12
+    if meridiem in ("午前", "am") and h == 12:
+        h = 0
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise ValueError
+    return dt.time(h, m), meridiem
+
+
+def _read_times(segment: str) -> tuple[dt.time | None, dt.time | None, str, str]:
+    """(opens, closes, the segment without the times, a problem or "")."""
+    segment = _NOON.sub("12時", segment)
+    bare = _BARE_RANGE.search(segment)
+    if bare and not _TIME_RANGE.search(segment):
+        opens_h, closes_h = int(bare.group(1)), int(bare.group(2))
+        if opens_h <= 23 and closes_h <= 23:
+            rest = segment[: bare.start()] + " " + segment[bare.end() :]
+            return dt.time(opens_h), dt.time(closes_h), rest, ""
+    match = _TIME_RANGE.search(segment)
+    if match:
+        groups = match.groups()
+        try:
+            opens, meridiem = _time_of(*groups[0:5])
+            second_meridiem = groups[5]
+            closes, _ = _time_of(*groups[5:10])
+        except ValueError:
+            return None, None, segment, "時刻として読めない数字があります"
+        # 午後1時〜3時: the second time takes the first one's 午後.
+        if meridiem in ("午後", "pm") and not second_meridiem and closes.hour < 12:
+            closes = closes.replace(hour=closes.hour + 12)
+        rest = segment[: match.start()] + " " + segment[match.end() :]
+        return opens, closes, rest, ""
+    match = _TIME_FROM.search(segment)
+    if match:
+        try:
+            opens, _ = _time_of(*match.groups()[0:5])
+        except ValueError:
+            return None, None, segment, "時刻として読めない数字があります"
+        rest = segment[: match.start()] + " " + segment[match.end() :]
+        return opens, None, rest, ""
+    return None, None, segment, ""
+
+
+# --- days ---------------------------------------------------------------------------------------
+
+_DAY_LIST = rf"[{_JP_DAYS}](?:\s*[・,、と&]?\s*[{_JP_DAYS}])*"
+_DAY_RANGE = re.compile(rf"(?<![0-9])([{_JP_DAYS}])曜?日?\s*~\s*([{_JP_DAYS}])曜?日?")
+_ORDINAL_ITEM = r"(?:\d|最終|最後)"
+_ORDINAL_DAYS = re.compile(
+    rf"第?\s*({_ORDINAL_ITEM}(?:\s*[・,、と&]\s*第?\s*{_ORDINAL_ITEM})*)\s*({_DAY_LIST})\s*(?:曜日?)?"
+)
+_LAST_DAYS = re.compile(rf"(?:最終|最後の?)\s*({_DAY_LIST})\s*(?:曜日?)?")
+_WEEK_DAYS = re.compile(rf"({_DAY_LIST})\s*曜日?")
+_PAREN_DAYS = re.compile(rf"[(（]\s*({_DAY_LIST})\s*[)）]")
+_EVERY_WEEK_DAYS = re.compile(rf"毎週\s*({_DAY_LIST})(?![0-9回])")
+_MONTH_DAY_ITEM = r"(?:\d{1,2}\s*日?|末日?)"
+_MONTH_DAYS = re.compile(
+    rf"毎月\s*({_MONTH_DAY_ITEM}(?:\s*[・,、と&]\s*{_MONTH_DAY_ITEM})*)(?![0-9回])"
+)
+_MONTH_END = re.compile(r"月末|最終日(?!曜)")
+
+
+def _days_in(text: str) -> list[str]:
+    return [_DAY_CODE[ch] for ch in text if ch in _DAY_CODE]
+
+
+def _ordinal_value(token: str) -> int | None:
+    token = token.strip().lstrip("第").strip()
+    if token in ("最終", "最後"):
+        return -1
+    if token.isdigit() and 1 <= int(token) <= 5:
+        return int(token)
+    return None
+
+
+def _sort_weekly(codes: list[str]) -> list[str]:
+    return sorted(set(codes), key=DAY_CODES.index)
+
+
+def _sort_monthly(items: list[tuple[int, str]]) -> list[str]:
+    ordered = sorted(
+        set(items), key=lambda item: (DAY_CODES.index(item[1]), item[0] == -1, item[0])
+    )
+    return [f"{ordinal}{day}" for ordinal, day in ordered]
+
+
+@dataclass
+class _Segment:
+    freq: str | None = None
+    interval: int = 1
+    byday: str = ""
+    bymonthday: str = ""
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+    closed_on_holidays: bool = False
+    note: str = ""
+    problem: str = ""
+    explicitly_irregular: bool = False
+
+
+def _read_segment(original: str, raw: str) -> _Segment:
+    seg = _Segment()
+    text = raw
+    if re.search(r"祝(?:日|祭日)?(?:は|・?休日は?)?\s*(?:お?休み|休|除く|を除く|なし|休止)", text):
+        seg.closed_on_holidays = True
+        text = re.sub(
+            r"[(（]?\s*祝(?:日|祭日)?(?:は|・?休日は?)?\s*(?:お?休み|休|除く|を除く|なし|休止)\s*[)）]?",
+            " ",
+            text,
+        )
+    seg.explicitly_irregular = any(word in text for word in _IRREGULAR_WORDS)
+    opens, closes, text, problem = _read_times(text)
+    seg.opens_at, seg.closes_at = opens, closes
+    if problem:
+        seg.problem = problem
+    if opens and closes and closes <= opens:
+        seg.problem = "終了時刻が開始時刻より前（または同じ）です"
+        seg.opens_at = seg.closes_at = None
+
+    weeks = re.search(r"隔週|(\d{1,2})\s*週(?:間)?(?:ごと|毎|おき|に1回)", text)
+    months = re.search(r"隔月|(\d{1,2})\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)", text)
+    week_interval = (int(weeks.group(1)) if weeks.group(1) else 2) if weeks else 1
+    month_interval = (int(months.group(1)) if months.group(1) else 2) if months else 1
+    text = re.sub(
+        r"隔週|隔月|\d{1,2}\s*週(?:間)?(?:ごと|毎|おき|に1回)|\d{1,2}\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)",
+        " ",
+        text,
+    )
+
+    monthly_items: list[tuple[int, str]] = []
+    for match in _ORDINAL_DAYS.finditer(text):
+        if not (match.group(0).lstrip().startswith("第") or "最" in match.group(1)):
+            continue  # 「2水曜」without 第 is not an ordinal
+        ordinals = [_ordinal_value(t) for t in re.split(r"[・,、と&]", match.group(1))]
+        if any(o is None for o in ordinals):
+            seg.problem = seg.problem or "第何週かの数字が1〜5ではありません"
+            continue
+        for day in _days_in(match.group(2)):
+            monthly_items += [(o, day) for o in ordinals if o is not None]
+    text = _ORDINAL_DAYS.sub(
+        lambda m: " " if m.group(0).lstrip().startswith("第") or "最" in m.group(1) else m.group(0),
+        text,
+    )
+    for match in _LAST_DAYS.finditer(text):
+        monthly_items += [(-1, day) for day in _days_in(match.group(1))]
+    text = _LAST_DAYS.sub(" ", text)
+    if monthly_items:
+        seg.freq = "MONTHLY"
+        seg.byday = ",".join(_sort_monthly(monthly_items))
+        seg.interval = month_interval
+    else:
+        numbers: list[int] = []
+        if _MONTH_END.search(text):
+            numbers.append(-1)
+            text = _MONTH_END.sub(" ", text)
+        month_days = _MONTH_DAYS.search(text)
+        if month_days and ("日" in month_days.group(1) or "末" in month_days.group(1)):
+            for token in re.split(r"[・,、と&]", month_days.group(1)):
+                token = token.replace("日", "").strip()
+                value = -1 if token == "末" else int(token) if token.isdigit() else None
+                if value is None or not (value == -1 or 1 <= value <= 31):
+                    seg.problem = seg.problem or "日付が1〜31ではありません"
+                    continue
+                numbers.append(value)
+            text = text[: month_days.start()] + " " + text[month_days.end() :]
+        if numbers:
+            seg.freq = "MONTHLY"
+            seg.bymonthday = ",".join(
+                str(n) for n in sorted(set(numbers), key=lambda n: (n == -1, n))
+            )
+            seg.interval = month_interval
+    if seg.freq is None:
+        weekly: list[str] = []
+        if re.search(r"平日", text):
+            weekly += ["MO", "TU", "WE", "TH", "FR"]
+            text = text.replace("平日", " ")
+        if re.search(r"土日|週末", text):
+            weekly += ["SA", "SU"]
+            text = re.sub(r"土日祝?|週末", " ", text)
+        for match in _DAY_RANGE.finditer(text):
+            start, end = (
+                DAY_CODES.index(_DAY_CODE[match.group(1)]),
+                DAY_CODES.index(_DAY_CODE[match.group(2)]),
+            )
+            if start <= end:
+                weekly += list(DAY_CODES[start : end + 1])
+            else:
+                weekly += list(DAY_CODES[start:]) + list(DAY_CODES[: end + 1])
+        text = _DAY_RANGE.sub(" ", text)
+        for pattern in (_WEEK_DAYS, _PAREN_DAYS, _EVERY_WEEK_DAYS):
+            for match in pattern.finditer(text):
+                weekly += _days_in(match.group(1))
+            text = pattern.sub(" ", text)
+        if weekly:
+            if re.search(r"月\s*\d\s*回", text) and not re.search(r"週", text):
+                # 月1回（火曜）: which week is unknown.
+                seg.freq = None
+                seg.problem = seg.problem or "月に何回とありますが、第何週の何曜日かわかりません"
+            else:
+                seg.freq = "WEEKLY"
+                seg.byday = ",".join(_sort_weekly(weekly))
+                seg.interval = week_interval
+    if seg.freq is None and re.search(r"毎日", text):
+        seg.freq = "DAILY"
+        text = text.replace("毎日", " ")
+    # What is left after the recognised parts: kept as a note.
+    leftover = text
+    leftover = (
+        re.sub(r"(?:毎週|週)\s*\d\s*回|月\s*\d\s*回(?:程度)?", " ", leftover)
+        if seg.freq
+        else leftover
+    )
+    cleaned = "".join(
+        token for token in re.split(r"\s+", _FILLER.sub(" ", leftover)) if token not in _CONNECTORS
+    )
+    if seg.freq is not None and cleaned:
+        tokens = [
+            token.strip(" ・,、/()（）")
+            for token in re.split(r"\s+", leftover)
+            if _FILLER.sub("", token) and token not in _CONNECTORS
+        ]
+        seg.note = " ".join(t for t in tokens if t and t not in _CONNECTORS)
+        if re.search(r"\d", cleaned):
+            seg.problem = seg.problem or f"「{seg.note}」は読み取れなかったため補足に残しました"
+    if seg.freq is None or (seg.problem and not seg.note):
+        seg.note = original.strip()
+    return seg
+
+
+_COMPLETE = re.compile(
+    rf"[{_JP_DAYS}]\s*曜|[(（]\s*[{_JP_DAYS}]\s*[)）]|毎日|平日|土日|不定期|随時|\d\s*回|\d{{1,2}}\s*日"
+)
+_STARTS = re.compile(
+    rf"[{_JP_DAYS}]\s*曜|[(（]\s*[{_JP_DAYS}]\s*[)）]|第\s*\d|毎日|毎月|毎週|隔週|隔月|平日|土日|最終|不定期|随時|[月週]\s*\d\s*回"
+)
+
+
+def _segments(raw: str) -> list[str]:
+    """Splits a cell into its schedules: on line breaks, slashes and semicolons, and on 「、」
+    only where the next part starts a new recurrence and the part before is complete
+    (「第2、第4水曜」 and 「火、木曜」 stay one)."""
+    parts: list[str] = []
+    for chunk in re.split(r"[/;；。]", raw):
+        current = ""
+        for fragment in re.split(r"[、,]", chunk):
+            if not current.strip():
+                current = fragment
+                continue
+            if (
+                _STARTS.search(fragment)
+                and _COMPLETE.search(current)
+                and not re.search(r"第\s*\d\s*$", current)
+            ):
+                parts.append(current)
+                current = fragment
+            else:
+                current += "、" + fragment
+        if current.strip():
+            parts.append(current)
+    return [p.strip() for p in parts if p.strip(" ・,、")]
+
+
+def read_schedule_text(text: object) -> ScheduleReading:
+    """Reads one cell of schedule text. Never raises: anything unreadable becomes an irregular
+    schedule whose note is the text, with `needs_review` set."""
+    original = "" if text is None else str(text)
+    original = original.strip()
+    if not original:
+        return ScheduleReading(text="")
+    try:
+        return _read(original)
+    except Exception:  # a parser bug must not stop an import: keep the text for a person
+        return _unreadable(original, "開催日時を読み取れませんでした。補足として残します")
+
+
+def _unreadable(original: str, reason: str) -> ScheduleReading:
+    note, truncated = _note(original)
+    return ScheduleReading(
+        text=original,
+        schedules=(_irregular(note),),
+        needs_review=True,
+        reason=reason + ("（長すぎるため300字で切りました）" if truncated else ""),
+    )
+
+
+def _note(text: str) -> tuple[str, bool]:
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= NOTE_MAX:
+        return text, False
+    return text[: NOTE_MAX - 1] + "…", True
+
+
+def _irregular(note: str) -> dict:
+    return {
+        "freq": "IRREGULAR",
+        "interval": 1,
+        "byday": "",
+        "bymonthday": "",
+        "opens_at": None,
+        "closes_at": None,
+        "closed_on_holidays": False,
+        "note": note,
+    }
+
+
+def _read(original: str) -> ScheduleReading:
+    raw = _normalise(original)
+    schedules: list[dict] = []
+    reasons: list[str] = []
+    review = False
+    segments = _segments(raw)
+    for segment in segments:
+        seg = _read_segment(original if len(segments) == 1 else segment, segment)
+        if seg.freq is None:
+            note, truncated = _note(re.sub(r"^不定期\s*[:：]\s*", "", seg.note) or seg.note)
+            schedules.append(_irregular(note))
+            if seg.explicitly_irregular and not seg.problem and not truncated:
+                continue
+            review = True
+            reasons.append(
+                f"「{segment}」: {seg.problem}"
+                if seg.problem
+                else f"「{segment}」の曜日・日付を読み取れませんでした"
+            )
+            continue
+        note, truncated = _note(seg.note)
+        schedules.append(
+            {
+                "freq": seg.freq,
+                "interval": seg.interval,
+                "byday": seg.byday,
+                "bymonthday": seg.bymonthday,
+                "opens_at": seg.opens_at,
+                "closes_at": seg.closes_at,
+                "closed_on_holidays": seg.closed_on_holidays,
+                "note": note,
+            }
+        )
+        if seg.problem or truncated:
+            review = True
+            reasons.append(f"「{segment}」: {seg.problem or '補足が長すぎるため300字で切りました'}")
+    if not schedules:
+        return _unreadable(original, "開催日時を読み取れませんでした。補足として残します")
+    return ScheduleReading(
+        text=original,
+        schedules=tuple(schedules),
+        needs_review=review,
+        reason="。".join(reasons),
+    )
+
+
+def schedule_key(values: dict) -> tuple:
+    """A comparable form of one schedule's values (for "has anything changed?")."""
+
+    def t(value):
+        if value is None or value == "":
+            return ""
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M")
+        return str(value)[:5]
+
+    return (
+        values.get("freq") or "",
+        int(values.get("interval") or 1),
+        (values.get("byday") or "").upper(),
+        values.get("bymonthday") or "",
+        t(values.get("opens_at")),
+        t(values.get("closes_at")),
+        bool(values.get("closed_on_holidays")),
+        values.get("note") or "",
+    )
+
+
+def schedule_to_text(schedule) -> str:
+    """One schedule written so that `read_schedule_text` reads it back to the same fields
+    (exports are re-importable): 「第2・第4水曜 13:30〜15:30 祝日休み（雨天中止）」."""
+    from sasaeai.resources.schedules import schedule_pattern_text
+
+    if schedule.freq == "IRREGULAR":
+        note = (schedule.note or "").strip()
+        if any(word in note for word in _IRREGULAR_WORDS):
+            return note
+        return f"不定期：{note}" if note else "不定期"
+    parts = [schedule_pattern_text(schedule)]
+    if schedule.opens_at:
+        times = schedule.opens_at.strftime("%H:%M") + "〜"
+        if schedule.closes_at:
+            times += schedule.closes_at.strftime("%H:%M")
+        parts.append(times)
+    if schedule.closed_on_holidays:
+        parts.append("祝日休み")
+    text = " ".join(parts)
+    if schedule.note:
+        text += f"（{schedule.note}）"
+    return text

@@ -1,0 +1,53 @@
+"""Reads of the exchange app: a person's own import batches (never anybody else's), and the
+resources an export covers."""
+
+from django.db.models import QuerySet
+
+from sasaeai.accounts import policy
+from sasaeai.accounts.models import User
+from sasaeai.resources import selectors as resources
+from sasaeai.resources.models import Service
+from sasaeai.resources.selectors import ServiceFilters
+
+from .models import ImportBatch
+
+
+def batch_list_for(*, user: User) -> QuerySet[ImportBatch]:
+    """The batches this person uploaded (others' are never listed, even to administrators:
+    a batch holds a whole file's rows)."""
+    return (
+        ImportBatch.objects.filter(user=user, municipality_id=user.municipality_id)
+        .defer("rows", "records", "preview", "result", "headers", "sheets", "mapping")
+        .order_by("-created_at")
+    )
+
+
+def batch_get_for(*, user: User, token: str) -> ImportBatch:
+    """One of the person's batches by its token; 404 for any other token."""
+    return policy.get_in_scope(
+        ImportBatch.objects.filter(user=user, municipality_id=user.municipality_id), token
+    )
+
+
+def export_services(*, user: User, filters: ServiceFilters) -> list[Service]:
+    """The resources a search with these filters finds (resources' own search), with what an
+    export shows, in the search's order."""
+    result = resources.service_search(user=user, filters=filters)
+    found = resources.with_display_relations(result.queryset).select_related(
+        "organization__operator_type", "location__place_type", "location__town_block"
+    )
+    return list(found)
+
+
+def public_services(*, user: User) -> QuerySet[Service]:
+    """The resources residents may see in the user's municipality (public, consented,
+    active), for HSDS and open-data exports."""
+    if not policy.has(user, policy.Capability.VIEW_RESOURCES):
+        return Service.objects.none()
+    return (
+        resources.with_display_relations(
+            resources.service_public_queryset(municipality=user.municipality)
+        )
+        .select_related("location__town_block", "location__area")
+        .order_by("pk")
+    )

@@ -1,0 +1,588 @@
+"""Writing a checked import plan in bulk: organisations, locations, resources, their categories,
+target groups and schedules, the history versions of each (with the file as the reason), the
+search columns, and what each resource received from the file.
+
+resources.services writes one resource at a time (about thirty queries each); a 10,000-row
+sheet needs batches, so this module writes the same models with bulk operations, after
+planning has run the models' own validation (full_clean) on every row. Call it only inside
+`transaction.atomic()` (services.import_commit does): a failure part-way leaves nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from sasaeai.resources.models import Location, Organization, Schedule, Service, Source
+from sasaeai.resources.schedules import weekday_mask
+from sasaeai.resources.search import service_document
+
+from .bulk import RowTable, history_insert
+from .models import ImportTrace
+from .planning import (
+    CHECK_ONLY_KEYS,
+    LOCATION_KEYS,
+    NOT_NULL_BOOLEANS,
+    SERVICE_DIRECT,
+    ImportContext,
+    Plan,
+    RowPlan,
+    effective,
+    fold,
+)
+
+BATCH = 500
+
+
+@dataclass
+class WriteResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    organizations_created: int = 0
+    locations_created: int = 0
+    reviews: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "organizations_created": self.organizations_created,
+            "locations_created": self.locations_created,
+            "created_ids": self.created[:20000],
+            "updated_ids": self.updated[:20000],
+            "reviews": self.reviews[:2000],
+        }
+
+
+def _history_model(name: str):
+    return apps.get_model("resources", name)
+
+
+class _Progress:
+    def __init__(self, callback: Callable[[str, int], None] | None):
+        self.callback = callback
+
+    def step(self, label: str, count: int = 0) -> None:
+        if self.callback:
+            self.callback(label, count)
+
+
+def write_plan(
+    plan: Plan,
+    ctx: ImportContext,
+    *,
+    reason: str,
+    progress: Callable[[str, int], None] | None = None,
+) -> WriteResult:
+    steps = _Progress(progress)
+    user = ctx.user
+    reason = reason[:100]
+    rows = [r for r in plan.rows if r.action in ("create", "update", "unchanged")]
+    existing = ctx.loaded
+    result = WriteResult()
+    active = [r for r in rows if r.action in ("create", "update")]
+
+    organizations = _write_organizations(active, ctx, existing, reason, result)
+    steps.step("団体", len(active))
+    locations = _write_locations(active, ctx, existing, reason, result)
+    steps.step("場所", len(active))
+
+    created: list[tuple[RowPlan, Service]] = []
+    updated: list[tuple[RowPlan, Service]] = []
+    update_fields: set[str] = set()
+    for row in active:
+        service = existing.get(row.target_id) if row.target_id else None
+        if service is None:
+            service = Service(municipality=ctx.municipality, source=Source.IMPORT)
+            service.source_note = ctx.source_name[:300]
+            _apply_fields(service, row, row.changes)
+            created.append((row, service))
+        else:
+            update_fields |= _apply_fields(service, row, row.changes)
+            updated.append((row, service))
+        organization = organizations.get(row.index, ...)
+        if organization is not ...:
+            service.organization = organization
+            update_fields.add("organization")
+        location = locations.get(row.index, ...)
+        if location is not ...:
+            service.location = location
+            update_fields |= {"location", "town", "area"}
+        if service.location is not None:
+            service.town_id, service.area_id = service.location.town_id, service.location.area_id
+            service.town = service.location.town
+        else:
+            service.town_id = service.area_id = None
+
+    now = timezone.now()
+    new_services = [s for _, s in created]
+    for service in new_services:
+        service.created_at = service.updated_at = now
+    for row, service in created:
+        _set_document(service, row)
+    Service.objects.bulk_create(new_services, batch_size=BATCH)
+    history_insert(new_services, user=user, reason=reason, when=now)
+    steps.step("社会資源の登録", len(new_services))
+    changed_services = [s for _, s in updated]
+    if changed_services:
+        for service in changed_services:
+            service.updated_at = now
+        Service.objects.bulk_update(
+            changed_services, sorted(update_fields | {"updated_at"}), batch_size=BATCH
+        )
+        history_insert(changed_services, user=user, reason=reason, history_type="~", when=now)
+    steps.step("社会資源の更新", len(changed_services))
+
+    _write_relations(created, updated, ctx)
+    _write_m2m_history([s.pk for s in new_services + changed_services], when=now)
+    _write_schedules(created, updated, user, reason)
+    steps.step("開催日時", len(active))
+    for row, service in updated:
+        _set_document(service, row)
+    _write_search_columns(changed_services)
+    steps.step("検索用の索引", len(active))
+    _write_traces(rows, existing, {id(r): s for r, s in created}, ctx)
+
+    result.created = [s.pk for _, s in created]
+    result.updated = [s.pk for _, s in updated]
+    result.unchanged = [r.target_id for r in rows if r.action == "unchanged"]
+    service_by_row = {r.index: s for r, s in created + updated}
+    for row in rows:
+        if row.review:
+            pk = service_by_row[row.index].pk if row.index in service_by_row else row.target_id
+            result.reviews.append(
+                {"service_id": pk, "name": row.name, "row": row.label, "reason": row.review}
+            )
+    return result
+
+
+def _apply_fields(service: Service, row: RowPlan, keys: list[str]) -> set[str]:
+    """Sets the service's own fields that change; returns the model fields touched."""
+    touched: set[str] = set()
+    for key in keys:
+        if key in CHECK_ONLY_KEYS:
+            continue
+        value = row.typed.get(key)
+        if key == "fee":
+            service.is_free, service.fee_amount = value
+            touched |= {"is_free", "fee_amount"}
+        elif key in SERVICE_DIRECT:
+            if key in NOT_NULL_BOOLEANS and value is None:
+                value = False
+            if key == "status" and value is None:
+                value = Service.Status.ACTIVE
+            if key in ("name", "external_id") and value is None:
+                value = ""
+            setattr(service, key, value)
+            touched.add(key)
+    return touched
+
+
+# --- organisations --------------------------------------------------------------------------------
+
+
+def _write_organizations(rows, ctx: ImportContext, existing, reason, result) -> dict:
+    """row index → the Organization (or None) each row's resource is run by; rows whose
+    organisation does not change are absent."""
+    chosen: dict[int, Organization | None] = {}
+    known = dict(ctx.organizations)
+    new: list[Organization] = []
+    changed: dict[int, Organization] = {}
+    for row in rows:
+        service = existing.get(row.target_id) if row.target_id else None
+        if not any(
+            key in row.changes for key in ("organization", "operator_type", "corporate_number")
+        ):
+            continue
+        name = effective(row, service, "organization") or ""
+        if not name:
+            chosen[row.index] = None
+            continue
+        key = fold(name)
+        organization = known.get(key)
+        operator_type = row.typed.get("operator_type") if "operator_type" in row.changes else None
+        corporate_number = (
+            row.typed.get("corporate_number") if "corporate_number" in row.changes else ""
+        )
+        if organization is None:
+            organization = Organization(
+                municipality=ctx.municipality,
+                name=name,
+                source=Source.IMPORT,
+                operator_type=operator_type,
+                corporate_number=corporate_number or "",
+            )
+            organization.full_clean(exclude=["municipality", "operator_type"])
+            known[key] = organization
+            new.append(organization)
+        else:
+            touched = False
+            if operator_type is not None and organization.operator_type_id != operator_type.pk:
+                organization.operator_type = operator_type
+                touched = True
+            if corporate_number and organization.corporate_number != corporate_number:
+                organization.corporate_number = corporate_number
+                touched = True
+            if touched and organization.pk:
+                changed[organization.pk] = organization
+        chosen[row.index] = organization
+    now = timezone.now()
+    for organization in new:
+        organization.created_at = organization.updated_at = now
+    Organization.objects.bulk_create(new, batch_size=BATCH)
+    history_insert(new, user=ctx.user, reason=reason, when=now)
+    if changed:
+        for organization in changed.values():
+            organization.updated_at = now
+        Organization.objects.bulk_update(
+            list(changed.values()), ["operator_type", "corporate_number", "updated_at"]
+        )
+        history_insert(
+            list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
+        )
+    result.organizations_created = len(new)
+    return chosen
+
+
+# --- locations ----------------------------------------------------------------------------------
+
+
+def _location_spec(row: RowPlan, service: Service | None, ctx: ImportContext) -> dict | None:
+    current = service.location if service is not None else None
+    if service is not None and not any(key in row.changes for key in LOCATION_KEYS):
+        return ...  # unchanged
+    values = {key: effective(row, service, key) for key in LOCATION_KEYS}
+    if service is None or "town" in row.changes or "address" in row.changes:
+        town = row.town or (current.town if current and "town" not in row.changes else None)
+    else:
+        town = current.town if current else row.town
+    if not any([values["location_name"], values["address"], town, values["latitude"] is not None]):
+        return None
+    block = None
+    if row.resolved is not None and town is not None and row.resolved.town.pk == town.pk:
+        block = row.resolved.block
+    elif (
+        current is not None
+        and "address" not in row.changes
+        and current.town_id == (town.pk if town else None)
+    ):
+        block = current.town_block
+    latitude, longitude = values["latitude"], values["longitude"]
+    exact = latitude is not None and longitude is not None
+    if (
+        not exact
+        and current is not None
+        and not current.is_approximate
+        and "address" not in row.changes
+    ):
+        latitude, longitude, exact = current.latitude, current.longitude, True
+    if exact and _is_representative(latitude, longitude, block, town):
+        exact = False  # the town's or 丁目's own point (as exports give for approximate places)
+    if not exact:
+        point = None
+        if block is not None:
+            point = (block.latitude, block.longitude)
+        elif town is not None and town.latitude is not None:
+            point = (town.latitude, town.longitude)
+        latitude, longitude = point if point else (None, None)
+    return {
+        "name": values["location_name"] or "",
+        "address": values["address"] or "",
+        "address_2": values["address_2"] or "",
+        "postal_code": values["postal_code"] or "",
+        "town": town,
+        "town_block": block,
+        "latitude": latitude,
+        "longitude": longitude,
+        "is_approximate": not exact,
+        "is_private_home": bool(values["is_private_home"]),
+        "place_type": values["place_type"],
+        "explicit_private": "is_private_home" in row.changes,
+        "explicit_place_type": "place_type" in row.changes,
+    }
+
+
+def _is_representative(latitude, longitude, block, town) -> bool:
+    points = []
+    if block is not None:
+        points.append((block.latitude, block.longitude))
+    if town is not None and town.latitude is not None:
+        points.append((town.latitude, town.longitude))
+    return any(
+        abs(float(latitude) - float(lat)) < 1e-6 and abs(float(longitude) - float(lon)) < 1e-6
+        for lat, lon in points
+    )
+
+
+def _write_locations(rows, ctx: ImportContext, existing, reason, result) -> dict:
+    chosen: dict[int, Location | None] = {}
+    known = dict(ctx.locations)
+    new: list[Location] = []
+    changed: dict[int, Location] = {}
+    fields = [
+        "address_2",
+        "postal_code",
+        "town",
+        "town_block",
+        "area",
+        "latitude",
+        "longitude",
+        "is_approximate",
+        "is_private_home",
+        "place_type",
+    ]
+    for row in rows:
+        service = existing.get(row.target_id) if row.target_id else None
+        spec = _location_spec(row, service, ctx)
+        if spec is ...:
+            continue
+        if spec is None:
+            chosen[row.index] = None
+            continue
+        town = spec["town"]
+        key = ctx.location_key(spec["name"], spec["address"], town.pk if town else None)
+        location = known.get(key)
+        if location is None:
+            location = Location(
+                municipality=ctx.municipality,
+                name=spec["name"],
+                address=spec["address"],
+                address_2=spec["address_2"],
+                postal_code=spec["postal_code"],
+                town=town,
+                town_block=spec["town_block"],
+                latitude=spec["latitude"],
+                longitude=spec["longitude"],
+                is_approximate=spec["is_approximate"],
+                is_private_home=spec["is_private_home"],
+                place_type=spec["place_type"],
+            )
+            location.area = ctx.areas.get(town.area_id) if town and town.area_id else None
+            location.clean()
+            known[key] = location
+            new.append(location)
+        elif _update_location(location, spec, ctx) and location.pk:
+            changed[location.pk] = location
+        chosen[row.index] = location
+    now = timezone.now()
+    for location in new:
+        location.created_at = location.updated_at = now
+    Location.objects.bulk_create(new, batch_size=BATCH)
+    history_insert(new, user=ctx.user, reason=reason, when=now)
+    if changed:
+        for location in changed.values():
+            location.updated_at = now
+        Location.objects.bulk_update(
+            list(changed.values()), [*fields, "updated_at"], batch_size=BATCH
+        )
+        history_insert(
+            list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
+        )
+    result.locations_created = len(new)
+    return chosen
+
+
+def _update_location(location: Location, spec: dict, ctx: ImportContext) -> bool:
+    """Brings a shared location up to what a row says, never wiping what the row leaves empty
+    and never replacing exact coordinates with a town's point."""
+    touched = False
+
+    def put(attr, value):
+        nonlocal touched
+        if getattr(location, attr) != value:
+            setattr(location, attr, value)
+            touched = True
+
+    for attr in ("address_2", "postal_code"):
+        if spec[attr]:
+            put(attr, spec[attr])
+    town = spec["town"]
+    if town is not None and location.town_id != town.pk:
+        put("town", town)
+        location.area = ctx.areas.get(town.area_id) if town.area_id else None
+        location.town_block = spec["town_block"]
+    if spec["town_block"] is not None and location.town_block_id != spec["town_block"].pk:
+        put("town_block", spec["town_block"])
+    if not spec["is_approximate"]:
+        put("latitude", spec["latitude"])
+        put("longitude", spec["longitude"])
+        put("is_approximate", False)
+    elif location.is_approximate and spec["latitude"] is not None:
+        put("latitude", spec["latitude"])
+        put("longitude", spec["longitude"])
+    if spec["explicit_private"]:
+        put("is_private_home", spec["is_private_home"])
+    if spec["explicit_place_type"] and spec["place_type"] is not None:
+        put("place_type", spec["place_type"])
+    if touched:
+        location.area_id = location.town.area_id if location.town_id else None
+        location.clean()
+    return touched
+
+
+# --- categories, target groups, schedules -----------------------------------------------------------
+
+
+def _write_relations(created, updated, ctx: ImportContext) -> None:
+    for name, key in (("categories", "categories"), ("target_groups", "target_groups")):
+        through = getattr(Service, name).through
+        column = "category_id" if name == "categories" else "targetgroup_id"
+        replace = [s.pk for row, s in updated if key in row.changes]
+        if replace:
+            through.objects.filter(service_id__in=replace).delete()
+        links = []
+        for row, service in list(created) + [(r, s) for r, s in updated if key in r.changes]:
+            for item in row.typed.get(key) or []:
+                links.append({"service_id": service.pk, column: item.pk})
+        RowTable(through).insert(links)
+    for _, service in list(created) + list(updated):
+        getattr(service, "_prefetched_objects_cache", {}).clear()
+
+
+def _write_m2m_history(service_ids: list[int], *, when) -> None:
+    """The categories and target groups each new version holds (as resources.services does
+    with one version per edit): one history row per link, carrying the link's id."""
+    if not service_ids:
+        return
+    versions = dict(
+        Service.history.model.objects.filter(id__in=service_ids, history_date=when).values_list(
+            "id", "history_id"
+        )
+    )
+    for relation, column, model_name in (
+        ("categories", "category_id", "HistoricalService_categories"),
+        ("target_groups", "targetgroup_id", "HistoricalService_target_groups"),
+    ):
+        through = getattr(Service, relation).through
+        links = through.objects.filter(service_id__in=service_ids).values_list(
+            "pk", "service_id", column
+        )
+        RowTable(_history_model(model_name)).insert(
+            {
+                "id": link_id,
+                "history_id": versions[service_id],
+                "service_id": service_id,
+                column: item_id,
+            }
+            for link_id, service_id, item_id in links
+            if service_id in versions
+        )
+
+
+def _write_schedules(created, updated, user, reason: str) -> None:
+    replace = [s.pk for row, s in updated if "schedule" in row.changes]
+    if replace:
+        Schedule.objects.filter(service_id__in=replace).delete()
+    now = timezone.now()
+    new = []
+    for row, service in list(created) + [(r, s) for r, s in updated if "schedule" in r.changes]:
+        for values in row.typed.get("schedule") or []:
+            schedule = Schedule(service=service, **values)
+            schedule.byday = (schedule.byday or "").upper()
+            schedule.weekday_mask = weekday_mask(schedule)
+            schedule.created_at = schedule.updated_at = now
+            new.append(schedule)
+    Schedule.objects.bulk_create(new, batch_size=BATCH)
+    history_insert(new, user=user, reason=reason, when=now)
+
+
+class _Items:
+    def __init__(self, items):
+        self.items = list(items)
+
+    def all(self):
+        return self.items
+
+
+class _DocumentSource:
+    """A resource as resources.search.service_document reads it, with the categories and
+    target groups the import gives it (known before the resource has a row, so the search
+    columns go in with the INSERT and SQLite's full-text index is written once)."""
+
+    pk = -1  # "has relations": they are given below
+
+    def __init__(self, service: Service, categories, target_groups):
+        self._service = service
+        self.categories = _Items(categories)
+        self.target_groups = _Items(target_groups)
+
+    def __getattr__(self, name):
+        return getattr(self._service, name)
+
+
+def _set_document(service: Service, row: RowPlan) -> None:
+    """Fills the search columns (folded text and readings) as resources.search computes them."""
+    if "categories" in row.changes or service.pk is None:
+        categories = row.typed.get("categories") or []
+    else:
+        categories = service.categories.all()
+    if "target_groups" in row.changes or service.pk is None:
+        target_groups = row.typed.get("target_groups") or []
+    else:
+        target_groups = service.target_groups.all()
+    document = service_document(_DocumentSource(service, categories, target_groups))
+    service.search_name = document.search_name
+    service.search_text = document.search_text
+    service.search_chars = document.search_chars
+    service.name_reading = document.name_reading
+
+
+def _write_search_columns(services: list[Service]) -> None:
+    """The search columns of changed resources, with one prepared UPDATE for all of them."""
+    if not services:
+        return
+    table = connection.ops.quote_name(Service._meta.db_table)
+    columns = ["search_name", "search_text", "name_reading", "search_chars"]
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    params = [
+        (s.search_name, s.search_text, s.name_reading, s.search_chars, s.pk) for s in services
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
+
+
+def _write_traces(rows: list[RowPlan], existing: dict, created: dict, ctx: ImportContext) -> None:
+    new, changed = [], []
+    by_row = {}
+    for row in rows:
+        values = {k: v for k, v in row.new.items() if k not in CHECK_ONLY_KEYS}
+        if row.action == "create":
+            continue
+        service = existing.get(row.target_id)
+        by_row[row.index] = (service, values)
+    created_rows = [r for r in rows if r.action == "create"]
+    for row in created_rows:
+        service = created.get(id(row))
+        if service is not None:
+            values = {k: v for k, v in row.new.items() if k not in CHECK_ONLY_KEYS}
+            new.append({"service_id": service.pk, "values": values})
+    traces = {
+        t.service_id: t
+        for t in ImportTrace.objects.filter(
+            service_id__in=[s.pk for s, _ in by_row.values() if s is not None]
+        )
+    }
+    for service, values in by_row.values():
+        if service is None:
+            continue
+        trace = traces.get(service.pk)
+        if trace is None:
+            new.append({"service_id": service.pk, "values": values})
+        elif {**trace.values, **values} != trace.values:
+            trace.values = {**trace.values, **values}
+            trace.batch_source = ctx.source_name[:255]
+            changed.append(trace)
+    now = timezone.now()
+    for trace in new:
+        trace.update(batch_source=ctx.source_name[:255], updated_at=now)
+    RowTable(ImportTrace).insert(new)
+    for trace in changed:
+        trace.updated_at = now
+    ImportTrace.objects.bulk_update(
+        changed, ["values", "batch_source", "updated_at"], batch_size=BATCH
+    )
