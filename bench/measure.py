@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--requests", type=int, default=100, help="操作ごとのリクエスト数")
     parser.add_argument("--clients", type=int, default=2, help="同時に送るクライアント数")
-    parser.add_argument("--op-seconds", type=float, default=20, help="操作ごとの上限秒数")
+    parser.add_argument("--op-seconds", type=float, default=10, help="操作ごとの上限秒数")
     parser.add_argument("--throughput-seconds", type=float, default=10)
     parser.add_argument("--throughput-clients", type=int, default=8)
     parser.add_argument("--no-throughput", action="store_true")
