@@ -17,8 +17,18 @@ import threading
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Contains
 
 from sasaeai.core.text import search_key
 
@@ -213,24 +223,58 @@ def _candidates_q(term: str) -> Q | None:
     )
 
 
-def term_q(alternatives: list[str], prefix: str = "") -> Q:
-    """Services matching any of a term's alternatives (index prefilter + exact substring)."""
-    exact = Q()
-    index = Q()
-    index_usable = True
+class Infix(Contains):
+    """`field__infix=term`: the folded text holds the term. On SQLite, instr() (a byte search,
+    several times cheaper than LIKE over Japanese text); elsewhere LIKE '%term%' (which the
+    PostgreSQL trigram index serves). Both texts are already folded, so both are exact."""
+
+    lookup_name = "infix"
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"instr({lhs}, {rhs}) > 0", [*lhs_params, *rhs_params]
+
+    def get_db_prep_lookup(self, value, connection):
+        if connection.vendor == "sqlite":
+            return ("%s", [value])
+        return super().get_db_prep_lookup(value, connection)
+
+    def process_rhs(self, qn, connection):
+        if connection.vendor == "sqlite":
+            return "%s", [self.rhs]
+        return super().process_rhs(qn, connection)
+
+
+TextField.register_lookup(Infix)
+CharField.register_lookup(Infix)
+
+
+def term_q(alternatives: list[str], *, use_index: bool = True) -> Q:
+    """Services whose text holds any of a term's alternatives. With `use_index` (SQLite), the
+    FTS5 tables find the candidates: the trigram table answers 3+ character terms exactly (a
+    trigram phrase is a substring match); the one-character table's phrases may also match
+    across punctuation, so its candidates are checked exactly. Without it, or on another
+    backend, the exact check alone decides (PostgreSQL's planner uses the trigram index)."""
+    combined = Q()
     for alternative in alternatives:
-        exact |= Q(**{f"{prefix}search_text__contains": alternative})
-        candidates = _candidates_q(alternative) if not prefix else None
+        exact = Q(search_text__infix=alternative)
+        if not use_index or connection.vendor != "sqlite":
+            combined |= exact
+            continue
+        candidates = _candidates_q(alternative)
         if candidates is None:
-            index_usable = False
+            combined |= exact
+        elif len(alternative) >= TRIGRAM_MIN:
+            combined |= candidates
         else:
-            index |= candidates
-    if index_usable and index:
-        return index & exact
-    return exact
+            combined |= candidates & exact
+    return combined
 
 
-def apply_text_search(queryset: QuerySet, expanded: list[list[str]]) -> QuerySet:
+def apply_text_search(
+    queryset: QuerySet, expanded: list[list[str]], *, use_index: bool = True
+) -> QuerySet:
     """Filters services by every term (AND) and its synonyms (OR), and annotates `text_rank`:
     3 when the name starts with the term, 2 when the name or its reading contains it, 1 when
     only another field does; summed over the terms."""
@@ -238,12 +282,12 @@ def apply_text_search(queryset: QuerySet, expanded: list[list[str]]) -> QuerySet
         return queryset.annotate(text_rank=Value(0, output_field=IntegerField()))
     rank = None
     for alternatives in expanded:
-        queryset = queryset.filter(term_q(alternatives))
+        queryset = queryset.filter(term_q(alternatives, use_index=use_index))
         starts = Q()
         contains = Q()
         for alternative in alternatives:
             starts |= Q(search_name__startswith=alternative)
-            contains |= Q(search_name__contains=alternative)
+            contains |= Q(search_name__infix=alternative)
         term_rank = Case(
             When(starts, then=Value(3)),
             When(contains, then=Value(2)),

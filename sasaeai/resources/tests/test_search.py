@@ -247,3 +247,17 @@ def test_index_is_used_on_this_backend(places):
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'resources_service_search_trgm'"
             )
             assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "query", ["からおけ", "ｻﾛﾝ", "歌", "体操", "食堂", "さくらづつみ", "通いの場", "%", '"', "123"]
+)
+def test_index_path_gives_the_same_results_as_the_exact_path(places, monkeypatch, query):
+    """On SQLite the full-text index leads only for large scopes: force it and compare."""
+    from sasaeai.resources import selectors
+
+    monkeypatch.setattr(selectors, "SQLITE_INDEX_THRESHOLD", 10**9)
+    exact = [s.pk for s in search(query).queryset]
+    monkeypatch.setattr(selectors, "SQLITE_INDEX_THRESHOLD", -1)
+    indexed = [s.pk for s in search(query).queryset]
+    assert indexed == exact
