@@ -28,6 +28,7 @@ PANEL_PROVIDERS: list[str] = [
     "sasaeai.activities.home.panels",
     "sasaeai.resources.home.recheck_panel",
     "sasaeai.councils.home.issues_panel",
+    "sasaeai.cases.home.follow_ups_panel",
 ]
 
 

@@ -13,6 +13,7 @@ from sasaeai.org import demo as org_demo
 
 DEMO_STEPS: list[str] = [
     "sasaeai.resources.demo.load",
+    "sasaeai.cases.demo.load",
     "sasaeai.activities.demo.load",
     "sasaeai.councils.demo.load_thread",
 ]

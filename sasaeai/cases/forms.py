@@ -1,0 +1,292 @@
+"""Forms of the case pages. They parse and check what was typed; the writes go through
+services.py, whose Japanese validation messages are put back on the fields."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sasaeai.org.models import Area, Town, TownBlock
+
+from .matching import WISH_LABELS
+from .models import (
+    WEEKDAY_CODES,
+    WEEKDAY_LABELS,
+    CareLevel,
+    Case,
+    CaseEntry,
+    CaseStory,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    RolePreference,
+    Sex,
+)
+
+DAY_CHOICES = [(code, WEEKDAY_LABELS[code]) for code in WEEKDAY_CODES]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class TownBlockChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TownBlock) -> str:
+        return f"{obj.town.name}{obj.number}丁目"
+
+
+class CaseForm(forms.ModelForm):
+    free_days = forms.MultipleChoiceField(
+        label="空いている曜日",
+        choices=DAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    town_block = TownBlockChoiceField(
+        label="丁目", queryset=TownBlock.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "area",
+            "number",
+            "received_on",
+            "brought_by",
+            "brought_by_note",
+            "person_name",
+            "person_name_kana",
+            "contact_phone",
+            "contact_note",
+            "age",
+            "age_band",
+            "sex",
+            "care_level",
+            "memory_concern",
+            "is_carer",
+            "town",
+            "town_block",
+            "consent_to_share",
+            "consent_on",
+            "needs_text",
+            "wants_company",
+            "wants_role",
+            "wants_exercise",
+            "wants_meals",
+            "wants_learning",
+            "wants_carer_support",
+            "hobbies",
+            "max_walk_m",
+            "free_days",
+            "free_time_from",
+            "free_time_to",
+            "role_preference",
+            "constraints",
+            "status",
+            "closed_on",
+        ]
+        widgets = {
+            "received_on": DATE,
+            "consent_on": DATE,
+            "closed_on": DATE,
+            "free_time_from": TIME,
+            "free_time_to": TIME,
+            "needs_text": forms.Textarea(attrs={"rows": 4}),
+            "constraints": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipality_id = user.municipality_id
+        areas = Area.objects.filter(municipality_id=municipality_id).order_by("order", "id")
+        if user.role == "tier2":
+            areas = areas.filter(pk__in=user.areas.values("pk"))
+        self.fields["area"].queryset = areas
+        if areas.count() == 1 and not self.instance.pk:
+            self.fields["area"].initial = areas.first().pk
+        self.fields["town"].queryset = Town.objects.filter(
+            municipality_id=municipality_id
+        ).order_by("name_kana")
+        self.fields["town_block"].queryset = (
+            TownBlock.objects.filter(town__municipality_id=municipality_id)
+            .select_related("town")
+            .order_by("town__name_kana", "number")
+        )
+        self.fields["number"].required = False
+        if self.instance.pk:
+            self.initial["free_days"] = self.instance.free_day_codes
+        else:
+            self.fields.pop("status")
+            self.fields.pop("closed_on")
+
+    def clean_free_days(self) -> str:
+        return ",".join(code for code in WEEKDAY_CODES if code in self.cleaned_data["free_days"])
+
+    def _post_clean(self):
+        # The model is checked by the service (with the municipality set); see views.
+        pass
+
+
+class CaseEntryForm(forms.ModelForm):
+    class Meta:
+        model = CaseEntry
+        fields = ["kind", "date", "referral", "text"]
+        widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = case.referrals.select_related("service")
+        self.fields["referral"].label_from_instance = lambda r: r.destination_label
+
+    def _post_clean(self):
+        pass
+
+
+class ReferralForm(forms.Form):
+    """A referral to an agency (suggested resources are referred from the match page)."""
+
+    agency_name = forms.CharField(label="つなぎ先の機関", max_length=200)
+    role = forms.ChoiceField(label="参加の形", choices=RolePreference.choices)
+    reason = forms.CharField(label="つなぐ理由", max_length=500, required=False)
+    follow_up_on = forms.DateField(label="次の確認日", required=False, widget=DATE)
+
+
+class SuggestionReferralForm(forms.Form):
+    service = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=RolePreference.choices, widget=forms.HiddenInput)
+
+
+class ReferralAdvanceForm(forms.Form):
+    to_status = forms.ChoiceField(label="次の状態", choices=())
+    date = forms.DateField(label="日付", widget=DATE)
+    note = forms.CharField(label="メモ", max_length=500, required=False)
+    follow_up_on = forms.DateField(
+        label="次の確認日", required=False, widget=DATE, help_text="終了・中断のときは不要"
+    )
+    outcome = forms.ChoiceField(
+        label="結果（終了・中断のとき）",
+        choices=[("", "—"), *list(ReferralOutcome.choices)],
+        required=False,
+    )
+    outcome_note = forms.CharField(label="結果の補足", max_length=300, required=False)
+    interruption_reason = forms.CharField(label="中断の理由", max_length=300, required=False)
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (code, ReferralStatus(code).label) for code in referral.allowed_statuses()
+        ]
+
+
+class FollowUpForm(forms.Form):
+    follow_up_on = forms.DateField(label="次の確認日", required=False, widget=DATE)
+
+
+class QuickMatchForm(forms.Form):
+    """The quick form for a care manager on the phone: no case is created."""
+
+    town = forms.ModelChoiceField(label="住まいの町", queryset=Town.objects.none())
+    max_walk_m = forms.IntegerField(
+        label="歩ける距離（m）", min_value=50, max_value=20000, required=False
+    )
+    days = forms.MultipleChoiceField(
+        label="空いている曜日",
+        choices=DAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_from = forms.TimeField(label="空いている時間（から）", required=False, widget=TIME)
+    time_to = forms.TimeField(label="空いている時間（まで）", required=False, widget=TIME)
+    interests = forms.CharField(
+        label="趣味・関心", max_length=500, required=False, help_text="例: カラオケ、歌うこと、手芸"
+    )
+    wishes = forms.MultipleChoiceField(
+        label="希望",
+        choices=list(WISH_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    role = forms.ChoiceField(label="参加の形", choices=RolePreference.choices, initial="either")
+    age = forms.IntegerField(label="年齢", min_value=18, max_value=120, required=False)
+    sex = forms.ChoiceField(label="性別", choices=Sex.choices, initial=Sex.UNKNOWN)
+    care_level = forms.ChoiceField(
+        label="要介護度等", choices=[("", "—"), *list(CareLevel.choices)], required=False
+    )
+    is_carer = forms.BooleanField(label="家族を介護している", required=False)
+    memory_concern = forms.BooleanField(label="物忘れ・認知症の心配あり", required=False)
+    notes = forms.CharField(
+        label="本人の言葉・メモ",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="氏名など個人が分かることは書かないでください（保存されません）",
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = Town.objects.filter(municipality=municipality).order_by(
+            "name_kana"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("time_from") and data.get("time_to") and data["time_to"] <= data["time_from"]:
+            self.add_error("time_to", "空いている時間の終わりが始まりより前になっています。")
+        return data
+
+
+class CaseStoryForm(forms.ModelForm):
+    class Meta:
+        model = CaseStory
+        fields = [
+            "title",
+            "area",
+            "age_band",
+            "sex",
+            "care_level",
+            "consultation",
+            "response",
+            "outcome",
+            "learning_points",
+            "keywords",
+        ]
+        widgets = {
+            "consultation": forms.Textarea(attrs={"rows": 4}),
+            "response": forms.Textarea(attrs={"rows": 8}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "learning_points": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = Area.objects.filter(municipality_id=user.municipality_id)
+        if user.role == "tier2":
+            areas = areas.filter(pk__in=user.areas.values("pk"))
+        self.fields["area"].queryset = areas.order_by("order", "id")
+
+    def _post_clean(self):
+        pass
+
+
+class StoryReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="判断",
+        choices=[("approve", "公開する"), ("return", "差し戻す")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="コメント", max_length=500, required=False)
+
+
+class DeleteRequestForm(forms.Form):
+    confirm_number = forms.CharField(
+        label="確認のためケース番号を入力", max_length=30, help_text="削除は取り消せません"
+    )

@@ -1,0 +1,826 @@
+"""Needs-to-resource matching (ニーズと取組のマッチング): rank active services for a person.
+
+A profile (from a case, the quick form or the API) is matched in three steps:
+1. candidates in the database: active services of the municipality within a bounding box of
+   the walking range (the location index), never a loop over every service;
+2. a score for each candidate from six parts, each 0..1 and weighted (PART_WEIGHTS): distance
+   within walking range (great-circle from the town block or town point), schedule against the
+   free days and times, interests (normalisation, synonyms and near words, see interests.py),
+   wishes (company, role, exercise, meals, learning, carer support → activity categories),
+   target fit (care level, men, carers, dementia, steps) and role (volunteers welcome);
+3. for the few shown, the next three dates on the person's free days (monthly patterns,
+   intervals and holidays through the resources schedule helpers) and the reasons in Japanese.
+Places the person left (a referral ended or interrupted as 本人の希望, 合わなかった, 連絡がとれない)
+and places they are already connected to are never suggested.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from sasaeai.core.holidays import holiday_name
+from sasaeai.org.models import Municipality, Town, TownBlock
+from sasaeai.resources.models import Category, Schedule, Service
+from sasaeai.resources.schedules import (
+    DAY_CODES,
+    DAY_LABELS,
+    schedule_meets_on,
+    schedule_pattern_text,
+    service_next_dates,
+)
+from sasaeai.resources.search import bounding_box, haversine_m, normalize, synonym_groups
+from sasaeai.resources.selectors import with_display_relations
+
+from .interests import InterestTerm, interest_terms, wishes_in
+from .models import (
+    LEFT_OUTCOMES,
+    WEEKDAY_CODES,
+    CareLevel,
+    Case,
+    ReferralStatus,
+    RolePreference,
+    Sex,
+)
+
+DEFAULT_WALK_M = 1000
+MAX_WALK_M = 20_000
+REACH_FACTOR = 1.5  # candidates up to 1.5 × the walking range (shown as farther than it)
+MAX_CANDIDATES = 4000
+WALK_M_PER_MIN = 80
+
+PART_WEIGHTS = {
+    "distance": 25,
+    "interests": 25,
+    "wishes": 15,
+    "schedule": 15,
+    "target": 10,
+    "role": 10,
+}
+PART_LABELS = {
+    "distance": "距離",
+    "interests": "関心",
+    "wishes": "希望",
+    "schedule": "日程",
+    "target": "対象",
+    "role": "役割",
+}
+
+WISH_LABELS = {
+    "company": "人との交流",
+    "role": "役割",
+    "exercise": "運動",
+    "meals": "食事",
+    "learning": "学び",
+    "carer_support": "介護者の支え",
+}
+WISH_CATEGORIES = {
+    "company": {
+        "salon",
+        "salon-cafe",
+        "salon-miniday",
+        "dining",
+        "dining-community",
+        "hobby",
+        "hobby-music",
+        "hobby-craft",
+        "hobby-games",
+        "hobby-arts",
+        "intergenerational",
+        "farming",
+        "farming-garden",
+        "dementia-cafe",
+    },
+    "role": {"volunteer", "work"},
+    "exercise": {"exercise", "exercise-gymnastics", "exercise-walking", "exercise-dance"},
+    "meals": {"dining", "dining-community"},
+    "learning": {"learning", "learning-course", "learning-digital", "dementia-brain"},
+    "carer_support": {"carer-support"},
+}
+SUPPORT_LEVELS = {
+    CareLevel.PROGRAM,
+    CareLevel.SUPPORT_1,
+    CareLevel.SUPPORT_2,
+    CareLevel.CARE_1,
+    CareLevel.CARE_2,
+    CareLevel.CARE_3,
+    CareLevel.CARE_4,
+    CareLevel.CARE_5,
+    CareLevel.APPLYING,
+}
+HEAVY_CARE_LEVELS = {CareLevel.CARE_3, CareLevel.CARE_4, CareLevel.CARE_5}
+# Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
+# limit them, so they are candidates wherever they are based in the municipality.
+OUTREACH_CODES = frozenset({"mobility-support", "dining-delivery", "watching", "housework"})
+STEP_WORDS = ("階段", "段差", "車いす", "車椅子", "杖", "歩行器", "シルバーカー")
+
+
+@dataclass
+class MatchProfile:
+    """What matching needs to know about a person. `days` are weekday numbers (0 = Monday)."""
+
+    municipality: Municipality
+    latitude: float | None = None
+    longitude: float | None = None
+    origin_label: str = ""
+    age: int | None = None
+    sex: str = Sex.UNKNOWN
+    care_level: str = ""
+    max_walk_m: int | None = None
+    days: list[int] = field(default_factory=list)
+    time_from: dt.time | None = None
+    time_to: dt.time | None = None
+    interests: str = ""
+    role: str = RolePreference.EITHER
+    notes: str = ""
+    wishes: set[str] = field(default_factory=set)
+    is_carer: bool = False
+    memory_concern: bool = False
+    constraints: str = ""
+    area_id: int | None = None
+    excluded_service_ids: set[int] = field(default_factory=set)
+    left_service_ids: set[int] = field(default_factory=set)
+
+    @property
+    def has_origin(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def walk_m(self) -> int:
+        return self.max_walk_m or DEFAULT_WALK_M
+
+    @property
+    def days_mask(self) -> int:
+        mask = 0
+        for day in self.days:
+            mask |= 1 << day
+        return mask
+
+
+@dataclass
+class Suggestion:
+    service: Service
+    score: int
+    parts: dict[str, float]
+    reasons: list[str]
+    distance_m: float | None
+    next_dates: list[dt.date] = field(default_factory=list)
+
+    def part_rows(self) -> list[tuple[str, float, int]]:
+        """(label, points, maximum) for each part of the score, in display order."""
+        return [(PART_LABELS[name], self.parts[name], PART_WEIGHTS[name]) for name in PART_WEIGHTS]
+
+    @property
+    def url(self) -> str:
+        """The service's staff page, once the resources app serves one."""
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse("resources:detail", args=[self.service.pk])
+        except NoReverseMatch:
+            return ""
+
+
+@dataclass
+class MatchResult:
+    profile: MatchProfile
+    suggestions: list[Suggestion]
+    candidates: int
+    notices: list[str] = field(default_factory=list)
+    terms: list[InterestTerm] = field(default_factory=list)
+    left_names: list[str] = field(default_factory=list)
+
+
+# --- profiles -------------------------------------------------------------------------------
+
+
+def _point_of(town: Town | None, block: TownBlock | None) -> tuple[float | None, float | None]:
+    if block is not None:
+        return float(block.latitude), float(block.longitude)
+    if town is not None and town.latitude is not None:
+        return float(town.latitude), float(town.longitude)
+    return None, None
+
+
+def case_history_service_ids(case: Case) -> tuple[set[int], set[int]]:
+    """(services the person is connected to now, services the person left)."""
+    connected, left = set(), set()
+    for service_id, status, outcome in case.referrals.filter(service__isnull=False).values_list(
+        "service_id", "status", "outcome"
+    ):
+        if status == ReferralStatus.INTERRUPTED or (
+            status == ReferralStatus.ENDED and outcome in LEFT_OUTCOMES
+        ):
+            left.add(service_id)
+        elif status != ReferralStatus.ENDED:
+            connected.add(service_id)
+    return connected, left - connected
+
+
+def profile_from_case(case: Case) -> MatchProfile:
+    latitude, longitude = _point_of(case.town, case.town_block)
+    connected, left = case_history_service_ids(case)
+    wishes = {
+        wish
+        for wish, wanted in (
+            ("company", case.wants_company),
+            ("role", case.wants_role),
+            ("exercise", case.wants_exercise),
+            ("meals", case.wants_meals),
+            ("learning", case.wants_learning),
+            ("carer_support", case.wants_carer_support),
+        )
+        if wanted
+    }
+    return MatchProfile(
+        municipality=case.municipality,
+        latitude=latitude,
+        longitude=longitude,
+        origin_label=str(case.town_block or case.town or ""),
+        age=case.age,
+        sex=case.sex,
+        care_level=case.care_level,
+        max_walk_m=case.max_walk_m,
+        days=[WEEKDAY_CODES.index(code) for code in case.free_day_codes],
+        time_from=case.free_time_from,
+        time_to=case.free_time_to,
+        interests=case.hobbies,
+        role=case.role_preference,
+        notes=case.needs_text,
+        wishes=wishes | wishes_in(case.needs_text),
+        is_carer=case.is_carer or case.wants_carer_support,
+        memory_concern=case.memory_concern,
+        constraints=case.constraints,
+        area_id=case.area_id,
+        excluded_service_ids=connected,
+        left_service_ids=left,
+    )
+
+
+def profile_from_input(
+    *,
+    municipality: Municipality,
+    town: str | int | Town | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    age: int | None = None,
+    sex: str = "",
+    care_level: str = "",
+    max_walk_m: int | None = None,
+    days: list[str] | None = None,
+    time_from: dt.time | None = None,
+    time_to: dt.time | None = None,
+    interests: str = "",
+    role: str = RolePreference.EITHER,
+    notes: str = "",
+    wishes: set[str] | None = None,
+    is_carer: bool = False,
+    memory_concern: bool = False,
+    constraints: str = "",
+) -> MatchProfile:
+    """A profile typed in (the quick form, the API). Raises ValidationError with a Japanese
+    message per field for what cannot be used."""
+    errors: dict[str, str] = {}
+    town_obj: Town | None = None
+    if isinstance(town, Town):
+        town_obj = town
+    elif town not in (None, ""):
+        towns = Town.objects.filter(municipality=municipality)
+        if isinstance(town, int) or str(town).isdigit():
+            town_obj = towns.filter(pk=int(town)).first()
+        else:
+            town_obj = towns.filter(name=str(town).strip()).first()
+        if town_obj is None:
+            errors["town"] = (
+                f"町「{str(town)[:30]}」は{municipality.name}の町として登録されていません。"
+            )
+    if (latitude is None) != (longitude is None):
+        errors["lat"] = "緯度（lat）と経度（lon）は両方とも指定してください。"
+    elif latitude is not None and not (20 <= latitude <= 46 and 122 <= longitude <= 154):
+        errors["lat"] = "緯度・経度が日本の範囲の外です。入れ替わっていないか確認してください。"
+    if town_obj is None and latitude is None and "town" not in errors and "lat" not in errors:
+        errors["town"] = "町（town）か緯度・経度（lat/lon）のどちらかを指定してください。"
+    if age is not None and not (18 <= age <= 120):
+        errors["age"] = "年齢は18〜120の数で指定してください。"
+    if sex and sex not in Sex.values:
+        errors["sex"] = "性別は female, male, other, unknown のいずれかで指定してください。"
+    if care_level and care_level not in CareLevel.values:
+        errors["care_level"] = (
+            "要介護度等は independent, program, support1, support2, care1〜care5, applying のいずれかで指定してください。"
+        )
+    if max_walk_m is not None and not (50 <= max_walk_m <= MAX_WALK_M):
+        errors["max_walk_m"] = "歩ける距離は50〜20000（m）で指定してください。"
+    day_numbers = []
+    for code in days or []:
+        code = str(code).strip().lower()[:3]
+        if code not in WEEKDAY_CODES:
+            errors["days"] = "曜日は mon, tue, wed, thu, fri, sat, sun で指定してください。"
+            break
+        day_numbers.append(WEEKDAY_CODES.index(code))
+    if time_from and time_to and time_to <= time_from:
+        errors["time_to"] = "空いている時間の終わり（time_to）が始まりより前になっています。"
+    if role not in RolePreference.values:
+        errors["role"] = (
+            "参加の形（role）は participant, helper, either のいずれかで指定してください。"
+        )
+    if len(interests or "") > 500 or len(notes or "") > 2000:
+        errors["interests"] = "関心は500字、メモは2000字までにしてください。"
+    if errors:
+        raise ValidationError(errors)
+    if latitude is not None:
+        origin = (float(latitude), float(longitude))
+        label = town_obj.name if town_obj else "指定の地点"
+    else:
+        origin = _point_of(town_obj, None)
+        label = town_obj.name if town_obj else ""
+    return MatchProfile(
+        municipality=municipality,
+        latitude=origin[0],
+        longitude=origin[1],
+        origin_label=label,
+        age=age,
+        sex=sex or Sex.UNKNOWN,
+        care_level=care_level or "",
+        max_walk_m=max_walk_m,
+        days=sorted(set(day_numbers)),
+        time_from=time_from,
+        time_to=time_to,
+        interests=interests or "",
+        role=role,
+        notes=notes or "",
+        wishes=set(wishes or set()) | wishes_in(notes or ""),
+        is_carer=is_carer,
+        memory_concern=memory_concern,
+        constraints=constraints or "",
+        area_id=town_obj.area_id if town_obj else None,
+    )
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(round(value, 6)))
+
+
+def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[dict]:
+    base = Service.objects.filter(
+        municipality_id=profile.municipality.pk, status=Service.Status.ACTIVE
+    )
+    excluded = profile.excluded_service_ids | profile.left_service_ids
+    if excluded:
+        base = base.exclude(pk__in=excluded)
+    # Services with no point at all come in only when their text shows an interest.
+    text_q = Q()
+    for term in terms:
+        for alternative in term.alternatives:
+            if alternative.kind in ("exact", "synonym"):
+                text_q |= Q(search_text__contains=alternative.folded)
+    no_point = Q(location__latitude__isnull=True) & Q(town__latitude__isnull=True)
+    if profile.has_origin:
+        reach = min(profile.walk_m * REACH_FACTOR, MAX_WALK_M)
+        south, north, west, east = bounding_box(profile.latitude, profile.longitude, reach)
+        in_box = Q(
+            location__latitude__gte=_decimal(south),
+            location__latitude__lte=_decimal(north),
+            location__longitude__gte=_decimal(west),
+            location__longitude__lte=_decimal(east),
+        )
+        town_in_box = Q(
+            location__latitude__isnull=True,
+            town__latitude__gte=_decimal(south),
+            town__latitude__lte=_decimal(north),
+            town__longitude__gte=_decimal(west),
+            town__longitude__lte=_decimal(east),
+        )
+        outreach = Exists(
+            Service.categories.through.objects.filter(
+                service_id=OuterRef("pk"), category__code__in=OUTREACH_CODES
+            )
+        )
+        where = in_box | town_in_box | Q(outreach)
+        if text_q:
+            where |= no_point & text_q
+    else:
+        # No point to measure from: the person's area, and what shows an interest.
+        where = Q(area_id=profile.area_id) if profile.area_id else Q(pk__in=[])
+        if text_q:
+            where |= text_q
+    queryset = base.filter(where).annotate(
+        lat=Coalesce(F("location__latitude"), F("town__latitude")),
+        lon=Coalesce(F("location__longitude"), F("town__longitude")),
+    )
+    if profile.has_origin:
+        scale = math.cos(math.radians(profile.latitude))
+        dlat = F("lat") - Value(profile.latitude, output_field=FloatField())
+        dlon = (F("lon") - Value(profile.longitude, output_field=FloatField())) * Value(
+            scale, output_field=FloatField()
+        )
+        queryset = queryset.annotate(planar=dlat * dlat + dlon * dlon).order_by(
+            F("planar").asc(nulls_last=True), "pk"
+        )
+    else:
+        queryset = queryset.order_by("pk")
+    return list(
+        queryset.values(
+            "pk",
+            "lat",
+            "lon",
+            "search_text",
+            "welcomes_volunteers",
+            "step_free",
+        )[:MAX_CANDIDATES]
+    )
+
+
+def _codes_by_service(ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    categories: dict[int, set[str]] = {}
+    through = Service.categories.through
+    for service_id, code, parent_code in through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "category__code", "category__parent__code"
+    ):
+        codes = categories.setdefault(service_id, set())
+        codes.add(code)
+        if parent_code:
+            codes.add(parent_code)
+    targets: dict[int, set[str]] = {}
+    through = Service.target_groups.through
+    for service_id, code in through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "targetgroup__code"
+    ):
+        targets.setdefault(service_id, set()).add(code)
+    return categories, targets
+
+
+def _schedules_by_service(ids: list[int], today: dt.date) -> dict[int, list[Schedule]]:
+    found: dict[int, list[Schedule]] = {}
+    queryset = (
+        Schedule.objects.filter(service_id__in=ids)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .only(
+            "service_id",
+            "freq",
+            "interval",
+            "byday",
+            "bymonthday",
+            "opens_at",
+            "closes_at",
+            "valid_from",
+            "valid_to",
+            "closed_on_holidays",
+            "weekday_mask",
+            "created_at",
+            "note",
+        )
+        .order_by("id")
+    )
+    for schedule in queryset:
+        found.setdefault(schedule.service_id, []).append(schedule)
+    return found
+
+
+# --- the parts of the score ---------------------------------------------------------------------
+
+
+def distance_text(metres: float) -> str:
+    """「徒歩約600m（約8分）」「徒歩約1.2km（約15分）」"""
+    minutes = max(1, round(metres / WALK_M_PER_MIN))
+    shown = f"{max(50, round(metres / 50) * 50)}m" if metres < 1000 else f"{metres / 1000:.1f}km"
+    return f"徒歩約{shown}（約{minutes}分）"
+
+
+def _distance_part(
+    profile: MatchProfile, row: dict, *, outreach: bool = False
+) -> tuple[float, float | None, str | None]:
+    if outreach:
+        metres = None
+        if profile.has_origin and row["lat"] is not None:
+            metres = haversine_m(
+                profile.latitude, profile.longitude, float(row["lat"]), float(row["lon"])
+            )
+        return 0.8, metres, "自宅まで来てくれる（送迎・配達・訪問）"
+    if not profile.has_origin:
+        return 0.5, None, None
+    if row["lat"] is None:
+        return 0.2, None, "場所の位置が未登録"
+    metres = haversine_m(profile.latitude, profile.longitude, float(row["lat"]), float(row["lon"]))
+    walk = profile.walk_m
+    if metres <= walk:
+        return 1.0 - 0.6 * metres / walk, metres, distance_text(metres)
+    if metres > walk * REACH_FACTOR:
+        return 0.0, metres, distance_text(metres) + "（歩ける距離より遠い）"
+    over = min(1.0, (metres - walk) / (walk * (REACH_FACTOR - 1)))
+    return 0.4 * (1.0 - over), metres, distance_text(metres) + "（歩ける距離より遠い）"
+
+
+def _time_overlaps(profile: MatchProfile, schedule: Schedule) -> bool | None:
+    """Does the meeting fall in the person's free hours? None when either side is unknown."""
+    if not (profile.time_from or profile.time_to) or schedule.opens_at is None:
+        return None
+    opens = schedule.opens_at
+    closes = (
+        schedule.closes_at
+        or (dt.datetime.combine(dt.date(2000, 1, 1), opens) + dt.timedelta(hours=1)).time()
+    )
+    start = profile.time_from or dt.time(0, 0)
+    end = profile.time_to or dt.time(23, 59)
+    return opens < end and closes > start
+
+
+def _days_label(mask: int) -> str:
+    return "・".join(DAY_LABELS[DAY_CODES[d]] for d in range(7) if mask & (1 << d)) + "曜"
+
+
+def _schedule_part(profile: MatchProfile, schedules: list[Schedule]) -> tuple[float, str | None]:
+    if not schedules:
+        return 0.3, "日程未登録"
+    regular = [s for s in schedules if s.freq != Schedule.Freq.IRREGULAR]
+    if not regular:
+        return 0.3, "不定期開催"
+    if not profile.days:
+        return 0.5, None
+    best, reason = 0.0, None
+    for schedule in regular:
+        common = schedule.weekday_mask & profile.days_mask
+        if not common:
+            continue
+        overlap = _time_overlaps(profile, schedule)
+        score = 1.0 if overlap is not False else 0.4
+        if score > best:
+            best = score
+            if schedule.freq == Schedule.Freq.WEEKLY and (schedule.interval or 1) == 1:
+                when = _days_label(common)
+            else:
+                when = schedule_pattern_text(schedule)
+            if overlap is False:
+                reason = f"{when}に開催（空き日だが時間帯が合わない）"
+            else:
+                reason = f"{when}に開催（本人の空き日）"
+    if best == 0.0:
+        days = _days_label(
+            sum(1 << d for s in regular for d in range(7) if s.weekday_mask & (1 << d))
+        )
+        return 0.0, f"{days}に開催（本人の空き日と合わない）"
+    return best, reason
+
+
+def _interests_part(
+    terms: list[InterestTerm], own_text: str, categories: list[tuple[str, str]]
+) -> tuple[float, list[str]]:
+    if not terms:
+        return 0.0, []
+    total = sum(term.weight for term in terms)
+    got = 0.0
+    best_single = 0.0
+    reasons = []
+    for term in terms:
+        found = term.best_in(own_text, " ".join(folded for folded, _ in categories))
+        if found is None:
+            continue
+        alternative, weight = found
+        got += weight * term.weight
+        best_single = max(best_single, weight * term.weight)
+        if alternative.folded not in own_text:
+            name = next((n for f, n in categories if alternative.folded in f), alternative.text)
+            reasons.append(f"{term.label}: 分類「{name}」に該当")
+        elif alternative.kind == "exact":
+            reasons.append(f"{term.label}: 一致")
+        elif alternative.kind in ("synonym", "contained"):
+            reasons.append(f"{term.label}: 「{alternative.text}」が一致")
+        else:
+            reasons.append(f"{term.label}: 近い活動「{alternative.text}」")
+    # The best single interest counts most: one strong match is a good reason to go.
+    return 0.6 * best_single + 0.4 * got / total, reasons
+
+
+def _category_strings() -> dict[str, list[tuple[str, str]]]:
+    """code → (folded text, name) of what a category puts into a service's search text."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for code, name, kana in Category.objects.values_list("code", "name", "name_kana"):
+        found[code] = [(normalize(t), name) for t in (name, kana) if normalize(t)]
+    return found
+
+
+def _split_text(
+    search_text: str, codes: set[str], strings: dict[str, list[tuple[str, str]]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """(the service's own text, its category names): a word found only in the category names
+    counts less (a choir filed under 「カラオケ・音楽」 is not a karaoke)."""
+    own = search_text
+    names = []
+    for code in sorted(codes):
+        for folded, name in strings.get(code, []):
+            names.append((folded, name))
+            own = own.replace(folded, " ")
+    return own, names
+
+
+def _wishes_part(
+    profile: MatchProfile, codes: set[str], targets: set[str], welcomes: bool
+) -> tuple[float, str | None]:
+    if not profile.wishes:
+        return 0.0, None
+    met = []
+    for wish in sorted(profile.wishes, key=list(WISH_LABELS).index):
+        if (
+            codes & WISH_CATEGORIES[wish]
+            or (wish == "role" and welcomes)
+            or (wish == "carer_support" and "family-carers" in targets)
+        ):
+            met.append(wish)
+    if not met:
+        return 0.0, None
+    labels = "・".join(WISH_LABELS[w] for w in met)
+    return len(met) / len(profile.wishes), f"希望に合う: {labels}"
+
+
+def _person_fits(profile: MatchProfile, target: str) -> bool:
+    if target == "support-needed":
+        return profile.care_level in SUPPORT_LEVELS
+    if target == "dementia":
+        return profile.memory_concern or profile.is_carer
+    if target == "family-carers":
+        return profile.is_carer
+    if target == "men":
+        return profile.sex != Sex.FEMALE
+    return True  # older-general, living-alone (not recorded), all-generations, others
+
+
+def _target_part(
+    profile: MatchProfile, targets: set[str], step_free: bool | None
+) -> tuple[float, list[str]]:
+    score, reasons = 0.5, []
+    if targets and not any(_person_fits(profile, t) for t in targets):
+        score, reasons = 0.0, ["対象が本人と合わない可能性（要確認）"]
+    else:
+        if profile.sex == Sex.MALE and "men" in targets:
+            score += 0.3
+            reasons.append("男性向け・男性が活躍")
+        if profile.is_carer and "family-carers" in targets:
+            score += 0.3
+            reasons.append("介護している家族向け")
+        if profile.memory_concern and "dementia" in targets:
+            score += 0.3
+            reasons.append("認知症の方も歓迎")
+        if profile.care_level in SUPPORT_LEVELS and "support-needed" in targets:
+            score += 0.2
+            reasons.append("要支援・要介護の方も参加可")
+        elif profile.care_level in HEAVY_CARE_LEVELS and "support-needed" not in targets:
+            score -= 0.2
+            reasons.append("要介護3以上の方の受け入れは要確認")
+    if any(word in profile.constraints for word in STEP_WORDS):
+        if step_free is True:
+            score += 0.2
+            reasons.append("段差なし")
+        elif step_free is False:
+            score -= 0.3
+            reasons.append("段差あり（要確認）")
+    return max(0.0, min(1.0, score)), reasons
+
+
+def _role_part(profile: MatchProfile, welcomes: bool) -> tuple[float, str | None]:
+    if profile.role == RolePreference.HELPER:
+        return (1.0, "ボランティア受入あり") if welcomes else (0.0, None)
+    if profile.role == RolePreference.EITHER:
+        return (0.8, "ボランティア受入あり") if welcomes else (0.5, None)
+    return 0.5, None
+
+
+# --- the whole match ------------------------------------------------------------------------
+
+
+def _score(profile: MatchProfile, terms, row, codes, targets, schedules, category_strings) -> tuple:
+    parts: dict[str, float] = {}
+    reasons: list[str] = []
+    parts["distance"], metres, reason = _distance_part(
+        profile,
+        row,
+        # Services that come to the person, unless the person is to help in them.
+        outreach=bool(codes & OUTREACH_CODES) and profile.role != RolePreference.HELPER,
+    )
+    if reason:
+        reasons.append(reason)
+    parts["schedule"], reason = _schedule_part(profile, schedules)
+    if reason:
+        reasons.append(reason)
+    own_text, categories = _split_text(row["search_text"], codes, category_strings)
+    parts["interests"], found = _interests_part(terms, own_text, categories)
+    reasons.extend(found)
+    parts["wishes"], reason = _wishes_part(profile, codes, targets, row["welcomes_volunteers"])
+    if reason:
+        reasons.append(reason)
+    parts["target"], found = _target_part(profile, targets, row["step_free"])
+    reasons.extend(found)
+    parts["role"], reason = _role_part(profile, row["welcomes_volunteers"])
+    if reason:
+        reasons.append(reason)
+    points = {name: round(parts[name] * PART_WEIGHTS[name], 1) for name in PART_WEIGHTS}
+    return sum(points.values()), points, reasons, metres
+
+
+def next_dates_for(
+    profile: MatchProfile, schedules: list[Schedule], *, today: dt.date, count: int = 3
+) -> tuple[list[dt.date], list[str]]:
+    """The next `count` dates it meets (on the person's free days when they gave some), and
+    notes on holidays it skips meanwhile."""
+    regular = [s for s in schedules if s.freq != Schedule.Freq.IRREGULAR]
+    if profile.days:
+        on_free_days = [s for s in regular if s.weekday_mask & profile.days_mask]
+        regular = on_free_days or regular
+    if not regular:
+        return [], []
+    pairs = service_next_dates(regular, start=today, count=count * 3 if profile.days else count)
+    dates = []
+    for day, _ in pairs:
+        if (not profile.days or day.weekday() in profile.days) and day not in dates:
+            dates.append(day)
+    dates = dates[:count]
+    notes = []
+    if dates:
+        for schedule in regular:
+            if not schedule.closed_on_holidays:
+                continue
+            day = today
+            while day <= dates[-1]:
+                name = holiday_name(day)
+                if name:
+                    schedule.closed_on_holidays = False
+                    meets = schedule_meets_on(schedule, day)
+                    schedule.closed_on_holidays = True
+                    if meets:
+                        notes.append(f"{day.month}月{day.day}日は{name}のため休み")
+                day += dt.timedelta(days=1)
+    return dates, notes
+
+
+def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = None) -> MatchResult:
+    """Ranks the active services of the profile's municipality for the person."""
+    today = today or timezone.localdate()
+    limit = max(1, min(limit, 50))
+    groups = synonym_groups(municipality_id=profile.municipality.pk)
+    terms = interest_terms(profile.interests, synonym_groups=groups)
+    rows = _candidate_rows(profile, terms)
+    ids = [row["pk"] for row in rows]
+    categories, targets = _codes_by_service(ids)
+    schedules = _schedules_by_service(ids, today)
+    category_strings = _category_strings()
+    scored = []
+    for row in rows:
+        total, points, reasons, metres = _score(
+            profile,
+            terms,
+            row,
+            categories.get(row["pk"], set()),
+            targets.get(row["pk"], set()),
+            schedules.get(row["pk"], []),
+            category_strings,
+        )
+        scored.append((total, row["pk"], points, reasons, metres))
+    scored.sort(key=lambda item: (-item[0], item[4] if item[4] is not None else 1e9, item[1]))
+    top = scored[:limit]
+    services = with_display_relations(Service.objects.filter(pk__in=[t[1] for t in top]))
+    by_id = {service.pk: service for service in services}
+    suggestions = []
+    for total, pk, points, reasons, metres in top:
+        dates, holiday_notes = next_dates_for(profile, schedules.get(pk, []), today=today)
+        if dates:
+            shown = "・".join(
+                f"{d.month}/{d.day}({DAY_LABELS[DAY_CODES[d.weekday()]]})" for d in dates
+            )
+            reasons.append(f"次回: {shown}")
+        reasons.extend(holiday_notes)
+        suggestions.append(
+            Suggestion(
+                service=by_id[pk],
+                score=round(total),
+                parts=points,
+                reasons=reasons,
+                distance_m=metres,
+                next_dates=dates,
+            )
+        )
+    notices = []
+    if not profile.has_origin:
+        notices.append("住所（町）が未登録のため、距離を考えずに担当圏域と関心から探しました。")
+    elif not profile.max_walk_m:
+        notices.append(f"歩ける距離が未登録のため、{DEFAULT_WALK_M:,}m を目安に探しました。")
+    left_names = []
+    if profile.left_service_ids:
+        left_names = list(
+            Service.objects.filter(pk__in=profile.left_service_ids)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+    return MatchResult(
+        profile=profile,
+        suggestions=suggestions,
+        candidates=len(rows),
+        notices=notices,
+        terms=terms,
+        left_names=left_names,
+    )

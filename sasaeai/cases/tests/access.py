@@ -1,0 +1,159 @@
+"""Access rules of the cases app for the access matrix (tests/test_access_matrix.py).
+
+Cases are the most sensitive records: only the case's area coordinators (tier 2) and tier 1
+of the municipality reach them (`personal`); officials see counts only; council members,
+administrators and the regional role nothing. Published case stories are anonymised and read
+by every coordinator of the municipality; drafts are bound to their area. Requests from the
+person (export, delete) and story review are tier 1's."""
+
+import datetime as dt
+
+from sasaeai.accounts.policy import Capability as C
+from tests.access_registry import Access
+
+from .factories import CaseEntryFactory, CaseFactory, CaseStoryFactory, ReferralFactory
+
+
+def _case(place):
+    return CaseFactory(
+        municipality=place.municipality,
+        area=place.area,
+        town=place.town,
+        person_name=place.secret(),
+        person_name_kana=place.secret("kana"),
+        contact_phone=place.secret("ascii"),
+        needs_text=place.secret(),
+        coordinator=place.user,
+    )
+
+
+def _referral(place):
+    return ReferralFactory(
+        case=_case(place),
+        agency_name="地域包括支援センター",
+        follow_up_on=dt.date.today(),
+        reason=place.secret(),
+    )
+
+
+def _entry(place):
+    return CaseEntryFactory(case=_case(place), text=place.secret())
+
+
+def _draft(place):
+    return CaseStoryFactory(
+        municipality=place.municipality,
+        area=place.area,
+        consultation=place.secret(),
+        written_by=place.user,
+    )
+
+
+def _published(place):
+    return CaseStoryFactory(
+        municipality=place.municipality,
+        area=place.area,
+        status="published",
+        published_on=dt.date.today(),
+    )
+
+
+def _tier1(user, place) -> bool:
+    return user.role == "tier1" and user.municipality_id == place.municipality.pk
+
+
+CASE = {"obj": lambda p: {"pk": _case(p).pk}, "personal": True}
+
+PAGES = {
+    "cases:list": Access(C.VIEW_CASES, note="scoped by personal_scope: own areas / tier 1"),
+    "cases:create": Access(C.EDIT_CASES, body=lambda p: {"area": p.area.pk}),
+    "cases:quick_match": Access(C.VIEW_CASES, note="stores nothing"),
+    "cases:follow_ups": Access(C.VIEW_CASES),
+    "cases:counts": Access(
+        C.VIEW_ACTIVITIES,
+        note="counts only (no personal data): coordinators and officials, not council members",
+    ),
+    "cases:detail": Access(C.VIEW_CASES, **CASE),
+    "cases:edit": Access(C.EDIT_CASES, **CASE),
+    "cases:match": Access(C.VIEW_CASES, **CASE),
+    "cases:entry_create": Access(C.EDIT_CASES, **CASE),
+    "cases:referral_create": Access(C.EDIT_CASES, **CASE),
+    "cases:referral_suggested": Access(C.EDIT_CASES, **CASE),
+    "cases:story_create": Access(C.EDIT_CASES, **CASE),
+    "cases:person_export": Access(
+        C.EDIT_CASES, **CASE, reach=_tier1, note="requests from the person are tier 1's"
+    ),
+    "cases:person_delete": Access(
+        C.EDIT_CASES, **CASE, reach=_tier1, note="requests from the person are tier 1's"
+    ),
+    "cases:entry_edit": Access(C.EDIT_CASES, obj=lambda p: {"pk": _entry(p).pk}, personal=True),
+    "cases:referral_advance": Access(
+        C.EDIT_CASES, obj=lambda p: {"pk": _referral(p).pk}, personal=True
+    ),
+    "cases:referral_follow_up": Access(
+        C.EDIT_CASES, obj=lambda p: {"pk": _referral(p).pk}, personal=True
+    ),
+    "cases:stories": Access(C.VIEW_CASES),
+    "cases:story_detail": Access(
+        C.VIEW_CASES,
+        obj=lambda p: {"pk": _published(p).pk},
+        note="published stories are anonymised: every coordinator of the municipality",
+    ),
+    "cases:story_edit": Access(C.EDIT_CASES, obj=lambda p: {"pk": _draft(p).pk}, personal=True),
+    "cases:story_submit": Access(C.EDIT_CASES, obj=lambda p: {"pk": _draft(p).pk}, personal=True),
+    "cases:story_review": Access(
+        C.EDIT_CASES,
+        obj=lambda p: {"pk": _published(p).pk},
+        reach=_tier1,
+        note="tier 1 reviews stories before publication",
+    ),
+    "cases:story_withdraw": Access(
+        C.EDIT_CASES, obj=lambda p: {"pk": _published(p).pk}, reach=_tier1
+    ),
+}
+
+API = {
+    "POST /api/v1/match": Access(C.VIEW_CASES, body=lambda p: {"town": p.town.name}),
+    "GET /api/v1/cases": Access(C.VIEW_CASES),
+    "POST /api/v1/cases": Access(C.EDIT_CASES, body=lambda p: {"area_id": p.area.pk, "age": 80}),
+    "GET /api/v1/cases/{case_id}": Access(
+        C.VIEW_CASES, obj=lambda p: {"case_id": _case(p).pk}, personal=True
+    ),
+    "PATCH /api/v1/cases/{case_id}": Access(
+        C.EDIT_CASES,
+        obj=lambda p: {"case_id": _case(p).pk},
+        body=lambda p: {"hobbies": "カラオケ"},
+        personal=True,
+    ),
+    "GET /api/v1/cases/{case_id}/match": Access(
+        C.VIEW_CASES, obj=lambda p: {"case_id": _case(p).pk}, personal=True
+    ),
+    "POST /api/v1/cases/{case_id}/entries": Access(
+        C.EDIT_CASES,
+        obj=lambda p: {"case_id": _case(p).pk},
+        body=lambda p: {"kind": "call", "date": dt.date.today().isoformat(), "text": "電話"},
+        personal=True,
+    ),
+    "POST /api/v1/cases/{case_id}/referrals": Access(
+        C.EDIT_CASES,
+        obj=lambda p: {"case_id": _case(p).pk},
+        body=lambda p: {"agency_name": "福祉公社"},
+        personal=True,
+    ),
+    "POST /api/v1/referrals/{referral_id}/transitions": Access(
+        C.EDIT_CASES,
+        obj=lambda p: {"referral_id": _referral(p).pk},
+        body=lambda p: {
+            "to_status": "interrupted",
+            "outcome": "declined",
+            "interruption_reason": "本人の希望",
+        },
+        personal=True,
+    ),
+    "PATCH /api/v1/referrals/{referral_id}": Access(
+        C.EDIT_CASES,
+        obj=lambda p: {"referral_id": _referral(p).pk},
+        body=lambda p: {"follow_up_on": None},
+        personal=True,
+    ),
+}
