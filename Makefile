@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench bench-postgres demo clean
+.PHONY: run test install lint format bench bench-postgres demo clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(STAMP)
 
 bench-postgres: $(STAMP)
 	$(PY) -m bench.run --backend postgres
+
+## make messages: collect strings marked for translation and compile the English catalogue
+messages: $(STAMP)
+	$(PY) manage.py translations extract
+	$(PY) manage.py translations compile
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

@@ -25,7 +25,7 @@ class UserOut(Schema):
 
     @staticmethod
     def resolve_role_label(obj) -> str:
-        return obj.get_role_display()
+        return str(obj.get_role_display())
 
     @staticmethod
     def resolve_areas(obj) -> list[dict]:

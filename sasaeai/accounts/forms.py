@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from sasaeai.org.models import Area
 
@@ -11,40 +12,41 @@ from .models import Language, Role, User
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "ユーザー名またはパスワードが正しくありません。"
-        "大文字・小文字の区別にもご注意ください。",
-        "inactive": "このアカウントは利用停止中です。管理者にご連絡ください。",
+        "invalid_login": _(
+            "ユーザー名またはパスワードが正しくありません。大文字・小文字の区別にもご注意ください。"
+        ),
+        "inactive": _("このアカウントは利用停止中です。管理者にご連絡ください。"),
     }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "ユーザー名"
-        self.fields["password"].label = "パスワード"
+        self.fields["username"].label = _("ユーザー名")
+        self.fields["password"].label = _("パスワード")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
 
 
 class UserForm(forms.Form):
     username = forms.CharField(
-        label="ユーザー名", max_length=150, help_text="半角英数字と @ . + - _ が使えます。"
+        label=_("ユーザー名"), max_length=150, help_text=_("半角英数字と @ . + - _ が使えます。")
     )
-    display_name = forms.CharField(label="氏名", max_length=50)
-    display_name_kana = forms.CharField(label="氏名（カナ）", max_length=100, required=False)
-    email = forms.EmailField(label="メールアドレス", required=False)
-    role = forms.ChoiceField(label="役割", choices=[])
+    display_name = forms.CharField(label=_("氏名"), max_length=50)
+    display_name_kana = forms.CharField(label=_("氏名（カナ）"), max_length=100, required=False)
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    role = forms.ChoiceField(label=_("役割"), choices=[])
     areas = forms.ModelMultipleChoiceField(
-        label="担当圏域",
+        label=_("担当圏域"),
         queryset=Area.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="第2層生活支援コーディネーターは1つ以上選んでください。",
+        help_text=_("第2層生活支援コーディネーターは1つ以上選んでください。"),
     )
     password = forms.CharField(
-        label="初期パスワード",
+        label=_("初期パスワード"),
         widget=forms.PasswordInput(render_value=True),
         required=False,
-        help_text="12文字以上。本人が初回ログイン後に変更します。",
+        help_text=_("12文字以上。本人が初回ログイン後に変更します。"),
     )
-    is_active = forms.BooleanField(label="利用中", required=False, initial=True)
+    is_active = forms.BooleanField(label=_("利用中"), required=False, initial=True)
 
     def __init__(self, *args, municipality, roles, instance: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +64,7 @@ class UserForm(forms.Form):
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if self.instance is None and User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("このユーザー名はすでに使われています。")
+            raise forms.ValidationError(_("このユーザー名はすでに使われています。"))
         return username
 
     def clean_password(self) -> str:
@@ -75,16 +77,16 @@ class UserForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("role") == Role.TIER2 and not cleaned.get("areas"):
             self.add_error(
-                "areas", "第2層生活支援コーディネーターには担当圏域を1つ以上指定してください。"
+                "areas", _("第2層生活支援コーディネーターには担当圏域を1つ以上指定してください。")
             )
         return cleaned
 
 
 class PasswordResetByAdminForm(forms.Form):
     password = forms.CharField(
-        label="新しいパスワード",
+        label=_("新しいパスワード"),
         widget=forms.PasswordInput,
-        help_text="12文字以上。本人に安全な方法で伝えてください。",
+        help_text=_("12文字以上。本人に安全な方法で伝えてください。"),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -99,7 +101,7 @@ class PasswordResetByAdminForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="用途", max_length=100, help_text="例: 集計用スクリプト、庁内システム連携"
+        label=_("用途"), max_length=100, help_text=_("例: 集計用スクリプト、庁内システム連携")
     )
 
 
@@ -107,5 +109,5 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["language"]
-        labels = {"language": "表示言語 / Language"}
+        labels = {"language": _("表示言語 / Language")}
         widgets = {"language": forms.Select(choices=Language.choices)}

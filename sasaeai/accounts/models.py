@@ -2,15 +2,16 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "システム管理者"
-    TIER1 = "tier1", "第1層生活支援コーディネーター"
-    TIER2 = "tier2", "第2層生活支援コーディネーター"
-    OFFICIAL = "official", "市職員"
-    COUNCIL = "council", "協議体委員"
-    REGIONAL = "regional", "広域閲覧（都道府県）"
+    ADMIN = "admin", _("システム管理者")
+    TIER1 = "tier1", _("第1層生活支援コーディネーター")
+    TIER2 = "tier2", _("第2層生活支援コーディネーター")
+    OFFICIAL = "official", _("市職員")
+    COUNCIL = "council", _("協議体委員")
+    REGIONAL = "regional", _("広域閲覧（都道府県）")
 
 
 class Language(models.TextChoices):

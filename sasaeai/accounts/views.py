@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sasaeai.audit.services import audit_record
@@ -32,7 +34,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "パスワードを変更しました。")
+        messages.success(self.request, _("パスワードを変更しました。"))
         return response
 
 
@@ -50,7 +52,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "表示の設定を保存しました。")
+        translation.activate(user.language)  # say it in the language just chosen
+        messages.success(request, _("表示の設定を保存しました。"))
         return redirect("accounts:profile")
     return render(
         request,
@@ -91,7 +94,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = policy.get_in_scope(selectors.token_list_for(user=request.user), pk)
     services.token_revoke(token=token)
     audit_record(request=request, action="update", target=token, summary="APIトークンを失効")
-    messages.success(request, f"トークン「{token.name}」を失効させました。")
+    messages.success(request, _("トークン「%(name)s」を失効させました。") % {"name": token.name})
     return redirect("accounts:profile")
 
 
@@ -125,13 +128,15 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            with translation.override("ja"):  # the audit log is kept in Japanese
+                role_label = str(Role(user.role).label)
             audit_record(
                 request=request,
                 action="create",
                 target=user,
-                summary=f"利用者 {user.username} を登録（{user.get_role_display()}）",
+                summary=f"利用者 {user.username} を登録（{role_label}）",
             )
-            messages.success(request, f"利用者「{user.name}」を登録しました。")
+            messages.success(request, _("利用者「%(name)s」を登録しました。") % {"name": user.name})
             return redirect("accounts:user_list")
     return render(
         request,
@@ -164,7 +169,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if target == request.user and (data["role"] != Role.ADMIN or not data["is_active"]):
-            form.add_error("role", "自分自身の管理者権限を外したり、利用停止にしたりはできません。")
+            form.add_error(
+                "role", _("自分自身の管理者権限を外したり、利用停止にしたりはできません。")
+            )
         else:
             try:
                 services.user_update(
@@ -185,7 +192,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     target=target,
                     summary=f"利用者 {target.username} を更新",
                 )
-                messages.success(request, f"利用者「{target.name}」を更新しました。")
+                messages.success(
+                    request, _("利用者「%(name)s」を更新しました。") % {"name": target.name}
+                )
                 return redirect("accounts:user_list")
     return render(
         request,
@@ -208,7 +217,9 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
             target=target,
             summary=f"利用者 {target.username} のパスワードを再設定",
         )
-        messages.success(request, f"「{target.name}」のパスワードを再設定しました。")
+        messages.success(
+            request, _("「%(name)s」のパスワードを再設定しました。") % {"name": target.name}
+        )
         return redirect("accounts:user_list")
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -10,8 +11,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         "errors/error.html",
         {
             "code": 400,
-            "title": "リクエストが正しくありません",
-            "message": "入力内容を確認して、もう一度お試しください。",
+            "title": _("リクエストが正しくありません"),
+            "message": _("入力内容を確認して、もう一度お試しください。"),
         },
         status=400,
     )
@@ -23,8 +24,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         "errors/error.html",
         {
             "code": 403,
-            "title": "この操作の権限がありません",
-            "message": "ご自分の担当外の情報か、権限が必要な操作です。必要な場合は管理者にご相談ください。",
+            "title": _("この操作の権限がありません"),
+            "message": _(
+                "ご自分の担当外の情報か、権限が必要な操作です。必要な場合は管理者にご相談ください。"
+            ),
         },
         status=403,
     )
@@ -36,8 +39,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         "errors/error.html",
         {
             "code": 404,
-            "title": "ページが見つかりません",
-            "message": "アドレスが正しいか、ご確認ください。",
+            "title": _("ページが見つかりません"),
+            "message": _("アドレスが正しいか、ご確認ください。"),
         },
         status=404,
     )
@@ -49,8 +52,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "errors/error.html",
         {
             "code": 500,
-            "title": "システムエラーが発生しました",
-            "message": "時間をおいてもう一度お試しください。続く場合は管理者にご連絡ください。",
+            "title": _("システムエラーが発生しました"),
+            "message": _("時間をおいてもう一度お試しください。続く場合は管理者にご連絡ください。"),
         },
         status=500,
     )

@@ -52,7 +52,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="package")
-def browser():
+def _serialized_database(django_db_setup):
+    """The test database's contents as serialized at creation (the rows data migrations
+    seed), read before the browser starts: see _serialized_contents_in_loop."""
+    from django.db import connections
+
+    return {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+
+
+@pytest.fixture(scope="package")
+def browser(_serialized_database):
     """One headless Chromium for the browser tests (this package).
 
     Playwright's sync API keeps an asyncio event loop running in this thread, which makes
@@ -90,9 +102,24 @@ def _launch(sync_playwright, executable: str):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def _serialized_contents_in_loop(browser, _serialized_database):
+    """While Playwright's event loop runs, Django's connection handler (asgiref Local) hands
+    out other connection objects than the ones the test database was created and serialized
+    on; give them the serialized contents so that serialized rollback restores the seeded
+    rows after each flush."""
+    from django.db import connections
+
+    for alias, contents in _serialized_database.items():
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture
+def demo(_serialized_contents_in_loop, django_db_serialized_rollback, transactional_db):
     """The whole demo installation (Musashino, its areas, users and every app's demo data),
-    committed so that the live server's thread sees it; flushed after the test."""
+    committed so that the live server's thread sees it; flushed after the test. The rows
+    that data migrations seed (categories, topics, themes) are restored after each flush
+    (serialized rollback), so every test starts from the same database."""
     from sasaeai.core.demo import load_demo
 
     load_demo()
@@ -102,7 +129,7 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, demo, request):
+def page(browser, demo, live_server, request):
     """A fresh browser tab (own cookies) on the live server with the demo loaded, at desktop
     size. Relative URLs work: page.goto("/resources/"). Outside requests are blocked (map
     tiles and the like), uncaught script errors and CSP violations fail the test."""

@@ -42,3 +42,20 @@ def test_home_menu_by_keyboard(page):
     assert page.get_by_role("heading", level=1).inner_text() == "設定"
     shot(page, JOURNEY, "settings-by-keyboard")
     axe_check(page, label="設定")
+
+
+def test_switching_the_staff_screens_to_english(page):
+    login(page, "tier1")
+    page.goto("/accounts/me/")
+    page.get_by_label("表示言語 / Language").select_option("en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存する").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Settings"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Display settings saved." in page.get_by_role("status").inner_text()
+    shot(page, JOURNEY, "english-settings")
+    axe_check(page, label="Settings (English)")
+    page.goto("/")
+    assert page.get_by_role("heading", level=1).inner_text() == "横山 美江's home"
+    shot(page, JOURNEY, "english-home")
+    axe_check(page, label="Home (English)")
