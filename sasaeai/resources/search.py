@@ -245,6 +245,10 @@ class Infix(Contains):
             return "%s", [self.rhs]
         return super().process_rhs(qn, connection)
 
+    def get_rhs_op(self, connection, rhs):
+        # Other backends have no "infix" operator: use the one of `contains` (LIKE '%…%').
+        return connection.operators["contains"] % rhs
+
 
 TextField.register_lookup(Infix)
 CharField.register_lookup(Infix)
