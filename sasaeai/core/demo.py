@@ -19,8 +19,27 @@ DEMO_STEPS: list[str] = [
 ]
 
 
+# Managed lists seeded by data migrations. A test database flushed between transactional tests
+# loses them, so the demo seeds them again (each seed is idempotent).
+SEED_MIGRATIONS = [
+    "sasaeai.resources.migrations.0003_seed_taxonomy",
+    "sasaeai.activities.migrations.0002_seed_topics",
+    "sasaeai.councils.migrations.0003_seed_themes",
+]
+
+
+def _seed_managed_lists() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in SEED_MIGRATIONS:
+        import_module(module).seed(apps, None)
+
+
 @transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
+    _seed_managed_lists()
     municipality = org_demo.load()
     councils_demo.load(municipality)
     logins = accounts_demo.load(municipality)
