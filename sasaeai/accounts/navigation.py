@@ -27,6 +27,12 @@ MODULES: list[Module] = [
         _("サロン・通いの場などの社会資源を探す・登録する"),
     ),
     Module(
+        _("データ取込・出力"),
+        "exchange:import_start",
+        Capability.IMPORT_RESOURCES,
+        _("社会資源の台帳（Excel・CSV）の取り込みとオープンデータの出力"),
+    ),
+    Module(
         _("活動記録"),
         "activities:list",
         Capability.VIEW_ACTIVITIES,

@@ -61,8 +61,8 @@ def _register_routers() -> None:
     for router in (
         accounts_router,
         org_router,
+        exchange_router,  # before resources: /resources/import must win over /resources/{id}
         resources_router,
-        exchange_router,
         activities_router,
         cases_router,
         reports_router,

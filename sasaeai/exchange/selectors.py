@@ -42,7 +42,7 @@ def export_services(*, user: User, filters: ServiceFilters) -> list[Service]:
 def public_services(*, user: User) -> QuerySet[Service]:
     """The resources residents may see in the user's municipality (public, consented,
     active), for HSDS and open-data exports."""
-    if not policy.has(user, policy.Capability.VIEW_RESOURCES):
+    if not policy.has(user, policy.Capability.VIEW_RESOURCES) or user.municipality_id is None:
         return Service.objects.none()
     return (
         resources.with_display_relations(
@@ -51,3 +51,17 @@ def public_services(*, user: User) -> QuerySet[Service]:
         .select_related("location__town_block", "location__area")
         .order_by("pk")
     )
+
+
+def export_count(*, user: User, filters: ServiceFilters) -> int:
+    """How many resources an export with these filters holds."""
+    return resources.service_search(user=user, filters=filters).queryset.count()
+
+
+def services_by_ids(*, user: User, ids: list[int]) -> list[Service]:
+    """The resources among `ids` the user may read, in the given order (the import summary)."""
+    if not ids:
+        return []
+    found = resources.service_list_visible_to(user=user).filter(pk__in=ids).only("pk", "name")
+    by_id = {s.pk: s for s in found}
+    return [by_id[pk] for pk in ids if pk in by_id]

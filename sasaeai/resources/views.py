@@ -77,6 +77,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "map": _map_settings(),
             "writable": writable,
             "can_create": policy.has(user, Capability.EDIT_RESOURCES),
+            "can_import": policy.has(user, Capability.IMPORT_RESOURCES),
             "today": timezone.localdate(),
             "recheck_limit": selectors.recheck_limit(),
         },
