@@ -162,6 +162,7 @@ def test_a_bad_file_is_refused_on_the_upload_page_with_a_japanese_message(client
     assert "ファイルが空です" in _text(empty)
     headers_only = _upload(client, csv_bytes([TEMPLATE_HEADERS]), "headers.csv")
     assert headers_only.status_code == 400
+    assert "見出しの行しかありません" in _text(headers_only)
     not_hsds = _upload(client, json.dumps({"hello": "world"}).encode(), "x.json")
     assert "HSDS" in _text(not_hsds)
     assert not ImportBatch.objects.exists()
