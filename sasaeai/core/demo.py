@@ -16,6 +16,7 @@ DEMO_STEPS: list[str] = [
     "sasaeai.cases.demo.load",
     "sasaeai.activities.demo.load",
     "sasaeai.councils.demo.load_thread",
+    "sasaeai.reports.seed_demo.load",
 ]
 
 

@@ -206,12 +206,12 @@ def _support(f: ReportFigures) -> Section:
         Para(
             "高齢者本人・家族・ケアマネジャー・民生委員からの相談 "
             f"延べ{c.support_needs}件"
-            f"（うち{c.support_center_label}につないだ相談は全体で{c.referred_to_support_center}件）",
+            f"（{c.support_center_label}につないだ相談は、全体で{c.referred_to_support_center}件）",
             "figure",
         ),
         Para("＜個別ケースのつなぎ＞", "label"),
         Para(
-            f"この期間に受け付けた個別ケース{r.cases}件、新たにつないだ件数{r.new}件、"
+            f"この期間に受け付けた個別ケース{r.cases}件、新たなつなぎ{r.new}件、"
             f"期間中に動きのあったつなぎ{r.active}件、終了・中断{r.closed}件。"
         ),
     ]
@@ -426,7 +426,7 @@ def _consultation_table(f: ReportFigures) -> Section:
                 ["相談者", "相談件数", "割合（%）", "内容"],
                 rows,
                 caption="相談者別の件数と内容",
-                widths=[2.4, 1.3, 1.3, 9],
+                widths=[2.4, 1.5, 1.4, 8.7],
                 total_row=True,
             )
         )
@@ -483,7 +483,7 @@ def _comparisons(f: ReportFigures) -> list[Section]:
                         "圏域の記録がある活動だけを圏域ごとに数えています（市全域の活動は含みません）。",
                         "note",
                     ),
-                    Table(columns, rows, widths=[4.2, *[1.6] * len(f.areas), 1]),
+                    Table(columns, rows, widths=[3.8, *[1.7] * len(f.areas), 0.9]),
                 ],
             )
         )

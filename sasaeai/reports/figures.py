@@ -520,6 +520,19 @@ def consultation_figures(scope, period: Period) -> ConsultationFigures:
     )
 
 
+def _only_names_the_type(title: str, meeting_type: str) -> bool:
+    """A title that starts with its meeting type's name (「地域ケア会議（中央エリア）」) is no
+    example of what was talked about; the seed's examples are the named talks."""
+    from sasaeai.activities.models import MeetingType
+
+    try:
+        label = str(MeetingType(meeting_type).label)
+    except ValueError:
+        return False
+    base = label.split("（")[0]
+    return title.strip().startswith(base)
+
+
 def meeting_figures(scope, period: Period) -> MeetingFigures:
     from sasaeai.activities.models import MEETING_TYPE_GROUPS, Meeting, MeetingType
 
@@ -542,6 +555,8 @@ def meeting_figures(scope, period: Period) -> MeetingFigures:
     for row in title_rows:
         key = group_of.get(row["meeting_type"], row["meeting_type"])
         titles = chosen.setdefault(key, {})
+        if _only_names_the_type(row["title"], row["meeting_type"]):
+            continue  # 「地域ケア会議 事前打ち合わせ」 says no more than the count line above
         if len(titles) < EXAMPLES_PER_TYPE and row["title"] not in titles:
             titles[row["title"]] = row["first"]
     examples = {
@@ -618,6 +633,18 @@ def other_figures(scope, period: Period) -> OtherFigures:
     return figures
 
 
+def _first_move_in(period: Period) -> Q:
+    """Referrals whose first transition (the proposal) falls in the period: one moved in it
+    and none before it. Exists keeps the row count one per referral (a Min over the joined
+    transitions, grouped again by area, counted the transitions instead)."""
+    from sasaeai.cases.models import ReferralTransition
+
+    moved = ReferralTransition.objects.filter(referral_id=OuterRef("pk"))
+    return Exists(moved.filter(date__gte=period.start, date__lte=period.end)) & ~Exists(
+        moved.filter(date__lt=period.start)
+    )
+
+
 def referral_figures(scope, period: Period) -> ReferralFigures:
     from sasaeai.cases.models import (
         CLOSED_REFERRAL_STATUSES,
@@ -640,11 +667,7 @@ def referral_figures(scope, period: Period) -> ReferralFigures:
         .order_by("-date", "-id")
         .values("to_status")[:1]
     )
-    new = (
-        referrals.annotate(first=Min("transitions__date"))
-        .filter(first__gte=period.start, first__lte=period.end)
-        .count()
-    )
+    new = referrals.filter(_first_move_in(period)).count()
     status_rows = {
         row["status_at_end"]: row["n"]
         for row in referrals.filter(Exists(moved))
@@ -793,9 +816,7 @@ def key_figures_by_area(scope, period: Period, areas) -> list[Comparison]:
     if scope.kind == ScopeKind.TIER2:
         case_q &= _case_q(scope, "case__")
     for row in (
-        Referral.objects.filter(case_q)
-        .annotate(first=Min("transitions__date"))
-        .filter(first__gte=period.start, first__lte=period.end)
+        Referral.objects.filter(case_q, _first_move_in(period))
         .values("case__area_id")
         .annotate(n=Count("id"))
     ):
@@ -839,12 +860,7 @@ def key_figures(scope, period: Period) -> Comparison:
         .values("kind")
         .annotate(n=Count("id"))
     }
-    new = (
-        Referral.objects.filter(_case_q(scope, "case__"))
-        .annotate(first=Min("transitions__date"))
-        .filter(first__gte=period.start, first__lte=period.end)
-        .count()
-    )
+    new = Referral.objects.filter(_case_q(scope, "case__"), _first_move_in(period)).count()
     return Comparison(
         period.label,
         {

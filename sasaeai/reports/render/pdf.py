@@ -72,11 +72,12 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceBefore=10,
             spaceAfter=4,
             textColor=colors.HexColor("#00118F"),
+            keepWithNext=1,
             borderPadding=(0, 0, 2, 0),
         ),
         "body": ParagraphStyle("body2", parent=base, spaceAfter=3),
         "figure": ParagraphStyle("figure", parent=base, fontSize=11, leading=17, spaceAfter=3),
-        "label": ParagraphStyle("label", parent=base, spaceBefore=4, spaceAfter=1),
+        "label": ParagraphStyle("label", parent=base, spaceBefore=4, spaceAfter=1, keepWithNext=1),
         "note": ParagraphStyle(
             "note", parent=base, fontSize=8.5, leading=13, textColor=MUTED, spaceAfter=3
         ),
@@ -84,6 +85,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "item", parent=base, leftIndent=11, firstLineIndent=-11, spaceAfter=1
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12.5),
+        "cell_head": ParagraphStyle("cell_head", parent=base, fontSize=8, leading=11.5),
         "cell_num": ParagraphStyle(
             "cell_num", parent=base, fontSize=8.5, leading=12.5, alignment=2
         ),
@@ -107,9 +109,23 @@ def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
+AREA_SUFFIX = "エリア"
+
+
+def _header_text(value: str) -> str:
+    """A column head; an area's name breaks where a reader would (「吉祥寺北・／本町エリア」,
+    「中央／エリア」), not wherever the column ends (「吉祥寺北・本／町エリア」)."""
+    if value.endswith(AREA_SUFFIX) and len(value) > len(AREA_SUFFIX) + 1:
+        if "・" in value:
+            first, rest = value.split("・", 1)
+            return _text(first + "・") + "<br/>" + _text(rest)
+        return _text(value.removesuffix(AREA_SUFFIX)) + "<br/>" + AREA_SUFFIX
+    return _text(value)
+
+
 def _table(block: Table, st: dict[str, ParagraphStyle]) -> list:
     numeric = block.numeric_columns
-    header = [Paragraph(_text(c), st["cell"]) for c in block.columns]
+    header = [Paragraph(_header_text(c), st["cell_head"]) for c in block.columns]
     rows = [header]
     for row in block.rows:
         rows.append(
@@ -127,6 +143,8 @@ def _table(block: Table, st: dict[str, ParagraphStyle]) -> list:
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     if block.total_row:
