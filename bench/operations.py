@@ -453,6 +453,7 @@ def _resource_list(env: Env, i: int) -> None:
 def _finder(env: Env, i: int) -> None:
     from django.core.paginator import Paginator
 
+    from sasaeai.org.models import Area
     from sasaeai.resources.forms import SearchForm
     from sasaeai.resources.map import legend, map_features
     from sasaeai.resources.public_views import PAGE_SIZE
@@ -468,8 +469,14 @@ def _finder(env: Env, i: int) -> None:
     result = service_search_public(municipality=municipality, filters=form.to_filters())
     list(Paginator(with_display_relations(result.queryset), PAGE_SIZE).get_page(None))
     area_centroids(municipality.pk)
-    map_features(result.queryset, public=True, detail_url="finder:detail")
+    map_features(
+        result.queryset,
+        public=True,
+        detail_url="finder:detail",
+        municipality_code=municipality.code,
+    )
     legend(municipality.pk)
+    list(Area.objects.filter(municipality=municipality).order_by("order", "id"))
 
 
 @operation(

@@ -29,7 +29,8 @@ MAX_QUERIES = 25
 class Case:
     name: str
     username: str
-    url: str
+    # A path, or a function giving it once the first rows exist (a page of one object).
+    url: str | Callable[[], str]
     grow: Callable[[Municipality, int], None]
     api: bool = False
     # The page belongs to a feature still being built: skip until its URL exists.
@@ -72,6 +73,68 @@ def _services(municipality: Municipality, n: int) -> None:
         ScheduleFactory(service=service)
 
 
+def _records(municipality: Municipality, n: int) -> None:
+    """Records of every kind by tier2-1 (whose list is measured) and by tier 1."""
+    from sasaeai.activities.tests.factories import (
+        ConsultationFactory,
+        MeetingFactory,
+        OtherActivityFactory,
+        VisitFactory,
+    )
+
+    for username in ("tier2-1", "tier1"):
+        user = User.objects.get(username=username)
+        area = user.areas.first() or municipality.areas.first()
+        for factory in (VisitFactory, ConsultationFactory, MeetingFactory, OtherActivityFactory):
+            for _ in range(n):
+                factory(coordinator=user, municipality=municipality, area=area)
+
+
+def _cases(municipality: Municipality, n: int) -> None:
+    from sasaeai.cases.tests.factories import CaseEntryFactory, CaseFactory, ReferralFactory
+
+    area = User.objects.get(username="tier2-1").areas.first()
+    for _ in range(n):
+        case = CaseFactory(area=area, municipality=municipality)
+        CaseEntryFactory(case=case)
+        ReferralFactory(case=case)
+
+
+def _calendar_entries(municipality: Municipality, n: int) -> None:
+    """Entries of this week for tier2-1, one-off and weekly (the week view expands them)."""
+    import datetime as dt
+
+    from sasaeai.activities.tests.factories import CalendarEntryFactory
+
+    user = User.objects.get(username="tier2-1")
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    for i in range(n):
+        CalendarEntryFactory(coordinator=user, date=monday + dt.timedelta(days=i % 5))
+        CalendarEntryFactory(coordinator=user, date=monday, freq="WEEKLY", byday="TU")
+
+
+def _case_timeline(municipality: Municipality, n: int) -> None:
+    """Entries and referrals (each with its first transition) of tier2-1's first case."""
+    from sasaeai.cases.models import Case as CaseModel
+    from sasaeai.cases.tests.factories import CaseEntryFactory, CaseFactory, ReferralFactory
+
+    area = User.objects.get(username="tier2-1").areas.first()
+    case = CaseModel.objects.filter(area=area).order_by("pk").first() or CaseFactory(
+        area=area, municipality=municipality, number="Q-0001"
+    )
+    for _ in range(n):
+        CaseEntryFactory(case=case)
+        ReferralFactory(case=case)
+
+
+def _first_case_url() -> str:
+    from sasaeai.cases.models import Case as CaseModel
+
+    area = User.objects.get(username="tier2-1").areas.first()
+    return reverse("cases:detail", args=[CaseModel.objects.filter(area=area).order_by("pk")[0].pk])
+
+
 CASES = [
     # Every module adds its panels to the home page, each with a few queries of its own.
     Case("home (tier 2, areas)", "tier2-1", "/", _areas_of_tier2_user, max_queries=40),
@@ -100,6 +163,44 @@ CASES = [
         api=True,
         needs_url="api:resource_list",
     ),
+    Case("records list (mine)", "tier2-1", "/activities/", _records, needs_url="activities:list"),
+    Case("records list (tier 1)", "tier1", "/activities/", _records, needs_url="activities:list"),
+    Case(
+        "api visits",
+        "tier1",
+        "/api/v1/visits?period=all&page_size=200",
+        _records,
+        api=True,
+        needs_url="api:visit_list",
+    ),
+    Case(
+        "api consultations",
+        "tier1",
+        "/api/v1/consultations?period=all&page_size=200",
+        _records,
+        api=True,
+        needs_url="api:consultation_list",
+    ),
+    Case("case list", "tier2-1", "/cases/", _cases, needs_url="cases:list"),
+    Case("case detail", "tier2-1", _first_case_url, _case_timeline, needs_url="cases:list"),
+    Case(
+        "calendar (week)",
+        "tier2-1",
+        "/activities/calendar/",
+        _calendar_entries,
+        needs_url="activities:calendar",
+    ),
+    Case(
+        "home (tier 1, panels)", "tier1", "/", _records, needs_url="activities:list", max_queries=40
+    ),
+    Case(
+        "api cases",
+        "tier2-1",
+        "/api/v1/cases?page_size=200",
+        _cases,
+        api=True,
+        needs_url="api:case_list",
+    ),
     Case(
         "api support centers",
         "tier1",
@@ -110,9 +211,9 @@ CASES = [
 ]
 
 
-def _count(client, case: Case, headers: dict) -> int:
+def _count(client, case: Case, url: str, headers: dict) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(case.url, **headers)
+        response = client.get(url, **headers)
     assert response.status_code == 200, (case.name, response.status_code)
     return len(captured.captured_queries)
 
@@ -133,10 +234,11 @@ def test_queries_do_not_grow_with_rows(client, musashino, case):
         client.force_login(user)
 
     case.grow(musashino, N)
-    client.get(case.url, **headers)  # the first request may fill per-process caches
-    few = _count(client, case, headers)
+    url = case.url() if callable(case.url) else case.url
+    client.get(url, **headers)  # the first request may fill per-process caches
+    few = _count(client, case, url, headers)
     case.grow(musashino, 2 * N)
-    many = _count(client, case, headers)
+    many = _count(client, case, url, headers)
 
     assert few == many, f"{case.name}: {few} queries with fewer rows, {many} with more"
     assert many <= case.max_queries
