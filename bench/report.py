@@ -195,6 +195,17 @@ def markdown_table(entries: list[dict]) -> str:
     return "\n".join([head, rule, *body])
 
 
+def _data_time(dataset: dict) -> str:
+    """How long the dataset took: built in this run, or reused from an earlier one."""
+    built = dataset.get("built_this_run_s")
+    if built is not None and built < 5:
+        return f"data reused (built earlier in {dataset.get('generated_in_s', 0):.0f} s)"
+    cpu = dataset.get("generated_cpu_s")
+    return f"data built in {built or dataset.get('generated_in_s', 0):.0f} s" + (
+        f" (generator CPU {cpu:.0f} s)" if cpu is not None else ""
+    )
+
+
 def footnotes(results: list[dict]) -> list[str]:
     lines = []
     for result in results:
@@ -203,6 +214,7 @@ def footnotes(results: list[dict]) -> list[str]:
         lines.append(
             f"{result['backend']} {result['size']}: {sizes}; peak RSS per worker "
             f"{', '.join(f'{v:g}' for v in result.get('workers_peak_rss_mib', []))} MiB; "
+            f"{_data_time(result.get('dataset', {}))}; "
             f"measured in {result.get('measured_in_s', 0):.0f} s; load average "
             f"{'→'.join(str(x) for x in result.get('loadavg', []))} on {result.get('cpus')} cores"
         )
