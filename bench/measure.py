@@ -112,6 +112,7 @@ class Measurement:
         base = self.client_for(op)
         requests = op.requests(self.env)
         clients = [base.copy() for _ in range(self.args.clients)]
+        cpu_before = self.server.workers_cpu_seconds()
         for request in requests:  # warm up every variant, and check it answers as expected
             response = clients[0].send(request)
             if response.status not in request.expect:
@@ -132,12 +133,16 @@ class Measurement:
             seconds=self.args.op_seconds,
             min_requests=min(self.args.requests, 10),
         )
+        served = timing.count + len(requests)
         return {
             "n": timing.count,
             "errors": len(timing.errors),
             "error_sample": timing.errors[:3],
             "p50_ms": _ms(timing.p(50)),
             "p95_ms": _ms(timing.p(95)),
+            # The workers' CPU time per request: unlike the latencies, it hardly depends on
+            # what else the (shared) machine is doing.
+            "cpu_ms": _ms((self.server.workers_cpu_seconds() - cpu_before) / served),
             "variants": len(requests),
         }
 

@@ -17,6 +17,7 @@ COLUMNS = [
     ("p95", "p95 ms"),
     ("floor", "floor ms"),
     ("ratio", "ratio"),
+    ("cpu", "cpu ms"),
     ("queries", "queries"),
     ("rps", "req/s"),
     ("growth", "vs city"),
@@ -124,6 +125,7 @@ def table_rows(results: list[dict]) -> list[dict]:
                 "p95": row.get("p95_ms"),
                 "floor": row.get("floor_p50_ms"),
                 "ratio": row.get("ratio"),
+                "cpu": row.get("cpu_ms"),
                 "queries": row.get("queries"),
                 "rps": row.get("rps"),
                 "growth": growth.get((backend, size, row["key"]), ""),
@@ -146,7 +148,7 @@ def _cell(entry: dict, key: str) -> str:
     if key == "floor" and "floor_text" in entry:
         return entry["floor_text"]
     value = entry.get(key)
-    if key in ("p50", "p95", "floor"):
+    if key in ("p50", "p95", "floor", "cpu"):
         return _num(value, 1)
     if key == "ratio":
         return "—" if value is None else f"{value:.1f}×"
@@ -167,7 +169,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def text_table(entries: list[dict]) -> str:
-    numeric = {"n", "p50", "p95", "floor", "ratio", "queries", "rps", "growth"}
+    numeric = {"n", "p50", "p95", "floor", "ratio", "cpu", "queries", "rps", "growth"}
     cells = [[title for _, title in COLUMNS]]
     cells += [[_cell(e, key) for key, _ in COLUMNS] for e in entries]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(COLUMNS))]
@@ -185,7 +187,7 @@ def text_table(entries: list[dict]) -> str:
 
 
 def markdown_table(entries: list[dict]) -> str:
-    numeric = {"n", "p50", "p95", "floor", "ratio", "queries", "rps", "growth"}
+    numeric = {"n", "p50", "p95", "floor", "ratio", "cpu", "queries", "rps", "growth"}
     head = "| " + " | ".join(title for _, title in COLUMNS) + " |"
     rule = "|" + "|".join("---:" if key in numeric else "---" for key, _ in COLUMNS) + "|"
     body = [

@@ -103,6 +103,19 @@ class Server:
             return []
         return [int(c) for c in children]
 
+    def workers_cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far (their own process, not
+        the PostgreSQL server's); SQLite runs inside them, so there it includes the database."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total / tick
+
     def peak_rss_kib(self) -> dict[int, int]:
         """VmHWM (peak resident set size) of each worker, in KiB."""
         out = {}
