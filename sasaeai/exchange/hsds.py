@@ -21,7 +21,7 @@ from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.schedules import schedule_text
 from sasaeai.resources.selectors import area_centroids
 
-from .planning import export_id, service_export_id
+from .planning import export_id, service_hsds_id
 from .readers import ReadError
 from .records import Record
 
@@ -89,7 +89,7 @@ def service_to_hsds(
     """One fully nested HSDS service. Expects the relations of
     resources.selectors.with_display_relations."""
     code = municipality.code
-    sid = service_export_id(service, code)
+    sid = service_hsds_id(service, code)
     data: dict = {"id": sid, "name": service.name, "status": service.hsds_status}
     _set(data, "alternate_name", service.alternate_name)
     _set(data, "description", service.description)

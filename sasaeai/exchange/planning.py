@@ -120,6 +120,23 @@ def service_export_id(service: Service, municipality_code: str) -> str:
     )
 
 
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def service_hsds_id(service: Service, municipality_code: str) -> str:
+    """The service's id in HSDS, which must be a UUID: its export id, or a UUID derived from
+    an external id that is not one (the importer knows both)."""
+    value = service_export_id(service, municipality_code)
+    if is_uuid(value):
+        return value
+    return export_id(municipality_code=municipality_code, kind="external", pk=value)  # type: ignore[arg-type]
+
+
 def fold(value: str) -> str:
     """Names and addresses compared: width, kana, case and spaces folded."""
     return re.sub(r"\s+", "", search_key(value or ""))
@@ -342,6 +359,12 @@ class ImportContext:
             self.by_external_id.setdefault(
                 external_id or export_id(municipality_code=code, kind="service", pk=pk), pk
             )
+            if external_id and not is_uuid(external_id):
+                # what the HSDS export calls it
+                self.by_external_id.setdefault(
+                    export_id(municipality_code=code, kind="external", pk=external_id),  # type: ignore[arg-type]
+                    pk,
+                )
             self.by_name_town[(fold(name), town_id)].append(pk)
             self.by_core_town[(core_name(name), town_id)].append(pk)
             self.by_name[fold(name)].append(pk)
@@ -488,6 +511,11 @@ def read_record(record: Record, ctx: ImportContext) -> RowPlan:
         ("operator_type", Category.Axis.OPERATOR, "運営主体の種別"),
     ):
         if key in v:
+            # One value, whose name may itself hold 「、」 (住民団体（自治会、NPO法人等）).
+            whole = ctx.category_lookup[axis].get(fold(v[key])) if v[key] else None
+            if whole is not None:
+                typed[key] = whole
+                continue
             found = _lookup_many(record, row, key, v[key], ctx.category_lookup[axis], what)
             typed[key] = found[0] if found else None
     _read_schedule(record, row)
@@ -811,6 +839,18 @@ def current_json(service: Service, key: str):
     return _json(value)
 
 
+def _derived_postal_codes(service: Service) -> set[str]:
+    location = service.location
+    if location is None:
+        return set()
+    codes = set()
+    for source in (location.town_block, location.town):
+        code = re.sub(r"\D", "", getattr(source, "postal_code", "") or "")
+        if len(code) == 7:
+            codes |= {code, f"{code[:3]}-{code[3:]}"}
+    return codes
+
+
 def _empty(value) -> bool:
     return value in (None, "", [], [None, None])
 
@@ -826,6 +866,8 @@ def compare(row: RowPlan, service: Service) -> None:
         current = current_json(service, key)
         if new == current:
             continue
+        if key == "postal_code" and _empty(current) and new in _derived_postal_codes(service):
+            continue  # what exports give from the 丁目 or town when the place has none
         if key in trace and trace[key] == new:
             row.kept.append(key)
             continue
@@ -899,6 +941,10 @@ def plan_import(
         target = ctx.by_external_id.get(external_id) if external_id else None
         if target is not None:
             row.match = "外部IDが一致"
+            if ctx.external_ids.get(target) != external_id:
+                # the id an export derived for it (HSDS needs UUIDs): the stored id stays
+                row.typed.pop("external_id", None)
+                row.new.pop("external_id", None)
         else:
             key = (fold(row.typed.get("name", "")), row.town.pk if row.town else None)
             same = ctx.by_name_town.get(key, [])

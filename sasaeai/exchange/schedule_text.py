@@ -322,7 +322,16 @@ def _segments(raw: str) -> list[str]:
     only where the next part starts a new recurrence and the part before is complete
     (「第2、第4水曜」 and 「火、木曜」 stay one)."""
     parts: list[str] = []
-    for chunk in re.split(r"[/;；。]", raw):
+    chunks: list[str] = []
+    for line in raw.split("/"):
+        if re.match(r"\s*不定期\s*[:：]", line):
+            chunks.append(line)  # 「不定期：」+ a note, as exports write it: one schedule
+        else:
+            chunks.extend(re.split(r"[;；。]", line))
+    for chunk in chunks:
+        if re.match(r"\s*不定期\s*[:：]", chunk):
+            parts.append(chunk)
+            continue
         current = ""
         for fragment in re.split(r"[、,]", chunk):
             if not current.strip():
@@ -460,7 +469,7 @@ def schedule_to_text(schedule) -> str:
 
     if schedule.freq == "IRREGULAR":
         note = (schedule.note or "").strip()
-        if any(word in note for word in _IRREGULAR_WORDS):
+        if any(word in note for word in _IRREGULAR_WORDS) and not re.search(r"[/;；。、,]", note):
             return note
         return f"不定期：{note}" if note else "不定期"
     parts = [schedule_pattern_text(schedule)]

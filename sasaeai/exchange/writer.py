@@ -307,6 +307,26 @@ def _location_spec(row: RowPlan, service: Service | None, ctx: ImportContext) ->
     }
 
 
+def _another_place(location: Location, spec: dict) -> bool:
+    """The row's place shares the location's name and address but is not the same place."""
+    if spec["explicit_private"] and spec["is_private_home"] != location.is_private_home:
+        return True
+    if (
+        spec["explicit_place_type"]
+        and spec["place_type"] is not None
+        and location.place_type_id is not None
+        and spec["place_type"].pk != location.place_type_id
+    ):
+        return True
+    if spec["is_approximate"] or location.is_approximate or location.latitude is None:
+        # An unnamed place given only by its 丁目: exact and approximate are two places.
+        return not spec["name"] and spec["is_approximate"] != location.is_approximate
+    return (
+        abs(float(location.latitude) - float(spec["latitude"])) >= 1e-6
+        or abs(float(location.longitude) - float(spec["longitude"])) >= 1e-6
+    )
+
+
 def _is_representative(latitude, longitude, block, town) -> bool:
     points = []
     if block is not None:
@@ -347,6 +367,20 @@ def _write_locations(rows, ctx: ImportContext, existing, reason, result) -> dict
         town = spec["town"]
         key = ctx.location_key(spec["name"], spec["address"], town.pk if town else None)
         location = known.get(key)
+        if location is not None and _another_place(location, spec):
+            # Same name and address but plainly another place (two groups meeting in different
+            # houses of one 丁目, a park and a private home): a place of its own, never moving
+            # or retyping the other one.
+            key = (
+                *key,
+                None if spec["is_approximate"] else float(spec["latitude"]),
+                None if spec["is_approximate"] else float(spec["longitude"]),
+                spec["is_private_home"] if spec["explicit_private"] else None,
+                spec["place_type"].pk
+                if spec["explicit_place_type"] and spec["place_type"]
+                else None,
+            )
+            location = known.get(key)
         if location is None:
             location = Location(
                 municipality=ctx.municipality,

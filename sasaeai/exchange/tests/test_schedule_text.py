@@ -198,6 +198,9 @@ class Saved:
         {"freq": "DAILY"},
         {"freq": "IRREGULAR", "note": "月2回程度、日程はお問い合わせください"},
         {"freq": "IRREGULAR", "note": "月2回程度"},
+        {"freq": "IRREGULAR", "note": "随時。訪問日は相談して決めます"},
+        {"freq": "IRREGULAR", "note": "年1回・全3回。市報でお知らせします"},
+        {"freq": "IRREGULAR", "note": "不定期、日程は；お問い合わせください"},
         {
             "freq": "WEEKLY",
             "byday": "SA,SU",
