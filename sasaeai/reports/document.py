@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from sasaeai.core.eras import era_date
 
@@ -51,9 +52,10 @@ class Table:
     detail: bool = False
     kind: str = "table"
 
-    @property
+    @cached_property
     def numeric_columns(self) -> set[int]:
-        """Columns to right-align: numbers, and changes written +3 / -2 / ±0."""
+        """Columns to right-align: numbers, and changes written +3 / -2 / ±0. Worked out once
+        (the web page's template asks for every cell; rows are not changed once laid out)."""
         found: set[int] = set()
         for row in self.rows:
             for index, cell in enumerate(row):

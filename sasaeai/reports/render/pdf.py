@@ -84,7 +84,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "item": ParagraphStyle(
             "item", parent=base, leftIndent=11, firstLineIndent=-11, spaceAfter=1
         ),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12.5),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=CELL_LEADING),
         "cell_head": ParagraphStyle("cell_head", parent=base, fontSize=8, leading=11.5),
         "cell_num": ParagraphStyle(
             "cell_num", parent=base, fontSize=8.5, leading=12.5, alignment=2
@@ -110,6 +110,9 @@ def _text(value: str) -> str:
 
 
 AREA_SUFFIX = "エリア"
+CELL_SIZE = 8.5
+CELL_LEADING = 12.5
+CELL_PADDING = 4
 
 
 def _header_text(value: str) -> str:
@@ -125,26 +128,34 @@ def _header_text(value: str) -> str:
 
 def _table(block: Table, st: dict[str, ParagraphStyle]) -> list:
     numeric = block.numeric_columns
-    header = [Paragraph(_header_text(c), st["cell_head"]) for c in block.columns]
-    rows = [header]
-    for row in block.rows:
-        rows.append(
-            [
-                Paragraph(_text(cell_text(v)), st["cell_num"] if i in numeric else st["cell"])
-                for i, v in enumerate(row)
-            ]
-        )
     weights = block.widths or [1] * len(block.columns)
     total = sum(weights)
     widths = [FRAME_W * w / total for w in weights]
+    room = [w - 2 * CELL_PADDING - 1 for w in widths]
+    header = [Paragraph(_header_text(c), st["cell_head"]) for c in block.columns]
+    rows: list[list] = [header]
+    for row in block.rows:
+        cells: list = []
+        for i, value in enumerate(row):
+            text = cell_text(value)
+            if "\n" not in text and pdfmetrics.stringWidth(text, FONT, CELL_SIZE) <= room[i]:
+                cells.append(text)  # one line: drawn as is (a Paragraph per cell is slow)
+            else:
+                cells.append(Paragraph(_text(text), st["cell_num"] if i in numeric else st["cell"]))
+        rows.append(cells)
     table = RLTable(rows, colWidths=widths, repeatRows=1)
     style = [
+        ("FONTNAME", (0, 1), (-1, -1), FONT),
+        ("FONTSIZE", (0, 1), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 1), (-1, -1), CELL_LEADING),
+        ("TEXTCOLOR", (0, 1), (-1, -1), TEXT),
+        *[("ALIGN", (i, 1), (i, -1), "RIGHT") for i in sorted(numeric)],
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     if block.total_row:
