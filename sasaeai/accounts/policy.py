@@ -24,6 +24,10 @@ class Capability(StrEnum):
     EDIT_ACTIVITIES = "activities.edit"
     VIEW_CASES = "cases.view"
     EDIT_CASES = "cases.edit"
+    # Tier 1's part of the case work: reviewing case stories before they are published in the
+    # case library (and withdrawing them), and the person's own requests (開示・削除).
+    REVIEW_CASE_STORIES = "cases.review_stories"
+    HANDLE_SUBJECT_REQUESTS = "cases.subject_requests"
     VIEW_REPORTS = "reports.view"
     VIEW_COUNCILS = "councils.view"
     EDIT_COUNCILS = "councils.edit"
@@ -60,6 +64,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EDIT_ACTIVITIES,
             C.VIEW_CASES,
             C.EDIT_CASES,
+            C.REVIEW_CASE_STORIES,
+            C.HANDLE_SUBJECT_REQUESTS,
             C.VIEW_REPORTS,
             C.VIEW_COUNCILS,
             C.EDIT_COUNCILS,

@@ -142,6 +142,22 @@ def can_edit_record(user: User, record: ActivityRecord | CalendarEntry) -> bool:
     )
 
 
+# The records a coordinator can attach, from the record itself, as evidence of a regional
+# issue (the councils app's attach page: /councils/attach/?kind=<kind>&id=<pk>).
+ATTACHABLE_KINDS = ("visit", "consultation", "meeting")
+
+
+def can_attach_to_issue(user: User, record: ActivityRecord, kind: str) -> bool:
+    """May the user attach this record to a regional issue? The councils capability, and the
+    record within the areas the user may write to (the councils app's own rule for evidence:
+    tier 1 the municipality, tier 2 its areas)."""
+    return (
+        kind in ATTACHABLE_KINDS
+        and policy.has(user, Capability.EDIT_COUNCILS)
+        and policy.can_write_area(user, record.area_id, record.municipality_id)
+    )
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 

@@ -134,6 +134,7 @@ def _detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "rows": detail_rows(record),
         "history": selectors.record_history(record),
         "can_edit": services.can_edit_record(request.user, record),
+        "can_attach": services.can_attach_to_issue(request.user, record, kind),
     }
     if kind == "visit":
         context["consultations"] = list(

@@ -237,7 +237,7 @@ def story_get_visible(*, user: User, pk: object) -> CaseStory:
 
 
 def stories_for_review(*, user: User) -> QuerySet[CaseStory]:
-    if user.role != "tier1" or not policy.has(user, Capability.EDIT_CASES):
+    if not policy.has(user, Capability.REVIEW_CASE_STORIES):
         return CaseStory.objects.none()
     return (
         CaseStory.objects.filter(

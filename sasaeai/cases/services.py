@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sasaeai.accounts import policy
-from sasaeai.accounts.models import Role, User
+from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
@@ -700,8 +700,10 @@ def story_submit(*, user: User, story: CaseStory, request: HttpRequest | None = 
 
 def require_story_reviewer(*, user: User, story: CaseStory) -> None:
     """Stories are reviewed by tier 1 of the municipality, never by their writer."""
-    policy.require(user, Capability.EDIT_CASES)
-    if user.role != Role.TIER1 or user.municipality_id != story.municipality_id:
+    if (
+        not policy.has(user, Capability.REVIEW_CASE_STORIES)
+        or user.municipality_id != story.municipality_id
+    ):
         raise PermissionDenied("事例の確認は第1層生活支援コーディネーターが行います。")
     if story.written_by_id == user.pk:
         raise PermissionDenied("自分が書いた事例は、ほかの人に確認してもらってください。")
@@ -747,8 +749,10 @@ def story_review(
 def story_withdraw(
     *, user: User, story: CaseStory, request: HttpRequest | None = None
 ) -> CaseStory:
-    policy.require(user, Capability.EDIT_CASES)
-    if user.role != Role.TIER1 or user.municipality_id != story.municipality_id:
+    if (
+        not policy.has(user, Capability.REVIEW_CASE_STORIES)
+        or user.municipality_id != story.municipality_id
+    ):
         raise PermissionDenied("公開の取り下げは第1層生活支援コーディネーターが行います。")
     if story.status != CaseStory.Status.PUBLISHED:
         raise ValidationError("公開中の事例ではありません。")
@@ -771,8 +775,10 @@ def story_withdraw(
 
 def require_data_subject_rights(*, user: User, case: Case) -> None:
     """Requests from the person (開示・訂正・削除) are handled by tier 1 of the municipality."""
-    policy.require(user, Capability.EDIT_CASES)
-    if user.role != Role.TIER1 or user.municipality_id != case.municipality_id:
+    if (
+        not policy.has(user, Capability.HANDLE_SUBJECT_REQUESTS)
+        or user.municipality_id != case.municipality_id
+    ):
         raise PermissionDenied(
             "本人からの開示・削除の請求は第1層生活支援コーディネーターが扱います。"
         )

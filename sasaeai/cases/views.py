@@ -131,7 +131,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if can_edit
             else {},
             "stories": case.stories.order_by("-id"),
-            "can_handle_requests": request.user.role == "tier1" and can_edit,
+            "can_attach": policy.has(request.user, Capability.EDIT_COUNCILS),
+            "can_handle_requests": can_edit
+            and policy.has(request.user, Capability.HANDLE_SUBJECT_REQUESTS),
         }
     )
     return render(request, "cases/case_detail.html", context)
@@ -183,7 +185,8 @@ def _detail_with_error(request, case, **forms):
                 if r.allowed_statuses()
             },
             "stories": case.stories.order_by("-id"),
-            "can_handle_requests": request.user.role == "tier1",
+            "can_attach": policy.has(request.user, Capability.EDIT_COUNCILS),
+            "can_handle_requests": policy.has(request.user, Capability.HANDLE_SUBJECT_REQUESTS),
         }
     )
     return render(request, "cases/case_detail.html", context, status=422)
@@ -456,7 +459,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = selectors.story_get_visible(user=request.user, pk=pk)
     can_review = (
         story.status == CaseStory.Status.IN_REVIEW
-        and request.user.role == "tier1"
+        and policy.has(request.user, Capability.REVIEW_CASE_STORIES)
         and story.written_by_id != request.user.pk
     )
     return render(
@@ -472,7 +475,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review,
             "review_form": StoryReviewForm() if can_review else None,
             "can_withdraw": story.status == CaseStory.Status.PUBLISHED
-            and request.user.role == "tier1",
+            and policy.has(request.user, Capability.REVIEW_CASE_STORIES),
         },
     )
 

@@ -213,9 +213,9 @@ def tab_to(page: Page, pattern: str | re.Pattern[str], *, limit: int = 60) -> di
         info = focused(page)
         if info is None:
             continue
-        if info["tag"] == "input" and info["type"] == "date":
-            # Known gap: when Tab enters a date field's inner year/month/day parts, headless
-            # Chromium reports the field as neither :focus nor :focus-visible, so its ring is
+        if info["tag"] == "input" and info["type"] in ("date", "time"):
+            # Known gap: when Tab enters a date or time field's inner parts (year/month/day,
+            # hour/minute), headless Chromium reports the field as neither :focus nor :focus-visible, so its ring is
             # not measurable here (it shows when the field is focused directly).
             continue
         assert_focus_visible(page)

@@ -58,10 +58,6 @@ def _published(place):
     )
 
 
-def _tier1(user, place) -> bool:
-    return user.role == "tier1" and user.municipality_id == place.municipality.pk
-
-
 CASE = {"obj": lambda p: {"pk": _case(p).pk}, "personal": True}
 
 PAGES = {
@@ -81,10 +77,10 @@ PAGES = {
     "cases:referral_suggested": Access(C.EDIT_CASES, **CASE),
     "cases:story_create": Access(C.EDIT_CASES, **CASE),
     "cases:person_export": Access(
-        C.EDIT_CASES, **CASE, reach=_tier1, note="requests from the person are tier 1's"
+        C.HANDLE_SUBJECT_REQUESTS, **CASE, note="requests from the person are tier 1's"
     ),
     "cases:person_delete": Access(
-        C.EDIT_CASES, **CASE, reach=_tier1, note="requests from the person are tier 1's"
+        C.HANDLE_SUBJECT_REQUESTS, **CASE, note="requests from the person are tier 1's"
     ),
     "cases:entry_edit": Access(C.EDIT_CASES, obj=lambda p: {"pk": _entry(p).pk}, personal=True),
     "cases:referral_advance": Access(
@@ -102,14 +98,11 @@ PAGES = {
     "cases:story_edit": Access(C.EDIT_CASES, obj=lambda p: {"pk": _draft(p).pk}, personal=True),
     "cases:story_submit": Access(C.EDIT_CASES, obj=lambda p: {"pk": _draft(p).pk}, personal=True),
     "cases:story_review": Access(
-        C.EDIT_CASES,
+        C.REVIEW_CASE_STORIES,
         obj=lambda p: {"pk": _published(p).pk},
-        reach=_tier1,
         note="tier 1 reviews stories before publication",
     ),
-    "cases:story_withdraw": Access(
-        C.EDIT_CASES, obj=lambda p: {"pk": _published(p).pk}, reach=_tier1
-    ),
+    "cases:story_withdraw": Access(C.REVIEW_CASE_STORIES, obj=lambda p: {"pk": _published(p).pk}),
 }
 
 API = {

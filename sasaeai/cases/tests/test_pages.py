@@ -373,3 +373,47 @@ def test_data_subject_export_and_delete_by_tier1(client, world, case6):
     assert events.filter(action="delete").exists()
     assert events.filter(action="view").exists()  # earlier entries are kept
     assert not any("花子" in e.summary for e in AuditEvent.objects.all())
+
+
+@pytest.mark.parametrize("username", ["tier2-6", "tier1"])
+def test_case_page_links_to_the_council_attach_page(client, world, case6, username):
+    """「地域課題に紐づける」 on the case page leads to the councils' attach page, and the case
+    becomes evidence of a regional issue (anonymised there)."""
+    from sasaeai.councils import services as council_services
+
+    user = login(client, world, username)
+    issue = council_services.issue_create(
+        user=user,
+        title="男性の居場所がない",
+        description="定年後の男性が集える場が少ない",
+        areas=[world["areas"][5]],
+    )
+    page = client.get(reverse("cases:detail", args=[case6.pk])).content.decode()
+    href = f'href="/councils/attach/?kind=case&amp;id={case6.pk}"'
+    assert href in page and "地域課題に紐づける" in page
+    attach = client.get(f"/councils/attach/?kind=case&id={case6.pk}")
+    assert attach.status_code == 200 and issue.title in attach.content.decode()
+    client.post("/councils/attach/", {"kind": "case", "record_id": case6.pk, "issue": issue.pk})
+    assert issue.evidence.filter(case=case6).exists()
+
+
+def test_review_and_requests_follow_the_policy_capabilities(client, world, case6):
+    """Story review and the person's requests are capabilities of tier 1 in the access policy
+    (not role checks in the views): tier 2 of the case's own area is refused both."""
+    from sasaeai.accounts import policy
+    from sasaeai.accounts.policy import Capability
+
+    tier1, tier2 = world["users"]["tier1"], world["users"]["tier2-6"]
+    assert policy.has(tier1, Capability.REVIEW_CASE_STORIES)
+    assert policy.has(tier1, Capability.HANDLE_SUBJECT_REQUESTS)
+    assert not policy.has(tier2, Capability.REVIEW_CASE_STORIES)
+    assert not policy.has(tier2, Capability.HANDLE_SUBJECT_REQUESTS)
+    login(client, world, "tier2-6")
+    page = client.get(reverse("cases:detail", args=[case6.pk])).content.decode()
+    assert "本人からの請求" not in page
+    assert client.get(reverse("cases:person_export", args=[case6.pk])).status_code == 403
+    assert client.get(reverse("cases:person_delete", args=[case6.pk])).status_code == 403
+    login(client, world, "tier1")
+    page = client.get(reverse("cases:detail", args=[case6.pk])).content.decode()
+    assert "本人からの請求" in page
+    assert client.get(reverse("cases:person_export", args=[case6.pk])).status_code == 200
