@@ -16,6 +16,7 @@ and places they are already connected to are never suggested.
 
 import datetime as dt
 import math
+from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from sasaeai.core.holidays import holiday_name
 from sasaeai.org.models import Municipality, Town, TownBlock
-from sasaeai.resources.models import Category, Schedule, Service
+from sasaeai.resources.models import Category, Schedule, Service, TargetGroup
 from sasaeai.resources.schedules import (
     DAY_CODES,
     DAY_LABELS,
@@ -438,23 +439,48 @@ def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[di
     )
 
 
-def _codes_by_service(ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+def _codes_by_service(
+    ids: list[int], category_codes: dict[int, tuple[str, str | None]]
+) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Category codes (with their parents') and target group codes of the candidates, read
+    from the link tables alone (the few category and target group rows are looked up once)."""
     categories: dict[int, set[str]] = {}
-    through = Service.categories.through
-    for service_id, code, parent_code in through.objects.filter(service_id__in=ids).values_list(
-        "service_id", "category__code", "category__parent__code"
-    ):
+    for service_id, category_id in Service.categories.through.objects.filter(
+        service_id__in=ids
+    ).values_list("service_id", "category_id"):
+        code, parent_code = category_codes[category_id]
         codes = categories.setdefault(service_id, set())
         codes.add(code)
         if parent_code:
             codes.add(parent_code)
+    group_codes = dict(TargetGroup.objects.values_list("pk", "code"))
     targets: dict[int, set[str]] = {}
-    through = Service.target_groups.through
-    for service_id, code in through.objects.filter(service_id__in=ids).values_list(
-        "service_id", "targetgroup__code"
-    ):
-        targets.setdefault(service_id, set()).add(code)
+    for service_id, group_id in Service.target_groups.through.objects.filter(
+        service_id__in=ids
+    ).values_list("service_id", "targetgroup_id"):
+        targets.setdefault(service_id, set()).add(group_codes[group_id])
     return categories, targets
+
+
+# What scoring needs of a schedule (the pattern, the weekdays and the hours), read as plain
+# tuples for every candidate; whole Schedule rows are read only for the suggestions shown
+# (their next dates and holidays).
+ScheduleSlot = namedtuple(
+    "ScheduleSlot", "freq interval byday bymonthday opens_at closes_at weekday_mask"
+)
+
+
+def _slots_by_service(ids: list[int], today: dt.date) -> dict[int, list[ScheduleSlot]]:
+    found: dict[int, list[ScheduleSlot]] = {}
+    rows = (
+        Schedule.objects.filter(service_id__in=ids)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("id")
+        .values_list("service_id", *ScheduleSlot._fields)
+    )
+    for service_id, *values in rows:
+        found.setdefault(service_id, []).append(ScheduleSlot(*values))
+    return found
 
 
 def _schedules_by_service(ids: list[int], today: dt.date) -> dict[int, list[Schedule]]:
@@ -495,7 +521,7 @@ def distance_text(metres: float) -> str:
 
 
 def _distance_part(
-    profile: MatchProfile, row: dict, *, outreach: bool = False
+    profile: MatchProfile, row: dict, *, outreach: bool = False, explain: bool = True
 ) -> tuple[float, float | None, str | None]:
     if outreach:
         metres = None
@@ -510,12 +536,15 @@ def _distance_part(
         return 0.2, None, "場所の位置が未登録"
     metres = haversine_m(profile.latitude, profile.longitude, float(row["lat"]), float(row["lon"]))
     walk = profile.walk_m
+    text = distance_text(metres) if explain else None
     if metres <= walk:
-        return 1.0 - 0.6 * metres / walk, metres, distance_text(metres)
+        return 1.0 - 0.6 * metres / walk, metres, text
+    if text is not None:
+        text += "（歩ける距離より遠い）"
     if metres > walk * REACH_FACTOR:
-        return 0.0, metres, distance_text(metres) + "（歩ける距離より遠い）"
+        return 0.0, metres, text
     over = min(1.0, (metres - walk) / (walk * (REACH_FACTOR - 1)))
-    return 0.4 * (1.0 - over), metres, distance_text(metres) + "（歩ける距離より遠い）"
+    return 0.4 * (1.0 - over), metres, text
 
 
 def _time_overlaps(profile: MatchProfile, schedule: Schedule) -> bool | None:
@@ -536,7 +565,9 @@ def _days_label(mask: int) -> str:
     return "・".join(DAY_LABELS[DAY_CODES[d]] for d in range(7) if mask & (1 << d)) + "曜"
 
 
-def _schedule_part(profile: MatchProfile, schedules: list[Schedule]) -> tuple[float, str | None]:
+def _schedule_part(
+    profile: MatchProfile, schedules: list[Schedule] | list[ScheduleSlot], *, explain: bool = True
+) -> tuple[float, str | None]:
     if not schedules:
         return 0.3, "日程未登録"
     regular = [s for s in schedules if s.freq != Schedule.Freq.IRREGULAR]
@@ -553,6 +584,8 @@ def _schedule_part(profile: MatchProfile, schedules: list[Schedule]) -> tuple[fl
         score = 1.0 if overlap is not False else 0.4
         if score > best:
             best = score
+            if not explain:
+                continue
             if schedule.freq == Schedule.Freq.WEEKLY and (schedule.interval or 1) == 1:
                 when = _days_label(common)
             else:
@@ -562,6 +595,8 @@ def _schedule_part(profile: MatchProfile, schedules: list[Schedule]) -> tuple[fl
             else:
                 reason = f"{when}に開催（本人の空き日）"
     if best == 0.0:
+        if not explain:
+            return 0.0, None
         days = _days_label(
             sum(1 << d for s in regular for d in range(7) if s.weekday_mask & (1 << d))
         )
@@ -578,8 +613,9 @@ def _interests_part(
     got = 0.0
     best_single = 0.0
     reasons = []
+    category_text = " ".join(folded for folded, _ in categories)
     for term in terms:
-        found = term.best_in(own_text, " ".join(folded for folded, _ in categories))
+        found = term.best_in(own_text, category_text)
         if found is None:
             continue
         alternative, weight = found
@@ -598,12 +634,19 @@ def _interests_part(
     return 0.6 * best_single + 0.4 * got / total, reasons
 
 
-def _category_strings() -> dict[str, list[tuple[str, str]]]:
-    """code → (folded text, name) of what a category puts into a service's search text."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for code, name, kana in Category.objects.values_list("code", "name", "name_kana"):
-        found[code] = [(normalize(t), name) for t in (name, kana) if normalize(t)]
-    return found
+def _category_tables() -> tuple[
+    dict[int, tuple[str, str | None]], dict[str, list[tuple[str, str]]]
+]:
+    """id → (code, parent's code), and code → (folded text, name) of what a category puts
+    into a service's search text. One query over the (small) category list."""
+    codes: dict[int, tuple[str, str | None]] = {}
+    strings: dict[str, list[tuple[str, str]]] = {}
+    for pk, code, parent_code, name, kana in Category.objects.values_list(
+        "pk", "code", "parent__code", "name", "name_kana"
+    ):
+        codes[pk] = (code, parent_code)
+        strings[code] = [(normalize(t), name) for t in (name, kana) if normalize(t)]
+    return codes, strings
 
 
 def _split_text(
@@ -694,7 +737,19 @@ def _role_part(profile: MatchProfile, welcomes: bool) -> tuple[float, str | None
 # --- the whole match ------------------------------------------------------------------------
 
 
-def _score(profile: MatchProfile, terms, row, codes, targets, schedules, category_strings) -> tuple:
+def _score(
+    profile: MatchProfile,
+    terms,
+    row,
+    codes,
+    targets,
+    schedules,
+    category_strings,
+    *,
+    explain: bool = True,
+) -> tuple:
+    """The points of one candidate; with `explain`, also the reasons in Japanese (worded only
+    for the suggestions shown: the ranking pass leaves them out)."""
     parts: dict[str, float] = {}
     reasons: list[str] = []
     parts["distance"], metres, reason = _distance_part(
@@ -702,15 +757,19 @@ def _score(profile: MatchProfile, terms, row, codes, targets, schedules, categor
         row,
         # Services that come to the person, unless the person is to help in them.
         outreach=bool(codes & OUTREACH_CODES) and profile.role != RolePreference.HELPER,
+        explain=explain,
     )
     if reason:
         reasons.append(reason)
-    parts["schedule"], reason = _schedule_part(profile, schedules)
+    parts["schedule"], reason = _schedule_part(profile, schedules, explain=explain)
     if reason:
         reasons.append(reason)
-    own_text, categories = _split_text(row["search_text"], codes, category_strings)
-    parts["interests"], found = _interests_part(terms, own_text, categories)
-    reasons.extend(found)
+    if terms:
+        own_text, categories = _split_text(row["search_text"], codes, category_strings)
+        parts["interests"], found = _interests_part(terms, own_text, categories)
+        reasons.extend(found)
+    else:
+        parts["interests"] = 0.0
     parts["wishes"], reason = _wishes_part(profile, codes, targets, row["welcomes_volunteers"])
     if reason:
         reasons.append(reason)
@@ -766,23 +825,32 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     terms = interest_terms(profile.interests, synonym_groups=groups)
     rows = _candidate_rows(profile, terms)
     ids = [row["pk"] for row in rows]
-    categories, targets = _codes_by_service(ids)
-    schedules = _schedules_by_service(ids, today)
-    category_strings = _category_strings()
-    scored = []
-    for row in rows:
-        total, points, reasons, metres = _score(
+    category_codes, category_strings = _category_tables()
+    categories, targets = _codes_by_service(ids, category_codes)
+    slots = _slots_by_service(ids, today)
+
+    def score(row: dict, *, explain: bool) -> tuple:
+        return _score(
             profile,
             terms,
             row,
             categories.get(row["pk"], set()),
             targets.get(row["pk"], set()),
-            schedules.get(row["pk"], []),
+            slots.get(row["pk"], []),
             category_strings,
+            explain=explain,
         )
-        scored.append((total, row["pk"], points, reasons, metres))
-    scored.sort(key=lambda item: (-item[0], item[4] if item[4] is not None else 1e9, item[1]))
-    top = scored[:limit]
+
+    scored = []
+    for index, row in enumerate(rows):
+        total, points, _, metres = score(row, explain=False)
+        scored.append((total, metres if metres is not None else 1e9, row["pk"], index))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    top = []
+    for _, _, pk, index in scored[:limit]:
+        total, points, reasons, metres = score(rows[index], explain=True)
+        top.append((total, pk, points, reasons, metres))
+    schedules = _schedules_by_service([t[1] for t in top], today)
     services = with_display_relations(Service.objects.filter(pk__in=[t[1] for t in top]))
     by_id = {service.pk: service for service in services}
     suggestions = []
