@@ -2,7 +2,9 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from sasaeai.api.pagination import PageNumberPagination
 
 from . import policy, selectors
 

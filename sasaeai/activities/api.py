@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
+from sasaeai.api.pagination import Id, PageNumberPagination
 from sasaeai.org.models import Area
 
 from . import selectors, services
@@ -138,7 +139,7 @@ class ConsultationIn(Schema):
     consulter_type: str
     consulter_body: str = ""
     channel: str
-    topic_ids: list[int]
+    topic_ids: list[Id]
     summary: str = ""
     referral: str = "none"
     referral_service_id: int | None = None
@@ -157,7 +158,7 @@ class ConsultationPatch(Schema):
     consulter_type: str | None = None
     consulter_body: str | None = None
     channel: str | None = None
-    topic_ids: list[int] | None = None
+    topic_ids: list[Id] | None = None
     summary: str | None = None
     referral: str | None = None
     referral_service_id: int | None = None

@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestValidationError
 
 from .auth import api_auth
+from .errors import field_errors
 
 api = NinjaAPI(
     title="ささえあい API",
@@ -45,6 +47,21 @@ def _invalid(request: HttpRequest, exc: ValidationError):
         errors = {"__all__": exc.messages}
     return api.create_response(
         request, {"detail": "入力内容に誤りがあります。", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(RequestValidationError)
+def _invalid_request(request: HttpRequest, exc: RequestValidationError):
+    """The request does not fit the schema (type, range, missing field): checked before the
+    operation runs, so `code` tells it apart from the operation's own checks."""
+    return api.create_response(
+        request,
+        {
+            "detail": "リクエストの形式に誤りがあります。",
+            "code": "invalid_request",
+            "errors": field_errors(exc.errors),
+        },
+        status=422,
     )
 
 

@@ -9,10 +9,11 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
+from sasaeai.api.pagination import PageNumberPagination
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area, Town, TownBlock

@@ -6,10 +6,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from sasaeai.accounts import policy
+from sasaeai.api.pagination import Id, PageNumberPagination
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area
 
@@ -84,7 +85,7 @@ class IssueDetailOut(IssueOut):
 class IssueIn(Schema):
     title: str
     description: str
-    area_ids: list[int] = []
+    area_ids: list[Id] = []
     theme_codes: list[str] = []
     raised_on: dt.date | None = None
 

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
+from sasaeai.api.pagination import PageNumberPagination
 
 from . import selectors
 

@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
+from sasaeai.api.pagination import Id, PageNumberPagination
 
 from . import selectors
 from .models import Category
@@ -174,10 +175,10 @@ class ServiceDetail(ServiceItem):
 
 class ServiceQuery(Schema):
     q: str = Field("", description="キーワード（名称・ふりがな・内容・団体・分類・町）")
-    area: list[int] = Field(default_factory=list, description="圏域ID（複数可）")
-    town: list[int] = Field(default_factory=list, description="町ID（複数可）")
-    category: list[int] = Field(default_factory=list, description="分類ID（下位分類を含む）")
-    target: list[int] = Field(default_factory=list, description="対象者ID")
+    area: list[Id] = Field(default_factory=list, description="圏域ID（複数可）")
+    town: list[Id] = Field(default_factory=list, description="町ID（複数可）")
+    category: list[Id] = Field(default_factory=list, description="分類ID（下位分類を含む）")
+    target: list[Id] = Field(default_factory=list, description="対象者ID")
     weekday: list[str] = Field(
         default_factory=list, description="曜日: MO TU WE TH FR SA SU または 0（月）〜6（日）"
     )

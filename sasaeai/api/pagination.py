@@ -1,0 +1,28 @@
+"""Pagination and id types for every API operation, bounded so that absurd numbers (a page
+past 2**63, an id with thirty digits) are a 422 in Japanese instead of a database error."""
+
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
+from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
+
+# Far beyond any real list (200 per page × 100,000 pages), far below the 64-bit offsets the
+# databases accept.
+MAX_PAGE = 100_000
+MAX_PAGE_SIZE: int = ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE  # NINJA_MAX_PER_PAGE_SIZE
+# Primary keys are 64-bit on both backends; ids are asked within the positive 63-bit range.
+MAX_ID = 2**63 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""An object id in a query, path or body: 1 … 2**63-1 (larger numbers answer 422)."""
+
+
+class PageNumberPagination(_NinjaPageNumberPagination):
+    """ninja's page-number pagination with `page` 1…100000 and `page_size` 1…200."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"ページ番号（1〜{MAX_PAGE}）")
+        page_size: int | None = Field(
+            None, ge=1, le=MAX_PAGE_SIZE, description=f"1ページの件数（1〜{MAX_PAGE_SIZE}）"
+        )
