@@ -89,7 +89,7 @@ class CouncilMember(TimeStampedModel):
         return f"{self.name}（{self.organisation}）"
 
     def clean(self) -> None:
-        if self.term_end and self.term_end < self.term_start:
+        if self.term_end and self.term_start and self.term_end < self.term_start:
             raise ValidationError({"term_end": "任期の終了が開始より前です。"})
 
 
