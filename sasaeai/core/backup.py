@@ -145,12 +145,61 @@ def _pg_environment() -> tuple[list[str], dict[str, str]]:
 
 
 def _pg_tool(name: str) -> str:
-    tool = shutil.which(name)
-    if tool is None:
+    """The pg_dump / pg_restore to use: one whose major version is at least the server's
+    (pg_dump refuses a newer server, pg_restore may not read a newer archive). Looked for in
+    $PG_BINDIR, then the per-version folders of Debian/Ubuntu and RHEL packages, then PATH."""
+    return choose_pg_tool(name, connection.pg_version // 10000, _pg_candidates(name))
+
+
+def _pg_candidates(name: str) -> list[str]:
+    major = connection.pg_version // 10000
+    folders = [os.environ.get("PG_BINDIR", "")]
+    folders += [f"/usr/lib/postgresql/{major}/bin", f"/usr/pgsql-{major}/bin"]
+    found = [str(Path(f) / name) for f in folders if f and (Path(f) / name).exists()]
+    on_path = shutil.which(name)
+    if on_path:
+        found.append(on_path)
+    # Newer clients read older servers: other installed versions, newest first.
+    found += [
+        str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def tool_major(tool: str) -> int | None:
+    """The major version a PostgreSQL client tool reports (`pg_dump (PostgreSQL) 15.20`)."""
+    try:
+        result = subprocess.run([tool, "--version"], capture_output=True, text=True, timeout=30)
+    except OSError:
+        return None
+    words = result.stdout.split()
+    if result.returncode != 0 or not words:
+        return None
+    try:
+        return int(words[-1].split(".")[0])
+    except ValueError:
+        return None
+
+
+def choose_pg_tool(name: str, server_major: int, candidates: list[str]) -> str:
+    """The first candidate at least as new as the server, or a Japanese explanation."""
+    if not candidates:
         raise BackupError(
-            f"{name} が見つかりません。PostgreSQL のクライアント（Debian では postgresql-client）を入れてください。"
+            f"{name} が見つかりません。PostgreSQL {server_major} 以上のクライアント"
+            "（Debian では postgresql-client）を入れてください。"
         )
-    return tool
+    seen = []
+    for tool in candidates:
+        major = tool_major(tool)
+        if major is not None and major >= server_major:
+            return tool
+        seen.append(f"{tool}（{major if major is not None else '版不明'}）")
+    raise BackupError(
+        f"{name} の版がサーバー（PostgreSQL {server_major}）より古いため使えません: "
+        + "、".join(seen)
+        + f"。PostgreSQL {server_major} 以上のクライアントを入れるか、"
+        "環境変数 PG_BINDIR にその bin フォルダを指定してください。"
+    )
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:

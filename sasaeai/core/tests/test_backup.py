@@ -87,3 +87,32 @@ def test_default_name_is_dated_under_backup_dir(tmp_path, monkeypatch, capsys):
     written = [p for p in tmp_path.iterdir() if not p.name.endswith(".sha256")]
     assert len(written) == 1 and written[0].name.startswith("sasaeai-")
     assert backup.checksum_path(written[0]).exists()
+
+
+# --- PostgreSQL client versions (no database needed: the choice is a pure function) ----------
+
+
+def _fake_tool(folder, name: str, version: str) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    tool = folder / name
+    tool.write_text(f"#!/bin/sh\necho '{name} (PostgreSQL) {version}'\n")
+    tool.chmod(0o755)
+    return str(tool)
+
+
+def test_pg_dump_at_least_as_new_as_the_server_is_chosen(tmp_path):
+    old = _fake_tool(tmp_path / "13", "pg_dump", "13.9")
+    new = _fake_tool(tmp_path / "16", "pg_dump", "16.4 (Debian 16.4-1)")
+    assert backup.tool_major(new) == 16
+    assert backup.choose_pg_tool("pg_dump", 15, [old, new]) == new
+    assert backup.choose_pg_tool("pg_dump", 13, [old, new]) == old
+
+
+def test_only_older_pg_dump_is_refused_in_japanese(tmp_path):
+    old = _fake_tool(tmp_path / "13", "pg_dump", "13.9")
+    with pytest.raises(backup.BackupError) as error:
+        backup.choose_pg_tool("pg_dump", 16, [old])
+    message = str(error.value)
+    assert "PostgreSQL 16" in message and "PG_BINDIR" in message and "（13）" in message
+    with pytest.raises(backup.BackupError, match="見つかりません"):
+        backup.choose_pg_tool("pg_dump", 16, [])
