@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
+from sasaeai.api.pagination import MAX_PAGE
 
 from . import selectors, services
 from .hsds import services_to_hsds
@@ -162,7 +163,11 @@ class HsdsPage(Schema):
     response=HsdsPage,
     summary="公開の社会資源（HSDS 3.0）",
 )
-def hsds_services(request: HttpRequest, page: int = 1, per_page: int = 50):
+def hsds_services(
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    per_page: int = Query(50, ge=1, le=500),
+):
     """公開・掲載同意あり・活動中の社会資源を Open Referral HSDS 3.0 のサービス
     （団体・場所・開催日時を含む）として返します。ページの形は HSDS API のものです。"""
     user = request.user
