@@ -121,3 +121,27 @@ def test_huge_ids_in_a_body_are_422_and_nothing_is_written(client, musashino):
     assert "area_ids.0" in errors and "area_ids.1" in errors
     assert "本文" in errors["area_ids.1"][0]
     assert RegionalIssue.objects.count() == before
+
+
+def test_nul_characters_are_422_naming_the_field_and_nothing_is_written(client, musashino):
+    """PostgreSQL cannot store U+0000 in text: the API refuses it before any query."""
+    from sasaeai.activities.models import Visit
+
+    before = Visit.objects.count()
+    api = _tier1(client)
+    response = api.post(
+        "/api/v1/visits",
+        {"date": "2026-11-01", "place_name": "集会所\x00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert "NUL" in response.json()["errors"]["place_name"][0]
+    assert Visit.objects.count() == before
+    response = api.get("/api/v1/resources", {"q": "体操\x00"})
+    assert response.status_code == 422 and "q" in response.json()["errors"]
+
+
+def test_a_body_that_is_not_json_is_a_japanese_400(client, musashino):
+    response = _tier1(client).post("/api/v1/visits", b"{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]

@@ -4,11 +4,12 @@ them and maps errors to Japanese messages."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
 from .auth import api_auth
 from .errors import field_errors
+from .parser import RefusingNulParser
 
 api = NinjaAPI(
     title="ささえあい API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs",
+    parser=RefusingNulParser(),
 )
 
 
@@ -63,6 +65,25 @@ def _invalid_request(request: HttpRequest, exc: RequestValidationError):
         },
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    """ninja wraps any failure to read the body in a 400 in English: a NUL the parser refused
+    is a 422 like any invalid field; JSON that cannot be read gets a Japanese 400."""
+    if isinstance(exc.__cause__, RequestValidationError):
+        return _invalid_request(request, exc.__cause__)
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return api.create_response(
+            request,
+            {
+                "detail": "リクエストの本文をJSONとして読めません。",
+                "code": "invalid_request",
+                "errors": {"__all__": ["本文はUTF-8のJSONで送ってください。"]},
+            },
+            status=400,
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 def _register_routers() -> None:

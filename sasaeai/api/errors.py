@@ -55,6 +55,8 @@ def _message(error: dict[str, Any]) -> str:
         return "オブジェクト（{…}）で指定してください。"
     if kind == "json_invalid":
         return "JSONとして読めません。"
+    if kind == "nul_character":
+        return "NUL文字（\\0）は使えません。"
     if kind == "extra_forbidden":
         return "この項目は指定できません。"
     if kind == "value_error":
