@@ -226,8 +226,8 @@ class Measurement:
                     if cursor.description is not None:
                         cursor.fetchall()
 
-        for batch in statements:
-            _replay(batch)  # warm the database's caches like the operation's warm-up did
+        # No separate warm-up: capturing the statements above ran each variant once already,
+        # as the operation's warm-up did (a slow floor would otherwise be paid three times).
         timing = run_concurrent(
             replay,
             clients=self.args.clients,
