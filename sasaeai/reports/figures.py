@@ -8,6 +8,7 @@ the same numbers.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -232,6 +233,7 @@ class ReferralFigures:
     new: int = 0  # referrals proposed in the period
     by_status: list[Tally] = field(default_factory=list)  # referrals active in the period
     by_outcome: list[Tally] = field(default_factory=list)  # referrals closed in the period
+    new_by_area: dict[int | None, int] = field(default_factory=dict)  # `new` by the case's area
 
     @property
     def active(self) -> int:
@@ -658,38 +660,44 @@ def referral_figures(scope, period: Period) -> ReferralFigures:
     cases = Case.objects.filter(
         _case_q(scope), received_on__gte=period.start, received_on__lte=period.end
     ).count()
-    referrals = Referral.objects.filter(_case_q(scope, "case__"))
+    # One pass over the referrals that moved in the period (a correlated probe per referral
+    # of the scope, so the fewer passes the better at a large city's size): the status each
+    # had at the period's end, whether it was new (no move before), whether it closed.
     moved = ReferralTransition.objects.filter(
         referral_id=OuterRef("pk"), date__gte=period.start, date__lte=period.end
     )
+    earlier = ReferralTransition.objects.filter(referral_id=OuterRef("pk"), date__lt=period.start)
     status_at_end = Subquery(
         ReferralTransition.objects.filter(referral_id=OuterRef("pk"), date__lte=period.end)
         .order_by("-date", "-id")
         .values("to_status")[:1]
     )
-    new = referrals.filter(_first_move_in(period)).count()
-    status_rows = {
-        row["status_at_end"]: row["n"]
-        for row in referrals.filter(Exists(moved))
-        .annotate(status_at_end=status_at_end)
-        .values("status_at_end")
-        .annotate(n=Count("id"))
-    }
-    by_status = [
-        Tally(label, status_rows[code], code)
-        for code, label in ReferralStatus.choices
-        if status_rows.get(code)
-    ]
     closed = ReferralTransition.objects.filter(
         referral_id=OuterRef("pk"),
         to_status__in=CLOSED_REFERRAL_STATUSES,
         date__gte=period.start,
         date__lte=period.end,
     )
-    outcome_rows = {
-        row["outcome"]: row["n"]
-        for row in referrals.filter(Exists(closed)).values("outcome").annotate(n=Count("id"))
-    }
+    rows = (
+        Referral.objects.filter(_case_q(scope, "case__"), Exists(moved))
+        .annotate(status_at_end=status_at_end, is_new=~Exists(earlier), closed=Exists(closed))
+        .values_list("case__area_id", "status_at_end", "is_new", "closed", "outcome")
+    )
+    status_rows: Counter[str] = Counter()
+    outcome_rows: Counter[str] = Counter()
+    new_by_area: Counter[int | None] = Counter()
+    for area_id, status, is_new, was_closed, outcome in rows:
+        status_rows[status] += 1
+        if is_new:
+            new_by_area[area_id] += 1
+        if was_closed:
+            outcome_rows[outcome] += 1
+    new = sum(new_by_area.values())
+    by_status = [
+        Tally(label, status_rows[code], code)
+        for code, label in ReferralStatus.choices
+        if status_rows.get(code)
+    ]
     by_outcome = [
         Tally(label, outcome_rows[code], code)
         for code, label in ReferralOutcome.choices
@@ -697,7 +705,13 @@ def referral_figures(scope, period: Period) -> ReferralFigures:
     ]
     if outcome_rows.get(""):
         by_outcome.append(Tally("結果の記録なし", outcome_rows[""], ""))
-    return ReferralFigures(cases=cases, new=new, by_status=by_status, by_outcome=by_outcome)
+    return ReferralFigures(
+        cases=cases,
+        new=new,
+        by_status=by_status,
+        by_outcome=by_outcome,
+        new_by_area=dict(new_by_area),
+    )
 
 
 def story_figures(report) -> list[StoryFigure]:
@@ -742,7 +756,9 @@ def _chosen_stories(report):
     return [link.story for link in links]
 
 
-def key_figures_by_area(scope, period: Period, areas) -> list[Comparison]:
+def key_figures_by_area(
+    scope, period: Period, areas, new_by_area: dict[int | None, int] | None = None
+) -> list[Comparison]:
     """The key figures of each area, side by side (activities recorded for the whole
     municipality, without an area, are in no column)."""
     from sasaeai.activities.models import (
@@ -753,7 +769,6 @@ def key_figures_by_area(scope, period: Period, areas) -> list[Comparison]:
         OtherActivity,
         Visit,
     )
-    from sasaeai.cases.models import Referral
 
     from .selection import Scope, ScopeKind
 
@@ -812,15 +827,11 @@ def key_figures_by_area(scope, period: Period, areas) -> list[Comparison]:
         .annotate(n=Count("id"))
     ):
         values[row["area_id"]][kinds[row["kind"]]] = row["n"]
-    case_q = _case_q(by_area, "case__")
-    if scope.kind == ScopeKind.TIER2:
-        case_q &= _case_q(scope, "case__")
-    for row in (
-        Referral.objects.filter(case_q, _first_move_in(period))
-        .values("case__area_id")
-        .annotate(n=Count("id"))
-    ):
-        values[row["case__area_id"]]["referrals_new"] = row["n"]
+    # New referrals by the case's area come from the scope's own referral pass: each area's
+    # referrals are a part of the scope's (the same municipality, tier and areas).
+    for area_id, n in (new_by_area or {}).items():
+        if area_id in values:
+            values[area_id]["referrals_new"] = n
     return [Comparison(area.name, values[area.pk]) for area in areas]
 
 
@@ -897,6 +908,7 @@ def figures_build(
             if scope.areas
             else list(Area.objects.filter(municipality=scope.municipality).order_by("order", "pk"))
         )
+    referrals = referral_figures(scope, period)
     return ReportFigures(
         municipality_name=scope.municipality.name,
         period=period,
@@ -907,11 +919,13 @@ def figures_build(
         consultations=consultation_figures(scope, period),
         meetings=meeting_figures(scope, period),
         others=other_figures(scope, period),
-        referrals=referral_figures(scope, period),
+        referrals=referrals,
         stories=story_figures(report),
         texts=texts or {},
         text_versions=text_versions or {},
         previous=key_figures(scope, period.previous()),
-        areas=key_figures_by_area(scope, period, areas) if len(areas) > 1 else [],
+        areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
+        if len(areas) > 1
+        else [],
         generated_at=now,
     )
