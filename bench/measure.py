@@ -112,7 +112,6 @@ class Measurement:
         base = self.client_for(op)
         requests = op.requests(self.env)
         clients = [base.copy() for _ in range(self.args.clients)]
-        cpu_before = self.server.workers_cpu_seconds()
         for request in requests:  # warm up every variant, and check it answers as expected
             response = clients[0].send(request)
             if response.status not in request.expect:
@@ -126,6 +125,8 @@ class Measurement:
                 return response.elapsed, f"{request.path}: HTTP {response.status}"
             return response.elapsed, None
 
+        # After the warm-up: a worker's first requests pay for loading templates and caches.
+        cpu_before = self.server.workers_cpu_seconds()
         timing = run_concurrent(
             work,
             clients=self.args.clients,
@@ -133,7 +134,7 @@ class Measurement:
             seconds=self.args.op_seconds,
             min_requests=min(self.args.requests, 10),
         )
-        served = timing.count + len(requests)
+        served = max(timing.count, 1)
         return {
             "n": timing.count,
             "errors": len(timing.errors),
