@@ -7,7 +7,8 @@ are made with SudachiPy when a record is saved, so さくらづつみ finds 桜�
 A term matches a service when its folded form is a substring of the service's `search_text`.
 That one rule is applied on every backend; the indexes only find candidates faster:
 - SQLite: an FTS5 trigram table for terms of three characters or more, and an FTS5 table of
-  single characters (phrase queries) for one- and two-character terms, which trigrams miss;
+  the text's character pairs for one- and two-character terms, which trigrams miss; both
+  answer exactly, so rows are only read for what is shown;
 - PostgreSQL: a pg_trgm GIN index on `search_text`, which serves LIKE directly.
 """
 
@@ -20,6 +21,8 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -28,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, In
 
 from sasaeai.core.text import search_key
 
@@ -140,8 +143,21 @@ class SearchDocument:
 
 
 def chars_of(text: str) -> str:
-    """The text with a space between characters, for the SQLite one-character index."""
-    return " ".join(ch for ch in text if not ch.isspace())
+    """The text's character pairs for the SQLite short-term index: for every character, the
+    pair it starts (or the character alone before a space or at the end), each pair once,
+    space-separated: 「桜堤 サロン」→ "サロ ロン ン 桜堤 堤".
+
+    A two-character term is in the text exactly when it is one of these pairs (one index
+    lookup), and a one-character term exactly when a pair starts with it (a prefix lookup):
+    no position lists to intersect and no row to re-read."""
+    pairs = set()
+    length = len(text)
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        nxt = text[i + 1] if i + 1 < length else " "
+        pairs.add(ch if nxt.isspace() else ch + nxt)
+    return " ".join(sorted(pairs))
 
 
 def service_document(service) -> SearchDocument:
@@ -200,25 +216,26 @@ def _fts5_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _candidates_q(term: str) -> Q | None:
-    """An index-backed filter keeping (at least) every service whose search_text contains
-    `term`; None when no index applies (then the exact check alone decides)."""
-    if connection.vendor != "sqlite":
-        return None
-    if len(term) >= TRIGRAM_MIN:
-        return Q(
-            id__in=RawSQL(
-                "SELECT rowid FROM resources_service_fts WHERE resources_service_fts MATCH %s",
-                [_fts5_phrase(term)],
-            )
-        )
+def _short_term_query(term: str) -> str | None:
+    """The FTS5 query of the pair index for a one- or two-character term, or None when the
+    term holds a character the index does not keep as a token (then the exact check
+    decides)."""
     if not all(_is_fts5_token_char(ch) for ch in term):
         return None
-    tokens = list(term)
+    return _fts5_phrase(term) + ("*" if len(term) == 1 else "")
+
+
+def _index_q(table: str, queries: list[str]) -> Q:
+    """Services found by one FTS5 table for any of the queries (one MATCH, ORed). The id is
+    written `+id` so that SQLite keeps walking the municipality's index and only probes the
+    (materialised) match set, instead of fetching every match across the prefecture."""
     return Q(
-        id__in=RawSQL(
-            "SELECT rowid FROM resources_service_chars WHERE resources_service_chars MATCH %s",
-            [_fts5_phrase(" ".join(tokens))],
+        In(
+            Func(F("pk"), template="+%(expressions)s", output_field=IntegerField()),
+            RawSQL(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
+                [" OR ".join(queries)],
+            ),
         )
     )
 
@@ -255,24 +272,34 @@ CharField.register_lookup(Infix)
 
 
 def term_q(alternatives: list[str], *, use_index: bool = True) -> Q:
-    """Services whose text holds any of a term's alternatives. With `use_index` (SQLite), the
-    FTS5 tables find the candidates: the trigram table answers 3+ character terms exactly (a
-    trigram phrase is a substring match); the one-character table's phrases may also match
-    across punctuation, so its candidates are checked exactly. Without it, or on another
-    backend, the exact check alone decides (PostgreSQL's planner uses the trigram index)."""
-    combined = Q()
+    """Services whose text holds any of a term's alternatives. On SQLite (with `use_index`)
+    the FTS5 tables answer exactly: the trigram table for alternatives of three characters or
+    more (a trigram phrase is a substring match), the pair table for one or two characters
+    (see chars_of); an alternative with a character neither index keeps is checked on the
+    text itself. Elsewhere the exact check decides (PostgreSQL's planner uses its trigram
+    index)."""
+    if not use_index or connection.vendor != "sqlite":
+        combined = Q()
+        for alternative in alternatives:
+            combined |= Q(search_text__infix=alternative)
+        return combined
+    long_terms: list[str] = []
+    short_terms: list[str] = []
+    exact: list[str] = []
     for alternative in alternatives:
-        exact = Q(search_text__infix=alternative)
-        if not use_index or connection.vendor != "sqlite":
-            combined |= exact
-            continue
-        candidates = _candidates_q(alternative)
-        if candidates is None:
-            combined |= exact
-        elif len(alternative) >= TRIGRAM_MIN:
-            combined |= candidates
+        if len(alternative) >= TRIGRAM_MIN:
+            long_terms.append(_fts5_phrase(alternative))
+        elif (query := _short_term_query(alternative)) is not None:
+            short_terms.append(query)
         else:
-            combined |= candidates & exact
+            exact.append(alternative)
+    combined = Q()
+    if long_terms:
+        combined |= _index_q("resources_service_fts", long_terms)
+    if short_terms:
+        combined |= _index_q("resources_service_chars", short_terms)
+    for alternative in exact:
+        combined |= Q(search_text__infix=alternative)
     return combined
 
 

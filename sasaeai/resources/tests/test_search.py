@@ -239,7 +239,7 @@ def test_index_is_used_on_this_backend(places):
             cursor.execute(
                 "SELECT count(*) FROM resources_service_chars "
                 "WHERE resources_service_chars MATCH ?",
-                ['"食 堂"'],
+                ['"食堂"'],
             )
             assert cursor.fetchone()[0] >= 1
         else:
@@ -253,11 +253,39 @@ def test_index_is_used_on_this_backend(places):
     "query", ["からおけ", "ｻﾛﾝ", "歌", "体操", "食堂", "さくらづつみ", "通いの場", "%", '"', "123"]
 )
 def test_index_path_gives_the_same_results_as_the_exact_path(places, monkeypatch, query):
-    """On SQLite the full-text index leads only for large scopes: force it and compare."""
+    """On SQLite the full-text indexes answer alone (no re-check of the text): the same rows
+    in the same order as the plain substring check."""
     from sasaeai.resources import selectors
 
-    monkeypatch.setattr(selectors, "SQLITE_INDEX_THRESHOLD", 10**9)
+    monkeypatch.setattr(selectors, "SQLITE_INDEX", False)
     exact = [s.pk for s in search(query).queryset]
-    monkeypatch.setattr(selectors, "SQLITE_INDEX_THRESHOLD", -1)
+    monkeypatch.setattr(selectors, "SQLITE_INDEX", True)
     indexed = [s.pk for s in search(query).queryset]
     assert indexed == exact
+
+
+def test_pair_index_text_holds_each_pair_once():
+    from sasaeai.resources.search import chars_of
+
+    assert set(chars_of("桜堤 サロン 桜堤").split(" ")) == {"桜堤", "堤", "サロ", "ロン", "ン"}
+    assert chars_of("") == ""
+
+
+@pytest.mark.parametrize("query", ["体操", "体", "操", "食", "堂", "ａ", "1", "昼食", "会"])
+def test_short_terms_found_by_the_pair_index_alone(places, monkeypatch, query):
+    """One- and two-character terms (a pair lookup or a prefix lookup) answer exactly what the
+    substring check answers, with the last character of a word included."""
+    from sasaeai.resources import selectors
+
+    monkeypatch.setattr(selectors, "SQLITE_INDEX", False)
+    exact = ids(search(query))
+    monkeypatch.setattr(selectors, "SQLITE_INDEX", True)
+    assert ids(search(query)) == exact
+
+
+def test_a_pair_across_a_space_is_not_a_match(places):
+    # 「手作りの昼食」 and 「みんなで歌います」 are separate words in the searched text: the
+    # last character of one and the first of the next never make a pair.
+    assert "食み" not in places["uta"].search_text
+    assert ids(search("食み")) == set()
+    assert places["karaoke"].pk in ids(search("曲"))  # the end of 「昭和の名曲」
