@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from .models import Category, Service
-from .selectors import area_centroids, service_map_point
+from .selectors import area_centroids, map_point
 
 MAP_LIMIT = 2000
 DEFAULT_COLOUR = "#616161"
@@ -49,16 +49,17 @@ def map_features(
 ) -> dict:
     """{"features": [...], "total": N, "unplaced": k, "truncated": bool} for the result set:
     at most `limit` features in the list's order; a fixed number of queries."""
+    # Plain values, not model instances: a map may carry up to `limit` services.
     rows = list(
-        queryset.select_related("location", "town").only(
+        queryset.values_list(
             "pk",
             "name",
             "area_id",
+            "location_id",
             "location__latitude",
             "location__longitude",
             "location__is_approximate",
             "location__is_private_home",
-            "town__name",
             "town__latitude",
             "town__longitude",
         )[: limit + 1]
@@ -68,29 +69,41 @@ def map_features(
     through = Service.categories.through
     first_category: dict[int, int] = {}
     for service_id, category_id in (
-        through.objects.filter(service_id__in=[r.pk for r in rows])
+        through.objects.filter(service_id__in=[r[0] for r in rows])
         .order_by("service_id", "category__order", "category_id")
         .values_list("service_id", "category_id")
     ):
         first_category.setdefault(service_id, category_id)
     tops = _top_categories()
     area_points = area_centroids() if public else {}
+    # One reverse() for the whole set: the detail URL with a marker where the id goes.
+    marker = "987654321"
+    args = [municipality_code, marker] if public else [marker]
+    url_pattern = reverse(detail_url, args=args) if rows else ""
     features = []
     unplaced = 0
-    for service in rows:
-        point = service_map_point(service, public=public, area_points=area_points)
+    for pk, name, area_id, location_id, lat, lon, approx, private, town_lat, town_lon in rows:
+        point = map_point(
+            has_location=location_id is not None,
+            latitude=lat,
+            longitude=lon,
+            is_approximate=bool(approx),
+            is_private_home=bool(private),
+            town_latitude=town_lat,
+            town_longitude=town_lon,
+            area_id=area_id,
+            public=public,
+            area_points=area_points,
+        )
         if point is None:
             unplaced += 1
             continue
-        top = tops.get(first_category.get(service.pk))
-        if public:
-            url = reverse(detail_url, args=[municipality_code, service.pk])
-        else:
-            url = reverse(detail_url, args=[service.pk])
+        top = tops.get(first_category.get(pk))
+        url = url_pattern.replace(marker, str(pk))
         features.append(
             {
-                "id": service.pk,
-                "name": service.name,
+                "id": pk,
+                "name": name,
                 "lat": round(point.latitude, 6),
                 "lon": round(point.longitude, 6),
                 "precision": point.precision,

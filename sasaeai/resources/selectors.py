@@ -44,6 +44,7 @@ TIME_OF_DAY = {
     "evening": ("夕方・夜", dt.time(17, 0), dt.time(23, 59, 59)),
 }
 MAX_RADIUS_M = 20_000
+SEARCH_COLUMNS = ("search_name", "search_text", "search_chars")
 
 
 @dataclass
@@ -123,13 +124,18 @@ def service_get_public(*, pk: object, municipality: Municipality | None = None) 
 
 
 def with_display_relations(queryset: QuerySet[Service]) -> QuerySet[Service]:
-    """What list rows, cards, map markers and API items show, in a fixed number of queries."""
-    return queryset.select_related(
-        "organization", "location", "town", "area", "municipality"
-    ).prefetch_related(
-        Prefetch("categories", queryset=Category.objects.select_related("parent")),
-        "target_groups",
-        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+    """What list rows, cards, map markers and API items show, in a fixed number of queries.
+    The search columns (the largest of a row, only ever compared in SQL) are not loaded: a
+    page of results is sorted with its whole rows, so they would be carried through the sort
+    of every match."""
+    return (
+        queryset.defer(*SEARCH_COLUMNS)
+        .select_related("organization", "location", "town", "area", "municipality")
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.select_related("parent")),
+            "target_groups",
+            Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        )
     )
 
 
@@ -460,28 +466,52 @@ class MapPoint:
         return self.precision != "exact"
 
 
+def map_point(
+    *,
+    has_location: bool,
+    latitude,
+    longitude,
+    is_approximate: bool,
+    is_private_home: bool,
+    town_latitude,
+    town_longitude,
+    area_id: int | None,
+    public: bool,
+    area_points: dict[int, tuple[float, float]] | None = None,
+) -> MapPoint | None:
+    """Where a service is drawn, from the plain values (see service_map_point)."""
+    if not has_location:
+        if town_latitude is not None and town_longitude is not None:
+            return MapPoint(float(town_latitude), float(town_longitude), "town")
+        return None
+    if public and is_private_home:
+        point = (area_points or {}).get(area_id)
+        if point is None:
+            return None
+        return MapPoint(point[0], point[1], "area")
+    if latitude is None or longitude is None:
+        return None
+    return MapPoint(float(latitude), float(longitude), "town" if is_approximate else "exact")
+
+
 def service_map_point(
     service: Service, *, public: bool, area_points: dict[int, tuple[float, float]] | None = None
 ) -> MapPoint | None:
     """Where a service is drawn: its exact point, its town's point when approximate, or in
     public its area's point when it is held in a private home."""
     location: Location | None = service.location
-    if location is None:
-        town = service.town
-        if town is not None and town.latitude is not None:
-            return MapPoint(float(town.latitude), float(town.longitude), "town")
-        return None
-    if public and location.is_private_home:
-        point = (area_points or {}).get(service.area_id)
-        if point is None:
-            return None
-        return MapPoint(point[0], point[1], "area")
-    if location.latitude is None or location.longitude is None:
-        return None
-    return MapPoint(
-        float(location.latitude),
-        float(location.longitude),
-        "town" if location.is_approximate else "exact",
+    town = service.town if location is None else None
+    return map_point(
+        has_location=location is not None,
+        latitude=location.latitude if location else None,
+        longitude=location.longitude if location else None,
+        is_approximate=bool(location and location.is_approximate),
+        is_private_home=bool(location and location.is_private_home),
+        town_latitude=town.latitude if town else None,
+        town_longitude=town.longitude if town else None,
+        area_id=service.area_id,
+        public=public,
+        area_points=area_points,
     )
 
 
