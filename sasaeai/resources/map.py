@@ -62,6 +62,8 @@ def map_features(
             "location__is_private_home",
             "town__latitude",
             "town__longitude",
+            # The public detail URL names the municipality: each row's own unless given.
+            "municipality__code" if public and not municipality_code else "municipality_id",
         )[: limit + 1]
     )
     truncated = len(rows) > limit
@@ -76,13 +78,20 @@ def map_features(
         first_category.setdefault(service_id, category_id)
     tops = _top_categories()
     area_points = area_centroids() if public else {}
-    # One reverse() for the whole set: the detail URL with a marker where the id goes.
+    # One reverse() per municipality: the detail URL with a marker where the id goes.
     marker = "987654321"
-    args = [municipality_code, marker] if public else [marker]
-    url_pattern = reverse(detail_url, args=args) if rows else ""
+    patterns: dict[str, str] = {}
+
+    def url_for(pk: int, code: str) -> str:
+        if code not in patterns:
+            args = [code, marker] if public else [marker]
+            patterns[code] = reverse(detail_url, args=args)
+        return patterns[code].replace(marker, str(pk))
+
     features = []
     unplaced = 0
-    for pk, name, area_id, location_id, lat, lon, approx, private, town_lat, town_lon in rows:
+    for row in rows:
+        pk, name, area_id, location_id, lat, lon, approx, private, town_lat, town_lon, code = row
         point = map_point(
             has_location=location_id is not None,
             latitude=lat,
@@ -99,7 +108,7 @@ def map_features(
             unplaced += 1
             continue
         top = tops.get(first_category.get(pk))
-        url = url_pattern.replace(marker, str(pk))
+        url = url_for(pk, (municipality_code or str(code)) if public else "")
         features.append(
             {
                 "id": pk,

@@ -185,3 +185,27 @@ def test_brochure_of_unknown_area_is_404(client, finder):
 
 def test_unknown_municipality_is_404(client, finder):
     assert client.get("/finder/999999/").status_code == 404
+
+
+def test_map_features_link_each_public_record_to_its_municipality(finder):
+    """Without a municipality code the public links use each record's own; with one, the same
+    links; private homes stay at the area's point either way."""
+    from sasaeai.resources.map import map_features
+    from sasaeai.resources.selectors import service_search_public
+
+    municipality = finder["municipality"]
+    result = service_search_public(municipality=municipality, text="サロン")
+    given = map_features(
+        result.queryset,
+        public=True,
+        detail_url="finder:detail",
+        municipality_code=municipality.code,
+    )
+    derived = map_features(result.queryset, public=True, detail_url="finder:detail")
+    assert given == derived
+    urls = {f["id"]: f["url"] for f in given["features"]}
+    home = finder["home"].pk
+    assert urls[home] == f"/finder/{municipality.code}/{home}/"
+    assert next(f for f in given["features"] if f["id"] == home)["precision"] == "area"
+    staff = map_features(result.queryset, public=False)
+    assert {f["url"] for f in staff["features"]} == {f"/resources/{pk}/" for pk in urls}
