@@ -2,6 +2,9 @@
 
 import pytest
 
+# Every log record of the suite is searched for case persons' personal data (tests/log_watch.py).
+pytest_plugins = ["tests.log_watch"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):

@@ -89,3 +89,24 @@ def test_a_day_of_work_leaves_no_personal_data_in_the_logs(musashino, settings, 
                 problems.append(f"{record.name} {record.levelname}: {value!r} in {text[:200]!r}")
     print(f"log records checked: {len(every_log_record)}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_suite_wide_log_watch_notices_a_case_persons_name_in_a_log_record(db):
+    """tests/log_watch.py searches every log record of the whole suite; it must notice a
+    case person's name or telephone number written to an application logger."""
+    from sasaeai.cases.tests.factories import CaseFactory
+    from tests import log_watch
+
+    case = CaseFactory(person_name="記録 花子", contact_phone="0422-60-1234")
+    before = len(log_watch._watch.texts)
+    logger = logging.getLogger("sasaeai.cases")
+    logger.warning("相談者 %s から電話", case.person_name)
+    logger.warning("連絡先 %s", case.contact_phone)
+    try:
+        found = {value for _name, value, _text in log_watch.leaks()}
+        assert "記録 花子" in found
+        assert "0422-60-1234" in found
+    finally:
+        # The planted records are this test's own; the session check must not see them.
+        del log_watch._watch.texts[before:]
+    assert not log_watch.leaks()
