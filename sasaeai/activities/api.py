@@ -68,8 +68,8 @@ class VisitIn(Schema):
     date: dt.date
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
-    service_id: int | None = None
+    area_id: Id | None = None
+    service_id: Id | None = None
     place_name: str = ""
     companions: str = ""
     attendees: int | None = None
@@ -81,8 +81,8 @@ class VisitPatch(Schema):
     date: dt.date | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
-    service_id: int | None = None
+    area_id: Id | None = None
+    service_id: Id | None = None
     place_name: str | None = None
     companions: str | None = None
     attendees: int | None = None
@@ -134,39 +134,39 @@ class ConsultationIn(Schema):
     date: dt.date | None = None  # defaults to the visit's date when visit_id is given
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
-    visit_id: int | None = None
+    area_id: Id | None = None
+    visit_id: Id | None = None
     consulter_type: str
     consulter_body: str = ""
     channel: str
     topic_ids: list[Id]
     summary: str = ""
     referral: str = "none"
-    referral_service_id: int | None = None
+    referral_service_id: Id | None = None
     referral_note: str = ""
     followup_needed: bool = False
     followup_due: dt.date | None = None
     followup_done_on: dt.date | None = None
-    case_id: int | None = None
+    case_id: Id | None = None
 
 
 class ConsultationPatch(Schema):
     date: dt.date | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
+    area_id: Id | None = None
     consulter_type: str | None = None
     consulter_body: str | None = None
     channel: str | None = None
     topic_ids: list[Id] | None = None
     summary: str | None = None
     referral: str | None = None
-    referral_service_id: int | None = None
+    referral_service_id: Id | None = None
     referral_note: str | None = None
     followup_needed: bool | None = None
     followup_due: dt.date | None = None
     followup_done_on: dt.date | None = None
-    case_id: int | None = None
+    case_id: Id | None = None
 
 
 class MeetingOut(RecordOut):
@@ -190,10 +190,10 @@ class MeetingIn(Schema):
     date: dt.date
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
+    area_id: Id | None = None
     meeting_type: str
     title: str
-    council_id: int | None = None
+    council_id: Id | None = None
     organiser: str = ""
     venue: str = ""
     participant_organisations: str = ""
@@ -206,10 +206,10 @@ class MeetingPatch(Schema):
     date: dt.date | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
+    area_id: Id | None = None
     meeting_type: str | None = None
     title: str | None = None
-    council_id: int | None = None
+    council_id: Id | None = None
     organiser: str | None = None
     venue: str | None = None
     participant_organisations: str | None = None
@@ -240,7 +240,7 @@ class OtherActivityIn(Schema):
     end_date: dt.date | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
+    area_id: Id | None = None
     kind: str
     title: str
     counterpart: str = ""
@@ -256,7 +256,7 @@ class OtherActivityPatch(Schema):
     end_date: dt.date | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    area_id: int | None = None
+    area_id: Id | None = None
     kind: str | None = None
     title: str | None = None
     counterpart: str | None = None
@@ -380,9 +380,9 @@ def visit_list(
     period: str = "half",
     start: dt.date | None = None,
     end: dt.date | None = None,
-    area_id: int | None = None,
-    service_id: int | None = None,
-    coordinator_id: int | None = None,
+    area_id: Id | None = None,
+    service_id: Id | None = None,
+    coordinator_id: Id | None = None,
     mine: bool = False,
 ):
     filters = _filters(
@@ -437,10 +437,10 @@ def consultation_list(
     period: str = "half",
     start: dt.date | None = None,
     end: dt.date | None = None,
-    area_id: int | None = None,
-    service_id: int | None = None,
-    topic_id: int | None = None,
-    coordinator_id: int | None = None,
+    area_id: Id | None = None,
+    service_id: Id | None = None,
+    topic_id: Id | None = None,
+    coordinator_id: Id | None = None,
     mine: bool = False,
 ):
     filters = _filters(
@@ -503,8 +503,8 @@ def meeting_list(
     period: str = "half",
     start: dt.date | None = None,
     end: dt.date | None = None,
-    area_id: int | None = None,
-    coordinator_id: int | None = None,
+    area_id: Id | None = None,
+    coordinator_id: Id | None = None,
     mine: bool = False,
 ):
     filters = _filters(
@@ -557,8 +557,8 @@ def other_activity_list(
     period: str = "half",
     start: dt.date | None = None,
     end: dt.date | None = None,
-    area_id: int | None = None,
-    coordinator_id: int | None = None,
+    area_id: Id | None = None,
+    coordinator_id: Id | None = None,
     mine: bool = False,
 ):
     filters = _filters(

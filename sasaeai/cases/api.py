@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
-from sasaeai.api.pagination import PageNumberPagination
+from sasaeai.api.pagination import Id, PageNumberPagination
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area, Town, TownBlock
@@ -323,8 +323,8 @@ class CaseFieldsIn(Schema):
     number: str | None = None
     status: Literal["open", "closed"] | None = None
     closed_on: dt.date | None = None
-    town_id: int | None = None
-    town_block_id: int | None = None
+    town_id: Id | None = None
+    town_block_id: Id | None = None
     age: int | None = None
     age_band: str | None = None
     sex: str | None = None
@@ -357,22 +357,22 @@ class CaseFieldsIn(Schema):
 
 
 class CaseIn(CaseFieldsIn):
-    area_id: int
+    area_id: Id
 
 
 class CasePatch(CaseFieldsIn):
-    area_id: int | None = None
+    area_id: Id | None = None
 
 
 class EntryIn(Schema):
     kind: Literal["call", "visit", "accompaniment", "meeting", "note"]
     date: dt.date
     text: str
-    referral_id: int | None = None
+    referral_id: Id | None = None
 
 
 class ReferralIn(Schema):
-    service_id: int | None = None
+    service_id: Id | None = None
     agency_name: str = ""
     role: Literal["participant", "helper", "either"] = "participant"
     reason: str = ""
@@ -458,7 +458,7 @@ def _case_out(case_id: int, request: HttpRequest) -> Case:
 def case_list(
     request: HttpRequest,
     status: str = "",
-    area_id: int | None = None,
+    area_id: Id | None = None,
     q: str = "",
 ):
     policy.require(request.user, Capability.VIEW_CASES)

@@ -93,13 +93,13 @@ class IssueIn(Schema):
 class AdvanceIn(Schema):
     to_status: str
     date: dt.date
-    meeting_id: int | None = None
+    meeting_id: Id | None = None
     reason: str = ""
 
 
 class EvidenceIn(Schema):
     kind: str
-    record_id: int
+    record_id: Id
     note: str = ""
 
 
@@ -117,7 +117,7 @@ def _areas(request: HttpRequest, ids: list[int]) -> list[Area]:
 
 @router.get("/regional-issues", response=list[IssueOut], summary="地域課題の一覧（根拠の件数つき）")
 @paginate(PageNumberPagination)
-def issue_list(request: HttpRequest, status: str = "", area_id: int | None = None):
+def issue_list(request: HttpRequest, status: str = "", area_id: Id | None = None):
     issues = _issues(request).filter(merged_into__isnull=True)
     if status in IssueStatus.values:
         issues = issues.filter(status=status)

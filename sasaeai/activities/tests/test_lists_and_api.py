@@ -206,6 +206,23 @@ def test_api_list_create_read_update(records):
             "meeting_type",
             "一覧にありません",
         ),
+        (
+            "/api/v1/visits",
+            {"date": "2024-01-01", "place_name": "x", "attendees": 10**20},
+            "attendees",
+            "以下",
+        ),
+        (
+            "/api/v1/meetings",
+            {
+                "date": "2024-01-01",
+                "meeting_type": "community_care",
+                "title": "x",
+                "participant_count": 10**20,
+            },
+            "participant_count",
+            "以下",
+        ),
     ],
 )
 def test_api_bad_input_is_422_in_japanese_and_nothing_saved(records, path, payload, field, message):
@@ -267,3 +284,19 @@ def test_home_panels(records):
     assert "の活動（" in html and "前年同期" in html
     council = login("council").get("/").content.decode()
     assert "訪問を記録" not in council
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/consultations?service_id=2468221575180651799248896",
+        "/api/v1/visits?service_id=2468221575180651799248896",
+        "/api/v1/visits?area_id=99999999999999999999",
+    ],
+)
+def test_api_filter_with_an_id_beyond_64_bits_is_a_japanese_422(records, path):
+    """Found by the schemathesis fuzz: a thirty-digit id in a filter reached the database
+    (OverflowError on SQLite, out of range on PostgreSQL) and answered 500."""
+    response = login("tier2-1").get(path)
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "invalid_request"
