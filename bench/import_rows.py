@@ -1,0 +1,182 @@
+"""Import of a 10,000-row Excel file (issue 4): preview plus commit, through the command users
+run (`manage.py import-resources FILE --yes`), on a fresh database of the chosen backend.
+
+    python -m bench.import_rows [--backend sqlite|postgres] [--rows 10000]
+
+The database gets the migrations and Musashino's demo (towns, users, the 80 demo resources,
+which the import checks each row against for duplicates). The file is the template's shape
+(every column of the export, Japanese headers): the demo resources exported with the exchange
+app's own Excel builder and repeated with numbered names and external ids until it holds the
+rows asked for, so that it carries what real sheets carry (towns, addresses, schedules written
+as text, fees, phones, era dates). The command runs in its own process; its wall time, the
+process's CPU time and rows per second are printed as one line of JSON after the table, and
+the rows written are counted afterwards. Target: under 30 s on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+TARGET_S = 30.0
+
+
+def _database_url(backend: str, base: str) -> str:
+    if backend == "sqlite":
+        path = OUT / "import-bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    name = "bench_import"
+    with psycopg.connect(base.rstrip("/") + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return base.rstrip("/") + f"/{name}"
+
+
+def _manage(env: dict, *args: str, quiet: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=quiet,
+        text=True,
+    )
+
+
+BUILD = r"""
+import sys
+from io import BytesIO
+from openpyxl import Workbook, load_workbook
+from sasaeai.exchange.exports import export_xlsx
+from sasaeai.org.models import Municipality
+from sasaeai.resources.models import Service
+
+rows_wanted, path = int(sys.argv[1]), sys.argv[2]
+municipality = Municipality.objects.get(code="132039")
+services = Service.objects.filter(municipality=municipality).order_by("pk")
+book = load_workbook(BytesIO(export_xlsx(services, municipality_code=municipality.code)))
+sheet = book.worksheets[0]
+rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+header_row = next(i for i, r in enumerate(rows) if "名称" in r)
+headers, body = rows[header_row], [r for r in rows[header_row + 1:] if any(r)]
+name_col, id_col = headers.index("名称"), headers.index("外部ID")
+kana_col = headers.index("ふりがな") if "ふりがな" in headers else None
+out = Workbook(write_only=True)
+ws = out.create_sheet("社会資源")
+ws.append(headers)
+for n in range(rows_wanted):
+    row = list(body[n % len(body)])
+    copy = n // len(body) + 1
+    row[name_col] = f"{row[name_col]}（{copy}）"
+    row[id_col] = f"BENCH-{n + 1:06d}"
+    if kana_col is not None and row[kana_col]:
+        row[kana_col] = f"{row[kana_col]}{copy}"
+    ws.append(row)
+out.save(path)
+print(len(body))
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="1万行のExcelの取り込み（確認＋書き込み）を計測します。"
+    )
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
+    )
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    env = {**os.environ, "DATABASE_URL": _database_url(args.backend, args.postgres_url)}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    started = time.perf_counter()
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "demo")
+    setup_s = time.perf_counter() - started
+
+    path = OUT / f"import-{args.rows}.xlsx"
+    _manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        f"import sys; sys.argv = ['', '{args.rows}', '{path}']\n{BUILD}",
+    )
+    count = (
+        "from sasaeai.resources.models import Service; "
+        "print(Service.objects.filter(external_id__startswith='BENCH-').count())"
+    )
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "import-resources",
+            str(path),
+            "--yes",
+            "--no-progress",
+            "--user",
+            "admin",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if result.returncode != 0:
+        print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
+        print(f"import-resources が失敗しました（終了コード {result.returncode}）", file=sys.stderr)
+        return 1
+    written = int(
+        _manage(env, "shell", "--no-imports", "-c", count).stdout.strip().splitlines()[-1]
+    )
+    load = os.getloadavg()[0]
+    verdict = "ok" if wall < TARGET_S else "MISS"
+    print(
+        f"import of {args.rows:,} rows ({args.backend}): preview + commit {wall:.1f} s "
+        f"({args.rows / wall:,.0f} rows/s), command CPU {cpu:.1f} s, "
+        f"{written:,} rows written, target {TARGET_S:.0f} s: {verdict} "
+        f"(database setup {setup_s:.0f} s; load average {load:.1f})"
+    )
+    print(
+        json.dumps(
+            {
+                "operation": f"import_{args.rows}",
+                "backend": args.backend,
+                "rows": args.rows,
+                "wall_s": round(wall, 2),
+                "cpu_s": round(cpu, 2),
+                "rows_per_s": round(args.rows / wall),
+                "written": written,
+                "target_s": TARGET_S,
+                "result": verdict,
+                "load": round(load, 1),
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0 if written == args.rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
