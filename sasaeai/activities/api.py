@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
-from sasaeai.api.pagination import Id, PageNumberPagination
+from sasaeai.api.pagination import Id, PageNumberPagination, Time
 from sasaeai.org.models import Area
 
 from . import selectors, services
@@ -66,8 +66,8 @@ class VisitOut(RecordOut):
 
 class VisitIn(Schema):
     date: dt.date
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     service_id: Id | None = None
     place_name: str = ""
@@ -79,8 +79,8 @@ class VisitIn(Schema):
 
 class VisitPatch(Schema):
     date: dt.date | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     service_id: Id | None = None
     place_name: str | None = None
@@ -132,8 +132,8 @@ class ConsultationOut(RecordOut):
 
 class ConsultationIn(Schema):
     date: dt.date | None = None  # defaults to the visit's date when visit_id is given
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     visit_id: Id | None = None
     consulter_type: str
@@ -152,8 +152,8 @@ class ConsultationIn(Schema):
 
 class ConsultationPatch(Schema):
     date: dt.date | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     consulter_type: str | None = None
     consulter_body: str | None = None
@@ -188,8 +188,8 @@ class MeetingOut(RecordOut):
 
 class MeetingIn(Schema):
     date: dt.date
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     meeting_type: str
     title: str
@@ -204,8 +204,8 @@ class MeetingIn(Schema):
 
 class MeetingPatch(Schema):
     date: dt.date | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     meeting_type: str | None = None
     title: str | None = None
@@ -238,8 +238,8 @@ class OtherActivityOut(RecordOut):
 class OtherActivityIn(Schema):
     date: dt.date
     end_date: dt.date | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     kind: str
     title: str
@@ -254,8 +254,8 @@ class OtherActivityIn(Schema):
 class OtherActivityPatch(Schema):
     date: dt.date | None = None
     end_date: dt.date | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     area_id: Id | None = None
     kind: str | None = None
     title: str | None = None

@@ -60,7 +60,9 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "この項目は指定できません。"
     if kind == "value_error":
-        return "値が正しくありません。"
+        # Our own validators raise Japanese messages; pydantic's own ones are English.
+        own = str((error.get("ctx") or {}).get("error", ""))
+        return own if own and not own.isascii() else "値が正しくありません。"
     return "値が正しくありません。"
 
 

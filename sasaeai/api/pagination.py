@@ -1,11 +1,13 @@
 """Pagination and id types for every API operation, bounded so that absurd numbers (a page
 past 2**63, an id with thirty digits) are a 422 in Japanese instead of a database error."""
 
+import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
+from pydantic import AfterValidator
 
 # Far beyond any real list (200 per page × 100,000 pages), far below the 64-bit offsets the
 # databases accept.
@@ -16,6 +18,17 @@ MAX_ID = 2**63 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """An object id in a query, path or body: 1 … 2**63-1 (larger numbers answer 422)."""
+
+
+def _local_time(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("時刻にはタイムゾーンを付けずに入力してください（例: 10:00）。")
+    return value
+
+
+Time = Annotated[dt.time, AfterValidator(_local_time)]
+"""A time of day as people write it (10:00): local time, without a time zone (a time with
+"Z" or "+09:00" answers 422; SQLite cannot store it and the day's times are all local)."""
 
 
 class PageNumberPagination(_NinjaPageNumberPagination):

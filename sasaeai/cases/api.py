@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
-from sasaeai.api.pagination import Id, PageNumberPagination
+from sasaeai.api.pagination import Id, PageNumberPagination, Time
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area, Town, TownBlock
@@ -94,11 +94,12 @@ def _parse_time(value: str | None, field: str) -> dt.time | None:
     if value in (None, ""):
         return None
     try:
-        return dt.time.fromisoformat(value)
+        parsed = dt.time.fromisoformat(value)
     except ValueError:
-        raise ValidationError(
-            {field: "時刻は HH:MM の形で指定してください（例: 10:00）。"}
-        ) from None
+        parsed = None
+    if parsed is None or parsed.tzinfo is not None:
+        raise ValidationError({field: "時刻は HH:MM の形で指定してください（例: 10:00）。"})
+    return parsed
 
 
 def _match_item(suggestion: matching.Suggestion) -> dict:
@@ -350,8 +351,8 @@ class CaseFieldsIn(Schema):
     hobbies: str | None = None
     max_walk_m: int | None = None
     free_days: list[str] | None = None
-    free_time_from: dt.time | None = None
-    free_time_to: dt.time | None = None
+    free_time_from: Time | None = None
+    free_time_to: Time | None = None
     role_preference: str | None = None
     constraints: str | None = None
 

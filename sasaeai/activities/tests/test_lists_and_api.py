@@ -300,3 +300,18 @@ def test_api_filter_with_an_id_beyond_64_bits_is_a_japanese_422(records, path):
     response = login("tier2-1").get(path)
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("value", ["10:00:00Z", "10:00+09:00"])
+def test_api_time_with_a_time_zone_is_a_japanese_422_and_nothing_saved(records, value):
+    """Found by the schemathesis fuzz: "00:00:00Z" reached SQLite, which cannot store a time
+    with a time zone, and answered 500."""
+    before = Visit.objects.count()
+    response = login("tier2-1").post(
+        "/api/v1/visits",
+        {"date": "2024-01-01", "place_name": "x", "start_time": value},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert "タイムゾーン" in " ".join(response.json()["errors"]["start_time"])
+    assert Visit.objects.count() == before
