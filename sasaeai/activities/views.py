@@ -19,6 +19,7 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
 from sasaeai.core.holidays import holiday_name
+from sasaeai.core.text import parse_id
 
 from . import selectors, services
 from .display import detail_rows
@@ -284,7 +285,7 @@ def _form_page(request: HttpRequest, kind: str, record=None) -> HttpResponse:
             visit = (
                 selectors.records_visible_to(user=request.user, model=Visit)
                 .select_related("service")
-                .filter(pk=visit_id if str(visit_id).isdigit() else None)
+                .filter(pk=parse_id(visit_id))
                 .first()
             )
     picked = _picked_services(form, request.user)
@@ -313,7 +314,7 @@ def _picked_services(form, user) -> dict:
         if name not in form.fields:
             continue
         value = form[name].value()
-        if value and str(value).isdigit():
+        if parse_id(value) is not None:
             service = (
                 service_list_visible_to(user=user).select_related("town").filter(pk=value).first()
             )

@@ -292,7 +292,7 @@ def profile_from_input(
         town_obj = town
     elif town not in (None, ""):
         towns = Town.objects.filter(municipality=municipality)
-        if isinstance(town, int) or str(town).isdigit():
+        if isinstance(town, int) or str(town).isdecimal():
             town_obj = towns.filter(pk=int(town)).first()
         else:
             town_obj = towns.filter(name=str(town).strip()).first()

@@ -113,7 +113,7 @@ def case_number_next(*, municipality_id: int, day: dt.date) -> str:
     highest = 0
     for number in numbers:
         tail = number[len(prefix) :]
-        if tail.isdigit():
+        if tail.isdecimal():
             highest = max(highest, int(tail))
     return f"{prefix}{highest + 1:04d}"
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.core.periods import fiscal_year, fiscal_year_of
+from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area
 from sasaeai.resources.models import Service
 
@@ -56,7 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", "")
         if request.GET.get("status") in Case.Status.values
         else "",
-        area_id=int(area_id) if area_id.isdigit() else None,
+        area_id=parse_id(area_id),
         referral_status=request.GET.get("referral", "")
         if request.GET.get("referral") in ReferralStatus.values
         else "",
@@ -571,7 +572,7 @@ def case_counts(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = (
         int(year_text)
-        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
+        if year_text.isdecimal() and 2000 <= int(year_text) <= 2100
         else fiscal_year_of(today)
     )
     period = fiscal_year(year)

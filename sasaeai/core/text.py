@@ -81,3 +81,16 @@ def kanji_numeral(value: int) -> str:
     return (
         ("" if tens == 1 else KANJI_NUMERALS[tens]) + "十" + (KANJI_NUMERALS[ones] if ones else "")
     )
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """An object id typed in a URL or form ("12", "１２"), or None: only decimal digits, within
+    the 64-bit range the databases store (a thirty-digit number or "¹" is None, never an error)."""
+    text = nfkc(str(value or "")).strip()
+    if not text.isdecimal() or not text.isascii():
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

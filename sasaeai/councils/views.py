@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import Role
 from sasaeai.audit.services import audit_record
+from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area, Municipality
 
 from . import briefing, selectors, services
@@ -91,8 +92,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         user=user,
         text=request.GET.get("q", "")[:100],
         status=status,
-        area_id=int(area_id) if area_id.isdigit() else None,
-        theme_id=int(theme_id) if theme_id.isdigit() else None,
+        area_id=parse_id(area_id),
+        theme_id=parse_id(theme_id),
     )
     page = Paginator(issues, 30).get_page(request.GET.get("page"))
     counts = selectors.evidence_counts_by_area(issues=[i.id for i in page])
@@ -347,7 +348,7 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.EDIT_COUNCILS)
     kind = request.GET.get("kind") or request.POST.get("kind", "")
     record_id = request.GET.get("id") or request.POST.get("record_id", "")
-    if kind not in IssueEvidence.Kind.values or not str(record_id).isdigit():
+    if kind not in IssueEvidence.Kind.values or not str(record_id).isdecimal():
         return render(
             request,
             "errors/error.html",
@@ -547,7 +548,7 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     services.require_meeting_edit(request.user, meeting)
-    ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("present") if v.isdecimal()]
     try:
         services.attendance_set(user=request.user, meeting=meeting, present_member_ids=ids)
     except ValidationError as exc:

@@ -150,7 +150,7 @@ def _ordinal_value(token: str) -> int | None:
     token = token.strip().lstrip("第").strip()
     if token in ("最終", "最後"):
         return -1
-    if token.isdigit() and 1 <= int(token) <= 5:
+    if token.isdecimal() and 1 <= int(token) <= 5:
         return int(token)
     return None
 
@@ -239,7 +239,7 @@ def _read_segment(original: str, raw: str) -> _Segment:
         if month_days and ("日" in month_days.group(1) or "末" in month_days.group(1)):
             for token in re.split(r"[・,、と&]", month_days.group(1)):
                 token = token.replace("日", "").strip()
-                value = -1 if token == "末" else int(token) if token.isdigit() else None
+                value = -1 if token == "末" else int(token) if token.isdecimal() else None
                 if value is None or not (value == -1 or 1 <= value <= 31):
                     seg.problem = seg.problem or "日付が1〜31ではありません"
                     continue

@@ -119,7 +119,7 @@ def integer(value: str, *, unit: str = "") -> int | None:
     match = re.fullmatch(r"(\d+)\s*[~〜\-]\s*(\d+)", folded)
     if match:
         return int(match.group(2))
-    if not folded.isdigit():
+    if not folded.isdecimal():
         raise CellError(
             f"「{value}」を数として読めません。数字で入力してください{f'（単位の{unit}は省略できます）' if unit else ''}。"
         )

@@ -46,7 +46,7 @@ LAST_FISCAL_YEAR = 2100
 
 def _int(value: object, *, field: str, what: str) -> int:
     text = nfkc(str(value))
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ReportRequestError(
             f"{what}は半角数字で入力してください（「{value}」）。", field=field
         )
@@ -237,7 +237,7 @@ class Scope:
 def _area_lookup(municipality: Municipality, text: str) -> Area:
     text = nfkc(text)
     areas = list(Area.objects.filter(municipality=municipality))
-    if text.isdigit():
+    if text.isdecimal():
         for area in areas:
             if area.pk == int(text):
                 return area

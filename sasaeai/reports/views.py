@@ -357,7 +357,7 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
     chosen_ids = list(report.story_links.order_by("order", "id").values_list("story_id", flat=True))
     error = ""
     if request.method == "POST":
-        picked = [value for value in request.POST.getlist("story") if value.isdigit()]
+        picked = [value for value in request.POST.getlist("story") if value.isdecimal()]
         by_id = {s.pk: s for s in choosable.filter(pk__in=picked)}
         wanted = [int(v) for v in picked]
         try:

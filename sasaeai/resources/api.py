@@ -205,7 +205,7 @@ def _filters(query: ServiceQuery) -> ServiceFilters:
                 continue
             if item in DAY_CODES:
                 weekdays.append(DAY_CODES.index(item))
-            elif item.isdigit() and 0 <= int(item) <= 6:
+            elif item.isdecimal() and 0 <= int(item) <= 6:
                 weekdays.append(int(item))
             else:
                 errors.setdefault("weekday", []).append(
