@@ -9,12 +9,12 @@ from ninja.conf import settings as ninja_settings
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
 from pydantic import AfterValidator
 
+from sasaeai.core.text import MAX_ID
+
 # Far beyond any real list (200 per page × 100,000 pages), far below the 64-bit offsets the
 # databases accept.
 MAX_PAGE = 100_000
 MAX_PAGE_SIZE: int = ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE  # NINJA_MAX_PER_PAGE_SIZE
-# Primary keys are 64-bit on both backends; ids are asked within the positive 63-bit range.
-MAX_ID = 2**63 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """An object id in a query, path or body: 1 … 2**63-1 (larger numbers answer 422)."""

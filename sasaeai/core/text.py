@@ -83,6 +83,8 @@ def kanji_numeral(value: int) -> str:
     )
 
 
+# Primary keys are 64-bit on both backends; ids are read within the positive 63-bit range
+# (sasaeai.api.pagination.Id for the API, parse_id for URLs and forms).
 MAX_ID = 2**63 - 1
 
 
