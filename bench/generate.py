@@ -71,7 +71,9 @@ def sqlite_path(size: str, key: str) -> Path:
 
 
 def postgres_name(size: str) -> str:
-    return f"bench_{size}"
+    """The database a PostgreSQL dataset lives in; BENCH_POSTGRES_PREFIX keeps the datasets of
+    two checkouts with different schemas apart on one server."""
+    return f"{os.environ.get('BENCH_POSTGRES_PREFIX', 'bench')}_{size}"
 
 
 def manifest_path(backend: str, size: str) -> Path:
