@@ -214,6 +214,12 @@ class _ServiceFactory:
         self.place_types = {c.code: c.id for c in self.categories.values() if c.axis == "place"}
         self.document, self._restore = _document_function()
         self.weekday_mask = _weekday_mask_function()
+        # The filter facts of the search index (an application without them leaves them out).
+        try:
+            from sasaeai.resources.search import facts_of
+        except ImportError:
+            facts_of = None
+        self.facts_of = facts_of
         self.area_objects = {
             a["id"]: NS(**a) for a in Area.objects.values("id", "name", "name_kana")
         }
@@ -239,6 +245,7 @@ class _ServiceFactory:
         operator_types, place_types = self.operator_types, self.place_types
         area_objects = self.area_objects
         document, weekday_mask = self.document, self.weekday_mask
+        facts_of = self.facts_of
         kinds, kind_weights = SERVICE_KINDS, self.kind_weights
         rng = ctx.rng
         count = place.share["services"]
@@ -385,18 +392,12 @@ class _ServiceFactory:
                 "area_id": town[1],
             }
             values.update(document(service))
-            if status == "active":
-                self.by_area.setdefault(town[1], []).append(service.id)
-            buffers.services.append(values)
-            for category in service_categories:
-                buffers.categories.append({"service_id": service.id, "category_id": category.id})
-            for target in service_targets:
-                buffers.targets.append({"service_id": service.id, "targetgroup_id": target.id})
+            schedules: list[dict] = []
             for freq, byday, bymonthday, opens, closes, holidays in rng.sample(
                 SCHEDULE_PATTERNS, k=1 if rng.random() < 0.85 else 2
             ):
                 schedule = NS(freq=freq, byday=byday, bymonthday=bymonthday)
-                buffers.schedules.append(
+                schedules.append(
                     {
                         "service_id": service.id,
                         "freq": freq,
@@ -412,6 +413,28 @@ class _ServiceFactory:
                         "weekday_mask": weekday_mask(schedule),
                     }
                 )
+            if facts_of is not None:
+                values["search_facts"] = facts_of(
+                    municipality_id=place.id,
+                    area_id=town[1],
+                    town_id=town[0],
+                    status=status,
+                    is_free=free,
+                    welcomes_volunteers=volunteers,
+                    is_public=values["is_public"],
+                    publication_consent=consent,
+                    category_ids=[c.id for c in service_categories],
+                    target_ids=[t.id for t in service_targets],
+                    schedules=[(x["weekday_mask"], x["opens_at"]) for x in schedules],
+                )
+            buffers.schedules.extend(schedules)
+            if status == "active":
+                self.by_area.setdefault(town[1], []).append(service.id)
+            buffers.services.append(values)
+            for category in service_categories:
+                buffers.categories.append({"service_id": service.id, "category_id": category.id})
+            for target in service_targets:
+                buffers.targets.append({"service_id": service.id, "targetgroup_id": target.id})
             ids["service"] += 1
             bar.update(1)
             if len(buffers.services) >= FLUSH_EVERY:

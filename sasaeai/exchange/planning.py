@@ -102,7 +102,7 @@ SERVICE_DIRECT = (
     "publication_consent",
     "is_public",
 )
-SEARCH_FIELDS = ["search_name", "search_text", "search_chars", "name_reading"]
+SEARCH_FIELDS = ["search_name", "search_text", "search_chars", "search_facts", "name_reading"]
 SERVICE_FK_FIELDS = ["municipality", "organization", "location", "town", "area", "confirmed_by"]
 
 # The namespace of the ids this installation gives its resources in exports (HSDS ids are UUIDs).

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from sasaeai.resources.models import Location, Organization, Schedule, Service, Source
 from sasaeai.resources.schedules import weekday_mask
-from sasaeai.resources.search import service_document
+from sasaeai.resources.search import refresh_facts, service_document
 
 from .bulk import RowTable, history_insert
 from .models import ImportTrace
@@ -145,6 +145,8 @@ def write_plan(
     for row, service in updated:
         _set_document(service, row)
     _write_search_columns(changed_services)
+    # The filter facts need the categories, target groups and schedules written above.
+    refresh_facts([s.pk for s in new_services + changed_services])
     steps.step("検索用の索引", len(active))
     _write_traces(rows, existing, {id(r): s for r, s in created}, ctx)
 

@@ -86,11 +86,13 @@ class ServiceItem(Schema):
 
     @staticmethod
     def resolve_categories(obj) -> list[str]:
-        return [c.name for c in obj.categories.all()]
+        names = getattr(obj, "category_names", None)  # a search page (selectors.list_items)
+        return names if names is not None else [c.name for c in obj.categories.all()]
 
     @staticmethod
     def resolve_schedules(obj) -> list[str]:
-        return [schedule_text(s) for s in obj.schedules.all()]
+        texts = getattr(obj, "schedule_texts", None)
+        return texts if texts is not None else [schedule_text(s) for s in obj.schedules.all()]
 
     @staticmethod
     def resolve_latitude(obj) -> float | None:
@@ -242,14 +244,25 @@ def _filters(query: ServiceQuery) -> ServiceFilters:
     )
 
 
+class SearchPagination(PageNumberPagination):
+    """The page and the count of a search in one pass (selectors.search_page)."""
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        items, count = selectors.search_page(
+            queryset, offset=(pagination.page - 1) * page_size, limit=page_size
+        )
+        return {self.items_attribute: items, "count": count}
+
+
 @router.get("/resources", response=list[ServiceItem], summary="社会資源の検索")
-@paginate(PageNumberPagination)
+@paginate(SearchPagination)
 def resource_list(request: HttpRequest, query: Query[ServiceQuery]):
     """一覧画面と同じ検索。`{"items": [...], "count": N}` を `page` と `page_size` で返します。"""
     policy.require(request.user, Capability.VIEW_RESOURCES)
     result = selectors.service_search(user=request.user, filters=_filters(query))
     request.resource_distances = result.distances
-    return selectors.with_display_relations(result.queryset)
+    return result.queryset
 
 
 @router.get("/resources/categories", response=list[CategoryOut], summary="分類の一覧")

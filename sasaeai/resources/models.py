@@ -389,14 +389,21 @@ class Service(MunicipalityOwned):
     # Search columns, filled by sasaeai.resources.search on save.
     search_name = models.TextField("検索用名称", blank=True, editable=False)
     search_text = models.TextField("検索用本文", blank=True, editable=False)
-    search_chars = models.TextField("検索用文字列（SQLite用）", blank=True, editable=False)
+    search_chars = models.TextField("検索用の文字の組", blank=True, editable=False)
+    search_facts = models.TextField("検索用の条件", blank=True, editable=False)
     name_reading = models.CharField(
         "名称の読み（自動）", max_length=400, blank=True, editable=False
     )
 
     history = HistoricalRecords(
         m2m_fields=[categories, target_groups],
-        excluded_fields=["search_name", "search_text", "search_chars", "name_reading"],
+        excluded_fields=[
+            "search_name",
+            "search_text",
+            "search_chars",
+            "search_facts",
+            "name_reading",
+        ],
     )
 
     class Meta:

@@ -5,24 +5,31 @@ katakana, lower case), so からおけ, カラオケ and ｶﾗｵｹ are one ke
 are made with SudachiPy when a record is saved, so さくらづつみ finds 桜堤.
 
 A term matches a service when its folded form is a substring of the service's `search_text`.
-That one rule is applied on every backend; the indexes only find candidates faster:
-- SQLite: an FTS5 trigram table for terms of three characters or more, and an FTS5 table of
-  the text's character pairs for one- and two-character terms, which trigrams miss; both
-  answer exactly, so rows are only read for what is shown;
-- PostgreSQL: a pg_trgm GIN index on `search_text`, which serves LIKE directly.
+That one rule is applied on every backend; the index only finds the candidates faster. The
+index is the same on both backends: the text's distinct character pairs (`search_chars`, see
+chars_of) and the service's filter facts (`search_facts`, see facts_of: municipality, area,
+town, status, fee, volunteers, public, categories, target groups, and the days and times its
+schedules meet), as tokens:
+- SQLite: an FTS5 table with the two columns, queried with one MATCH;
+- PostgreSQL: a GIN index on the pairs as a tsvector and one on the facts as an array.
+A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
+term by all of its pairs, and then checked on the text itself. Filters become fact tokens, so a
+search reads only the rows it keeps, whatever the size of the database.
 """
 
+import datetime as dt
 import math
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     F,
-    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -38,6 +45,14 @@ from sasaeai.core.text import search_key
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 8
 TRIGRAM_MIN = 3
+
+# Times of day a search can ask for (the opening time of a schedule falls in [start, end)).
+TIME_OF_DAY = {
+    "morning": ("午前", dt.time(0, 0), dt.time(12, 0)),
+    "afternoon": ("午後", dt.time(12, 0), dt.time(17, 0)),
+    "evening": ("夕方・夜", dt.time(17, 0), dt.time(23, 59, 59)),
+}
+TIME_TOKENS = {"morning": "m", "afternoon": "a", "evening": "e"}
 
 _TERM_SPLIT = re.compile(r"[,、，;；\n/／|｜]+")
 
@@ -190,9 +205,128 @@ def service_document(service) -> SearchDocument:
     return SearchDocument(
         search_name=search_name,
         search_text=search_text,
-        search_chars=chars_of(search_text) if connection.vendor == "sqlite" else "",
+        search_chars=chars_of(search_text),
         name_reading=name_reading,
     )
+
+
+# --- facts: what the filters ask, as index tokens ------------------------------------------------
+
+
+def schedule_tokens(weekday_mask: int, opens_at: dt.time | None) -> set[str]:
+    """The tokens of one schedule: "d0".."d6" for the weekdays it can meet on, "om"/"oa"/"oe"
+    for the time of day it opens, and "d0m" … for the two together (a search for 「火曜の午前」
+    means one schedule that is both, as in selectors._schedule_filter)."""
+    tokens = {f"d{day}" for day in range(7) if weekday_mask & (1 << day)}
+    if opens_at is not None:
+        for key, (_, start, end) in TIME_OF_DAY.items():
+            if start <= opens_at < end:
+                bucket = TIME_TOKENS[key]
+                tokens.add(f"o{bucket}")
+                tokens |= {f"d{day}{bucket}" for day in range(7) if weekday_mask & (1 << day)}
+    return tokens
+
+
+def facts_of(
+    *,
+    municipality_id: int,
+    area_id: int | None,
+    town_id: int | None,
+    status: str,
+    is_free: bool | None,
+    welcomes_volunteers: bool,
+    is_public: bool,
+    publication_consent: bool,
+    category_ids: Iterable[int],
+    target_ids: Iterable[int],
+    schedules: Iterable[tuple[int, dt.time | None]],
+) -> str:
+    """The filter facts of a service as index tokens (letters and digits only, so that every
+    index keeps each as one token): 「m12 a3 t45 sactive f1 v0 pub c7 g2 d1 om d1m」."""
+    tokens = {
+        f"m{municipality_id}",
+        f"a{area_id or 0}",
+        f"t{town_id or 0}",
+        f"s{status}",
+        {True: "f1", False: "f0"}.get(is_free, "fn"),
+        "v1" if welcomes_volunteers else "v0",
+    }
+    if is_public and publication_consent:
+        tokens.add("pub")
+    tokens |= {f"c{pk}" for pk in category_ids}
+    tokens |= {f"g{pk}" for pk in target_ids}
+    for weekday_mask, opens_at in schedules:
+        tokens |= schedule_tokens(weekday_mask or 0, opens_at)
+    return " ".join(sorted(tokens))
+
+
+def services_facts(service_ids: Iterable[int]) -> dict[int, str]:
+    """The facts of these services, read from the database in a few queries."""
+    from .models import Schedule, Service
+
+    ids = list(service_ids)
+    categories: dict[int, list[int]] = {}
+    targets: dict[int, list[int]] = {}
+    schedules: dict[int, list[tuple[int, dt.time | None]]] = {}
+    facts = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for service_id, category_id in Service.categories.through.objects.filter(
+            service_id__in=chunk
+        ).values_list("service_id", "category_id"):
+            categories.setdefault(service_id, []).append(category_id)
+        for service_id, group_id in Service.target_groups.through.objects.filter(
+            service_id__in=chunk
+        ).values_list("service_id", "targetgroup_id"):
+            targets.setdefault(service_id, []).append(group_id)
+        for service_id, mask, opens_at in Schedule.objects.filter(service_id__in=chunk).values_list(
+            "service_id", "weekday_mask", "opens_at"
+        ):
+            schedules.setdefault(service_id, []).append((mask, opens_at))
+        for row in Service.objects.filter(pk__in=chunk).values(
+            "pk",
+            "municipality_id",
+            "area_id",
+            "town_id",
+            "status",
+            "is_free",
+            "welcomes_volunteers",
+            "is_public",
+            "publication_consent",
+        ):
+            pk = row["pk"]
+            facts[pk] = facts_of(
+                municipality_id=row["municipality_id"],
+                area_id=row["area_id"],
+                town_id=row["town_id"],
+                status=row["status"],
+                is_free=row["is_free"],
+                welcomes_volunteers=row["welcomes_volunteers"],
+                is_public=row["is_public"],
+                publication_consent=row["publication_consent"],
+                category_ids=categories.get(pk, []),
+                target_ids=targets.get(pk, []),
+                schedules=schedules.get(pk, []),
+            )
+    return facts
+
+
+def refresh_facts(service_ids: Iterable[int]) -> int:
+    """Writes `search_facts` of these services (after their categories, target groups or
+    schedules changed); only rows whose facts differ are written. Returns how many."""
+    from .models import Service
+
+    ids = list(service_ids)
+    if not ids:
+        return 0
+    facts = services_facts(ids)
+    current = dict(Service.objects.filter(pk__in=ids).values_list("pk", "search_facts"))
+    changed = [(value, pk) for pk, value in facts.items() if current.get(pk) != value]
+    if changed:
+        table = connection.ops.quote_name(Service._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET search_facts = %s WHERE id = %s", changed)
+    return len(changed)
 
 
 # --- matching in the database -------------------------------------------------------------------
@@ -214,30 +348,6 @@ def _is_fts5_token_char(ch: str) -> bool:
 
 def _fts5_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def _short_term_query(term: str) -> str | None:
-    """The FTS5 query of the pair index for a one- or two-character term, or None when the
-    term holds a character the index does not keep as a token (then the exact check
-    decides)."""
-    if not all(_is_fts5_token_char(ch) for ch in term):
-        return None
-    return _fts5_phrase(term) + ("*" if len(term) == 1 else "")
-
-
-def _index_q(table: str, queries: list[str]) -> Q:
-    """Services found by one FTS5 table for any of the queries (one MATCH, ORed). The id is
-    written `+id` so that SQLite keeps walking the municipality's index and only probes the
-    (materialised) match set, instead of fetching every match across the prefecture."""
-    return Q(
-        In(
-            Func(F("pk"), template="+%(expressions)s", output_field=IntegerField()),
-            RawSQL(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH %s",
-                [" OR ".join(queries)],
-            ),
-        )
-    )
 
 
 class Infix(Contains):
@@ -271,49 +381,147 @@ TextField.register_lookup(Infix)
 CharField.register_lookup(Infix)
 
 
-def term_q(alternatives: list[str], *, use_index: bool = True) -> Q:
-    """Services whose text holds any of a term's alternatives. On SQLite (with `use_index`)
-    the FTS5 tables answer exactly: the trigram table for alternatives of three characters or
-    more (a trigram phrase is a substring match), the pair table for one or two characters
-    (see chars_of); an alternative with a character neither index keeps is checked on the
-    text itself. Elsewhere the exact check decides (PostgreSQL's planner uses its trigram
-    index)."""
-    if not use_index or connection.vendor != "sqlite":
-        combined = Q()
+def _pairs(term: str) -> list[str]:
+    """The character pairs of a term of two characters or more (all in the text when the
+    term is)."""
+    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
+
+
+@dataclass
+class IndexQuery:
+    """One search as the index answers it: every text term (AND), each a list of alternatives
+    (OR), each alternative a one-character prefix, a two-character token or all the pairs of
+    a longer term; and groups of fact tokens (AND of groups, OR within one)."""
+
+    terms: list[list[tuple[str, list[str]]]]
+    facts: list[list[str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.facts)
+
+    def fts5(self) -> str:
+        """The FTS5 MATCH expression (SQLite)."""
+
+        def alternative(kind: str, tokens: list[str]) -> str:
+            if kind == "prefix":
+                return _fts5_phrase(tokens[0]) + "*"
+            return "(" + " AND ".join(_fts5_phrase(t) for t in tokens) + ")"
+
+        parts = [
+            "search_chars : (" + " OR ".join(alternative(k, t) for k, t in term) + ")"
+            for term in self.terms
+        ]
+        if self.facts:
+            groups = [" OR ".join(_fts5_phrase(t) for t in group) for group in self.facts]
+            parts.append("search_facts : (" + " AND ".join(f"({g})" for g in groups) + ")")
+        return " AND ".join(parts)
+
+    def tsquery(self) -> str:
+        """The tsquery of the text terms (PostgreSQL); every token is letters and digits."""
+
+        def alternative(kind: str, tokens: list[str]) -> str:
+            if kind == "prefix":
+                return f"'{tokens[0]}':*"
+            return "(" + " & ".join(f"'{t}'" for t in tokens) + ")"
+
+        return " & ".join(
+            "(" + " | ".join(alternative(k, t) for k, t in term) + ")" for term in self.terms
+        )
+
+
+def index_terms(expanded: list[list[str]]) -> tuple[list[list[tuple[str, list[str]]]], list]:
+    """(what the index can answer, the terms to check on the text itself): a term with an
+    alternative of three characters or more is found by its pairs and then checked; a term
+    with a character the index does not keep as a token is only checked."""
+    indexed = []
+    checked = []
+    for alternatives in expanded:
+        if not all(_is_fts5_token_char(ch) for a in alternatives for ch in a):
+            checked.append(alternatives)
+            continue
+        term = []
         for alternative in alternatives:
-            combined |= Q(search_text__infix=alternative)
-        return combined
-    long_terms: list[str] = []
-    short_terms: list[str] = []
-    exact: list[str] = []
-    for alternative in alternatives:
-        if len(alternative) >= TRIGRAM_MIN:
-            long_terms.append(_fts5_phrase(alternative))
-        elif (query := _short_term_query(alternative)) is not None:
-            short_terms.append(query)
-        else:
-            exact.append(alternative)
+            if len(alternative) == 1:
+                term.append(("prefix", [alternative]))
+            else:
+                term.append(("all", _pairs(alternative)))
+        indexed.append(term)
+        if any(len(a) > 2 for a in alternatives):
+            checked.append(alternatives)
+    return indexed, checked
+
+
+PAIRS_VECTOR = "array_to_tsvector(array_remove(string_to_array({}, ' '), ''))"
+FACTS_ARRAY = "string_to_array({}, ' ')"
+
+
+def index_q(query: IndexQuery) -> Q:
+    """Services the index finds for the query: on SQLite one FTS5 MATCH (the service rows are
+    then read by their ids, the FTS table driving); on PostgreSQL the pair vector and the fact
+    array, each served by its GIN index."""
+    if connection.vendor == "sqlite":
+        return Q(
+            In(
+                F("pk"),
+                RawSQL(
+                    "SELECT rowid FROM resources_service_chars "
+                    "WHERE resources_service_chars MATCH %s",
+                    [query.fts5()],
+                ),
+            )
+        )
+    table = connection.ops.quote_name("resources_service")
     combined = Q()
-    if long_terms:
-        combined |= _index_q("resources_service_fts", long_terms)
-    if short_terms:
-        combined |= _index_q("resources_service_chars", short_terms)
-    for alternative in exact:
+    if query.terms:
+        vector = PAIRS_VECTOR.format(f"{table}.{connection.ops.quote_name('search_chars')}")
+        combined &= Q(
+            RawSQL(f"{vector} @@ %s::tsquery", [query.tsquery()], output_field=BooleanField())
+        )
+    if query.facts:
+        array = FACTS_ARRAY.format(f"{table}.{connection.ops.quote_name('search_facts')}")
+        required = sorted({group[0] for group in query.facts if len(group) == 1})
+        if required:
+            combined &= Q(RawSQL(f"{array} @> %s::text[]", [required], output_field=BooleanField()))
+        for group in query.facts:
+            if len(group) > 1:
+                combined &= Q(
+                    RawSQL(f"{array} && %s::text[]", [list(group)], output_field=BooleanField())
+                )
+    return combined
+
+
+def text_q(alternatives: list[str]) -> Q:
+    """Services whose text holds any of a term's alternatives, checked on the text itself."""
+    combined = Q()
+    for alternative in alternatives:
         combined |= Q(search_text__infix=alternative)
     return combined
 
 
 def apply_text_search(
-    queryset: QuerySet, expanded: list[list[str]], *, use_index: bool = True
+    queryset: QuerySet,
+    expanded: list[list[str]],
+    *,
+    use_index: bool = True,
+    facts: list[list[str]] | None = None,
 ) -> QuerySet:
-    """Filters services by every term (AND) and its synonyms (OR), and annotates `text_rank`:
-    3 when the name starts with the term, 2 when the name or its reading contains it, 1 when
-    only another field does; summed over the terms."""
+    """Filters services by every term (AND) and its synonyms (OR), with the index (and the
+    fact groups) when `use_index`, and annotates `text_rank`: 3 when the name starts with the
+    term, 2 when the name or its reading contains it, 1 when only another field does; summed
+    over the terms."""
+    if use_index:
+        indexed, checked = index_terms(expanded)
+        query = IndexQuery(terms=indexed, facts=facts or [])
+        if query:
+            queryset = queryset.filter(index_q(query))
+    else:
+        checked = expanded
+    for alternatives in checked:
+        queryset = queryset.filter(text_q(alternatives))
     if not expanded:
         return queryset.annotate(text_rank=Value(0, output_field=IntegerField()))
     rank = None
     for alternatives in expanded:
-        queryset = queryset.filter(term_q(alternatives, use_index=use_index))
         starts = Q()
         contains = Q()
         for alternative in alternatives:

@@ -5,26 +5,26 @@ TRIGGERS = {
     "resources_service_search_ai": (
         "CREATE TRIGGER resources_service_search_ai AFTER INSERT ON resources_service BEGIN "
         "INSERT INTO resources_service_fts(rowid, search_text) VALUES (new.id, new.search_text); "
-        "INSERT INTO resources_service_chars(rowid, search_chars) "
-        "VALUES (new.id, new.search_chars); END"
+        "INSERT INTO resources_service_chars(rowid, search_chars, search_facts) "
+        "VALUES (new.id, new.search_chars, new.search_facts); END"
     ),
     "resources_service_search_ad": (
         "CREATE TRIGGER resources_service_search_ad AFTER DELETE ON resources_service BEGIN "
         "INSERT INTO resources_service_fts(resources_service_fts, rowid, search_text) "
         "VALUES ('delete', old.id, old.search_text); "
-        "INSERT INTO resources_service_chars(resources_service_chars, rowid, search_chars) "
-        "VALUES ('delete', old.id, old.search_chars); END"
+        "INSERT INTO resources_service_chars(resources_service_chars, rowid, search_chars, "
+        "search_facts) VALUES ('delete', old.id, old.search_chars, old.search_facts); END"
     ),
     "resources_service_search_au": (
-        "CREATE TRIGGER resources_service_search_au AFTER UPDATE OF search_text, search_chars "
-        "ON resources_service BEGIN "
+        "CREATE TRIGGER resources_service_search_au AFTER UPDATE OF search_text, search_chars, "
+        "search_facts ON resources_service BEGIN "
         "INSERT INTO resources_service_fts(resources_service_fts, rowid, search_text) "
         "VALUES ('delete', old.id, old.search_text); "
-        "INSERT INTO resources_service_chars(resources_service_chars, rowid, search_chars) "
-        "VALUES ('delete', old.id, old.search_chars); "
+        "INSERT INTO resources_service_chars(resources_service_chars, rowid, search_chars, "
+        "search_facts) VALUES ('delete', old.id, old.search_chars, old.search_facts); "
         "INSERT INTO resources_service_fts(rowid, search_text) VALUES (new.id, new.search_text); "
-        "INSERT INTO resources_service_chars(rowid, search_chars) "
-        "VALUES (new.id, new.search_chars); END"
+        "INSERT INTO resources_service_chars(rowid, search_chars, search_facts) "
+        "VALUES (new.id, new.search_chars, new.search_facts); END"
     ),
 }
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -29,8 +31,10 @@ from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
 from .models import Category, Location, Schedule, Service, Synonym, TargetGroup
-from .schedules import open_on_q, schedule_meets_on, weekday_q
+from .schedules import open_on_q, schedule_meets_on, schedule_text, weekday_q
 from .search import (
+    TIME_OF_DAY,
+    TIME_TOKENS,
     apply_text_search,
     bounding_box,
     expand_query,
@@ -38,13 +42,10 @@ from .search import (
     synonym_groups,
 )
 
-TIME_OF_DAY = {
-    "morning": ("午前", dt.time(0, 0), dt.time(12, 0)),
-    "afternoon": ("午後", dt.time(12, 0), dt.time(17, 0)),
-    "evening": ("夕方・夜", dt.time(17, 0), dt.time(23, 59, 59)),
-}
 MAX_RADIUS_M = 20_000
-SEARCH_COLUMNS = ("search_name", "search_text", "search_chars")
+# What staff see unless they ask for closed ones too.
+USUAL_STATUSES = (Service.Status.ACTIVE, Service.Status.PAUSED)
+SEARCH_COLUMNS = ("search_name", "search_text", "search_chars", "search_facts")
 
 
 @dataclass
@@ -226,20 +227,55 @@ def _schedule_filter(filters: ServiceFilters) -> Q | None:
     return Q(Exists(Schedule.objects.filter(conditions, service=OuterRef("pk"))))
 
 
+def _fact_groups(filters: ServiceFilters, *, public: bool) -> list[list[str]]:
+    """The filters the index answers, as groups of fact tokens (see search.facts_of): every
+    group must hold, any token of a group will do."""
+    groups: list[list[str]] = []
+    if filters.area_ids:
+        groups.append([f"a{pk}" for pk in filters.area_ids])
+    if filters.town_ids:
+        groups.append([f"t{pk}" for pk in filters.town_ids])
+    if filters.category_ids:
+        groups.append([f"c{pk}" for pk in sorted(category_descendant_ids(filters.category_ids))])
+    if filters.target_ids:
+        groups.append([f"g{pk}" for pk in filters.target_ids])
+    days = sorted(set(filters.weekdays))
+    bucket = TIME_TOKENS.get(filters.time_of_day)
+    if days and bucket:
+        groups.append([f"d{day}{bucket}" for day in days])
+    elif days:
+        groups.append([f"d{day}" for day in days])
+    elif bucket:
+        groups.append([f"o{bucket}"])
+    if filters.is_free is not None:
+        groups.append(["f1" if filters.is_free else "f0"])
+    if filters.welcomes_volunteers is not None:
+        groups.append(["v1" if filters.welcomes_volunteers else "v0"])
+    # Tokens that most services hold would only slow the index down: the usual statuses
+    # (active and paused) and, in public, "public and active" are left to the SQL check.
+    statuses = set(filters.statuses)
+    if not public and statuses and not statuses >= set(USUAL_STATUSES):
+        groups.append([f"s{status}" for status in sorted(statuses)])
+    return groups
+
+
 def _filter(
-    queryset: QuerySet[Service], filters: ServiceFilters, *, public: bool
+    queryset: QuerySet[Service], filters: ServiceFilters, *, public: bool, indexed: bool = False
 ) -> QuerySet[Service]:
+    """The filters in SQL. With `indexed`, the ones that need another table (categories,
+    target groups, schedules by day and time) are left to the index's fact tokens; the
+    columns of the service row are still checked (cheap on the rows the index keeps)."""
     if filters.area_ids:
         queryset = queryset.filter(area_id__in=filters.area_ids)
     if filters.town_ids:
         queryset = queryset.filter(town_id__in=filters.town_ids)
-    if filters.category_ids:
+    if filters.category_ids and not indexed:
         ids = category_descendant_ids(filters.category_ids)
         through = Service.categories.through
         queryset = queryset.filter(
             Exists(through.objects.filter(service_id=OuterRef("pk"), category_id__in=ids))
         )
-    if filters.target_ids:
+    if filters.target_ids and not indexed:
         through = Service.target_groups.through
         queryset = queryset.filter(
             Exists(
@@ -254,7 +290,8 @@ def _filter(
         queryset = queryset.filter(welcomes_volunteers=filters.welcomes_volunteers)
     if filters.organization_id:
         queryset = queryset.filter(organization_id=filters.organization_id)
-    schedule_q = _schedule_filter(filters)
+    # A date needs the schedules themselves; days and times alone are in the index's facts.
+    schedule_q = _schedule_filter(filters) if (filters.open_on or not indexed) else None
     if schedule_q is not None:
         queryset = queryset.filter(schedule_q)
     if not public:
@@ -318,9 +355,10 @@ def _distance_order(origin: Origin) -> ExpressionWrapper:
     return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
 
 
-# On SQLite the FTS5 tables answer every text term exactly (see search.term_q); False makes
-# each term a plain substring check on the stored text (the tests compare the two paths).
-SQLITE_INDEX = True
+# The index (search.index_q) finds the candidates of every search on SQLite and PostgreSQL;
+# False makes each term a plain substring check on the stored text and each filter a plain SQL
+# condition (the tests compare the two paths).
+SEARCH_INDEX = True
 
 
 def _reading_order():
@@ -334,11 +372,16 @@ def _search(
     filters: ServiceFilters,
     municipality: Municipality | None,
     public: bool,
+    scope: list[str],
 ) -> SearchResult:
     groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
     expanded = expand_query(filters.text, groups=groups)
-    queryset = _filter(queryset, filters, public=public)
-    queryset = apply_text_search(queryset, expanded, use_index=SQLITE_INDEX)
+    indexed = SEARCH_INDEX
+    queryset = _filter(queryset, filters, public=public, indexed=indexed)
+    facts = _fact_groups(filters, public=public) if indexed else []
+    if indexed and scope:
+        facts.insert(0, scope)
+    queryset = apply_text_search(queryset, expanded, use_index=indexed, facts=facts)
     origin, message = resolve_origin(municipality=municipality, filters=filters)
     messages = [message] if message else []
     distances: dict[int, float] = {}
@@ -361,6 +404,64 @@ def _search(
     )
 
 
+# What an item of the API's search list reads of a service (api.ServiceItem): the page's rows
+# are loaded with these columns only, their names, places, categories and schedules.
+LIST_ITEM_COLUMNS = (
+    "name",
+    "name_kana",
+    "status",
+    "is_public",
+    "organization__name",
+    "area__name",
+    "town__name",
+    "location__latitude",
+    "location__longitude",
+    "location__is_approximate",
+    "welcomes_volunteers",
+    "is_free",
+    "confirmed_at",
+)
+
+
+def list_items(ids: list[int]) -> list[Service]:
+    """The services of a page of the API's search list, in the order of `ids`, each with
+    `category_names` and `schedule_texts` set: three queries and no more objects than an
+    item shows (api.ServiceItem reads these)."""
+    services = {
+        s.pk: s
+        for s in Service.objects.filter(pk__in=ids)
+        .select_related("organization", "location", "town", "area")
+        .only(*LIST_ITEM_COLUMNS)
+    }
+    for service in services.values():
+        service.category_names = []
+        service.schedule_texts = []
+    for service_id, name in (
+        Service.categories.through.objects.filter(service_id__in=ids)
+        .order_by("category__axis", "category__order", "category_id")
+        .values_list("service_id", "category__name")
+    ):
+        services[service_id].category_names.append(name)
+    for schedule in Schedule.objects.filter(service_id__in=ids).order_by("id"):
+        services[schedule.service_id].schedule_texts.append(schedule_text(schedule))
+    return [services[pk] for pk in ids if pk in services]
+
+
+def search_page(queryset: QuerySet[Service], *, offset: int, limit: int) -> tuple[list, int]:
+    """One page of a search and the number of results, in one pass over the matches: the
+    ids of the page are sorted with the count of all matches alongside (COUNT(*) OVER ()),
+    reading only what the order needs; then the page's rows with what they show. (A page past
+    the end counts separately.)"""
+    found = list(
+        queryset.annotate(found=Window(Count("pk"))).values_list("pk", "found")[
+            offset : offset + limit
+        ]
+    )
+    if not found:
+        return [], (queryset.count() if offset else 0)
+    return list_items([pk for pk, _ in found]), found[0][1]
+
+
 def service_search(
     *, user: User, filters: ServiceFilters | None = None, text: str = ""
 ) -> SearchResult:
@@ -371,13 +472,25 @@ def service_search(
         filters.text = text
     queryset = service_list_visible_to(user=user)
     if not filters.statuses:
-        filters.statuses = [Service.Status.ACTIVE, Service.Status.PAUSED]
+        filters.statuses = list(USUAL_STATUSES)
     return _search(
         queryset,
         filters=filters,
         municipality=user.municipality if policy.is_staff_user(user) else None,
         public=False,
+        scope=_scope_facts(user),
     )
+
+
+def _scope_facts(user: User) -> list[str]:
+    """The fact token of the one municipality the user reads (see policy.municipality_ids), so
+    that the index leaves the other municipalities' services out; a prefecture-wide reader
+    has none (the SQL scope applies in every case)."""
+    if not policy.is_staff_user(user) or user.municipality_id is None:
+        return []
+    if user.role == policy.Role.REGIONAL:
+        return []
+    return [f"m{user.municipality_id}"]
 
 
 def service_search_public(
@@ -393,6 +506,7 @@ def service_search_public(
         filters=filters,
         municipality=municipality,
         public=True,
+        scope=[f"m{municipality.pk}"],
     )
     if result.origin is not None:
         # Nearer first, measured from the public point (few rows: within the radius).

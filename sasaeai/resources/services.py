@@ -17,7 +17,7 @@ from sasaeai.org.models import Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
 from .models import Category, Location, Organization, Schedule, Service, TargetGroup
-from .search import service_document
+from .search import service_document, services_facts
 
 SERVICE_FIELDS = [
     "name",
@@ -77,14 +77,19 @@ def _require_write(*, user: User, municipality_id: int, area_id: int | None) -> 
 
 
 def service_reindex(*, service: Service) -> None:
-    """Refreshes the stored search columns (folded text and readings) of one service."""
+    """Refreshes the stored search columns of one service: the folded text and readings, and
+    the filter facts (categories, target groups, schedules…). Call after its categories, target
+    groups and schedules are saved."""
     document = service_document(service)
+    facts = services_facts([service.pk])[service.pk]
     Service.objects.filter(pk=service.pk).update(
         search_name=document.search_name,
         search_text=document.search_text,
         search_chars=document.search_chars,
+        search_facts=facts,
         name_reading=document.name_reading,
     )
+    service.search_facts = facts
     service.search_name = document.search_name
     service.search_text = document.search_text
     service.search_chars = document.search_chars
@@ -283,7 +288,9 @@ def _service_write(
     _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
     if categories is not None:
         categories = _check_categories(categories, service.municipality_id)
-    service.full_clean(exclude=["search_name", "search_text", "search_chars", "name_reading"])
+    service.full_clean(
+        exclude=["search_name", "search_text", "search_chars", "search_facts", "name_reading"]
+    )
     is_new = service.pk is None
     # One history version per edit, taken after the categories are set (not one per change).
     service.skip_history_when_saving = True
@@ -354,7 +361,9 @@ def service_restore(*, user: User, service: Service, history_id: int) -> Service
         setattr(service, field, getattr(restored, field))
     service.location = location
     _derive_place(service)
-    service.full_clean(exclude=["search_name", "search_text", "search_chars", "name_reading"])
+    service.full_clean(
+        exclude=["search_name", "search_text", "search_chars", "search_facts", "name_reading"]
+    )
     service.skip_history_when_saving = True
     try:
         service.save()

@@ -28,12 +28,24 @@ def singles_of(text: str) -> str:
     return " ".join(ch for ch in text if not ch.isspace())
 
 
+# The update trigger as of this migration (0005 replaces it with one that also keeps the facts).
+UPDATE_TRIGGER = (
+    "CREATE TRIGGER resources_service_search_au AFTER UPDATE OF search_text, search_chars "
+    "ON resources_service BEGIN "
+    "INSERT INTO resources_service_fts(resources_service_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO resources_service_chars(resources_service_chars, rowid, search_chars) "
+    "VALUES ('delete', old.id, old.search_chars); "
+    "INSERT INTO resources_service_fts(rowid, search_text) VALUES (new.id, new.search_text); "
+    "INSERT INTO resources_service_chars(rowid, search_chars) "
+    "VALUES (new.id, new.search_chars); END"
+)
+
+
 def refill(apps, schema_editor, build=pairs_of):
     connection = schema_editor.connection
     if connection.vendor != "sqlite":
         return
-    from sasaeai.resources.search_index import TRIGGERS
-
     with connection.cursor() as cursor:
         # The update trigger would delete and re-insert every row in both FTS tables: drop it,
         # refill the column, rebuild the pair index once, and put the trigger back.
@@ -52,7 +64,7 @@ def refill(apps, schema_editor, build=pairs_of):
                 [(build(text or ""), pk) for pk, text in rows],
             )
             last = rows[-1][0]
-        cursor.execute(TRIGGERS["resources_service_search_au"])
+        cursor.execute(UPDATE_TRIGGER)
         cursor.execute(
             "INSERT INTO resources_service_chars(resources_service_chars) VALUES ('rebuild')"
         )

@@ -257,9 +257,9 @@ def test_index_path_gives_the_same_results_as_the_exact_path(places, monkeypatch
     in the same order as the plain substring check."""
     from sasaeai.resources import selectors
 
-    monkeypatch.setattr(selectors, "SQLITE_INDEX", False)
+    monkeypatch.setattr(selectors, "SEARCH_INDEX", False)
     exact = [s.pk for s in search(query).queryset]
-    monkeypatch.setattr(selectors, "SQLITE_INDEX", True)
+    monkeypatch.setattr(selectors, "SEARCH_INDEX", True)
     indexed = [s.pk for s in search(query).queryset]
     assert indexed == exact
 
@@ -277,9 +277,9 @@ def test_short_terms_found_by_the_pair_index_alone(places, monkeypatch, query):
     substring check answers, with the last character of a word included."""
     from sasaeai.resources import selectors
 
-    monkeypatch.setattr(selectors, "SQLITE_INDEX", False)
+    monkeypatch.setattr(selectors, "SEARCH_INDEX", False)
     exact = ids(search(query))
-    monkeypatch.setattr(selectors, "SQLITE_INDEX", True)
+    monkeypatch.setattr(selectors, "SEARCH_INDEX", True)
     assert ids(search(query)) == exact
 
 
