@@ -350,12 +350,15 @@ def _search_requests(env: Env, *, regional: bool) -> list[Request]:
 
 
 def _search_data(env: Env, i: int, *, username: str, regional: bool) -> None:
-    from sasaeai.resources.selectors import service_search, with_display_relations
+    from sasaeai.resources import selectors
 
     token_and_user(env, username)
     user = env.user(username)
-    result = service_search(user=user, filters=_search_filters(env, i, regional=regional))
-    page(with_display_relations(result.queryset))
+    result = selectors.service_search(user=user, filters=_search_filters(env, i, regional=regional))
+    if hasattr(selectors, "search_page"):  # the API's page: ids with the count, then the items
+        selectors.search_page(result.queryset, offset=0, limit=20)
+    else:
+        page(selectors.with_display_relations(result.queryset))
 
 
 OPERATIONS.append(

@@ -11,7 +11,7 @@ chars_of) and the service's filter facts (`search_facts`, see facts_of: municipa
 town, status, fee, volunteers, public, categories, target groups, and the days and times its
 schedules meet), as tokens:
 - SQLite: an FTS5 table with the two columns, queried with one MATCH;
-- PostgreSQL: a GIN index on the pairs as a tsvector and one on the facts as an array.
+- PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index.
 A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
 term by all of its pairs, and then checked on the text itself. Filters become fact tokens, so a
 search reads only the rows it keeps, whatever the size of the database.
@@ -451,10 +451,6 @@ def index_terms(expanded: list[list[str]]) -> tuple[list[list[tuple[str, list[st
     return indexed, checked
 
 
-PAIRS_VECTOR = "array_to_tsvector(array_remove(string_to_array({}, ' '), ''))"
-FACTS_ARRAY = "string_to_array({}, ' ')"
-
-
 def index_q(query: IndexQuery) -> Q:
     """Services the index finds for the query: on SQLite one FTS5 MATCH (the service rows are
     then read by their ids, the FTS table driving); on PostgreSQL the pair vector and the fact
@@ -470,15 +466,17 @@ def index_q(query: IndexQuery) -> Q:
                 ),
             )
         )
+    # The stored columns search_pairs (tsvector) and search_fact_tokens (text[]) are made by
+    # PostgreSQL from search_chars and search_facts (migration 0005); the model leaves them out.
     table = connection.ops.quote_name("resources_service")
+    vector = f"{table}.search_pairs"
+    array = f"{table}.search_fact_tokens"
     combined = Q()
     if query.terms:
-        vector = PAIRS_VECTOR.format(f"{table}.{connection.ops.quote_name('search_chars')}")
         combined &= Q(
             RawSQL(f"{vector} @@ %s::tsquery", [query.tsquery()], output_field=BooleanField())
         )
     if query.facts:
-        array = FACTS_ARRAY.format(f"{table}.{connection.ops.quote_name('search_facts')}")
         required = sorted({group[0] for group in query.facts if len(group) == 1})
         if required:
             combined &= Q(RawSQL(f"{array} @> %s::text[]", [required], output_field=BooleanField()))

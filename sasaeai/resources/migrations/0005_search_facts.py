@@ -6,8 +6,9 @@ groups, and the days and times its schedules meet; see search.facts_of), and `se
 - SQLite: the pair table becomes an FTS5 table of two columns (pairs, facts), so that a search
   with its filters is one MATCH that reads only the rows it keeps (detail=column: no positions,
   which no query of it needs);
-- PostgreSQL: GIN indexes on the pairs as a tsvector (one- and two-character terms, which the
-  trigram index cannot serve) and on the facts as a text array.
+- PostgreSQL: two stored generated columns, the pairs as a tsvector (one- and two-character
+  terms, which the trigram index cannot serve) and the facts as a text array, each with a GIN
+  index.
 """
 
 import datetime as dt
@@ -118,15 +119,23 @@ SQLITE_OLD = [
     "VALUES (new.id, new.search_chars); END",
     "INSERT INTO resources_service_chars(resources_service_chars) VALUES ('rebuild')",
 ]
+# Stored columns that PostgreSQL computes itself (the application never writes or reads them
+# outside the search filter; the model does not declare them), so that checking a row does not
+# rebuild its vector from the text.
 POSTGRES_INDEXES = [
-    "CREATE INDEX resources_service_pairs_gin ON resources_service USING gin "
-    "(array_to_tsvector(array_remove(string_to_array(search_chars, ' '), '')))",
+    "ALTER TABLE resources_service ADD COLUMN search_pairs tsvector GENERATED ALWAYS AS "
+    "(array_to_tsvector(array_remove(string_to_array(search_chars, ' '), ''))) STORED",
+    "ALTER TABLE resources_service ADD COLUMN search_fact_tokens text[] GENERATED ALWAYS AS "
+    "(string_to_array(search_facts, ' ')) STORED",
+    "CREATE INDEX resources_service_pairs_gin ON resources_service USING gin (search_pairs)",
     "CREATE INDEX resources_service_facts_gin ON resources_service USING gin "
-    "(string_to_array(search_facts, ' '))",
+    "(search_fact_tokens)",
 ]
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS resources_service_pairs_gin",
     "DROP INDEX IF EXISTS resources_service_facts_gin",
+    "ALTER TABLE resources_service DROP COLUMN IF EXISTS search_pairs",
+    "ALTER TABLE resources_service DROP COLUMN IF EXISTS search_fact_tokens",
 ]
 
 
