@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sasaeai.accounts.models import User
 from sasaeai.org.models import Town
+from sasaeai.resources.selectors import ServiceFilters, service_search
 
 from .factories import LocationFactory, ScheduleFactory, ServiceFactory, category
 
@@ -57,6 +58,18 @@ def test_pagination(api, musashino):
     body = api.get(URL, {"q": "サロン", "page_size": 3, "page": 3}).json()
     assert body["count"] == 7
     assert len(body["items"]) == 1
+    # The pages follow the search's order (the count is read with the page's ids).
+    pages = [api.get(URL, {"q": "サロン", "page_size": 3, "page": p}).json() for p in (1, 2, 3)]
+    names = [i["name"] for page in pages for i in page["items"]]
+    tier1 = User.objects.get(username="tier1")
+    result = service_search(user=tier1, filters=ServiceFilters(text="サロン"))
+    assert names == [s.name for s in result.queryset]
+    assert sorted(names) == [f"サロン{n}" for n in range(7)]
+    assert {page["count"] for page in pages} == {7}
+    body = api.get(URL, {"q": "サロン", "page_size": 3, "page": 9}).json()
+    assert body == {"items": [], "count": 7}
+    body = api.get(URL, {"q": "見つからない言葉"}).json()
+    assert body == {"items": [], "count": 0}
 
 
 def test_distance_is_given_when_near(api, musashino):
