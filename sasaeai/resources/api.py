@@ -72,6 +72,11 @@ class ServiceItem(Schema):
     needs_recheck: bool
     distance_m: float | None = None
 
+
+class _ServiceFromModel(ServiceItem):
+    """ServiceItem's fields read from a Service object (the list builds them as plain values,
+    selectors.list_items)."""
+
     @staticmethod
     def resolve_organization(obj) -> str | None:
         return obj.organization.name if obj.organization_id else None
@@ -86,13 +91,11 @@ class ServiceItem(Schema):
 
     @staticmethod
     def resolve_categories(obj) -> list[str]:
-        names = getattr(obj, "category_names", None)  # a search page (selectors.list_items)
-        return names if names is not None else [c.name for c in obj.categories.all()]
+        return [c.name for c in obj.categories.all()]
 
     @staticmethod
     def resolve_schedules(obj) -> list[str]:
-        texts = getattr(obj, "schedule_texts", None)
-        return texts if texts is not None else [schedule_text(s) for s in obj.schedules.all()]
+        return [schedule_text(s) for s in obj.schedules.all()]
 
     @staticmethod
     def resolve_latitude(obj) -> float | None:
@@ -119,7 +122,7 @@ class ServiceItem(Schema):
         return round(value, 1) if value is not None else None
 
 
-class ServiceDetail(ServiceItem):
+class ServiceDetail(_ServiceFromModel):
     alternate_name: str
     description: str
     target_groups: list[str]
@@ -245,14 +248,19 @@ def _filters(query: ServiceQuery) -> ServiceFilters:
 
 
 class SearchPagination(PageNumberPagination):
-    """The page and the count of a search in one pass (selectors.search_page)."""
+    """The page and the count of a search in one pass (selectors.search_page); the items come
+    as plain values with ServiceItem's fields."""
 
     def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
         page_size = self._get_page_size(pagination.page_size)
-        items, count = selectors.search_page(
+        rows, count = selectors.search_page(
             queryset, offset=(pagination.page - 1) * page_size, limit=page_size
         )
-        return {self.items_attribute: items, "count": count}
+        distances = getattr(request, "resource_distances", {})
+        for row in rows:
+            distance = distances.get(row["id"])
+            row["distance_m"] = round(distance, 1) if distance is not None else None
+        return {self.items_attribute: rows, "count": count}
 
 
 @router.get("/resources", response=list[ServiceItem], summary="社会資源の検索")

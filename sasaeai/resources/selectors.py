@@ -404,54 +404,71 @@ def _search(
     )
 
 
-# What an item of the API's search list reads of a service (api.ServiceItem): the page's rows
-# are loaded with these columns only, their names, places, categories and schedules.
-LIST_ITEM_COLUMNS = (
-    "name",
-    "name_kana",
-    "status",
-    "is_public",
-    "organization__name",
-    "area__name",
-    "town__name",
-    "location__latitude",
-    "location__longitude",
-    "location__is_approximate",
-    "welcomes_volunteers",
-    "is_free",
-    "confirmed_at",
-)
-
-
-def list_items(ids: list[int]) -> list[Service]:
-    """The services of a page of the API's search list, in the order of `ids`, each with
-    `category_names` and `schedule_texts` set: three queries and no more objects than an
-    item shows (api.ServiceItem reads these)."""
-    services = {
-        s.pk: s
-        for s in Service.objects.filter(pk__in=ids)
-        .select_related("organization", "location", "town", "area")
-        .only(*LIST_ITEM_COLUMNS)
-    }
-    for service in services.values():
-        service.category_names = []
-        service.schedule_texts = []
+def list_items(ids: list[int], *, today: dt.date | None = None) -> list[dict]:
+    """The items of a page of the API's search list (api.ServiceItem's fields), in the order
+    of `ids`: three queries of plain values, no model objects (a page is read often)."""
+    today = today or timezone.localdate()
+    limit = recheck_limit(today)
+    items: dict[int, dict] = {}
+    for row in Service.objects.filter(pk__in=ids).values(
+        "pk",
+        "name",
+        "name_kana",
+        "status",
+        "is_public",
+        "organization__name",
+        "area_id",
+        "area__name",
+        "town_id",
+        "town__name",
+        "location_id",
+        "location__latitude",
+        "location__longitude",
+        "location__is_approximate",
+        "welcomes_volunteers",
+        "is_free",
+        "confirmed_at",
+    ):
+        has_location = row["location_id"] is not None
+        latitude, longitude = row["location__latitude"], row["location__longitude"]
+        items[row["pk"]] = {
+            "id": row["pk"],
+            "name": row["name"],
+            "name_kana": row["name_kana"],
+            "status": row["status"],
+            "hsds_status": Service.HSDS_STATUS[row["status"]],
+            "is_public": row["is_public"],
+            "organization": row["organization__name"],
+            "area_id": row["area_id"],
+            "area": row["area__name"],
+            "town_id": row["town_id"],
+            "town": row["town__name"],
+            "categories": [],
+            "schedules": [],
+            "latitude": float(latitude) if latitude is not None else None,
+            "longitude": float(longitude) if longitude is not None else None,
+            "is_approximate": row["location__is_approximate"] if has_location else None,
+            "welcomes_volunteers": row["welcomes_volunteers"],
+            "is_free": row["is_free"],
+            "confirmed_at": row["confirmed_at"],
+            "needs_recheck": row["confirmed_at"] is None or row["confirmed_at"] < limit,
+        }
     for service_id, name in (
         Service.categories.through.objects.filter(service_id__in=ids)
         .order_by("category__axis", "category__order", "category_id")
         .values_list("service_id", "category__name")
     ):
-        services[service_id].category_names.append(name)
+        items[service_id]["categories"].append(name)
     for schedule in Schedule.objects.filter(service_id__in=ids).order_by("id"):
-        services[schedule.service_id].schedule_texts.append(schedule_text(schedule))
-    return [services[pk] for pk in ids if pk in services]
+        items[schedule.service_id]["schedules"].append(schedule_text(schedule))
+    return [items[pk] for pk in ids if pk in items]
 
 
 def search_page(queryset: QuerySet[Service], *, offset: int, limit: int) -> tuple[list, int]:
-    """One page of a search and the number of results, in one pass over the matches: the
-    ids of the page are sorted with the count of all matches alongside (COUNT(*) OVER ()),
-    reading only what the order needs; then the page's rows with what they show. (A page past
-    the end counts separately.)"""
+    """One page of a search (as list_items) and the number of results, in one pass over the
+    matches: the ids of the page are sorted with the count of all matches alongside
+    (COUNT(*) OVER ()), reading only what the order needs. (A page past the end counts
+    separately.)"""
     found = list(
         queryset.annotate(found=Window(Count("pk"))).values_list("pk", "found")[
             offset : offset + limit
