@@ -107,7 +107,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # worker thread), and let reads of the file go through a memory map rather than copies.
     DATABASES["default"]["OPTIONS"]["init_command"] += (
         f" PRAGMA cache_size=-{env.int('SQLITE_CACHE_KIB', default=32768)};"
-        f" PRAGMA mmap_size={env.int('SQLITE_MMAP_BYTES', default=268435456)};"
+        f" PRAGMA mmap_size={env.int('SQLITE_MMAP_BYTES', default=1073741824)};"
         " PRAGMA temp_store=MEMORY;"
     )
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)

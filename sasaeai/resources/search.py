@@ -18,6 +18,7 @@ search reads only the rows it keeps, whatever the size of the database.
 """
 
 import datetime as dt
+import functools
 import math
 import re
 import threading
@@ -102,6 +103,12 @@ def split_terms(text: str) -> list[str]:
     return [t.strip() for t in _TERM_SPLIT.split(text or "") if t.strip()]
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded_group(terms: str) -> frozenset[str]:
+    """A synonym entry's terms, folded (memoised: the same entries are read on every search)."""
+    return frozenset(normalize(t) for t in split_terms(terms) if normalize(t))
+
+
 def synonym_groups(*, municipality_id: int | None = None) -> list[frozenset[str]]:
     """The active synonym groups (shared ones and the municipality's), folded."""
     from .models import Synonym
@@ -110,7 +117,7 @@ def synonym_groups(*, municipality_id: int | None = None) -> list[frozenset[str]
     qs = qs.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
     groups = []
     for terms in qs.values_list("terms", flat=True):
-        folded = frozenset(normalize(t) for t in split_terms(terms) if normalize(t))
+        folded = _folded_group(terms)
         if len(folded) > 1:
             groups.append(folded)
     return groups
