@@ -16,9 +16,10 @@ and places they are already connected to are never suggested.
 
 import datetime as dt
 import math
-from collections import namedtuple
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
@@ -31,9 +32,10 @@ from sasaeai.resources.models import Category, Schedule, Service, TargetGroup
 from sasaeai.resources.schedules import (
     DAY_CODES,
     DAY_LABELS,
+    parse_byday,
+    parse_bymonthday,
     schedule_meets_on,
     schedule_pattern_text,
-    service_next_dates,
 )
 from sasaeai.resources.search import bounding_box, haversine_m, normalize, synonym_groups
 from sasaeai.resources.selectors import with_display_relations
@@ -53,7 +55,9 @@ DEFAULT_WALK_M = 1000
 MAX_WALK_M = 20_000
 REACH_FACTOR = 1.5  # candidates up to 1.5 × the walking range (shown as farther than it)
 MAX_CANDIDATES = 4000
+IN_LIST_MAX = 500  # more candidates than this: their link rows are read by municipality
 WALK_M_PER_MIN = 80
+SEPARATOR = "\x00"  # between the texts joined for one search pass (never in a folded word)
 
 PART_WEIGHTS = {
     "distance": 25,
@@ -369,7 +373,19 @@ def _decimal(value: float) -> Decimal:
     return Decimal(str(round(value, 6)))
 
 
-def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[dict]:
+class Candidate(NamedTuple):
+    """What scoring needs of a candidate service (its point is the location's, else the town's).
+    `search_text` is empty when the profile names no interests."""
+
+    pk: int
+    lat: float | None
+    lon: float | None
+    welcomes_volunteers: bool
+    step_free: bool | None
+    search_text: str = ""
+
+
+def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[Candidate]:
     base = Service.objects.filter(
         municipality_id=profile.municipality.pk, status=Service.Status.ACTIVE
     )
@@ -412,9 +428,10 @@ def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[di
         where = Q(area_id=profile.area_id) if profile.area_id else Q(pk__in=[])
         if text_q:
             where |= text_q
+    # Read as floats: a Decimal per coordinate is slow to make and only turned into a float.
     queryset = base.filter(where).annotate(
-        lat=Coalesce(F("location__latitude"), F("town__latitude")),
-        lon=Coalesce(F("location__longitude"), F("town__longitude")),
+        lat=Coalesce(F("location__latitude"), F("town__latitude"), output_field=FloatField()),
+        lon=Coalesce(F("location__longitude"), F("town__longitude"), output_field=FloatField()),
     )
     if profile.has_origin:
         scale = math.cos(math.radians(profile.latitude))
@@ -427,87 +444,90 @@ def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[di
         )
     else:
         queryset = queryset.order_by("pk")
-    return list(
-        queryset.values(
-            "pk",
-            "lat",
-            "lon",
-            "search_text",
-            "welcomes_volunteers",
-            "step_free",
-        )[:MAX_CANDIDATES]
+    # The search text (the widest column read) only when there are interests to look for.
+    columns = ["pk", "lat", "lon", "welcomes_volunteers", "step_free"]
+    if terms:
+        columns.append("search_text")
+    return [Candidate(*values) for values in queryset.values_list(*columns)[:MAX_CANDIDATES]]
+
+
+def _of_candidates(ids: list[int], profile: MatchProfile) -> Q:
+    """A filter on `service_id` for the candidates' rows in the link and schedule tables. A long
+    list of ids costs more to bind than to read the rows of every active service of the
+    municipality (through the municipality and status index) and leave out the others."""
+    if len(ids) <= IN_LIST_MAX:
+        return Q(service_id__in=ids)
+    return Q(
+        service__municipality_id=profile.municipality.pk, service__status=Service.Status.ACTIVE
     )
 
 
 def _codes_by_service(
-    ids: list[int], category_codes: dict[int, tuple[str, str | None]]
-) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    ids: list[int], profile: MatchProfile, category_codes: dict[int, tuple[str, str | None]]
+) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
     """Category codes (with their parents') and target group codes of the candidates, read
-    from the link tables alone (the few category and target group rows are looked up once)."""
-    categories: dict[int, set[str]] = {}
+    from the link tables alone (the few category and target group rows are looked up once).
+    Equal sets are one shared frozenset, so that the scoring can remember what it worked out
+    for a set (most services share theirs with many others)."""
+    wanted = set(ids)
+    of_candidates = _of_candidates(ids, profile)
+    codes_of: dict[int, set[str]] = {}
     for service_id, category_id in Service.categories.through.objects.filter(
-        service_id__in=ids
+        of_candidates
     ).values_list("service_id", "category_id"):
+        if service_id not in wanted:
+            continue
         code, parent_code = category_codes[category_id]
-        codes = categories.setdefault(service_id, set())
+        codes = codes_of.setdefault(service_id, set())
         codes.add(code)
         if parent_code:
             codes.add(parent_code)
     group_codes = dict(TargetGroup.objects.values_list("pk", "code"))
-    targets: dict[int, set[str]] = {}
+    targets_of: dict[int, set[str]] = {}
     for service_id, group_id in Service.target_groups.through.objects.filter(
-        service_id__in=ids
+        of_candidates
     ).values_list("service_id", "targetgroup_id"):
-        targets.setdefault(service_id, set()).add(group_codes[group_id])
-    return categories, targets
+        if service_id in wanted:
+            targets_of.setdefault(service_id, set()).add(group_codes[group_id])
+    shared: dict[frozenset[str], frozenset[str]] = {}
+
+    def interned(by_service: dict[int, set[str]]) -> dict[int, frozenset[str]]:
+        return {pk: shared.setdefault(frozenset(c), frozenset(c)) for pk, c in by_service.items()}
+
+    return interned(codes_of), interned(targets_of)
 
 
-# What scoring needs of a schedule (the pattern, the weekdays and the hours), read as plain
-# tuples for every candidate; whole Schedule rows are read only for the suggestions shown
-# (their next dates and holidays).
-ScheduleSlot = namedtuple(
-    "ScheduleSlot", "freq interval byday bymonthday opens_at closes_at weekday_mask"
-)
+class ScheduleSlot(NamedTuple):
+    """What ranking needs of a schedule, read for every candidate: whether it is regular, its
+    weekdays, and its hours only when the person gave free hours (else they are never looked
+    at). Whole Schedule rows are read only for the suggestions shown (reasons, next dates)."""
+
+    freq: str
+    weekday_mask: int
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
 
 
-def _slots_by_service(ids: list[int], today: dt.date) -> dict[int, list[ScheduleSlot]]:
+def _slots_by_service(
+    ids: list[int], profile: MatchProfile, today: dt.date
+) -> dict[int, tuple[ScheduleSlot, ...]]:
+    """The schedule slots of each candidate, in id order, as a tuple (the ranking remembers the
+    schedule part per distinct tuple: many services meet on the same pattern)."""
+    wanted = set(ids)
+    columns = ["service_id", "freq", "weekday_mask"]
+    if profile.time_from or profile.time_to:
+        columns += ["opens_at", "closes_at"]
     found: dict[int, list[ScheduleSlot]] = {}
     rows = (
-        Schedule.objects.filter(service_id__in=ids)
+        Schedule.objects.filter(_of_candidates(ids, profile))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .order_by("id")
-        .values_list("service_id", *ScheduleSlot._fields)
+        .values_list(*columns)
     )
     for service_id, *values in rows:
-        found.setdefault(service_id, []).append(ScheduleSlot(*values))
-    return found
-
-
-def _schedules_by_service(ids: list[int], today: dt.date) -> dict[int, list[Schedule]]:
-    found: dict[int, list[Schedule]] = {}
-    queryset = (
-        Schedule.objects.filter(service_id__in=ids)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .only(
-            "service_id",
-            "freq",
-            "interval",
-            "byday",
-            "bymonthday",
-            "opens_at",
-            "closes_at",
-            "valid_from",
-            "valid_to",
-            "closed_on_holidays",
-            "weekday_mask",
-            "created_at",
-            "note",
-        )
-        .order_by("id")
-    )
-    for schedule in queryset:
-        found.setdefault(schedule.service_id, []).append(schedule)
-    return found
+        if service_id in wanted:
+            found.setdefault(service_id, []).append(ScheduleSlot(*values))
+    return {pk: tuple(slots) for pk, slots in found.items()}
 
 
 # --- the parts of the score ---------------------------------------------------------------------
@@ -521,20 +541,20 @@ def distance_text(metres: float) -> str:
 
 
 def _distance_part(
-    profile: MatchProfile, row: dict, *, outreach: bool = False, explain: bool = True
+    profile: MatchProfile, row: Candidate, *, outreach: bool = False, explain: bool = True
 ) -> tuple[float, float | None, str | None]:
     if outreach:
         metres = None
-        if profile.has_origin and row["lat"] is not None:
+        if profile.has_origin and row.lat is not None:
             metres = haversine_m(
-                profile.latitude, profile.longitude, float(row["lat"]), float(row["lon"])
+                profile.latitude, profile.longitude, float(row.lat), float(row.lon)
             )
         return 0.8, metres, "自宅まで来てくれる（送迎・配達・訪問）"
     if not profile.has_origin:
         return 0.5, None, None
-    if row["lat"] is None:
+    if row.lat is None:
         return 0.2, None, "場所の位置が未登録"
-    metres = haversine_m(profile.latitude, profile.longitude, float(row["lat"]), float(row["lon"]))
+    metres = haversine_m(profile.latitude, profile.longitude, float(row.lat), float(row.lon))
     walk = profile.walk_m
     text = distance_text(metres) if explain else None
     if metres <= walk:
@@ -765,17 +785,17 @@ def _score(
     if reason:
         reasons.append(reason)
     if terms:
-        own_text, categories = _split_text(row["search_text"], codes, category_strings)
+        own_text, categories = _split_text(row.search_text, codes, category_strings)
         parts["interests"], found = _interests_part(terms, own_text, categories)
         reasons.extend(found)
     else:
         parts["interests"] = 0.0
-    parts["wishes"], reason = _wishes_part(profile, codes, targets, row["welcomes_volunteers"])
+    parts["wishes"], reason = _wishes_part(profile, codes, targets, row.welcomes_volunteers)
     if reason:
         reasons.append(reason)
-    parts["target"], found = _target_part(profile, targets, row["step_free"])
+    parts["target"], found = _target_part(profile, targets, row.step_free)
     reasons.extend(found)
-    parts["role"], reason = _role_part(profile, row["welcomes_volunteers"])
+    parts["role"], reason = _role_part(profile, row.welcomes_volunteers)
     if reason:
         reasons.append(reason)
     points = {name: round(parts[name] * PART_WEIGHTS[name], 1) for name in PART_WEIGHTS}
@@ -793,7 +813,7 @@ def next_dates_for(
         regular = on_free_days or regular
     if not regular:
         return [], []
-    pairs = service_next_dates(regular, start=today, count=count * 3 if profile.days else count)
+    pairs = _service_next_dates(regular, start=today, count=count * 3 if profile.days else count)
     dates = []
     for day, _ in pairs:
         if (not profile.days or day.weekday() in profile.days) and day not in dates:
@@ -817,6 +837,132 @@ def next_dates_for(
     return dates, notes
 
 
+def _text_hits(texts: list[str], words: set[str]) -> set[int]:
+    """Indexes of the texts that hold at least one of the words, found with one C-level
+    `str.find` pass per word over all the texts joined (a hit jumps to the next text)."""
+    if any(SEPARATOR in word for word in words):
+        return set(range(len(texts)))
+    starts = []
+    offset = 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    starts.append(offset)
+    joined = SEPARATOR.join(texts)
+    found: set[int] = set()
+    for word in words:
+        position = joined.find(word)
+        while position != -1:
+            index = bisect_right(starts, position) - 1
+            found.add(index)
+            position = joined.find(word, starts[index + 1])
+    return found
+
+
+def _rank(
+    profile: MatchProfile,
+    terms: list[InterestTerm],
+    rows: list[Candidate],
+    categories: dict[int, frozenset[str]],
+    targets: dict[int, frozenset[str]],
+    slots: dict[int, tuple[ScheduleSlot, ...]],
+    category_strings: dict[str, list[tuple[str, str]]],
+) -> list[tuple[float, float, int, int]]:
+    """(total, metres, pk, row index) of every candidate: the same totals as `_score`, worked
+    out without its per-candidate cost. The parts that depend only on a service's category,
+    target and schedule facts are computed once per distinct combination (there are far fewer
+    than services), and the interests are looked up once per word over all the texts: only
+    a service whose text holds a word needs its own text split from its category names; for
+    the others the part follows from their categories alone."""
+    weights = PART_WEIGHTS
+    not_helper = profile.role != RolePreference.HELPER
+    words = {a.folded for term in terms for a in term.alternatives}
+    if any(" " in word for word in words):
+        # Taking category names out puts spaces in: a word with one could appear only then.
+        hits = set(range(len(rows)))
+    elif terms:
+        hits = _text_hits([row.search_text for row in rows], words)
+    else:
+        hits = set()
+    by_codes: dict[frozenset[str], tuple[bool, float]] = {}
+    by_facts: dict[tuple, float] = {}
+    by_slots: dict[tuple[ScheduleSlot, ...], float] = {}
+    empty: frozenset[str] = frozenset()
+    scored = []
+    for index, row in enumerate(rows):
+        pk = row.pk
+        codes = categories.get(pk, empty)
+        known = by_codes.get(codes)
+        if known is None:
+            interests = 0.0
+            if terms:
+                _, names = _split_text("", codes, category_strings)
+                interests = round(_interests_part(terms, "", names)[0] * weights["interests"], 1)
+            known = by_codes[codes] = (bool(codes & OUTREACH_CODES), interests)
+        outreach, interests = known
+        distance, metres, _ = _distance_part(
+            profile, row, outreach=outreach and not_helper, explain=False
+        )
+        distance = round(distance * weights["distance"], 1)
+        if index in hits:
+            own_text, names = _split_text(row.search_text, codes, category_strings)
+            interests = round(_interests_part(terms, own_text, names)[0] * weights["interests"], 1)
+        group = targets.get(pk, empty)
+        welcomes = row.welcomes_volunteers
+        key = (codes, group, welcomes, row.step_free)
+        facts = by_facts.get(key)
+        if facts is None:
+            wishes = round(_wishes_part(profile, codes, group, welcomes)[0] * weights["wishes"], 1)
+            target = round(_target_part(profile, group, row.step_free)[0] * weights["target"], 1)
+            role = round(_role_part(profile, welcomes)[0] * weights["role"], 1)
+            facts = by_facts[key] = (wishes, target, role)
+        wishes, target, role = facts
+        meetings = slots.get(pk, ())
+        schedule = by_slots.get(meetings)
+        if schedule is None:
+            part = _schedule_part(profile, list(meetings), explain=False)[0]
+            schedule = by_slots[meetings] = round(part * weights["schedule"], 1)
+        # Summed in the order of PART_WEIGHTS, as `_score` does, for the very same floats.
+        total = 0 + distance + interests + wishes + schedule + target + role
+        scored.append((total, metres if metres is not None else 1e9, pk, index))
+    return scored
+
+
+def _next_dates(schedule, *, start: dt.date, count: int) -> list[dt.date]:
+    """`schedule_next_dates` of the resources app, but trying only the weekdays the schedule
+    can meet on (a monthly meeting is otherwise tried on every day of nine months)."""
+    if schedule.freq == Schedule.Freq.IRREGULAR or count <= 0:
+        return []
+    weekdays = set(range(7))
+    try:
+        byday = parse_byday(schedule.byday)
+        monthdays = parse_bymonthday(schedule.bymonthday)
+    except ValueError:
+        return []  # schedule_meets_on answers no on every day
+    if schedule.freq == Schedule.Freq.WEEKLY or (
+        schedule.freq == Schedule.Freq.MONTHLY and not monthdays
+    ):
+        weekdays = {item.weekday for item in byday}
+    dates: list[dt.date] = []
+    day = start
+    end = start + dt.timedelta(days=731)
+    one = dt.timedelta(days=1)
+    while day <= end and len(dates) < count:
+        if day.weekday() in weekdays and schedule_meets_on(schedule, day):
+            dates.append(day)
+        day += one
+    return dates
+
+
+def _service_next_dates(schedules, *, start: dt.date, count: int) -> list[tuple[dt.date, object]]:
+    """`service_next_dates` of the resources app over `_next_dates` (same order, same dates)."""
+    found = []
+    for schedule in schedules:
+        found.extend((d, schedule) for d in _next_dates(schedule, start=start, count=count))
+    found.sort(key=lambda pair: (pair[0], pair[1].opens_at or dt.time(0)))
+    return found[:count]
+
+
 def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = None) -> MatchResult:
     """Ranks the active services of the profile's municipality for the person."""
     today = today or timezone.localdate()
@@ -824,38 +970,33 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     groups = synonym_groups(municipality_id=profile.municipality.pk)
     terms = interest_terms(profile.interests, synonym_groups=groups)
     rows = _candidate_rows(profile, terms)
-    ids = [row["pk"] for row in rows]
+    ids = [row.pk for row in rows]
     category_codes, category_strings = _category_tables()
-    categories, targets = _codes_by_service(ids, category_codes)
-    slots = _slots_by_service(ids, today)
+    categories, targets = _codes_by_service(ids, profile, category_codes)
+    slots = _slots_by_service(ids, profile, today)
 
-    def score(row: dict, *, explain: bool) -> tuple:
-        return _score(
-            profile,
-            terms,
-            row,
-            categories.get(row["pk"], set()),
-            targets.get(row["pk"], set()),
-            slots.get(row["pk"], []),
-            category_strings,
-            explain=explain,
-        )
-
-    scored = []
-    for index, row in enumerate(rows):
-        total, points, _, metres = score(row, explain=False)
-        scored.append((total, metres if metres is not None else 1e9, row["pk"], index))
+    scored = _rank(profile, terms, rows, categories, targets, slots, category_strings)
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    top = []
-    for _, _, pk, index in scored[:limit]:
-        total, points, reasons, metres = score(rows[index], explain=True)
-        top.append((total, pk, points, reasons, metres))
-    schedules = _schedules_by_service([t[1] for t in top], today)
-    services = with_display_relations(Service.objects.filter(pk__in=[t[1] for t in top]))
+    shown = scored[:limit]
+    services = with_display_relations(Service.objects.filter(pk__in=[pk for _, _, pk, _ in shown]))
     by_id = {service.pk: service for service in services}
     suggestions = []
-    for total, pk, points, reasons, metres in top:
-        dates, holiday_notes = next_dates_for(profile, schedules.get(pk, []), today=today)
+    for _, _, pk, index in shown:
+        # The shown services come with their schedules (in id order): those still valid are
+        # the ones the ranking saw, now whole for the reasons and the next dates.
+        current = [
+            s for s in by_id[pk].schedules.all() if s.valid_to is None or s.valid_to >= today
+        ]
+        total, points, reasons, metres = _score(
+            profile,
+            terms,
+            rows[index],
+            categories.get(pk, frozenset()),
+            targets.get(pk, frozenset()),
+            current,
+            category_strings,
+        )
+        dates, holiday_notes = next_dates_for(profile, current, today=today)
         if dates:
             shown = "・".join(
                 f"{d.month}/{d.day}({DAY_LABELS[DAY_CODES[d.weekday()]]})" for d in dates
