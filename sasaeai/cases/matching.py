@@ -17,6 +17,7 @@ and places they are already connected to are never suggested.
 import datetime as dt
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -471,30 +472,44 @@ def _codes_by_service(
     for a set (most services share theirs with many others)."""
     wanted = set(ids)
     of_candidates = _of_candidates(ids, profile)
-    codes_of: dict[int, set[str]] = {}
+    category_ids: dict[int, list[int]] = {}
     for service_id, category_id in Service.categories.through.objects.filter(
         of_candidates
     ).values_list("service_id", "category_id"):
-        if service_id not in wanted:
-            continue
-        code, parent_code = category_codes[category_id]
-        codes = codes_of.setdefault(service_id, set())
-        codes.add(code)
-        if parent_code:
-            codes.add(parent_code)
-    group_codes = dict(TargetGroup.objects.values_list("pk", "code"))
-    targets_of: dict[int, set[str]] = {}
+        if service_id in wanted:
+            category_ids.setdefault(service_id, []).append(category_id)
+    group_ids: dict[int, list[int]] = {}
     for service_id, group_id in Service.target_groups.through.objects.filter(
         of_candidates
     ).values_list("service_id", "targetgroup_id"):
         if service_id in wanted:
-            targets_of.setdefault(service_id, set()).add(group_codes[group_id])
-    shared: dict[frozenset[str], frozenset[str]] = {}
+            group_ids.setdefault(service_id, []).append(group_id)
+    group_codes = dict(TargetGroup.objects.values_list("pk", "code"))
 
-    def interned(by_service: dict[int, set[str]]) -> dict[int, frozenset[str]]:
-        return {pk: shared.setdefault(frozenset(c), frozenset(c)) for pk, c in by_service.items()}
+    def codes_of(pks: frozenset[int]) -> frozenset[str]:
+        codes = set()
+        for pk in pks:
+            code, parent_code = category_codes[pk]
+            codes.add(code)
+            if parent_code:
+                codes.add(parent_code)
+        return frozenset(codes)
 
-    return interned(codes_of), interned(targets_of)
+    def shared(by_service: dict[int, list[int]], codes: Callable) -> dict[int, frozenset[str]]:
+        made: dict[frozenset[int], frozenset[str]] = {}
+        found = {}
+        for service_id, pks in by_service.items():
+            key = frozenset(pks)
+            value = made.get(key)
+            if value is None:
+                value = made[key] = codes(key)
+            found[service_id] = value
+        return found
+
+    return (
+        shared(category_ids, codes_of),
+        shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks)),
+    )
 
 
 class ScheduleSlot(NamedTuple):
@@ -524,9 +539,16 @@ def _slots_by_service(
         .order_by("id")
         .values_list(*columns)
     )
-    for service_id, *values in rows:
-        if service_id in wanted:
-            found.setdefault(service_id, []).append(ScheduleSlot(*values))
+    if len(columns) == 3:
+        for service_id, freq, mask in rows:
+            if service_id in wanted:
+                found.setdefault(service_id, []).append(ScheduleSlot(freq, mask))
+    else:
+        for service_id, freq, mask, opens_at, closes_at in rows:
+            if service_id in wanted:
+                found.setdefault(service_id, []).append(
+                    ScheduleSlot(freq, mask, opens_at, closes_at)
+                )
     return {pk: tuple(slots) for pk, slots in found.items()}
 
 
@@ -842,6 +864,8 @@ def _text_hits(texts: list[str], words: set[str]) -> set[int]:
     `str.find` pass per word over all the texts joined (a hit jumps to the next text)."""
     if any(SEPARATOR in word for word in words):
         return set(range(len(texts)))
+    # A text that holds 歌声 holds 歌: only the words that contain no other one are searched.
+    words = {word for word in words if not any(other in word for other in words if other != word)}
     starts = []
     offset = 0
     for text in texts:
@@ -884,9 +908,17 @@ def _rank(
         hits = _text_hits([row.search_text for row in rows], words)
     else:
         hits = set()
+    # What is worked out once per distinct fact: categories → (comes to the person, interests
+    # when the own text holds no word), target groups → (for carers, target points by step_free),
+    # (categories, for carers, welcomes volunteers) → wishes, schedule slots → schedule.
     by_codes: dict[frozenset[str], tuple[bool, float]] = {}
-    by_facts: dict[tuple, float] = {}
+    by_group: dict[frozenset[str], tuple[bool, dict[bool | None, float]]] = {}
+    by_wish: dict[tuple[frozenset[str], bool, bool], float] = {}
     by_slots: dict[tuple[ScheduleSlot, ...], float] = {}
+    role_points = {
+        welcomes: round(_role_part(profile, welcomes)[0] * weights["role"], 1)
+        for welcomes in (False, True)
+    }
     empty: frozenset[str] = frozenset()
     scored = []
     for index, row in enumerate(rows):
@@ -909,21 +941,29 @@ def _rank(
             interests = round(_interests_part(terms, own_text, names)[0] * weights["interests"], 1)
         group = targets.get(pk, empty)
         welcomes = row.welcomes_volunteers
-        key = (codes, group, welcomes, row.step_free)
-        facts = by_facts.get(key)
-        if facts is None:
-            wishes = round(_wishes_part(profile, codes, group, welcomes)[0] * weights["wishes"], 1)
-            target = round(_target_part(profile, group, row.step_free)[0] * weights["target"], 1)
-            role = round(_role_part(profile, welcomes)[0] * weights["role"], 1)
-            facts = by_facts[key] = (wishes, target, role)
-        wishes, target, role = facts
+        of_group = by_group.get(group)
+        if of_group is None:
+            of_group = by_group[group] = ("family-carers" in group, {})
+        carers, target_by_step_free = of_group
+        target = target_by_step_free.get(row.step_free)
+        if target is None:
+            part = _target_part(profile, group, row.step_free)[0]
+            target = target_by_step_free[row.step_free] = round(part * weights["target"], 1)
+        wishes = 0.0
+        if profile.wishes:
+            key = (codes, carers, welcomes)
+            wishes = by_wish.get(key)
+            if wishes is None:
+                # _wishes_part looks at the target groups only for family-carers.
+                part = _wishes_part(profile, codes, group, welcomes)[0]
+                wishes = by_wish[key] = round(part * weights["wishes"], 1)
         meetings = slots.get(pk, ())
         schedule = by_slots.get(meetings)
         if schedule is None:
             part = _schedule_part(profile, list(meetings), explain=False)[0]
             schedule = by_slots[meetings] = round(part * weights["schedule"], 1)
         # Summed in the order of PART_WEIGHTS, as `_score` does, for the very same floats.
-        total = 0 + distance + interests + wishes + schedule + target + role
+        total = 0 + distance + interests + wishes + schedule + target + role_points[welcomes]
         scored.append((total, metres if metres is not None else 1e9, pk, index))
     return scored
 

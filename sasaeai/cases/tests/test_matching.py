@@ -5,13 +5,17 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from sasaeai.cases import services
+from sasaeai.cases import matching, services
 from sasaeai.cases.interests import interest_terms, wishes_in
 from sasaeai.cases.matching import distance_text, match, profile_from_case, profile_from_input
 from sasaeai.cases.models import ReferralOutcome
 from sasaeai.cases.tests.factories import CaseFactory
+from sasaeai.resources import demo as resources_demo
 from sasaeai.resources.models import Schedule
+from sasaeai.resources.schedules import schedule_next_dates
+from sasaeai.resources.search import synonym_groups
 
 
 def names(result):
@@ -185,3 +189,105 @@ def test_distance_text():
 def test_wishes_in_the_persons_words():
     assert wishes_in("近所で人と話したい。役に立ちたい") == {"company", "role"}
     assert wishes_in("体力をつけたい。昼食を一緒に") == {"exercise", "meals"}
+
+
+# --- the ranking pass gives what scoring each candidate on its own gives ------------------------
+
+
+def _reference(profile, *, today, limit=50):
+    """The plain way: every candidate scored on its own by `_score` with its whole schedules,
+    then sorted; what `match` must rank the same."""
+    groups = synonym_groups(municipality_id=profile.municipality.pk)
+    terms = interest_terms(profile.interests, synonym_groups=groups)
+    rows = matching._candidate_rows(profile, terms)
+    category_codes, category_strings = matching._category_tables()
+    categories, targets = matching._codes_by_service(
+        [row.pk for row in rows], profile, category_codes
+    )
+    scored = []
+    for row in rows:
+        schedules = [
+            s
+            for s in Schedule.objects.filter(service_id=row.pk).order_by("id")
+            if s.valid_to is None or s.valid_to >= today
+        ]
+        total, points, reasons, metres = matching._score(
+            profile,
+            terms,
+            row,
+            categories.get(row.pk, frozenset()),
+            targets.get(row.pk, frozenset()),
+            schedules,
+            category_strings,
+        )
+        scored.append((-total, metres if metres is not None else 1e9, row.pk, points, reasons))
+    scored.sort(key=lambda item: item[:3])
+    return [(pk, points, reasons) for _, _, pk, points, reasons in scored[:limit]]
+
+
+DEMO_PROFILES = [
+    dict(town="境南町", sex="male", care_level="support1", max_walk_m=2000, interests="カラオケ",
+         days=["tue", "thu"], role="helper"),
+    dict(town="西久保", sex="female", care_level="support1", max_walk_m=800, days=["tue"],
+         interests="人と話すこと", notes="家の近くで人と関わりたい。元ヘルパー。"),
+    dict(town="桜堤", sex="female", care_level="care3", max_walk_m=500, interests="体操、お茶",
+         days=["mon", "wed", "fri"], time_from=dt.time(10), time_to=dt.time(12),
+         role="participant", constraints="杖を使う"),
+    dict(town="吉祥寺東町", max_walk_m=20000, interests="囲碁、将棋 歌うこと", days=["sat"],
+         time_from=dt.time(13), is_carer=True, memory_concern=True,
+         wishes={"exercise", "meals", "carer_support", "learning"}),
+    dict(town="中町", interests="", notes="体を動かしたい。友達がほしい。", role="either"),
+]  # fmt: skip
+
+
+def test_ranking_equals_scoring_each_candidate_on_its_own(musashino, monkeypatch):
+    resources_demo.load(musashino)
+    today = dt.date(2025, 6, 2)
+    profiles = [profile_from_input(municipality=musashino, **spec) for spec in DEMO_PROFILES]
+    no_point = profile_from_input(municipality=musashino, town="境南町", interests="カラオケ 体操")
+    no_point.latitude = no_point.longitude = None  # a case without a town: its area
+    for profile in [*profiles, no_point]:
+        expected = _reference(profile, today=today)
+        assert len(expected) >= 10
+        for in_list_max in (matching.IN_LIST_MAX, 0):  # by the candidates' ids, or all
+            monkeypatch.setattr(matching, "IN_LIST_MAX", in_list_max)
+            result = match(profile, limit=50, today=today)
+            # The shown suggestions add their next dates and holidays to the reasons.
+            got = [(s.service.pk, s.parts, s.reasons[: len(r)]) for s, (_, _, r) in zip(
+                result.suggestions, expected, strict=True)]  # fmt: skip
+            assert got == expected
+
+
+def test_next_dates_are_those_of_the_resources_schedule_helpers():
+    created = timezone.make_aware(dt.datetime(2025, 1, 8, 9))
+    patterns = [
+        dict(freq="WEEKLY", byday="TU"),
+        dict(freq="WEEKLY", byday="MO,TH", interval=2),
+        dict(freq="WEEKLY", byday="MO", closed_on_holidays=True),
+        dict(freq="MONTHLY", byday="1MO,3MO", closed_on_holidays=True),
+        dict(freq="MONTHLY", byday="-1FR"),
+        dict(freq="MONTHLY", byday="2WE", interval=3),
+        dict(freq="MONTHLY", bymonthday="15,-1"),
+        dict(freq="MONTHLY", byday="2SA", bymonthday="1"),
+        dict(freq="DAILY", interval=3),
+        dict(freq="WEEKLY", byday="XX"),
+        dict(freq="IRREGULAR"),
+        dict(freq="WEEKLY", byday="FR", valid_from=dt.date(2025, 9, 1)),
+        dict(freq="MONTHLY", byday="4TH", valid_to=dt.date(2025, 8, 31)),
+    ]
+    for fields in patterns:
+        schedule = Schedule(created_at=created, **fields)
+        for start in (dt.date(2025, 4, 21), dt.date(2025, 5, 1), dt.date(2025, 12, 29)):
+            for count in (1, 3, 9):
+                assert matching._next_dates(
+                    schedule, start=start, count=count
+                ) == schedule_next_dates(schedule, start=start, count=count), (fields, start)
+
+
+def test_text_hits_find_every_text_that_holds_a_word():
+    texts = ["みんなで歌声喫茶", "将棋と囲碁", "", "カラオケ大会と合唱", "歌", "囲"]
+    assert matching._text_hits(texts, {"歌", "歌声", "合唱"}) == {0, 3, 4}
+    assert matching._text_hits(texts, {"囲碁"}) == {1}
+    assert matching._text_hits(texts, {"碁と"}) == set()  # not across two texts
+    assert matching._text_hits(texts, {"体操"}) == set()
+    assert matching._text_hits([], {"歌"}) == set()
