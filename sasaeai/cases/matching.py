@@ -1,17 +1,34 @@
 """Needs-to-resource matching (ニーズと取組のマッチング): rank active services for a person.
 
-A profile (from a case, the quick form or the API) is matched in three steps:
+A profile (from a case, the quick form or the API) is matched in these steps:
 1. candidates in the database: active services of the municipality within a bounding box of
-   the walking range (the location index), never a loop over every service;
-2. a score for each candidate from six parts, each 0..1 and weighted (PART_WEIGHTS): distance
+   the walking range (the location index), those that come to the person (read first as a
+   short list of ids), never a loop over every service; only the columns ranking needs, the
+   search text only when there are interests;
+2. the candidates' facts in three more queries: category and target group codes (link tables
+   alone; equal sets shared as one frozenset) and schedule slots (regular or not, weekdays,
+   hours only when the person gave free hours). The rows are picked by the candidates' ids
+   (one array on PostgreSQL) or, for many candidates on SQLite, by municipality;
+3. a score for each candidate from six parts, each 0..1 and weighted (PART_WEIGHTS): distance
    within walking range (great-circle from the town block or town point), schedule against the
    free days and times, interests (normalisation, synonyms and near words, see interests.py),
    wishes (company, role, exercise, meals, learning, carer support → activity categories),
-   target fit (care level, men, carers, dementia, steps) and role (volunteers welcome);
-3. for the few shown, the next three dates on the person's free days (monthly patterns,
-   intervals and holidays through the resources schedule helpers) and the reasons in Japanese.
+   target fit (care level, men, carers, dementia, steps) and role (volunteers welcome). The
+   ranking pass (`_rank`) gives exactly the totals of scoring each candidate on its own
+   (`_score`) at a fraction of the cost: the parts that follow from a service's categories,
+   target groups or schedules are worked out once per distinct set, and each interest word is
+   looked for once over all texts joined (`_text_hits`, C-level `str.find`); only a service
+   whose text holds a word has its own text split from its category names;
+4. for the few shown (their whole rows and schedules in a fixed number of queries), the parts
+   again with the reasons in Japanese (`_score`), and the next three dates on the person's free
+   days (monthly patterns, intervals and holidays through the resources schedule helpers,
+   trying only the weekdays a schedule can meet on).
 Places the person left (a referral ended or interrupted as 本人の希望, 合わなかった, 連絡がとれない)
 and places they are already connected to are never suggested.
+
+There is no cache across requests: search text, schedules and links are also written by
+queryset updates (service_reindex) that no signal sees, so a per-process copy could not be
+kept right across gunicorn workers without a version every write path bumps.
 """
 
 import datetime as dt
@@ -23,7 +40,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Model, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -386,7 +405,11 @@ class Candidate(NamedTuple):
     search_text: str = ""
 
 
-def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[Candidate]:
+def _candidate_rows(
+    profile: MatchProfile,
+    terms: list[InterestTerm],
+    category_codes: dict[int, tuple[str, str | None]],
+) -> list[Candidate]:
     base = Service.objects.filter(
         municipality_id=profile.municipality.pk, status=Service.Status.ACTIVE
     )
@@ -416,12 +439,16 @@ def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[Ca
             town__longitude__gte=_decimal(west),
             town__longitude__lte=_decimal(east),
         )
-        outreach = Exists(
-            Service.categories.through.objects.filter(
-                service_id=OuterRef("pk"), category__code__in=OUTREACH_CODES
-            )
-        )
-        where = in_box | town_in_box | Q(outreach)
+        # The municipality's services that come to the person, read first as a short list of
+        # ids (a subquery per row costs more on SQLite and a scan of every link on PostgreSQL).
+        outreach = Service.categories.through.objects.filter(
+            category_id__in=[
+                pk for pk, (code, _) in category_codes.items() if code in OUTREACH_CODES
+            ],
+            service__municipality_id=profile.municipality.pk,
+            service__status=Service.Status.ACTIVE,
+        ).values_list("service_id", flat=True)
+        where = in_box | town_in_box | Q(pk__in=sorted(set(outreach)))
         if text_q:
             where |= no_point & text_q
     else:
@@ -452,10 +479,15 @@ def _candidate_rows(profile: MatchProfile, terms: list[InterestTerm]) -> list[Ca
     return [Candidate(*values) for values in queryset.values_list(*columns)[:MAX_CANDIDATES]]
 
 
-def _of_candidates(ids: list[int], profile: MatchProfile) -> Q:
-    """A filter on `service_id` for the candidates' rows in the link and schedule tables. A long
-    list of ids costs more to bind than to read the rows of every active service of the
-    municipality (through the municipality and status index) and leave out the others."""
+def _of_candidates(model: type[Model], ids: list[int], profile: MatchProfile) -> Q | RawSQL:
+    """A filter on `service_id` for the candidates' rows of a link or schedule table. On
+    PostgreSQL the ids go as one array (the planner then looks them up in the service_id index,
+    where a join by municipality made it scan the whole table). On SQLite a long list of ids
+    costs more to bind than reading the rows of every active service of the municipality
+    (through the municipality and status index) and leaving out the others."""
+    if connection.vendor == "postgresql":
+        column = f'"{model._meta.db_table}"."service_id"'
+        return RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())
     if len(ids) <= IN_LIST_MAX:
         return Q(service_id__in=ids)
     return Q(
@@ -471,16 +503,17 @@ def _codes_by_service(
     Equal sets are one shared frozenset, so that the scoring can remember what it worked out
     for a set (most services share theirs with many others)."""
     wanted = set(ids)
-    of_candidates = _of_candidates(ids, profile)
+    category_links = Service.categories.through
     category_ids: dict[int, list[int]] = {}
-    for service_id, category_id in Service.categories.through.objects.filter(
-        of_candidates
+    for service_id, category_id in category_links.objects.filter(
+        _of_candidates(category_links, ids, profile)
     ).values_list("service_id", "category_id"):
         if service_id in wanted:
             category_ids.setdefault(service_id, []).append(category_id)
     group_ids: dict[int, list[int]] = {}
-    for service_id, group_id in Service.target_groups.through.objects.filter(
-        of_candidates
+    group_links = Service.target_groups.through
+    for service_id, group_id in group_links.objects.filter(
+        _of_candidates(group_links, ids, profile)
     ).values_list("service_id", "targetgroup_id"):
         if service_id in wanted:
             group_ids.setdefault(service_id, []).append(group_id)
@@ -534,7 +567,7 @@ def _slots_by_service(
         columns += ["opens_at", "closes_at"]
     found: dict[int, list[ScheduleSlot]] = {}
     rows = (
-        Schedule.objects.filter(_of_candidates(ids, profile))
+        Schedule.objects.filter(_of_candidates(Schedule, ids, profile))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .order_by("id")
         .values_list(*columns)
@@ -1009,9 +1042,9 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     limit = max(1, min(limit, 50))
     groups = synonym_groups(municipality_id=profile.municipality.pk)
     terms = interest_terms(profile.interests, synonym_groups=groups)
-    rows = _candidate_rows(profile, terms)
-    ids = [row.pk for row in rows]
     category_codes, category_strings = _category_tables()
+    rows = _candidate_rows(profile, terms, category_codes)
+    ids = [row.pk for row in rows]
     categories, targets = _codes_by_service(ids, profile, category_codes)
     slots = _slots_by_service(ids, profile, today)
 

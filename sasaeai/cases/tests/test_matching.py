@@ -199,8 +199,8 @@ def _reference(profile, *, today, limit=50):
     then sorted; what `match` must rank the same."""
     groups = synonym_groups(municipality_id=profile.municipality.pk)
     terms = interest_terms(profile.interests, synonym_groups=groups)
-    rows = matching._candidate_rows(profile, terms)
     category_codes, category_strings = matching._category_tables()
+    rows = matching._candidate_rows(profile, terms, category_codes)
     categories, targets = matching._codes_by_service(
         [row.pk for row in rows], profile, category_codes
     )
