@@ -13,8 +13,9 @@ schedules meet), as tokens:
 - SQLite: an FTS5 table with the two columns, queried with one MATCH;
 - PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index.
 A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
-term by all of its pairs, and then checked on the text itself. Filters become fact tokens, so a
-search reads only the rows it keeps, whatever the size of the database.
+term, on SQLite by all of its pairs and then a check of the text itself, on PostgreSQL by the
+trigram index (LIKE). Filters become fact tokens, so a search reads only the rows it keeps,
+whatever the size of the database.
 """
 
 import datetime as dt
@@ -459,39 +460,56 @@ def index_terms(expanded: list[list[str]]) -> tuple[list[list[tuple[str, list[st
 
 
 def index_q(query: IndexQuery) -> Q:
-    """Services the index finds for the query: on SQLite one FTS5 MATCH (the service rows are
-    then read by their ids, the FTS table driving); on PostgreSQL the pair vector and the fact
-    array, each served by its GIN index."""
-    if connection.vendor == "sqlite":
-        return Q(
-            In(
-                F("pk"),
-                RawSQL(
-                    "SELECT rowid FROM resources_service_chars "
-                    "WHERE resources_service_chars MATCH %s",
-                    [query.fts5()],
-                ),
-            )
+    """Services the SQLite index finds for the query: one FTS5 MATCH over the pairs and the
+    facts (the service rows are then read by their ids, the FTS table driving)."""
+    return Q(
+        In(
+            F("pk"),
+            RawSQL(
+                "SELECT rowid FROM resources_service_chars WHERE resources_service_chars MATCH %s",
+                [query.fts5()],
+            ),
         )
-    # The stored columns search_pairs (tsvector) and search_fact_tokens (text[]) are made by
-    # PostgreSQL from search_chars and search_facts (migration 0005); the model leaves them out.
-    table = connection.ops.quote_name("resources_service")
-    vector = f"{table}.search_pairs"
-    array = f"{table}.search_fact_tokens"
+    )
+
+
+# PostgreSQL's stored columns (migration 0005), made by the database from search_chars and
+# search_facts; the model leaves them out.
+PAIRS_COLUMN = '"resources_service"."search_pairs"'
+FACTS_COLUMN = '"resources_service"."search_fact_tokens"'
+
+
+def _postgres_q(expanded: list[list[str]], facts: list[list[str]]) -> Q:
+    """The search on PostgreSQL: per term, its one- and two-character alternatives in the pair
+    vector (a tsquery, GIN) OR its longer ones as LIKE '%…%' (the trigram index, exact); the
+    fact groups on the fact array (GIN). The planner combines the bitmaps."""
     combined = Q()
-    if query.terms:
+    for alternatives in expanded:
+        short = [
+            a for a in alternatives if len(a) <= 2 and all(_is_fts5_token_char(ch) for ch in a)
+        ]
+        term = Q()
+        if short:
+            tsquery = IndexQuery(
+                terms=[[("prefix" if len(a) == 1 else "all", [a]) for a in short]], facts=[]
+            ).tsquery()
+            term |= Q(
+                RawSQL(f"{PAIRS_COLUMN} @@ %s::tsquery", [tsquery], output_field=BooleanField())
+            )
+        for alternative in alternatives:
+            if alternative not in short:
+                term |= Q(search_text__infix=alternative)
+        combined &= term
+    required = sorted({group[0] for group in facts if len(group) == 1})
+    if required:
         combined &= Q(
-            RawSQL(f"{vector} @@ %s::tsquery", [query.tsquery()], output_field=BooleanField())
+            RawSQL(f"{FACTS_COLUMN} @> %s::text[]", [required], output_field=BooleanField())
         )
-    if query.facts:
-        required = sorted({group[0] for group in query.facts if len(group) == 1})
-        if required:
-            combined &= Q(RawSQL(f"{array} @> %s::text[]", [required], output_field=BooleanField()))
-        for group in query.facts:
-            if len(group) > 1:
-                combined &= Q(
-                    RawSQL(f"{array} && %s::text[]", [list(group)], output_field=BooleanField())
-                )
+    for group in facts:
+        if len(group) > 1:
+            combined &= Q(
+                RawSQL(f"{FACTS_COLUMN} && %s::text[]", [list(group)], output_field=BooleanField())
+            )
     return combined
 
 
@@ -514,13 +532,17 @@ def apply_text_search(
     fact groups) when `use_index`, and annotates `text_rank`: 3 when the name starts with the
     term, 2 when the name or its reading contains it, 1 when only another field does; summed
     over the terms."""
-    if use_index:
+    checked = expanded
+    if use_index and connection.vendor == "postgresql":
+        checked = []
+        condition = _postgres_q(expanded, facts or [])
+        if condition:
+            queryset = queryset.filter(condition)
+    elif use_index and connection.vendor == "sqlite":
         indexed, checked = index_terms(expanded)
         query = IndexQuery(terms=indexed, facts=facts or [])
         if query:
             queryset = queryset.filter(index_q(query))
-    else:
-        checked = expanded
     for alternatives in checked:
         queryset = queryset.filter(text_q(alternatives))
     if not expanded:

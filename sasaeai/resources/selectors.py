@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -376,7 +377,7 @@ def _search(
 ) -> SearchResult:
     groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
     expanded = expand_query(filters.text, groups=groups)
-    indexed = SEARCH_INDEX
+    indexed = SEARCH_INDEX and connection.vendor in ("sqlite", "postgresql")
     queryset = _filter(queryset, filters, public=public, indexed=indexed)
     facts = _fact_groups(filters, public=public) if indexed else []
     if indexed and scope:
