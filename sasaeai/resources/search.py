@@ -268,15 +268,16 @@ def facts_of(
     return " ".join(sorted(tokens))
 
 
-def services_facts(service_ids: Iterable[int]) -> dict[int, str]:
-    """The facts of these services, read from the database in a few queries."""
+def _facts_and_stored(service_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(the facts, what `search_facts` holds now) of these services, read from the database in
+    four queries per 500 services."""
     from .models import Schedule, Service
 
     ids = list(service_ids)
     categories: dict[int, list[int]] = {}
     targets: dict[int, list[int]] = {}
     schedules: dict[int, list[tuple[int, dt.time | None]]] = {}
-    facts = {}
+    facts: dict[int, tuple[str, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for service_id, category_id in Service.categories.through.objects.filter(
@@ -301,22 +302,31 @@ def services_facts(service_ids: Iterable[int]) -> dict[int, str]:
             "welcomes_volunteers",
             "is_public",
             "publication_consent",
+            "search_facts",
         ):
             pk = row["pk"]
-            facts[pk] = facts_of(
-                municipality_id=row["municipality_id"],
-                area_id=row["area_id"],
-                town_id=row["town_id"],
-                status=row["status"],
-                is_free=row["is_free"],
-                welcomes_volunteers=row["welcomes_volunteers"],
-                is_public=row["is_public"],
-                publication_consent=row["publication_consent"],
-                category_ids=categories.get(pk, []),
-                target_ids=targets.get(pk, []),
-                schedules=schedules.get(pk, []),
+            facts[pk] = (
+                facts_of(
+                    municipality_id=row["municipality_id"],
+                    area_id=row["area_id"],
+                    town_id=row["town_id"],
+                    status=row["status"],
+                    is_free=row["is_free"],
+                    welcomes_volunteers=row["welcomes_volunteers"],
+                    is_public=row["is_public"],
+                    publication_consent=row["publication_consent"],
+                    category_ids=categories.get(pk, []),
+                    target_ids=targets.get(pk, []),
+                    schedules=schedules.get(pk, []),
+                ),
+                row["search_facts"],
             )
     return facts
+
+
+def services_facts(service_ids: Iterable[int]) -> dict[int, str]:
+    """The facts of these services, as facts_of makes them from the database."""
+    return {pk: facts for pk, (facts, _) in _facts_and_stored(service_ids).items()}
 
 
 def refresh_facts(service_ids: Iterable[int]) -> int:
@@ -324,12 +334,8 @@ def refresh_facts(service_ids: Iterable[int]) -> int:
     schedules changed); only rows whose facts differ are written. Returns how many."""
     from .models import Service
 
-    ids = list(service_ids)
-    if not ids:
-        return 0
-    facts = services_facts(ids)
-    current = dict(Service.objects.filter(pk__in=ids).values_list("pk", "search_facts"))
-    changed = [(value, pk) for pk, value in facts.items() if current.get(pk) != value]
+    found = _facts_and_stored(service_ids)
+    changed = [(facts, pk) for pk, (facts, stored) in found.items() if facts != stored]
     if changed:
         table = connection.ops.quote_name(Service._meta.db_table)
         with connection.cursor() as cursor:
