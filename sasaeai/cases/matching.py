@@ -1,14 +1,12 @@
 """Needs-to-resource matching (ニーズと取組のマッチング): rank active services for a person.
 
 A profile (from a case, the quick form or the API) is matched in these steps:
-1. candidates in the database: active services of the municipality within a bounding box of
-   the walking range (the location index), those that come to the person (read first as a
-   short list of ids), never a loop over every service; only the columns ranking needs, the
-   search text only when there are interests;
-2. the candidates' facts in three more queries: category and target group codes (link tables
-   alone; equal sets shared as one frozenset) and schedule slots (regular or not, weekdays,
-   hours only when the person gave free hours). The rows are picked by the candidates' ids
-   (one array on PostgreSQL) or, for many candidates on SQLite, by municipality;
+1. the municipality's facts (facts.py): its active services with their points, texts, category
+   and target group codes and schedules, kept in memory by each process while the
+   municipality's version tokens (set by database triggers on every write) stay the same;
+2. candidates: those within a box of 1.5 × the walking range, those that come to the person,
+   and those with no point whose text shows an interest (or, without the person's point, the
+   person's area); nearest first, at most MAX_CANDIDATES;
 3. a score for each candidate from six parts, each 0..1 and weighted (PART_WEIGHTS): distance
    within walking range (great-circle from the town block or town point), schedule against the
    free days and times, interests (normalisation, synonyms and near words, see interests.py),
@@ -19,36 +17,25 @@ A profile (from a case, the quick form or the API) is matched in these steps:
    target groups or schedules are worked out once per distinct set, and each interest word is
    looked for once over all texts joined (`_text_hits`, C-level `str.find`); only a service
    whose text holds a word has its own text split from its category names;
-4. for the few shown (their whole rows and schedules in a fixed number of queries), the parts
-   again with the reasons in Japanese (`_score`), and the next three dates on the person's free
-   days (monthly patterns, intervals and holidays through the resources schedule helpers,
-   trying only the weekdays a schedule can meet on).
+4. for the few shown (their whole rows and schedules read from the database, in a fixed number
+   of queries), the parts again with the reasons in Japanese (`_score`), and the next three
+   dates on the person's free days (monthly patterns, intervals and holidays through the
+   resources schedule helpers, trying only the weekdays a schedule can meet on).
 Places the person left (a referral ended or interrupted as 本人の希望, 合わなかった, 連絡がとれない)
 and places they are already connected to are never suggested.
-
-There is no cache across requests: search text, schedules and links are also written by
-queryset updates (service_reindex) that no signal sees, so a per-process copy could not be
-kept right across gunicorn workers without a version every write path bumps.
 """
 
 import datetime as dt
 import math
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Model, Q, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sasaeai.core.holidays import holiday_name
 from sasaeai.org.models import Municipality, Town, TownBlock
-from sasaeai.resources.models import Category, Schedule, Service, TargetGroup
+from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.schedules import (
     DAY_CODES,
     DAY_LABELS,
@@ -57,9 +44,10 @@ from sasaeai.resources.schedules import (
     schedule_meets_on,
     schedule_pattern_text,
 )
-from sasaeai.resources.search import bounding_box, haversine_m, normalize, synonym_groups
+from sasaeai.resources.search import bounding_box, haversine_m
 from sasaeai.resources.selectors import with_display_relations
 
+from .facts import OUTREACH_CODES, Candidate, Facts, ScheduleSlot, municipality_facts
 from .interests import InterestTerm, interest_terms, wishes_in
 from .models import (
     LEFT_OUTCOMES,
@@ -75,7 +63,6 @@ DEFAULT_WALK_M = 1000
 MAX_WALK_M = 20_000
 REACH_FACTOR = 1.5  # candidates up to 1.5 × the walking range (shown as farther than it)
 MAX_CANDIDATES = 4000
-IN_LIST_MAX = 500  # more candidates than this: their link rows are read by municipality
 WALK_M_PER_MIN = 80
 SEPARATOR = "\x00"  # between the texts joined for one search pass (never in a folded word)
 
@@ -139,9 +126,6 @@ SUPPORT_LEVELS = {
     CareLevel.APPLYING,
 }
 HEAVY_CARE_LEVELS = {CareLevel.CARE_3, CareLevel.CARE_4, CareLevel.CARE_5}
-# Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
-# limit them, so they are candidates wherever they are based in the municipality.
-OUTREACH_CODES = frozenset({"mobility-support", "dining-delivery", "watching", "housework"})
 STEP_WORDS = ("階段", "段差", "車いす", "車椅子", "杖", "歩行器", "シルバーカー")
 
 
@@ -389,200 +373,53 @@ def profile_from_input(
 # --- candidates ------------------------------------------------------------------------------
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(str(round(value, 6)))
-
-
-class Candidate(NamedTuple):
-    """What scoring needs of a candidate service (its point is the location's, else the town's).
-    `search_text` is empty when the profile names no interests."""
-
-    pk: int
-    lat: float | None
-    lon: float | None
-    welcomes_volunteers: bool
-    step_free: bool | None
-    search_text: str = ""
-
-
-def _candidate_rows(
-    profile: MatchProfile,
-    terms: list[InterestTerm],
-    category_codes: dict[int, tuple[str, str | None]],
-) -> list[Candidate]:
-    base = Service.objects.filter(
-        municipality_id=profile.municipality.pk, status=Service.Status.ACTIVE
-    )
+def _candidates(profile: MatchProfile, terms: list[InterestTerm], facts: Facts) -> list[Candidate]:
+    """The municipality's active services that could suit the person, nearest first: those
+    within a box of 1.5 × the walking range, those that come to the person, and those with no
+    point at all whose text shows an interest (without a point of the person's: the person's
+    area, and what shows an interest). Never those the person left or is connected to."""
     excluded = profile.excluded_service_ids | profile.left_service_ids
-    if excluded:
-        base = base.exclude(pk__in=excluded)
-    # Services with no point at all come in only when their text shows an interest.
-    text_q = Q()
-    for term in terms:
-        for alternative in term.alternatives:
-            if alternative.kind in ("exact", "synonym"):
-                text_q |= Q(search_text__contains=alternative.folded)
-    no_point = Q(location__latitude__isnull=True) & Q(town__latitude__isnull=True)
+    words = [
+        alternative.folded
+        for term in terms
+        for alternative in term.alternatives
+        if alternative.kind in ("exact", "synonym")
+    ]
+    chosen: list[Candidate] = []
     if profile.has_origin:
         reach = min(profile.walk_m * REACH_FACTOR, MAX_WALK_M)
         south, north, west, east = bounding_box(profile.latitude, profile.longitude, reach)
-        in_box = Q(
-            location__latitude__gte=_decimal(south),
-            location__latitude__lte=_decimal(north),
-            location__longitude__gte=_decimal(west),
-            location__longitude__lte=_decimal(east),
-        )
-        town_in_box = Q(
-            location__latitude__isnull=True,
-            town__latitude__gte=_decimal(south),
-            town__latitude__lte=_decimal(north),
-            town__longitude__gte=_decimal(west),
-            town__longitude__lte=_decimal(east),
-        )
-        # The municipality's services that come to the person, read first as a short list of
-        # ids (a subquery per row costs more on SQLite and a scan of every link on PostgreSQL).
-        outreach = Service.categories.through.objects.filter(
-            category_id__in=[
-                pk for pk, (code, _) in category_codes.items() if code in OUTREACH_CODES
-            ],
-            service__municipality_id=profile.municipality.pk,
-            service__status=Service.Status.ACTIVE,
-        ).values_list("service_id", flat=True)
-        where = in_box | town_in_box | Q(pk__in=sorted(set(outreach)))
-        if text_q:
-            where |= no_point & text_q
-    else:
-        # No point to measure from: the person's area, and what shows an interest.
-        where = Q(area_id=profile.area_id) if profile.area_id else Q(pk__in=[])
-        if text_q:
-            where |= text_q
-    # Read as floats: a Decimal per coordinate is slow to make and only turned into a float.
-    queryset = base.filter(where).annotate(
-        lat=Coalesce(F("location__latitude"), F("town__latitude"), output_field=FloatField()),
-        lon=Coalesce(F("location__longitude"), F("town__longitude"), output_field=FloatField()),
-    )
-    if profile.has_origin:
+        outreach = facts.outreach
+        for row in facts.rows:
+            lat = row.lat
+            if lat is None:
+                wanted = row.pk in outreach or any(word in row.search_text for word in words)
+            else:
+                wanted = (south <= lat <= north and west <= row.lon <= east) or row.pk in outreach
+            if wanted and row.pk not in excluded:
+                chosen.append(row)
+        # Nearest first on the plane (what a short list needs), the unplaced last, then by id.
         scale = math.cos(math.radians(profile.latitude))
-        dlat = F("lat") - Value(profile.latitude, output_field=FloatField())
-        dlon = (F("lon") - Value(profile.longitude, output_field=FloatField())) * Value(
-            scale, output_field=FloatField()
-        )
-        queryset = queryset.annotate(planar=dlat * dlat + dlon * dlon).order_by(
-            F("planar").asc(nulls_last=True), "pk"
-        )
+        origin_lat, origin_lon = profile.latitude, profile.longitude
+
+        def nearness(row: Candidate) -> tuple[bool, float, int]:
+            if row.lat is None:
+                return True, 0.0, row.pk
+            dlat = row.lat - origin_lat
+            dlon = (row.lon - origin_lon) * scale
+            return False, dlat * dlat + dlon * dlon, row.pk
+
+        chosen.sort(key=nearness)
     else:
-        queryset = queryset.order_by("pk")
-    # The search text (the widest column read) only when there are interests to look for.
-    columns = ["pk", "lat", "lon", "welcomes_volunteers", "step_free"]
-    if terms:
-        columns.append("search_text")
-    return [Candidate(*values) for values in queryset.values_list(*columns)[:MAX_CANDIDATES]]
-
-
-def _of_candidates(model: type[Model], ids: list[int], profile: MatchProfile) -> Q | RawSQL:
-    """A filter on `service_id` for the candidates' rows of a link or schedule table. On
-    PostgreSQL the ids go as one array (the planner then looks them up in the service_id index,
-    where a join by municipality made it scan the whole table). On SQLite a long list of ids
-    costs more to bind than reading the rows of every active service of the municipality
-    (through the municipality and status index) and leaving out the others."""
-    if connection.vendor == "postgresql":
-        column = f'"{model._meta.db_table}"."service_id"'
-        return RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())
-    if len(ids) <= IN_LIST_MAX:
-        return Q(service_id__in=ids)
-    return Q(
-        service__municipality_id=profile.municipality.pk, service__status=Service.Status.ACTIVE
-    )
-
-
-def _codes_by_service(
-    ids: list[int], profile: MatchProfile, category_codes: dict[int, tuple[str, str | None]]
-) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
-    """Category codes (with their parents') and target group codes of the candidates, read
-    from the link tables alone (the few category and target group rows are looked up once).
-    Equal sets are one shared frozenset, so that the scoring can remember what it worked out
-    for a set (most services share theirs with many others)."""
-    wanted = set(ids)
-    category_links = Service.categories.through
-    category_ids: dict[int, list[int]] = {}
-    for service_id, category_id in category_links.objects.filter(
-        _of_candidates(category_links, ids, profile)
-    ).values_list("service_id", "category_id"):
-        if service_id in wanted:
-            category_ids.setdefault(service_id, []).append(category_id)
-    group_ids: dict[int, list[int]] = {}
-    group_links = Service.target_groups.through
-    for service_id, group_id in group_links.objects.filter(
-        _of_candidates(group_links, ids, profile)
-    ).values_list("service_id", "targetgroup_id"):
-        if service_id in wanted:
-            group_ids.setdefault(service_id, []).append(group_id)
-    group_codes = dict(TargetGroup.objects.values_list("pk", "code"))
-
-    def codes_of(pks: frozenset[int]) -> frozenset[str]:
-        codes = set()
-        for pk in pks:
-            code, parent_code = category_codes[pk]
-            codes.add(code)
-            if parent_code:
-                codes.add(parent_code)
-        return frozenset(codes)
-
-    def shared(by_service: dict[int, list[int]], codes: Callable) -> dict[int, frozenset[str]]:
-        made: dict[frozenset[int], frozenset[str]] = {}
-        found = {}
-        for service_id, pks in by_service.items():
-            key = frozenset(pks)
-            value = made.get(key)
-            if value is None:
-                value = made[key] = codes(key)
-            found[service_id] = value
-        return found
-
-    return (
-        shared(category_ids, codes_of),
-        shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks)),
-    )
-
-
-class ScheduleSlot(NamedTuple):
-    """What ranking needs of a schedule, read for every candidate: whether it is regular, its
-    weekdays, and its hours only when the person gave free hours (else they are never looked
-    at). Whole Schedule rows are read only for the suggestions shown (reasons, next dates)."""
-
-    freq: str
-    weekday_mask: int
-    opens_at: dt.time | None = None
-    closes_at: dt.time | None = None
-
-
-def _slots_by_service(
-    ids: list[int], profile: MatchProfile, today: dt.date
-) -> dict[int, tuple[ScheduleSlot, ...]]:
-    """The schedule slots of each candidate, in id order, as a tuple (the ranking remembers the
-    schedule part per distinct tuple: many services meet on the same pattern)."""
-    wanted = set(ids)
-    columns = ["service_id", "freq", "weekday_mask"]
-    if profile.time_from or profile.time_to:
-        columns += ["opens_at", "closes_at"]
-    found: dict[int, list[ScheduleSlot]] = {}
-    rows = (
-        Schedule.objects.filter(_of_candidates(Schedule, ids, profile))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .order_by("id")
-        .values_list(*columns)
-    )
-    if len(columns) == 3:
-        for service_id, freq, mask in rows:
-            if service_id in wanted:
-                found.setdefault(service_id, []).append(ScheduleSlot(freq, mask))
-    else:
-        for service_id, freq, mask, opens_at, closes_at in rows:
-            if service_id in wanted:
-                found.setdefault(service_id, []).append(
-                    ScheduleSlot(freq, mask, opens_at, closes_at)
-                )
-    return {pk: tuple(slots) for pk, slots in found.items()}
+        area_id = profile.area_id
+        for row in facts.rows:
+            if row.pk in excluded:
+                continue
+            if (area_id and row.area_id == area_id) or any(
+                word in row.search_text for word in words
+            ):
+                chosen.append(row)
+    return chosen[:MAX_CANDIDATES]
 
 
 # --- the parts of the score ---------------------------------------------------------------------
@@ -707,21 +544,6 @@ def _interests_part(
             reasons.append(f"{term.label}: 近い活動「{alternative.text}」")
     # The best single interest counts most: one strong match is a good reason to go.
     return 0.6 * best_single + 0.4 * got / total, reasons
-
-
-def _category_tables() -> tuple[
-    dict[int, tuple[str, str | None]], dict[str, list[tuple[str, str]]]
-]:
-    """id → (code, parent's code), and code → (folded text, name) of what a category puts
-    into a service's search text. One query over the (small) category list."""
-    codes: dict[int, tuple[str, str | None]] = {}
-    strings: dict[str, list[tuple[str, str]]] = {}
-    for pk, code, parent_code, name, kana in Category.objects.values_list(
-        "pk", "code", "parent__code", "name", "name_kana"
-    ):
-        codes[pk] = (code, parent_code)
-        strings[code] = [(normalize(t), name) for t in (name, kana) if normalize(t)]
-    return codes, strings
 
 
 def _split_text(
@@ -1040,13 +862,11 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     """Ranks the active services of the profile's municipality for the person."""
     today = today or timezone.localdate()
     limit = max(1, min(limit, 50))
-    groups = synonym_groups(municipality_id=profile.municipality.pk)
-    terms = interest_terms(profile.interests, synonym_groups=groups)
-    category_codes, category_strings = _category_tables()
-    rows = _candidate_rows(profile, terms, category_codes)
-    ids = [row.pk for row in rows]
-    categories, targets = _codes_by_service(ids, profile, category_codes)
-    slots = _slots_by_service(ids, profile, today)
+    facts = municipality_facts(profile.municipality.pk)
+    terms = interest_terms(profile.interests, synonym_groups=facts.synonym_groups)
+    rows = _candidates(profile, terms, facts)
+    categories, targets, category_strings = facts.categories, facts.targets, facts.category_strings
+    slots = facts.slots_on(today, hours=bool(profile.time_from or profile.time_to))
 
     scored = _rank(profile, terms, rows, categories, targets, slots, category_strings)
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -1055,6 +875,8 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     by_id = {service.pk: service for service in services}
     suggestions = []
     for _, _, pk, index in shown:
+        if pk not in by_id:
+            continue  # deleted since the facts were read (the next request reads them anew)
         # The shown services come with their schedules (in id order): those still valid are
         # the ones the ranking saw, now whole for the reasons and the next dates.
         current = [

@@ -566,3 +566,27 @@ class Synonym(TimeStampedModel):
     def clean(self) -> None:
         if len(self.term_list()) < 2:
             raise ValidationError({"terms": "2語以上を読点（、）で区切って入力してください。"})
+
+
+class ResourceVersion(models.Model):
+    """A token per municipality that changes whenever that municipality's resource data does.
+
+    Database triggers (migration 0006) write it on every insert, update and delete of services,
+    their schedules, category and target group links, locations and towns (the municipality's
+    row), and of categories, target groups and shared synonyms (row 0, which every reader takes
+    with its own). Triggers see every write path: forms, the API, imports, queryset updates and
+    raw SQL. A process that keeps a copy of a municipality's resource facts (matching, see
+    cases/facts.py) reads the two tokens first and keeps its copy while they are the same.
+    Nothing in the application writes this table itself."""
+
+    SHARED = 0
+
+    municipality_id = models.BigIntegerField("市区町村ID（0は共通）", primary_key=True)
+    token = models.BigIntegerField("版")
+
+    class Meta:
+        verbose_name = "社会資源データの版"
+        verbose_name_plural = "社会資源データの版"
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.token}"

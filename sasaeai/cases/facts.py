@@ -1,0 +1,238 @@
+"""What matching reads of a municipality's resources, kept in memory in each process.
+
+Matching ranks every active service of the person's municipality that could suit them. Reading
+those services, their category and target group links and their schedules from the database on
+every request cost more than the ranking itself, though they change at human pace. So each
+process keeps one `Facts` per municipality (the most recently used `MAX_MUNICIPALITIES`):
+- every active service as a `Candidate` (id, point, volunteers, step-free, search text, area),
+- its category codes (with their parents') and target group codes, equal sets shared as one
+  frozenset (the ranking remembers what it worked out per set),
+- its schedules (frequency, weekdays, hours, end of validity),
+- the services that come to the person, the category and target group tables, and the
+  municipality's synonym groups.
+
+A copy is used only while the municipality's version tokens (resources.ResourceVersion: its own
+row and the shared row 0) are what they were when it was read. Database triggers change the
+tokens on every write of those tables by any process and any path (forms, API, imports,
+queryset updates, raw SQL), so the request after a change reads the facts again (about as long
+as one uncached match took). The tokens are read before the facts: a change that lands between
+the two makes the copy look older than it is, never newer, so the next request re-reads it.
+The shown suggestions' names, addresses and schedules are always read from the database.
+"""
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db.models import F, FloatField
+from django.db.models.functions import Coalesce
+
+from sasaeai.resources.models import (
+    Category,
+    ResourceVersion,
+    Schedule,
+    Service,
+    TargetGroup,
+)
+from sasaeai.resources.search import normalize, synonym_groups
+
+MAX_MUNICIPALITIES = 16
+# Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
+# limit them, so they are candidates wherever they are based in the municipality.
+OUTREACH_CODES = frozenset({"mobility-support", "dining-delivery", "watching", "housework"})
+
+
+class Candidate(NamedTuple):
+    """What scoring needs of a service (its point is the location's, else the town's)."""
+
+    pk: int
+    lat: float | None
+    lon: float | None
+    welcomes_volunteers: bool
+    step_free: bool | None
+    search_text: str = ""
+    area_id: int | None = None
+
+
+class ScheduleSlot(NamedTuple):
+    """What ranking needs of a schedule: whether it is regular, its weekdays, and its hours
+    (left out when the person gave no free hours, so that equal patterns stay equal). Whole
+    Schedule rows are read only for the suggestions shown (reasons, next dates)."""
+
+    freq: str
+    weekday_mask: int
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+
+
+@dataclass
+class Facts:
+    key: tuple[int | None, int | None]
+    rows: list[Candidate]
+    categories: dict[int, frozenset[str]]
+    targets: dict[int, frozenset[str]]
+    # service id → [(freq, weekdays, opens, closes, valid until)] in schedule id order
+    schedules: dict[int, list[tuple[str, int, dt.time | None, dt.time | None, dt.date | None]]]
+    outreach: frozenset[int]
+    category_codes: dict[int, tuple[str, str | None]]
+    category_strings: dict[str, list[tuple[str, str]]]
+    synonym_groups: list[frozenset[str]]
+    _slots: dict[tuple[dt.date, bool], dict[int, tuple[ScheduleSlot, ...]]] = field(
+        default_factory=dict
+    )
+
+    def slots_on(self, today: dt.date, *, hours: bool) -> dict[int, tuple[ScheduleSlot, ...]]:
+        """Each service's schedules still valid on `today`, as a tuple (equal tuples shared:
+        the ranking remembers the schedule part per distinct tuple); with their hours only
+        when the person gave free hours."""
+        key = (today, hours)
+        found = self._slots.get(key)
+        if found is None:
+            made: dict[tuple[ScheduleSlot, ...], tuple[ScheduleSlot, ...]] = {}
+            found = {}
+            for pk, schedules in self.schedules.items():
+                slots = tuple(
+                    ScheduleSlot(freq, mask, opens, closes) if hours else ScheduleSlot(freq, mask)
+                    for freq, mask, opens, closes, valid_to in schedules
+                    if valid_to is None or valid_to >= today
+                )
+                if slots:
+                    found[pk] = made.setdefault(slots, slots)
+            if len(self._slots) > 8:  # one day's two kinds, and a few days of tests
+                self._slots.clear()
+            self._slots[key] = found
+        return found
+
+
+_cache: OrderedDict[int, Facts] = OrderedDict()
+_lock = threading.Lock()
+
+
+def version_key(municipality_id: int) -> tuple[int | None, int | None]:
+    """(shared token, the municipality's token); None for a row no write has made yet."""
+    tokens = dict(
+        ResourceVersion.objects.filter(
+            municipality_id__in=[ResourceVersion.SHARED, municipality_id]
+        ).values_list("municipality_id", "token")
+    )
+    return tokens.get(ResourceVersion.SHARED), tokens.get(municipality_id)
+
+
+def municipality_facts(municipality_id: int) -> Facts:
+    """The municipality's facts: this process's copy if it is current, else read anew."""
+    key = version_key(municipality_id)
+    with _lock:
+        facts = _cache.get(municipality_id)
+        if facts is not None and facts.key == key:
+            _cache.move_to_end(municipality_id)
+            return facts
+    facts = read_facts(municipality_id, key)
+    with _lock:
+        _cache[municipality_id] = facts
+        _cache.move_to_end(municipality_id)
+        while len(_cache) > MAX_MUNICIPALITIES:
+            _cache.popitem(last=False)
+    return facts
+
+
+def forget() -> None:
+    """Drop every copy (tests, and a shell that changed the tables with triggers off)."""
+    with _lock:
+        _cache.clear()
+
+
+def category_tables() -> tuple[dict[int, tuple[str, str | None]], dict[str, list[tuple[str, str]]]]:
+    """id → (code, parent's code), and code → (folded text, name) of what a category puts
+    into a service's search text. One query over the (small) category list."""
+    codes: dict[int, tuple[str, str | None]] = {}
+    strings: dict[str, list[tuple[str, str]]] = {}
+    for pk, code, parent_code, name, kana in Category.objects.values_list(
+        "pk", "code", "parent__code", "name", "name_kana"
+    ):
+        codes[pk] = (code, parent_code)
+        strings[code] = [(normalize(t), name) for t in (name, kana) if normalize(t)]
+    return codes, strings
+
+
+def _shared(
+    by_service: dict[int, list[int]], codes: Callable[[frozenset[int]], frozenset[str]]
+) -> dict[int, frozenset[str]]:
+    made: dict[frozenset[int], frozenset[str]] = {}
+    found = {}
+    for service_id, pks in by_service.items():
+        key = frozenset(pks)
+        value = made.get(key)
+        if value is None:
+            value = made[key] = codes(key)
+        found[service_id] = value
+    return found
+
+
+def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Facts:
+    """Reads the municipality's active services and their facts: six queries, each over the
+    municipality's rows through its indexes."""
+    category_codes, category_strings = category_tables()
+    group_codes = dict(TargetGroup.objects.values_list("pk", "code"))
+    active = {
+        "service__municipality_id": municipality_id,
+        "service__status": Service.Status.ACTIVE,
+    }
+    # Read as floats: a Decimal per coordinate is slow to make and only turned into a float.
+    rows = [
+        Candidate(*values)
+        for values in Service.objects.filter(
+            municipality_id=municipality_id, status=Service.Status.ACTIVE
+        )
+        .annotate(
+            lat=Coalesce(F("location__latitude"), F("town__latitude"), output_field=FloatField()),
+            lon=Coalesce(F("location__longitude"), F("town__longitude"), output_field=FloatField()),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "lat", "lon", "welcomes_volunteers", "step_free", "search_text", "area_id"
+        )
+    ]
+    category_ids: dict[int, list[int]] = {}
+    for service_id, category_id in Service.categories.through.objects.filter(**active).values_list(
+        "service_id", "category_id"
+    ):
+        category_ids.setdefault(service_id, []).append(category_id)
+    group_ids: dict[int, list[int]] = {}
+    for service_id, group_id in Service.target_groups.through.objects.filter(**active).values_list(
+        "service_id", "targetgroup_id"
+    ):
+        group_ids.setdefault(service_id, []).append(group_id)
+    schedules: dict[int, list] = {}
+    for service_id, *values in (
+        Schedule.objects.filter(**active)
+        .order_by("id")
+        .values_list("service_id", "freq", "weekday_mask", "opens_at", "closes_at", "valid_to")
+    ):
+        schedules.setdefault(service_id, []).append(tuple(values))
+
+    def codes_of(pks: frozenset[int]) -> frozenset[str]:
+        codes = set()
+        for pk in pks:
+            code, parent_code = category_codes[pk]
+            codes.add(code)
+            if parent_code:
+                codes.add(parent_code)
+        return frozenset(codes)
+
+    outreach_ids = {pk for pk, (code, _) in category_codes.items() if code in OUTREACH_CODES}
+    return Facts(
+        key=key,
+        rows=rows,
+        categories=_shared(category_ids, codes_of),
+        targets=_shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks)),
+        schedules=schedules,
+        outreach=frozenset(
+            service_id for service_id, pks in category_ids.items() if outreach_ids & set(pks)
+        ),
+        category_codes=category_codes,
+        category_strings=category_strings,
+        synonym_groups=synonym_groups(municipality_id=municipality_id),
+    )
