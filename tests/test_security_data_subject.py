@@ -136,6 +136,10 @@ def test_export_correct_and_delete_one_case_person(case_pk, every_log_record):  
     for value in (NAME, KANA, CORRECTED_PHONE, NOTE, ENTRY_TEXT, NEEDS, "武蔵野市福祉公社"):
         assert value in text, f"the export lacks {value!r}"
     assert PHONE not in text  # the corrected value, not the old one
+    # The consultation the case came from is part of what is held about the person.
+    (consultation,) = document["相談"]
+    assert consultation["概要"] == "外出の相談"
+    assert consultation["日付"] == Consultation.objects.get(case_id=case_pk).date.isoformat()
     assert AuditEvent.objects.filter(action="export", target_id=str(case_pk)).exists()
 
     # --- deletion (削除): a wrong confirmation deletes nothing ---------------------------------

@@ -832,6 +832,26 @@ def case_person_export(*, user: User, case: Case, request: HttpRequest | None = 
             }
             for referral in case.referrals.select_related("service").order_by("created_at")
         ],
+        "相談": [
+            {
+                "日付": consultation.date.isoformat(),
+                "相談者": consultation.get_consulter_type_display(),
+                "相談の方法": consultation.get_channel_display(),
+                "相談内容": [topic.name for topic in consultation.topics.all()],
+                "概要": consultation.summary,
+                "つないだ先": consultation.get_referral_display(),
+                "つないだ社会資源": (
+                    consultation.referral_service.name if consultation.referral_service else ""
+                ),
+                "つないだ先の補足": consultation.referral_note,
+                "フォローの期限": (
+                    consultation.followup_due.isoformat() if consultation.followup_due else ""
+                ),
+            }
+            for consultation in case.consultations.select_related("referral_service")
+            .prefetch_related("topics")
+            .order_by("date", "id")
+        ],
         "事例": [
             {"題名": s.title, "状態": s.get_status_display()} for s in case.stories.order_by("id")
         ],
