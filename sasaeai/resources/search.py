@@ -18,12 +18,13 @@ trigram index (LIKE). Filters become fact tokens, so a search reads only the row
 whatever the size of the database.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection
@@ -329,11 +330,47 @@ def services_facts(service_ids: Iterable[int]) -> dict[int, str]:
     return {pk: facts for pk, (facts, _) in _facts_and_stored(service_ids).items()}
 
 
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def facts_deferred() -> Iterator[None]:
+    """Within it, `refresh_facts` only notes the services and refreshes them once at the end:
+    one save of a service through its form writes the service, its category and target group
+    links and each schedule, and the signals of each would otherwise read and compare the
+    facts again. Nothing is refreshed when the block raises (its transaction is rolled back).
+    Nested blocks refresh at the end of the outermost."""
+    if getattr(_deferred, "ids", None) is not None:
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+        ids = _deferred.ids
+    finally:
+        _deferred.ids = None
+    if ids:
+        refresh_facts(ids)
+
+
+def facts_written(service_ids: Iterable[int]) -> None:
+    """These services' facts were just written whole (service_reindex): a `facts_deferred`
+    block need not refresh them again, unless something changes them after this."""
+    pending = getattr(_deferred, "ids", None)
+    if pending is not None:
+        pending.difference_update(service_ids)
+
+
 def refresh_facts(service_ids: Iterable[int]) -> int:
     """Writes `search_facts` of these services (after their categories, target groups or
-    schedules changed); only rows whose facts differ are written. Returns how many."""
+    schedules changed); only rows whose facts differ are written. Returns how many (0 inside
+    `facts_deferred`, which refreshes them at its end)."""
     from .models import Service
 
+    pending = getattr(_deferred, "ids", None)
+    if pending is not None:
+        pending.update(service_ids)
+        return 0
     found = _facts_and_stored(service_ids)
     changed = [(facts, pk) for pk, (facts, stored) in found.items() if facts != stored]
     if changed:

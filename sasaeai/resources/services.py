@@ -17,7 +17,7 @@ from sasaeai.org.models import Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
 from .models import Category, Location, Organization, Schedule, Service, TargetGroup
-from .search import service_document, services_facts
+from .search import facts_deferred, facts_written, service_document, services_facts
 
 SERVICE_FIELDS = [
     "name",
@@ -89,6 +89,7 @@ def service_reindex(*, service: Service) -> None:
         search_facts=facts,
         name_reading=document.name_reading,
     )
+    facts_written([service.pk])
     service.search_facts = facts
     service.search_name = document.search_name
     service.search_text = document.search_text
@@ -292,20 +293,22 @@ def _service_write(
         exclude=["search_name", "search_text", "search_chars", "search_facts", "name_reading"]
     )
     is_new = service.pk is None
-    # One history version per edit, taken after the categories are set (not one per change).
-    service.skip_history_when_saving = True
-    try:
-        service.save()
-        if categories is not None:
-            service.categories.set(categories)
-        if target_groups is not None:
-            service.target_groups.set(list(target_groups))
-    finally:
-        del service.skip_history_when_saving
-    if schedules is not None:
-        _save_schedules(service=service, schedules=schedules)
-    _record_version(service, user=user, created=is_new, reason=reason)
-    service_reindex(service=service)
+    # The facts are refreshed once, after every part is written (search.facts_deferred).
+    with facts_deferred():
+        # One history version per edit, taken after the categories are set (not one per change).
+        service.skip_history_when_saving = True
+        try:
+            service.save()
+            if categories is not None:
+                service.categories.set(categories)
+            if target_groups is not None:
+                service.target_groups.set(list(target_groups))
+        finally:
+            del service.skip_history_when_saving
+        if schedules is not None:
+            _save_schedules(service=service, schedules=schedules)
+        _record_version(service, user=user, created=is_new, reason=reason)
+        service_reindex(service=service)
     return service
 
 

@@ -229,3 +229,47 @@ def test_index_holds_the_facts_on_this_backend(world, musashino):
             )
             names = {row[0] for row in cursor.fetchall()}
             assert {"resources_service_pairs_gin", "resources_service_facts_gin"} <= names
+
+
+def test_a_save_through_the_service_functions_refreshes_the_facts_once(world, monkeypatch):
+    """service_update writes the service, its links and each schedule: the facts follow all of
+    them, worked out once at the end (search.facts_deferred), not once per signal."""
+    from sasaeai.resources import search, services
+
+    computed = []
+    real = search._facts_and_stored
+    monkeypatch.setattr(
+        search, "_facts_and_stored", lambda ids: computed.append(set(ids)) or real(ids)
+    )
+    service = world["irregular"]
+    dining = category("dining")
+    services.service_update(
+        user=User.objects.get(username="tier1"),
+        service=service,
+        fields={"is_free": True},
+        categories=[dining],
+        target_groups=TargetGroup.objects.filter(code="men"),
+        schedules=[dict(freq="WEEKLY", byday="MO"), dict(freq="WEEKLY", byday="TH")],
+    )
+    assert computed == [{service.pk}]  # service_reindex's; the block's own refresh was skipped
+    men = TargetGroup.objects.get(code="men")
+    assert service.pk in staff("", category_ids=[dining.pk], target_ids=[men.pk], weekdays=[3])
+    assert service.pk in staff("", weekdays=[0], is_free=True)
+
+
+def test_facts_deferred_refreshes_at_the_end_and_not_after_an_error(world):
+    from sasaeai.resources.search import facts_deferred
+
+    service = world["wed_noon"]
+    schedule = service.schedules.get()
+    with pytest.raises(RuntimeError), facts_deferred():
+        schedule.byday = "SA"
+        schedule.save()
+        raise RuntimeError
+    assert service.pk in staff("", weekdays=[2])  # not refreshed (the caller rolls back)
+    with facts_deferred():
+        with facts_deferred():
+            schedule.save()
+        assert service.pk in staff("", weekdays=[2])  # the outer block has not ended yet
+    assert service.pk in staff("", weekdays=[5])
+    assert service.pk not in staff("", weekdays=[2])
