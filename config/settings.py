@@ -140,6 +140,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after a period without activity (seconds; default one hour).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=3600)
+# Matching keeps this many municipalities' resource facts in memory per worker (cases/facts.py).
+MATCH_FACTS_MUNICIPALITIES = env.int("MATCH_FACTS_MUNICIPALITIES", default=16)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -3,7 +3,8 @@
 Matching ranks every active service of the person's municipality that could suit them. Reading
 those services, their category and target group links and their schedules from the database on
 every request cost more than the ranking itself, though they change at human pace. So each
-process keeps one `Facts` per municipality (the most recently used `MAX_MUNICIPALITIES`):
+process keeps one `Facts` per municipality (the most recently used, as many as the setting
+MATCH_FACTS_MUNICIPALITIES, 16 by default):
 - every active service as a `Candidate` (id, point, volunteers, step-free, search text, area),
 - its category codes (with their parents') and target group codes, equal sets shared as one
   frozenset (the ranking remembers what it worked out per set),
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import F, FloatField
 from django.db.models.functions import Coalesce
 
@@ -39,7 +41,6 @@ from sasaeai.resources.models import (
 )
 from sasaeai.resources.search import normalize, synonym_groups
 
-MAX_MUNICIPALITIES = 16
 # Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
 # limit them, so they are candidates wherever they are based in the municipality.
 OUTREACH_CODES = frozenset({"mobility-support", "dining-delivery", "watching", "housework"})
@@ -133,7 +134,7 @@ def municipality_facts(municipality_id: int) -> Facts:
     with _lock:
         _cache[municipality_id] = facts
         _cache.move_to_end(municipality_id)
-        while len(_cache) > MAX_MUNICIPALITIES:
+        while len(_cache) > max(1, settings.MATCH_FACTS_MUNICIPALITIES):
             _cache.popitem(last=False)
     return facts
 

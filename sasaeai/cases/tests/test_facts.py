@@ -169,8 +169,8 @@ def test_a_rolled_back_write_leaves_no_copy_behind(client, world):
     assert ResourceVersion.objects.filter(municipality_id=world["municipality"].pk).exists()
 
 
-def test_only_the_most_recently_used_municipalities_are_kept(world, monkeypatch):
-    monkeypatch.setattr(facts, "MAX_MUNICIPALITIES", 2)
+def test_only_the_most_recently_used_municipalities_are_kept(world, settings):
+    settings.MATCH_FACTS_MUNICIPALITIES = 2
     others = [MunicipalityFactory() for _ in range(2)]
     home = facts.municipality_facts(world["municipality"].pk)
     for other in others:
