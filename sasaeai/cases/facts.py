@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F, FloatField
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Model, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from sasaeai.resources.models import (
@@ -196,19 +198,32 @@ def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Fact
             "pk", "lat", "lon", "welcomes_volunteers", "step_free", "search_text", "area_id"
         )
     ]
+    ids = [row.pk for row in rows]
+
+    def of_services(model: type[Model]) -> Q | RawSQL:
+        """The rows of a link or schedule table that belong to those services: on PostgreSQL
+        by their ids as one array (joined by municipality, the planner scanned the whole
+        table); on SQLite by the join (binding thousands of ids costs more there)."""
+        if connection.vendor == "postgresql":
+            column = f'"{model._meta.db_table}"."service_id"'
+            return RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())
+        return Q(**active)
+
+    category_links = Service.categories.through
     category_ids: dict[int, list[int]] = {}
-    for service_id, category_id in Service.categories.through.objects.filter(**active).values_list(
-        "service_id", "category_id"
-    ):
+    for service_id, category_id in category_links.objects.filter(
+        of_services(category_links)
+    ).values_list("service_id", "category_id"):
         category_ids.setdefault(service_id, []).append(category_id)
+    group_links = Service.target_groups.through
     group_ids: dict[int, list[int]] = {}
-    for service_id, group_id in Service.target_groups.through.objects.filter(**active).values_list(
+    for service_id, group_id in group_links.objects.filter(of_services(group_links)).values_list(
         "service_id", "targetgroup_id"
     ):
         group_ids.setdefault(service_id, []).append(group_id)
     schedules: dict[int, list] = {}
     for service_id, *values in (
-        Schedule.objects.filter(**active)
+        Schedule.objects.filter(of_services(Schedule))
         .order_by("id")
         .values_list("service_id", "freq", "weekday_mask", "opens_at", "closes_at", "valid_to")
     ):
