@@ -427,7 +427,7 @@ def _resource_list(env: Env, i: int) -> None:
 
     from sasaeai.resources.forms import SearchForm
     from sasaeai.resources.map import legend, map_features
-    from sasaeai.resources.selectors import service_search, with_display_relations
+    from sasaeai.resources.selectors import service_search, with_list_relations
     from sasaeai.resources.views import PAGE_SIZE
 
     session_and_user(env, "tier1")
@@ -435,7 +435,7 @@ def _resource_list(env: Env, i: int) -> None:
     form = SearchForm({"q": LIST_WORDS[i]}, municipality=user.municipality)
     form.is_valid()
     result = service_search(user=user, filters=form.to_filters())
-    list(Paginator(with_display_relations(result.queryset), PAGE_SIZE).get_page(None))
+    list(Paginator(with_list_relations(result.queryset), PAGE_SIZE).get_page(None))
     # The map beside the list shows every result.
     map_features(result.queryset, public=False, detail_url="resources:detail")
     legend(user.municipality_id)

@@ -55,7 +55,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
     result = selectors.service_search(user=user, filters=form.to_filters())
-    page = Paginator(selectors.with_display_relations(result.queryset), PAGE_SIZE).get_page(
+    page = Paginator(selectors.with_list_relations(result.queryset), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for service in page:

@@ -385,3 +385,48 @@ def test_map_data_is_json_in_the_page(client, musashino):
     features = json.loads(data.group(1))
     assert features[0]["name"] == "<script>alert(1)</script>"
     assert "<script>alert(1)</script>" not in content.replace(data.group(0), "")
+
+
+def test_list_rows_show_what_they_need_in_a_fixed_number_of_queries(client, musashino):
+    """The list's rows load only what a row shows (with_list_relations): the same number of
+    queries for 3 rows as for 30, and each row still has its categories, schedules, town,
+    area, badges and last confirmation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, "tier1")
+
+    def page_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("resources:list"), {"q": "ちぎり絵"})
+        assert response.status_code == 200
+        return len(queries.captured_queries), response.content.decode()
+
+    def add(count: int) -> None:
+        for i in range(count):
+            service = service_in(
+                musashino,
+                "境南町",
+                name=f"ちぎり絵の会{i}",
+                categories=[category("hobby-craft")],
+                welcomes_volunteers=True,
+                confirmed_at=dt.date(2026, 4, 1),
+            )
+            ScheduleFactory(service=service, freq="WEEKLY", byday="TU")
+
+    add(3)
+    few, _ = page_queries()
+    add(27)
+    many, content = page_queries()
+    assert many == few
+    row = re.search(r'<tr data-service-id="\d+">.*?</tr>', content, re.S).group(0)
+    for shown in (
+        "ちぎり絵の会",
+        "手芸",
+        "毎週火曜",
+        "境南町",
+        "境南エリア",
+        "ボランティア募集",
+        "令和8年4月1日",
+    ):
+        assert shown in row, shown
