@@ -18,6 +18,8 @@ tokens on every write of those tables by any process and any path (forms, API, i
 queryset updates, raw SQL), so the request after a change reads the facts again (about as long
 as one uncached match took). The tokens are read before the facts: a change that lands between
 the two makes the copy look older than it is, never newer, so the next request re-reads it.
+Inside a transaction (an atomic block) no copy is used or kept: on PostgreSQL the tokens change
+when the writing transaction commits, so they do not show the transaction's own writes yet.
 The shown suggestions' names, addresses and schedules are always read from the database.
 """
 
@@ -125,7 +127,11 @@ def version_key(municipality_id: int) -> tuple[int | None, int | None]:
 
 
 def municipality_facts(municipality_id: int) -> Facts:
-    """The municipality's facts: this process's copy if it is current, else read anew."""
+    """The municipality's facts: this process's copy if it is current, else read anew. Inside
+    a transaction they are read as they stand and not kept: on PostgreSQL the version follows
+    a transaction's own writes only when it commits (migration 0006)."""
+    if connection.in_atomic_block:
+        return read_facts(municipality_id, (None, None))
     key = version_key(municipality_id)
     with _lock:
         facts = _cache.get(municipality_id)

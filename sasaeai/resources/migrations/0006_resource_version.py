@@ -9,14 +9,17 @@ write path (forms, API, imports, queryset updates, raw SQL), is seen by the next
   own synonyms write its row), and a TRUNCATE of any of these tables (PostgreSQL).
 
 Each changed row writes a new token: a random 64-bit number on SQLite, the next value of a
-sequence on PostgreSQL (never reused, not rolled back). A token per row rather than per
-transaction: a transaction that changes the resources and then matches sees its own change.
-After a rollback the row holds its token from before again: a copy read inside the rolled-back
-transaction carries that transaction's token, which no later reader sees, so it is never used.
+sequence on PostgreSQL (never reused, not rolled back). After a rollback the row holds its
+token from before again.
 
-The row stays locked until the writing transaction ends: on PostgreSQL two transactions that
-change the same municipality's resources at once wait for each other (SQLite serialises every
-writer anyway).
+On PostgreSQL the triggers are deferred to the commit (constraint triggers, INITIALLY
+DEFERRED): the version row is locked only while the writing transaction commits, so writers
+of the same municipality do not wait for each other's whole transaction (an import, say), and
+a writer never waits for the version row while holding rows of the resource tables (no
+deadlock between the two). The data and its new token become visible together, at the
+commit. A transaction's own writes are therefore not in the token before it commits: readers
+keep no copy inside a transaction (cases/facts.py). On SQLite the triggers run at once
+(SQLite serialises every writer anyway).
 """
 
 from django.db import migrations, models
@@ -125,8 +128,8 @@ POSTGRES = [
     END $$
     """,
     *[
-        f"CREATE TRIGGER {table}_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION resources_version_{kind}()"
+        f"CREATE CONSTRAINT TRIGGER {table}_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION resources_version_{kind}()"
         for kinds, kind in (
             (OWN, "own"),
             (VIA_SERVICE, "via_service"),
