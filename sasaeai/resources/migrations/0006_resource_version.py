@@ -12,6 +12,11 @@ Each changed row writes a new token: a random 64-bit number on SQLite, the next 
 sequence on PostgreSQL (never reused, not rolled back). After a rollback the row holds its
 token from before again.
 
+On PostgreSQL a transaction writes a municipality's row once: the first change writes a new
+token, the others see that the row version is the transaction's own (its xmin) and leave it
+(updating one row thousands of times in one transaction, as an import would, makes each update
+walk the row's earlier versions: the 10,000-row import took 114 s instead of 18 s).
+
 On PostgreSQL the triggers are deferred to the commit (constraint triggers, INITIALLY
 DEFERRED): the version row is locked only while the writing transaction commits, so writers
 of the same municipality do not wait for each other's whole transaction (an import, say), and
@@ -84,6 +89,7 @@ POSTGRES = [
     CREATE FUNCTION resources_version_touch(m bigint) RETURNS void LANGUAGE sql AS $$
         INSERT INTO {TABLE} (municipality_id, token) VALUES (m, nextval('{TABLE}_token_seq'))
         ON CONFLICT (municipality_id) DO UPDATE SET token = EXCLUDED.token
+        WHERE {TABLE}.xmin::text <> (txid_current() % 4294967296)::text
     $$
     """,
     """
