@@ -222,7 +222,7 @@ def build(*, size_name: str, seed: int, key: str, progress: bool) -> dict:
     from bench.generators import Context, available_modules
     from bench.loader import BulkWriter
     from bench.sizes import SIZES
-    from sasaeai.core.demo import load_demo
+    from sasaeai.site.demo import load_demo
 
     started = time.perf_counter()
     cpu_started = time.process_time()

@@ -86,7 +86,7 @@ def url_exists(name: str, *args) -> bool:
 
 def api_path_exists(path: str, method: str = "GET") -> bool:
     """Whether the API has an operation at this path (as in the OpenAPI schema)."""
-    from sasaeai.api.api import api
+    from sasaeai.site.api import api
 
     schema = api.get_openapi_schema()
     full = "/api/v1" + path
@@ -162,7 +162,7 @@ OPERATIONS.append(
     throughput=True,
 )
 def _home(env: Env, i: int) -> None:
-    from sasaeai.accounts.home import home_context
+    from sasaeai.site.home import home_context
 
     session_and_user(env, "tier1")
     home_context(user=env.user("tier1"))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sasaeai.councils",
     "sasaeai.reports",
     "sasaeai.api",
+    "sasaeai.site",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sasaeai.accounts.context_processors.navigation",
+                "sasaeai.site.context_processors.navigation",
             ],
             "builtins": ["sasaeai.core.templatetags.japanese"],
         },

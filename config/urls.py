@@ -3,11 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sasaeai.accounts import views as account_views
-from sasaeai.api.api import api
+from sasaeai.site import views as site_views
+from sasaeai.site.api import api
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("accounts/", include("sasaeai.accounts.urls")),
     path("org/", include("sasaeai.org.urls")),
     path("audit/", include("sasaeai.audit.urls")),

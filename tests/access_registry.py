@@ -1,7 +1,7 @@
 """The access registry: who may use every URL and API operation of Sasaeai.
 
 tests/test_access_matrix.py walks Django's URL resolver and the OpenAPI schema of
-`sasaeai.api.api.api`; every URL pattern and every API operation must have an entry here or in
+`sasaeai.site.api.api`; every URL pattern and every API operation must have an entry here or in
 an app's own `sasaeai/<app>/tests/access.py`. An unregistered URL fails the suite with the
 entry to add. For every entry the test logs in as each requester below, asks for the URL
 (GET and POST; API operations with their own method), and checks the answer against the policy.

@@ -118,7 +118,7 @@ class Operation:
 
 
 def api_operations() -> list[Operation]:
-    from sasaeai.api.api import api
+    from sasaeai.site.api import api
 
     schema = api.get_openapi_schema()
     operations = []

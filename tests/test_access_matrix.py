@@ -265,7 +265,7 @@ def _page_path(route: Route, target: Target) -> str:
 
 def _ours_422(response) -> bool:
     """A 422 of the operation's own checks (after the permission check), not a request the
-    schema refused before the operation ran (code "invalid_request", see sasaeai/api/api.py)."""
+    schema refused before the operation ran (code "invalid_request", see sasaeai/site/api.py)."""
     try:
         body = response.json()
     except ValueError:

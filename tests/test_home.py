@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from sasaeai.accounts import home
 from sasaeai.accounts.models import User
+from sasaeai.site import home
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _client_for(username: str) -> Client:
 
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_every_registered_panel_renders_for_each_role(username, django_assert_max_num_queries):
-    from sasaeai.core.demo import load_demo
+    from sasaeai.site.demo import load_demo
 
     load_demo()
     user = User.objects.get(username=username)
@@ -83,7 +83,7 @@ def sample_panels(settings, monkeypatch, musashino):
     monkeypatch.setattr(
         home,
         "PANEL_PROVIDERS",
-        ["tests.test_home.sample_provider", "tests.test_home.early_provider"],
+        [sample_provider, early_provider],
     )
 
 

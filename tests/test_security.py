@@ -128,7 +128,7 @@ class TestCsrf:
         assert not exempt, "POST accepted without a CSRF token: " + ", ".join(exempt)
 
     def test_session_api_writes_need_the_token(self, world):
-        from sasaeai.api.auth import api_auth
+        from sasaeai.accounts.api_auth import api_auth
 
         session_auth = [a for a in api_auth if type(a).__name__ == "ActiveSession"]
         assert session_auth and session_auth[0].csrf is True

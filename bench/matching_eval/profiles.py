@@ -1,6 +1,6 @@
 """The matching evaluation set: needs profiles written in the style of the seed's stories
 (【相談内容】 as a care manager or the person tells it), against the Musashino demo resources
-(sasaeai/resources/demo.py, referred to by their `demo:<key>` external ids).
+(sasaeai/resources/data/demo_places.toml, referred to by their `demo:<key>` external ids).
 
 `acceptable` lists the places a coordinator would accept as a good first introduction for the
 person, judged from the demo resources' descriptions, schedules and places (distances from the

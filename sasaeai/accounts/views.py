@@ -1,4 +1,4 @@
-"""Login, the home page, the user's own settings and tokens, and user management."""
+"""Login, the user's own settings and tokens, and user management."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -36,14 +36,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("パスワードを変更しました。"))
         return response
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    from .home import home_context
-
-    return render(request, "home.html", home_context(user=request.user))
 
 
 @login_required

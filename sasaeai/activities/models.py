@@ -14,7 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from sasaeai.core.models import MunicipalityOwned, TimeStampedModel
+from sasaeai.core.models import TimeStampedModel
+from sasaeai.org.models import MunicipalityOwned
 
 
 class Tier(models.IntegerChoices):

@@ -14,7 +14,7 @@ from ninja.parser import Parser
 
 
 class NulCharacterError(ValidationError):
-    """Raised by the parser; sasaeai.api.api answers it as an invalid request (422)."""
+    """Raised by the parser; sasaeai.site.api answers it as an invalid request (422)."""
 
 
 def _nul_paths(value: Any, path: tuple) -> list[tuple]:

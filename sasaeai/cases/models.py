@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from sasaeai.core.models import MunicipalityOwned, TimeStampedModel
+from sasaeai.core.models import TimeStampedModel
+from sasaeai.org.models import MunicipalityOwned
 
 WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAY_LABELS = {

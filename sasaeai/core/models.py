@@ -1,4 +1,5 @@
-"""Shared model bases: timestamps, and the municipality every record belongs to."""
+"""Shared model bases: timestamps. (The base of records that belong to a municipality is
+`sasaeai.org.models.MunicipalityOwned`: it points to a municipality, which core knows nothing of.)"""
 
 from django.db import models
 
@@ -6,17 +7,6 @@ from django.db import models
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class MunicipalityOwned(TimeStampedModel):
-    """A record that belongs to exactly one municipality; the access policy scopes by it."""
-
-    municipality = models.ForeignKey(
-        "org.Municipality", verbose_name="市区町村", on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         abstract = True

@@ -1,5 +1,6 @@
 """The organisation a Sasaeai installation serves: municipalities, their daily-life areas
-(日常生活圏域), towns and town blocks, and support centres."""
+(日常生活圏域), towns and town blocks, and support centres; and the base of every record that
+belongs to one municipality (MunicipalityOwned)."""
 
 from django.db import models
 
@@ -84,6 +85,17 @@ class Municipality(TimeStampedModel):
     @property
     def prefecture(self) -> str:
         return PREFECTURES[int(self.code[:2]) - 1]
+
+
+class MunicipalityOwned(TimeStampedModel):
+    """A record that belongs to exactly one municipality; the access policy scopes by it."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="市区町村", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Area(TimeStampedModel):

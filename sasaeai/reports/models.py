@@ -10,7 +10,7 @@ a period and scope (or chooses its stories).
 from django.conf import settings
 from django.db import models
 
-from sasaeai.core.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned
 
 
 class Report(MunicipalityOwned):

@@ -120,7 +120,7 @@ def demo(_serialized_contents_in_loop, django_db_serialized_rollback, transactio
     committed so that the live server's thread sees it; flushed after the test. The rows
     that data migrations seed (categories, topics, themes) are restored after each flush
     (serialized rollback), so every test starts from the same database."""
-    from sasaeai.core.demo import load_demo
+    from sasaeai.site.demo import load_demo
 
     load_demo()
     from sasaeai.org.models import Municipality

@@ -37,7 +37,7 @@ class TestNoDoorChangesTheLog:
             assert getattr(client, method)("/audit/").status_code == 405
 
     def test_no_api_operation_writes_audit_events(self):
-        from sasaeai.api.api import api
+        from sasaeai.site.api import api
 
         paths = api.get_openapi_schema()["paths"]
         writes = [

@@ -7,8 +7,8 @@ from django.db import connection
 
 from sasaeai.accounts.models import User
 from sasaeai.core import backup
-from sasaeai.core.demo import load_demo
 from sasaeai.org.models import Area
+from sasaeai.site.demo import load_demo
 
 # serialized_rollback: the flush after each test would otherwise drop the taxonomy rows that
 # migrations seed, which the demo needs.

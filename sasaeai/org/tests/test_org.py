@@ -46,7 +46,7 @@ class TestMusashinoDemo:
         assert Town.objects.filter(municipality=musashino, area__isnull=False).count() == 13
 
     def test_demo_is_idempotent(self, musashino):
-        from sasaeai.core.demo import load_demo
+        from sasaeai.site.demo import load_demo
 
         load_demo()
         assert Municipality.objects.count() == 1

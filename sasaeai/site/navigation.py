@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .policy import Capability
+from sasaeai.accounts.policy import Capability
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""What the home page shows a user. Each module contributes panels through a provider
-function listed in PANEL_PROVIDERS: `provider(user) -> list[dict]`, each dict naming the
-`template` to include and its context (the provider itself checks the user's capabilities).
+"""What the home page shows a user. Each app contributes panels through provider functions in
+its `home.py`, registered here in PANEL_PROVIDERS: `provider(user) -> list[dict]`, each dict
+naming the `template` to include and its context (the provider itself checks the user's
+capabilities).
 
 A panel dict (all keys but `template` optional; docs/experience.md has the details):
     template  the template included inside the panel (it gets `panel` in its context)
@@ -17,25 +18,31 @@ A panel dict (all keys but `template` optional; docs/experience.md has the detai
 """
 
 import re
+from collections.abc import Callable
 
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from .models import User
+from sasaeai.accounts.models import User
+from sasaeai.activities import home as activities_home
+from sasaeai.cases import home as cases_home
+from sasaeai.councils import home as councils_home
+from sasaeai.resources import home as resources_home
 
-# Providers in display order, as dotted paths; modules add their line when they land.
-PANEL_PROVIDERS: list[str] = [
-    "sasaeai.activities.home.panels",
-    "sasaeai.resources.home.recheck_panel",
-    "sasaeai.councils.home.issues_panel",
-    "sasaeai.cases.home.follow_ups_panel",
+PanelProvider = Callable[[User], list[dict]]
+
+# Providers in display order; an app adds its line when it lands.
+PANEL_PROVIDERS: list[PanelProvider] = [
+    activities_home.panels,
+    resources_home.recheck_panel,
+    councils_home.issues_panel,
+    cases_home.follow_ups_panel,
 ]
 
 
 def home_context(*, user: User) -> dict:
     panels: list[dict] = []
-    for path in PANEL_PROVIDERS:
-        panels.extend(_normalised(panel) for panel in import_string(path)(user))
+    for provider in PANEL_PROVIDERS:
+        panels.extend(_normalised(panel) for panel in provider(user))
     panels.sort(key=lambda panel: panel["order"])  # stable: ties keep provider order
     return {
         "areas": list(user.areas.all()),

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from sasaeai.core.demo import load_demo
+from sasaeai.accounts.models import User
 from sasaeai.org.models import Municipality
+from sasaeai.site.demo import load_demo
 
 
 class Command(BaseCommand):
@@ -20,8 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool = False, **options) -> None:
         if if_empty and Municipality.objects.exists():
             self.stdout.write("データベースにデータがあるため、デモデータは読み込みません。")
-            from sasaeai.accounts.models import User
-
             logins = [
                 (u.username, u.get_role_display())
                 for u in User.objects.filter(username__in=self._demo_usernames())

@@ -1,5 +1,6 @@
-"""The django-ninja API at /api/v1/: each app keeps its own router; this module assembles
-them and maps errors to Japanese messages."""
+"""The django-ninja API at /api/v1/: each app keeps its own router (its `api.py`); this module
+assembles them and maps errors to Japanese messages. The shared kit every router uses
+(pagination, id and time types, the request parser, error wording) is `sasaeai.api`."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -7,9 +8,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
-from .auth import api_auth
-from .errors import field_errors
-from .parser import RefusingNulParser
+from sasaeai.accounts.api import router as accounts_router
+from sasaeai.accounts.api_auth import api_auth
+from sasaeai.activities.api import router as activities_router
+from sasaeai.api.errors import field_errors
+from sasaeai.api.parser import RefusingNulParser
+from sasaeai.cases.api import router as cases_router
+from sasaeai.councils.api import router as councils_router
+from sasaeai.exchange.api import router as exchange_router
+from sasaeai.org.api import router as org_router
+from sasaeai.reports.api import router as reports_router
+from sasaeai.resources.api import router as resources_router
 
 api = NinjaAPI(
     title="ささえあい API",
@@ -86,27 +95,16 @@ def _http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-def _register_routers() -> None:
-    from sasaeai.accounts.api import router as accounts_router
-    from sasaeai.activities.api import router as activities_router
-    from sasaeai.cases.api import router as cases_router
-    from sasaeai.councils.api import router as councils_router
-    from sasaeai.exchange.api import router as exchange_router
-    from sasaeai.org.api import router as org_router
-    from sasaeai.reports.api import router as reports_router
-    from sasaeai.resources.api import router as resources_router
-
-    for router in (
-        accounts_router,
-        org_router,
-        exchange_router,  # before resources: /resources/import must win over /resources/{id}
-        resources_router,
-        activities_router,
-        cases_router,
-        reports_router,
-        councils_router,
-    ):
-        api.add_router("/", router)
-
-
-_register_routers()
+# The order matters where paths overlap: the first router whose path matches answers.
+ROUTERS = (
+    accounts_router,
+    org_router,
+    exchange_router,  # before resources: /resources/import must win over /resources/{id}
+    resources_router,
+    activities_router,
+    cases_router,
+    reports_router,
+    councils_router,
+)
+for router in ROUTERS:
+    api.add_router("/", router)

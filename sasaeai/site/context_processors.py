@@ -3,7 +3,8 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from . import policy
+from sasaeai.accounts import policy
+
 from .navigation import MODULES
 
 
