@@ -26,12 +26,13 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/reports/figures"
 
-# What each figure of the home panel is in the report: (section, item, breakdown).
+# What each figure of the home panel is in the report: (section, item, breakdown). The panel
+# names its figures as the report's key figures do.
 HOME_TO_REPORT = {
-    "訪問": ("(1)訪問", "延べ件数", ""),
-    "訪問先（実数）": ("(1)訪問", "実件数", ""),
-    "相談": ("相談", "相談対応件数", "合計"),
-    "会議": ("(4)話し合い", "話し合いへの参加", "合計"),
+    "訪問（延べ）": ("(1)訪問", "延べ件数", ""),
+    "訪問（実）": ("(1)訪問", "実件数", ""),
+    "相談対応": ("相談", "相談対応件数", "合計"),
+    "話し合いへの参加": ("(4)話し合い", "話し合いへの参加", "合計"),
 }
 
 
@@ -86,9 +87,10 @@ def test_home_panel_and_report_show_the_same_figures(musashino):
     report = _report_figures(
         client, start=period.start, end=period.end, scope=f"coordinator:{tier1.username}"
     )
-    shown = {label: home[label] for label in HOME_TO_REPORT if label in home}
-    assert shown, home
-    assert shown == {label: report[HOME_TO_REPORT[label]] for label in shown}
+    assert set(home) == set(HOME_TO_REPORT)
+    assert home == {label: report[HOME_TO_REPORT[label]] for label in home}
+    # The key figures the report compares with the previous period say the same.
+    assert home == {label: report[("前期との比較", label, period.label)] for label in home}
 
 
 def test_a_later_role_change_does_not_rewrite_a_past_report(musashino):
