@@ -304,11 +304,17 @@ class ReportFigures:
 
     @property
     def placement_line(self) -> str:
-        """「6圏域のうち3圏域に配置」: how many of the period's areas had a coordinator."""
+        """Who covered the scope's areas in the period: 「6圏域のうち3圏域に3人」, one area's
+        coordinators by name, or 「配置なし」."""
         if not self.placement:
             return ""
-        covered = sum(1 for p in self.placement if p.coordinators)
-        return f"{len(self.placement)}圏域のうち{covered}圏域に配置"
+        covered = [p for p in self.placement if p.coordinators]
+        if not covered:
+            return "配置なし"
+        if len(self.placement) == 1:
+            return "、".join(covered[0].coordinators)
+        people = len({name for p in covered for name in p.coordinators})
+        return f"{len(self.placement)}圏域のうち{len(covered)}圏域に{people}人"
 
     def key_values(self) -> dict[str, int]:
         """The key figures (counting.KEY_FIGURES) as the sections counted them."""
