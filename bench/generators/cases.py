@@ -102,6 +102,7 @@ def _place(ctx, place, rows, flush, bar, ids, services_by_area, choices) -> None
     serial: dict[str, int] = {}
     coordinators_by_area: dict[int, list[int]] = {}
     tier1 = [uid for uid, role, _ in place.coordinators if role == "tier1"]
+    tier2 = {uid for uid, role, _ in place.coordinators if role == "tier2"}
     for uid, _role, areas in place.coordinators:
         for area in areas:
             coordinators_by_area.setdefault(area, []).append(uid)
@@ -120,6 +121,8 @@ def _place(ctx, place, rows, flush, bar, ids, services_by_area, choices) -> None
             if number not in existing:
                 break
         coordinator = rng.choice(coordinators_by_area.get(area) or tier1 or [None])
+        # The tier the case counts under: its coordinator's, stored with it (as case_create does).
+        tier = 2 if coordinator in tier2 else 1
         age = rng.randint(62, 95)
         sex = rng.choice(["female", "female", "male"])
         need = rng.choice(CASE_NEEDS)
@@ -140,6 +143,7 @@ def _place(ctx, place, rows, flush, bar, ids, services_by_area, choices) -> None
                 "status": "closed" if closed else "open",
                 "closed_on": closed_on,
                 "coordinator_id": coordinator,
+                "tier": tier,
                 "age": age,
                 "age_band": _age_band(age),
                 "sex": sex,

@@ -1,7 +1,31 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, User
+from .models import ApiToken, AreaAssignment, PastAreaAssignment, User
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    """Assignments are changed on the user's page (利用者管理), whose service closes an
+    ended assignment into the history instead of overwriting it; here they are shown."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AreaAssignmentInline(_ReadOnlyInline):
+    model = AreaAssignment
+    fields = readonly_fields = ["area", "valid_from"]
+
+
+class PastAreaAssignmentInline(_ReadOnlyInline):
+    model = PastAreaAssignment
+    fields = readonly_fields = ["area", "valid_from", "valid_until"]
 
 
 @admin.register(User)
@@ -18,12 +42,12 @@ class UserAdmin(BaseUserAdmin):
                     "display_name_kana",
                     "municipality",
                     "role",
-                    "areas",
                     "language",
                 )
             },
         ),
     )
+    inlines = [AreaAssignmentInline, PastAreaAssignmentInline]
 
 
 @admin.register(ApiToken)

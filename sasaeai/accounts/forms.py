@@ -40,6 +40,14 @@ class UserForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("第2層生活支援コーディネーターは1つ以上選んでください。"),
     )
+    areas_from = forms.DateField(
+        label=_("担当圏域の変更日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "担当圏域を変えた日（空欄は今日）。外した圏域の担当は前日までとして履歴に残ります。"
+        ),
+    )
     password = forms.CharField(
         label=_("初期パスワード"),
         widget=forms.PasswordInput(render_value=True),

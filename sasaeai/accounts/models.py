@@ -1,4 +1,7 @@
-"""Users with one role each, the areas they cover, and their API tokens."""
+"""Users with one role each, the areas they cover (with the dates each assignment began and
+ended), and their API tokens."""
+
+import datetime as dt
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -12,6 +15,21 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("市職員")
     COUNCIL = "council", _("協議体委員")
     REGIONAL = "regional", _("広域閲覧（都道府県）")
+
+
+class Tier(models.IntegerChoices):
+    """The tier a record of work is counted under (第1層 the whole municipality, 第2層 a
+    daily-life area). Records store it when written, so that a later role change does not
+    move past work from one tier to another."""
+
+    TIER1 = 1, "第1層"
+    TIER2 = 2, "第2層"
+
+
+def tier_for_role(role: str | None) -> int:
+    """The tier of a role's work: tier-2 coordinators work in tier 2, everyone else who
+    writes records (the tier-1 coordinator, administrators) in tier 1."""
+    return Tier.TIER2 if role == Role.TIER2 else Tier.TIER1
 
 
 class Language(models.TextChoices):
@@ -32,7 +50,12 @@ class User(AbstractUser):
     )
     role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.OFFICIAL)
     areas = models.ManyToManyField(
-        "org.Area", blank=True, related_name="users", verbose_name="担当圏域"
+        "org.Area",
+        blank=True,
+        related_name="users",
+        verbose_name="担当圏域",
+        through="AreaAssignment",
+        help_text="現在の担当圏域（変更の履歴は担当圏域の履歴に残ります）",
     )
     language = models.CharField(
         "表示言語", max_length=5, choices=Language.choices, default=Language.JA
@@ -51,6 +74,78 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+
+class AreaAssignment(models.Model):
+    """A current assignment of a user to an area (担当圏域), in effect since `valid_from`.
+    These rows are `User.areas`, which the access policy reads: access follows the current
+    assignments. An assignment that ends is not overwritten but closed into a
+    `PastAreaAssignment` (accounts.services.area_assignments_change), so that a past period
+    can be reported as it was organised then."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="area_assignments", verbose_name="利用者"
+    )
+    area = models.ForeignKey(
+        "org.Area", on_delete=models.CASCADE, related_name="assignments", verbose_name="圏域"
+    )
+    valid_from = models.DateField(
+        "担当開始日", null=True, blank=True, help_text="空欄は開始日の記録がないこと"
+    )
+
+    class Meta:
+        db_table = "accounts_user_areas"  # the table of the plain many-to-many it replaced
+        verbose_name = "担当圏域"
+        verbose_name_plural = "担当圏域"
+        ordering = ["user", "area__order", "area_id"]
+        unique_together = [("user", "area")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.area}（{assignment_span(self.valid_from, None)}）"
+
+
+class PastAreaAssignment(models.Model):
+    """An assignment that has ended: who covered which area from when until when."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="past_area_assignments",
+        verbose_name="利用者",
+    )
+    area = models.ForeignKey(
+        "org.Area",
+        on_delete=models.PROTECT,
+        related_name="past_assignments",
+        verbose_name="圏域",
+    )
+    valid_from = models.DateField(
+        "担当開始日", null=True, blank=True, help_text="空欄は開始日の記録がないこと"
+    )
+    valid_until = models.DateField("担当終了日")
+
+    class Meta:
+        verbose_name = "担当圏域の履歴"
+        verbose_name_plural = "担当圏域の履歴"
+        ordering = ["user", "-valid_until", "area_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="past_area_assignment_span",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.area}（{assignment_span(self.valid_from, self.valid_until)}）"
+
+
+def assignment_span(valid_from: dt.date | None, valid_until: dt.date | None) -> str:
+    """「2016-04-01〜2017-03-31」, 「2017-04-01〜」, 「〜2017-03-31」 (ISO dates: the pages show
+    era dates through their own filters)."""
+    start = valid_from.isoformat() if valid_from else ""
+    end = valid_until.isoformat() if valid_until else ""
+    return f"{start}〜{end}"
 
 
 class ApiToken(models.Model):

@@ -1,5 +1,6 @@
-"""Writes about users and their API tokens."""
+"""Writes about users, their area assignments and their API tokens."""
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -8,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sasaeai.core.eras import era_date
 from sasaeai.org.models import Area, Municipality
 
-from .models import ApiToken, Role, User
+from .models import ApiToken, AreaAssignment, PastAreaAssignment, Role, User
 
 TOKEN_PREFIX = "ssa_"
 
@@ -41,10 +43,12 @@ def user_create(
     municipality: Municipality,
     role: str,
     areas: Iterable[Area] = (),
+    areas_from: dt.date | None = None,
     display_name: str = "",
     display_name_kana: str = "",
     email: str = "",
 ) -> User:
+    """A new user; its area assignments start on `areas_from` (today when left out)."""
     areas = _check_role_areas(role=role, municipality=municipality, areas=areas)
     user = User(
         username=username,
@@ -60,7 +64,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    user.areas.set(areas)
+    area_assignments_change(user=user, areas=areas, on=areas_from)
     return user
 
 
@@ -74,7 +78,10 @@ def user_update(
     display_name_kana: str = "",
     email: str = "",
     is_active: bool = True,
+    areas_from: dt.date | None = None,
 ) -> User:
+    """Changes a user; a change of areas takes effect on `areas_from` (today when left
+    out): the areas left are closed the day before, kept in the history."""
     areas = _check_role_areas(role=role, municipality=user.municipality, areas=areas)
     user.role = role
     user.display_name = display_name
@@ -83,8 +90,55 @@ def user_update(
     user.is_active = is_active
     user.full_clean(exclude=["password"])
     user.save()
-    user.areas.set(areas)
+    area_assignments_change(user=user, areas=areas, on=areas_from)
     return user
+
+
+def area_assignments_change(
+    *, user: User, areas: Iterable[Area], on: dt.date | None = None
+) -> None:
+    """Makes `areas` the user's current areas from the day `on` (today when left out).
+
+    An assignment that ends is closed on the day before `on` and kept as a
+    PastAreaAssignment, never overwritten, so that a past period is reported as it was
+    organised then; a new one starts on `on`; one that stays is left as it is. Access reads
+    only the current assignments (`User.areas`). `on` cannot lie in the future (a change is
+    entered when it happens) nor before an ending assignment began."""
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"areas_from": "担当圏域の変更日に未来の日付は指定できません。"})
+    wanted = {area.pk: area for area in areas}
+    current = {a.area_id: a for a in AreaAssignment.objects.filter(user=user)}
+    ending = [a for area_id, a in current.items() if area_id not in wanted]
+    for assignment in ending:
+        if assignment.valid_from is not None and assignment.valid_from > on:
+            raise ValidationError(
+                {
+                    "areas_from": (
+                        f"「{assignment.area.name}」の担当開始日（{era_date(assignment.valid_from, weekday=False)}）"
+                        "より前の日付では変更できません。"
+                    )
+                }
+            )
+    with transaction.atomic():
+        for assignment in ending:
+            until = on - dt.timedelta(days=1)
+            # An assignment begun and ended on the same day was never in effect: no history.
+            if assignment.valid_from is None or assignment.valid_from <= until:
+                PastAreaAssignment.objects.create(
+                    user=user,
+                    area_id=assignment.area_id,
+                    valid_from=assignment.valid_from,
+                    valid_until=until,
+                )
+            assignment.delete()
+        AreaAssignment.objects.bulk_create(
+            AreaAssignment(user=user, area=area, valid_from=on)
+            for area_id, area in wanted.items()
+            if area_id not in current
+        )
+    user._policy_area_ids = None  # the access policy's per-request cache
 
 
 def user_set_password(*, user: User, password: str) -> None:

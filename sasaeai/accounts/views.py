@@ -113,6 +113,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 municipality=me.municipality,
                 role=data["role"],
                 areas=data["areas"],
+                areas_from=data["areas_from"],
                 display_name=data["display_name"],
                 display_name_kana=data["display_name_kana"],
                 email=data["email"],
@@ -170,6 +171,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     user=target,
                     role=data["role"],
                     areas=data["areas"],
+                    areas_from=data["areas_from"],
                     display_name=data["display_name"],
                     display_name_kana=data["display_name_kana"],
                     email=data["email"],
@@ -191,7 +193,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "creating": False, "target": target},
+        {
+            "form": form,
+            "creating": False,
+            "target": target,
+            "assignments": selectors.area_assignment_history(user=target),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from sasaeai.accounts.models import Role, User
+from sasaeai.accounts.models import Role, User, tier_for_role
 from sasaeai.core.holidays import is_holiday
 from sasaeai.org.models import Municipality
 from sasaeai.resources.models import Service
@@ -32,7 +32,6 @@ from .models import (
     OtherActivity,
     OtherActivityKind,
     ReferralDestination,
-    Tier,
     Visit,
     duration_minutes,
 )
@@ -224,7 +223,7 @@ def _consultation(rng, *, user, area, day, topics, visit=None, channel=None, ser
     consultation = Consultation(
         municipality_id=user.municipality_id,
         coordinator=user,
-        tier=Tier.TIER2 if user.role == Role.TIER2 else Tier.TIER1,
+        tier=tier_for_role(user.role),
         area=area,
         date=day,
         visit=visit,
@@ -260,7 +259,7 @@ def _visit(rng, *, user, area, day, service, entry=None, start=None, minutes=Non
     visit = Visit(
         municipality_id=user.municipality_id,
         coordinator=user,
-        tier=Tier.TIER2 if user.role == Role.TIER2 else Tier.TIER1,
+        tier=tier_for_role(user.role),
         area=area,
         date=day,
         start_time=start,
@@ -282,7 +281,7 @@ def _meeting(rng, *, user, area, day, meeting_type, title, start=dt.time(14), mi
         Meeting(
             municipality_id=user.municipality_id,
             coordinator=user,
-            tier=Tier.TIER2 if user.role == Role.TIER2 else Tier.TIER1,
+            tier=tier_for_role(user.role),
             area=area,
             date=day,
             start_time=start,
@@ -490,7 +489,7 @@ def _load_tier2(rng, *, user: User, start: dt.date, end: dt.date, topics: dict) 
         OtherActivity(
             municipality_id=user.municipality_id,
             coordinator=user,
-            tier=Tier.TIER2,
+            tier=tier_for_role(user.role),
             area=area,
             date=days[len(days) // 3],
             kind=OtherActivityKind.TRAINING_ATTENDED,
@@ -538,7 +537,7 @@ def _load_tier1(rng, *, user: User, start: dt.date, end: dt.date, topics: dict) 
             OtherActivity(
                 municipality_id=user.municipality_id,
                 coordinator=user,
-                tier=Tier.TIER1,
+                tier=tier_for_role(user.role),
                 date=day,
                 kind=OtherActivityKind.PUBLICATION,
                 title=f"武蔵野安心・安全ニュース（{day.month}月号）",
@@ -603,7 +602,7 @@ def _load_tier1(rng, *, user: User, start: dt.date, end: dt.date, topics: dict) 
             OtherActivity(
                 municipality_id=user.municipality_id,
                 coordinator=user,
-                tier=Tier.TIER1,
+                tier=tier_for_role(user.role),
                 date=days[min(len(days) - 1, index * len(days) // 6)],
                 kind=kind,
                 title=title,

@@ -1,5 +1,7 @@
 """Home-page panels of the activities module: the one-tap 「訪問を記録」, today's schedule,
-and this half-year's counts so far against the same days last year."""
+and this half-year's key figures so far against the same days last year, counted by the one
+counting module and named as the report names them (the report of the same days and scope
+shows the same numbers)."""
 
 import datetime as dt
 
@@ -12,7 +14,6 @@ from sasaeai.accounts.policy import Capability
 from sasaeai.core import periods
 
 from . import counting, selectors
-from .models import Consultation, Meeting
 
 
 def _same_days_last_year(period: periods.Period, today: dt.date) -> periods.Period:
@@ -24,15 +25,15 @@ def _same_days_last_year(period: periods.Period, today: dt.date) -> periods.Peri
     return periods.date_range(last.start, min(until, last.end))
 
 
-def _panel_counts(period: periods.Period, scope: counting.Scope) -> dict:
-    """What the panel shows, in three queries: the visits' figures and the numbers of
-    consultations and meetings (the same totals as counting.activity_counts, without the
-    breakdowns the reports need)."""
-    return {
-        "visits": counting.visit_counts(period, scope),
-        "consultations": Consultation.objects.filter(**scope.filters(period)).count(),
-        "meetings": Meeting.objects.filter(**scope.filters(period)).count(),
-    }
+# The report's key figures the panel shows (counting.KEY_FIGURES gives their labels).
+PANEL_FIGURES = ("visits", "visit_places", "consultations", "meetings", "visit_hours")
+PANEL_STATS = PANEL_FIGURES[:4]
+
+
+def panel_figures(period: periods.Period, scope: counting.Scope) -> dict[str, int]:
+    """The panel's figures for a period and scope: the report's key figures of the same
+    name, in three queries (visits, consultations, meetings)."""
+    return counting.key_figures(period, scope, PANEL_FIGURES)
 
 
 def panels(user: User) -> list[dict]:
@@ -71,18 +72,15 @@ def panels(user: User) -> list[dict]:
                 },
             }
         )
+    if user.municipality_id is None:
+        return result  # an installation operator: no municipality's work to count
     half = periods.current_half_year(today)
     so_far = periods.date_range(half.start, today)
     last_year = _same_days_last_year(half, today)
     scope = counting.scope_for_user(user)
-    now = _panel_counts(so_far, scope)
-    before = _panel_counts(last_year, scope)
-    stats = [
-        ("訪問", now["visits"].total, before["visits"].total, "件"),
-        ("訪問先（実数）", now["visits"].distinct_places, before["visits"].distinct_places, "か所"),
-        ("相談", now["consultations"], before["consultations"], "件"),
-        ("会議", now["meetings"], before["meetings"], "件"),
-    ]
+    now = panel_figures(so_far, scope)
+    before = panel_figures(last_year, scope)
+    labels = {key: (label, unit) for key, label, unit in counting.KEY_FIGURES}
     result.append(
         {
             "template": "activities/home/counts.html",
@@ -91,16 +89,17 @@ def panels(user: User) -> list[dict]:
             "order": 40,
             "stats": [
                 {
-                    "label": label,
-                    "value": value,
-                    "before": previous,
-                    "unit": unit,
-                    "delta": value - previous,
+                    "key": key,
+                    "label": labels[key][0],
+                    "value": now[key],
+                    "before": before[key],
+                    "unit": labels[key][1],
+                    "delta": now[key] - before[key],
                 }
-                for label, value, previous, unit in stats
+                for key in PANEL_STATS
             ],
-            "hours": now["visits"].total_minutes,
-            "scope_label": "自分の記録" if scope.coordinator_id else "市全域",
+            "hours": now["visit_hours"],
+            "scope_label": "自分の記録" if scope.coordinator else "市全域",
             "more": {"label": "活動記録の一覧", "url": reverse("activities:list")},
         }
     )

@@ -3,7 +3,7 @@ activities (研修・講演・視察対応・勉強会・広報誌) and the cale
 
 Every record carries its coordinator, the coordinator's tier at the time (so that "tier 2
 total" stays right when someone changes role), its area (blank = the whole municipality) and
-its municipality. Counting lives in `counting.py`; writes in `services.py`.
+its municipality. Counting lives in `counting/`; writes in `services.py`.
 """
 
 import datetime as dt
@@ -14,13 +14,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
 from sasaeai.org.models import MunicipalityOwned
-
-
-class Tier(models.IntegerChoices):
-    TIER1 = 1, "第1層"
-    TIER2 = 2, "第2層"
 
 
 class ActivityRecord(MunicipalityOwned):

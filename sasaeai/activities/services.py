@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sasaeai.accounts import policy
-from sasaeai.accounts.models import Role, User
+from sasaeai.accounts.models import Role, User, tier_for_role
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area
@@ -31,7 +31,6 @@ from .models import (
     ConsultationTopic,
     Meeting,
     OtherActivity,
-    Tier,
     Visit,
 )
 from .recurrence import first_occurrence
@@ -132,7 +131,8 @@ RECORD_FIELDS = {
 
 
 def tier_of(user: User) -> int:
-    return Tier.TIER2 if user.role == Role.TIER2 else Tier.TIER1
+    """The tier a record written now by this user is stored (and counted) under."""
+    return tier_for_role(user.role)
 
 
 def can_edit_record(user: User, record: ActivityRecord | CalendarEntry) -> bool:

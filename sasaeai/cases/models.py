@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
 from sasaeai.org.models import MunicipalityOwned
 
@@ -109,6 +110,11 @@ class Case(MunicipalityOwned):
         blank=True,
         related_name="+",
         verbose_name="担当コーディネーター",
+    )
+    tier = models.PositiveSmallIntegerField(
+        "層",
+        choices=Tier.choices,
+        help_text="担当コーディネーターを決めた時点の層（報告書はこの層で数える）",
     )
 
     # The person, in the least detail the work needs.
@@ -218,6 +224,7 @@ class Case(MunicipalityOwned):
         indexes = [
             models.Index(fields=["municipality", "area", "status"], name="case_muni_area_status"),
             models.Index(fields=["municipality", "received_on"], name="case_muni_received"),
+            models.Index(fields=["municipality", "tier", "received_on"], name="case_muni_tier"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sasaeai.accounts import policy
-from sasaeai.accounts.models import User
+from sasaeai.accounts.models import User, tier_for_role
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
@@ -141,6 +141,7 @@ def case_create(
     case = Case(municipality_id=municipality_id, area=area, created_by=user, **fields)
     if case.coordinator_id is None:
         case.coordinator = user
+    case.tier = tier_for_role(case.coordinator.role)
     _not_future(case.received_on, "received_on", "受付日")
     _not_future(case.consent_on, "consent_on", "同意日")
     for attempt in range(3):
@@ -183,6 +184,11 @@ def case_update(
     if "number" in fields and not fields["number"]:
         fields.pop("number")
     changed = _changed_labels(case, fields)
+    coordinator = fields.get("coordinator")
+    if coordinator is not None and coordinator.pk != case.coordinator_id:
+        # The case counts under the tier of whoever takes it on, as of this change; a
+        # person's later change of role leaves it where it is.
+        case.tier = tier_for_role(coordinator.role)
     for name, value in fields.items():
         setattr(case, name, value)
     _not_future(case.received_on, "received_on", "受付日")

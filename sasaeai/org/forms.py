@@ -6,7 +6,11 @@ from .models import Area, SupportCenter, Town
 class AreaForm(forms.ModelForm):
     class Meta:
         model = Area
-        fields = ["name", "name_kana", "order", "description"]
+        fields = ["name", "name_kana", "order", "description", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class TownForm(forms.ModelForm):

@@ -1,7 +1,10 @@
 """The organisation a Sasaeai installation serves: municipalities, their daily-life areas
-(日常生活圏域), towns and town blocks, and support centres; and the base of every record that
-belongs to one municipality (MunicipalityOwned)."""
+(日常生活圏域, with the dates each was in effect), towns and town blocks, and support centres; and
+the base of every record that belongs to one municipality (MunicipalityOwned)."""
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from sasaeai.core.models import TimeStampedModel
@@ -98,8 +101,20 @@ class MunicipalityOwned(TimeStampedModel):
         abstract = True
 
 
+class AreaQuerySet(models.QuerySet):
+    def in_effect(self, start: dt.date, end: dt.date | None = None) -> "AreaQuerySet":
+        """Areas in effect on some day from `start` to `end` (one day when `end` is left
+        out): a report of a past period lists the areas of that time."""
+        end = start if end is None else end
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=start),
+        )
+
+
 class Area(TimeStampedModel):
-    """A daily-life area (日常生活圏域): the territory of tier 2."""
+    """A daily-life area (日常生活圏域): the territory of tier 2. Cities redraw their areas,
+    so an area has the dates it was in effect (blank: since before its records, and still)."""
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name="市区町村"
@@ -108,6 +123,17 @@ class Area(TimeStampedModel):
     name_kana = models.CharField("圏域名（カナ）", max_length=100, blank=True)
     order = models.PositiveSmallIntegerField("表示順", default=0)
     description = models.TextField("説明", blank=True)
+    valid_from = models.DateField(
+        "設定日", null=True, blank=True, help_text="この圏域が設けられた日（空欄は記録なし）"
+    )
+    valid_until = models.DateField(
+        "廃止日",
+        null=True,
+        blank=True,
+        help_text="圏域を見直して廃止した場合、この圏域が有効だった最後の日（空欄は現在も有効）",
+    )
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = "日常生活圏域"
@@ -115,10 +141,21 @@ class Area(TimeStampedModel):
         ordering = ["municipality", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="area_valid_span",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": "廃止日が設定日より前になっています。"})
 
 
 class Town(TimeStampedModel):

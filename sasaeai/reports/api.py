@@ -1,5 +1,6 @@
 """API operations of the reports app (mounted under /api/v1/ by sasaeai.api): every figure
-of a report, as the CSV gives them, for schedulers and other systems."""
+of a report, as the CSV gives them, for schedulers and other systems. The figures are counted
+by sasaeai.activities.counting, as the report pages and the home panel are."""
 
 from decimal import Decimal
 
@@ -57,7 +58,7 @@ class ReportQuery(Schema):
     response=ReportFiguresOut,
     summary="活動報告のすべての数値",
     description="期間（fiscal_year と half、month、または date_from と date_to）と範囲"
-    "（municipality、tier2、area:<ID または名前>、areas:<ID>,<ID>、coordinator:<ユーザー名>）"
+    "（municipality、tier1、tier2、area:<ID または名前>、areas:<ID>,<ID>、coordinator:<ユーザー名>）"
     "を指定すると、報告書の数値をCSVと同じ行で返します。期間を省くと今の半期、範囲を省くと"
     "利用者の既定（第2層は担当圏域、ほかは市全体）。出力は監査ログに記録されます。",
 )

@@ -520,6 +520,8 @@ def document_build(f: ReportFigures) -> Document:
         f"範囲: {f.scope_label}",
         f"期間: {era_date(f.period.start, weekday=False)}〜{era_date(f.period.end, weekday=False)}",
     ]
+    if f.placement_line:
+        lines.append(f"コーディネーターの担当圏域（期間中）: {f.placement_line}")
     if f.generated_at is not None:
         lines.append(f"作成: {era_date(f.generated_at, weekday=False)} {f.generated_at:%H:%M}")
     sections = [

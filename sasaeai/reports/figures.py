@@ -1,27 +1,25 @@
 """The figures of a report: plain data every format (web, PDF, Excel, Word, CSV) renders.
 
-`ReportFigures` is built from the records by `figures_build` (in `counting.py` of this app,
-with grouped queries); the renderers never query the database, so that every format shows
-the same numbers.
+`figures_build` arranges a report's figures into the report's shape (its sections, the rows
+of its tables, the roll-ups the seed's wording needs); every count comes from the one
+counting module, `sasaeai.activities.counting`, which the home page's panel uses too, so the
+two agree. The renderers never query the database, so that every format shows the same
+numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
-
+from sasaeai.activities import counting
+from sasaeai.activities.counting import KEY_FIGURES, Scope, round_half_up
 from sasaeai.core.periods import Period
 
+__all__ = ["KEY_FIGURES", "ReportFigures", "figures_build", "percent", "round_half_up"]
+
 CITYWIDE = "全市"
-
-
-def round_half_up(value: float | Decimal) -> int:
-    """Japanese reports round halves up (93.5 → 94), not to even."""
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def percent(part: int, whole: int) -> Decimal:
@@ -75,7 +73,7 @@ class VisitFigures:
 
     @property
     def hours(self) -> int:
-        return round_half_up(Decimal(self.minutes) / 60)
+        return counting.hours(self.minutes)
 
     @property
     def hours_exact(self) -> bool:
@@ -257,21 +255,16 @@ class StoryFigure:
 
 
 # --- comparisons ------------------------------------------------------------------------------
+# The figures compared with the previous period and between areas: counting.KEY_FIGURES.
 
-# The figures compared with the previous period and between areas: (key, label, unit).
-KEY_FIGURES: list[tuple[str, str, str]] = [
-    ("visits", "訪問（延べ）", "件"),
-    ("visit_places", "訪問（実）", "か所"),
-    ("visit_hours", "訪問の総時間", "時間"),
-    ("consultations", "相談対応", "件"),
-    ("consultations_office", "うち来所・電話", "件"),
-    ("consultations_referred", "在宅介護支援センター等につないだ相談", "件"),
-    ("meetings", "話し合いへの参加", "件"),
-    ("referrals_new", "個別ケースのつなぎ（新規）", "件"),
-    ("trainings", "研修・セミナー等への出席", "件"),
-    ("lectures", "講演", "件"),
-    ("visitors", "視察対応", "件"),
-]
+
+@dataclass(frozen=True)
+class AreaPlacement:
+    """An area in effect in the period and the coordinators assigned to it at some time in
+    the period (none: no coordinator was placed there yet)."""
+
+    area: str
+    coordinators: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -302,13 +295,29 @@ class ReportFigures:
     text_versions: dict[str, int] = field(default_factory=dict)
     previous: Comparison | None = None
     areas: list[Comparison] = field(default_factory=list)  # side by side, when several
+    placement: list[AreaPlacement] | None = None  # for scopes made of areas
     generated_at: dt.datetime | None = None
 
     @property
     def title(self) -> str:
         return f"{self.municipality_name}生活支援コーディネーター{self.period.label}活動報告"
 
+    @property
+    def placement_line(self) -> str:
+        """Who covered the scope's areas in the period: 「6圏域のうち3圏域に3人」, one area's
+        coordinators by name, or 「配置なし」."""
+        if not self.placement:
+            return ""
+        covered = [p for p in self.placement if p.coordinators]
+        if not covered:
+            return "配置なし"
+        if len(self.placement) == 1:
+            return "、".join(covered[0].coordinators)
+        people = len({name for p in covered for name in p.coordinators})
+        return f"{len(self.placement)}圏域のうち{len(covered)}圏域に{people}人"
+
     def key_values(self) -> dict[str, int]:
+        """The key figures (counting.KEY_FIGURES) as the sections counted them."""
         return {
             "visits": self.visits.total,
             "visit_places": self.visits.distinct,
@@ -324,167 +333,61 @@ class ReportFigures:
         }
 
 
-# --- counting from the records ----------------------------------------------------------------
-# Every figure is a grouped query in the database; Python only arranges the grouped rows
-# (a few dozen at most), never the records themselves.
+# --- from the counts to the report's shape -----------------------------------------------------
+# Every number comes from sasaeai.activities.counting; this part only arranges the counted rows
+# (a few dozen at most) into the report's sections and the seed's wording.
 
-# Consulter types of section (2) (people needing support); the others are section (3).
-SUPPORT_NEED_TYPES = ("elderly", "family", "care_manager", "welfare_commissioner")
 # Labels the seed's table uses for the consulter types.
 CONSULTER_LABELS = {"elderly": "高齢者", "other_body": "その他関係機関等"}
-# Meetings recorded as 庁内会議 are the programmes of section (5), not the talks of (4).
-PROGRAMME_MEETING_TYPES = ("internal",)
 COMMUNITY_CARE_GROUP_LABEL = "地域ケア会議(事前打ち合わせ、反省会を含む)"
 EXAMPLES_PER_TYPE = 3
 OTHER_TOPIC_NAME = "その他"
 GENERIC_VISITOR_TITLES = {"視察対応", "視察", "視察受入", "視察の受け入れ"}
 
 
-def _activity_q(scope, period: Period, prefix: str = "") -> Q:
-    """The records a scope counts in a period (prefix: the path to the record, for joins)."""
-    from .selection import ScopeKind
-
-    p = prefix
-    q = Q(**{f"{p}municipality_id": scope.municipality.pk}) & Q(
-        **{f"{p}date__gte": period.start, f"{p}date__lte": period.end}
-    )
-    if scope.kind == ScopeKind.TIER2:
-        q &= Q(**{f"{p}tier": 2})
-    elif scope.kind in (ScopeKind.AREA, ScopeKind.AREAS):
-        q &= Q(**{f"{p}area_id__in": scope.area_ids})
-    elif scope.kind == ScopeKind.COORDINATOR:
-        q &= Q(**{f"{p}coordinator_id": scope.coordinator.pk})
-    return q
-
-
-def _case_q(scope, prefix: str = "") -> Q:
-    from sasaeai.accounts.models import Role
-
-    from .selection import ScopeKind
-
-    p = prefix
-    q = Q(**{f"{p}municipality_id": scope.municipality.pk})
-    if scope.kind == ScopeKind.TIER2:
-        q &= Q(**{f"{p}coordinator__role": Role.TIER2})
-    elif scope.kind in (ScopeKind.AREA, ScopeKind.AREAS):
-        q &= Q(**{f"{p}area_id__in": scope.area_ids})
-    elif scope.kind == ScopeKind.COORDINATOR:
-        q &= Q(**{f"{p}coordinator_id": scope.coordinator.pk})
-    return q
-
-
-def visit_figures(scope, period: Period) -> VisitFigures:
-    from sasaeai.activities.models import Visit
-
-    visits = Visit.objects.filter(_activity_q(scope, period))
-    totals = visits.aggregate(
-        total=Count("id"),
-        sum_minutes=Sum("minutes"),
-        timed=Count("minutes"),
-        resources=Count("service", distinct=True),
-        named=Count("place_name", distinct=True, filter=Q(service__isnull=True)),
-    )
-    rows = (
-        visits.values("service_id", "service__name", "service__town__name", "place_name")
-        .annotate(visits=Count("id"), sum_minutes=Sum("minutes"), first=Min("date"))
-        .order_by("-visits", "first", "service__name", "place_name")
-    )
+def visit_figures(scope: Scope, period: Period) -> VisitFigures:
+    totals = counting.visit_totals(period, scope)
     places = [
         PlaceVisits(
-            name=row["service__name"] or row["place_name"],
-            town=(row["service__town__name"] or CITYWIDE) if row["service_id"] else "",
-            visits=row["visits"],
-            minutes=row["sum_minutes"] or 0,
+            name=place.name,
+            town=(place.town or CITYWIDE) if place.service_id else "",
+            visits=place.visits,
+            minutes=place.minutes,
         )
-        for row in rows
+        for place in counting.visits_by_place(period, scope)
     ]
     return VisitFigures(
-        total=totals["total"],
-        distinct=totals["resources"] + totals["named"],
-        minutes=totals["sum_minutes"] or 0,
-        timed=totals["timed"],
+        total=totals.total,
+        distinct=totals.distinct_places,
+        minutes=totals.minutes,
+        timed=totals.timed,
         places=places,
     )
 
 
-def consultation_figures(scope, period: Period) -> ConsultationFigures:
+def consultation_figures(scope: Scope, period: Period) -> ConsultationFigures:
     from sasaeai.activities.models import (
-        CHANNEL_GROUP_OFFICE,
         SUPPORT_CENTER_DESTINATIONS,
-        Consultation,
         ConsulterType,
         ReferralDestination,
     )
 
-    q = _activity_q(scope, period)
-    consultations = Consultation.objects.filter(q)
-    to_center = Q(referral__in=SUPPORT_CENTER_DESTINATIONS)
-    through = Consultation.topics.through
-    has_topic = Exists(through.objects.filter(consultation_id=OuterRef("pk")))
-    totals = consultations.aggregate(
-        total=Count("id"),
-        office=Count("id", filter=Q(channel__in=CHANNEL_GROUP_OFFICE)),
-        referred=Count("id", filter=to_center),
-        support=Count("id", filter=Q(consulter_type__in=SUPPORT_NEED_TYPES)),
-    )
-    by_type = {
-        row["consulter_type"]: row
-        for row in consultations.values("consulter_type").annotate(
-            n=Count("id"),
-            referred=Count("id", filter=to_center),
-            untagged=Count("id", filter=~has_topic),
-        )
-    }
-    topic_rows = (
-        through.objects.filter(_activity_q(scope, period, "consultation__"))
-        .values(
-            "consultation__consulter_type",
-            "consultationtopic_id",
-            "consultationtopic__name",
-            "consultationtopic__order",
-        )
-        .annotate(
-            n=Count("consultation_id"),
-            referred=Count(
-                "consultation_id",
-                filter=Q(consultation__referral__in=SUPPORT_CENTER_DESTINATIONS),
-            ),
-        )
-        .order_by("consultation__consulter_type", "-n", "consultationtopic__order")
-    )
+    totals = counting.consultation_totals(period, scope)
+    by_type = counting.consultations_by_consulter(period, scope)
     topics: dict[str, list[TopicCount]] = {}
     # Most frequent first; 「その他」 last whatever its count, as a table reads.
     ordered = sorted(
-        topic_rows,
-        key=lambda r: (
-            r["consultationtopic__name"] == OTHER_TOPIC_NAME,
-            -r["n"],
-            r["consultationtopic__order"],
-        ),
+        counting.consultation_topics(period, scope),
+        key=lambda t: (t.name == OTHER_TOPIC_NAME, -t.count, t.order),
     )
-    for row in ordered:
-        topics.setdefault(row["consultation__consulter_type"], []).append(
-            TopicCount(
-                row["consultationtopic__name"],
-                row["n"],
-                row["referred"],
-                str(row["consultationtopic_id"]),
-            )
+    for topic in ordered:
+        topics.setdefault(topic.consulter_type, []).append(
+            TopicCount(topic.name, topic.count, topic.referred, str(topic.topic_id))
         )
-    bodies = [
-        row["consulter_body"]
-        for row in consultations.filter(consulter_type=ConsulterType.OTHER_BODY)
-        .exclude(consulter_body="")
-        .values("consulter_body")
-        .annotate(n=Count("id"), first=Min("date"))
-        .order_by("-n", "first")[:12]
-    ]
+    bodies = [body for body, _ in counting.consulting_bodies(period, scope)]
     destinations = [
-        Tally(ReferralDestination(row["referral"]).label, row["n"], row["referral"])
-        for row in consultations.exclude(referral=ReferralDestination.NONE)
-        .values("referral")
-        .annotate(n=Count("id"))
-        .order_by("-n", "referral")
+        Tally(ReferralDestination(code).label, n, code)
+        for code, n in counting.referral_destinations(period, scope)
     ]
     rows = []
     for code, label in ConsulterType.choices:
@@ -495,11 +398,11 @@ def consultation_figures(scope, period: Period) -> ConsultationFigures:
             ConsulterRow(
                 code=code,
                 label=CONSULTER_LABELS.get(code, label),
-                count=row["n"],
+                count=row.count,
                 topics=topics.get(code, []),
-                referred=row["referred"],
+                referred=row.referred,
                 bodies=bodies if code == ConsulterType.OTHER_BODY else [],
-                untagged=row["untagged"],
+                untagged=row.untagged,
             )
         )
     centre_codes = {d.code for d in destinations} & {str(c) for c in SUPPORT_CENTER_DESTINATIONS}
@@ -508,16 +411,15 @@ def consultation_figures(scope, period: Period) -> ConsultationFigures:
         if centre_codes == {ReferralDestination.HOME_CARE_CENTER.value}
         else "在宅介護支援センター等"
     )
-    total = totals["total"]
     return ConsultationFigures(
-        total=total,
-        office=totals["office"],
-        other=total - totals["office"],
+        total=totals.total,
+        office=totals.office,
+        other=totals.other,
         rows=rows,
         destinations=destinations,
-        referred_to_support_center=totals["referred"],
-        support_needs=totals["support"],
-        activity_related=total - totals["support"],
+        referred_to_support_center=totals.referred_to_support_center,
+        support_needs=totals.support_needs,
+        activity_related=totals.activity_related,
         support_center_label=label,
     )
 
@@ -535,77 +437,49 @@ def _only_names_the_type(title: str, meeting_type: str) -> bool:
     return title.strip().startswith(base)
 
 
-def meeting_figures(scope, period: Period) -> MeetingFigures:
-    from sasaeai.activities.models import MEETING_TYPE_GROUPS, Meeting, MeetingType
+def meeting_figures(scope: Scope, period: Period) -> MeetingFigures:
+    from sasaeai.activities.models import MeetingType
 
-    meetings = Meeting.objects.filter(_activity_q(scope, period))
-    talks = meetings.exclude(meeting_type__in=PROGRAMME_MEETING_TYPES)
-    group_of = {
-        str(member): group for group, members in MEETING_TYPE_GROUPS.items() for member in members
-    }
-    counts: dict[str, int] = {}
-    for row in talks.values("meeting_type").annotate(n=Count("id")):
-        key = group_of.get(row["meeting_type"], row["meeting_type"])
-        counts[key] = counts.get(key, 0) + row["n"]
+    totals = counting.meeting_totals(period, scope)
     # Named examples: the titles met most often (3 per type), in the order they first met.
     chosen: dict[str, dict[str, dt.date]] = {}
-    title_rows = (
-        talks.values("meeting_type", "title")
-        .annotate(n=Count("id"), first=Min("date"))
-        .order_by("-n", "first", "title")[:300]
-    )
-    for row in title_rows:
-        key = group_of.get(row["meeting_type"], row["meeting_type"])
+    for row in counting.talk_titles(period, scope):
+        key = counting.meeting_group(row.meeting_type)
         titles = chosen.setdefault(key, {})
-        if _only_names_the_type(row["title"], row["meeting_type"]):
+        if _only_names_the_type(row.title, row.meeting_type):
             continue  # 「地域ケア会議 事前打ち合わせ」 says no more than the count line above
-        if len(titles) < EXAMPLES_PER_TYPE and row["title"] not in titles:
-            titles[row["title"]] = row["first"]
+        if len(titles) < EXAMPLES_PER_TYPE and row.title not in titles:
+            titles[row.title] = row.first
     examples = {
         key: sorted(titles, key=lambda title, t=titles: t[title]) for key, titles in chosen.items()
     }
     rows = []
     for code, label in MeetingType.choices:
-        if code not in counts:
+        if code not in totals.talks_by_group:
             continue
         if code == "community_care":
             label = COMMUNITY_CARE_GROUP_LABEL
-        rows.append(MeetingRow(code, label, counts[code], examples.get(code, [])))
-    programme_rows = (
-        meetings.filter(meeting_type__in=PROGRAMME_MEETING_TYPES)
-        .values("title")
-        .annotate(n=Count("id"), first=Min("date"), last=Max("date"))
-        .order_by("first", "title")
-    )
+        rows.append(MeetingRow(code, label, totals.talks_by_group[code], examples.get(code, [])))
     programmes = [
-        TitledCount(row["title"], row["n"], row["first"], row["last"])
-        for row in programme_rows[: OtherFigures.LISTED]
+        TitledCount(p.title, p.count, p.first, p.last)
+        for p in counting.programmes(period, scope, limit=OtherFigures.LISTED)
     ]
     return MeetingFigures(
-        total=sum(counts.values()),
+        total=totals.talks,
         rows=rows,
         programmes=programmes,
-        programme_meetings=sum(p.count for p in programmes),
+        programme_meetings=totals.programme_meetings,
     )
 
 
-OTHER_KINDS = {
-    "preparations": ("study_session", "other"),
-    "trainings": ("training_attended",),
-    "lectures": ("lecture_given",),
-    "visitors": ("visitors_hosted",),
-}
-
-
-def other_figures(scope, period: Period) -> OtherFigures:
+def other_figures(scope: Scope, period: Period) -> OtherFigures:
     from sasaeai.activities.models import OtherActivity, OtherActivityKind
 
-    others = OtherActivity.objects.filter(_activity_q(scope, period))
-    kind_counts = {row["kind"]: row["n"] for row in others.values("kind").annotate(n=Count("id"))}
-    figures = OtherFigures()
+    records = scope.records(OtherActivity, period)
+    figures = OtherFigures(totals=counting.other_list_counts(period, scope))
     fields = ("date", "end_date", "title", "counterpart", "head_count")
-    for name, kinds in OTHER_KINDS.items():
-        rows = others.filter(kind__in=kinds).order_by("date", "start_time", "id").values(*fields)
+    for name, kinds in counting.OTHER_KINDS.items():
+        rows = records.filter(kind__in=kinds).order_by("date", "start_time", "id").values(*fields)
         entries = []
         for row in rows[: OtherFigures.LISTED]:
             if name == "visitors":
@@ -618,9 +492,8 @@ def other_figures(scope, period: Period) -> OtherFigures:
             else:
                 entries.append(DatedEntry(**row))
         setattr(figures, name, entries)
-        figures.totals[name] = sum(kind_counts.get(k, 0) for k in kinds)
     issues = (
-        others.filter(kind=OtherActivityKind.PUBLICATION)
+        records.filter(kind=OtherActivityKind.PUBLICATION)
         .order_by("title", "date", "id")
         .values("title", "date", "copies", "distribution")
     )
@@ -635,82 +508,28 @@ def other_figures(scope, period: Period) -> OtherFigures:
     return figures
 
 
-def _first_move_in(period: Period) -> Q:
-    """Referrals whose first transition (the proposal) falls in the period: one moved in it
-    and none before it. Exists keeps the row count one per referral (a Min over the joined
-    transitions, grouped again by area, counted the transitions instead)."""
-    from sasaeai.cases.models import ReferralTransition
+def referral_figures(scope: Scope, period: Period) -> ReferralFigures:
+    from sasaeai.cases.models import ReferralOutcome, ReferralStatus
 
-    moved = ReferralTransition.objects.filter(referral_id=OuterRef("pk"))
-    return Exists(moved.filter(date__gte=period.start, date__lte=period.end)) & ~Exists(
-        moved.filter(date__lt=period.start)
-    )
-
-
-def referral_figures(scope, period: Period) -> ReferralFigures:
-    from sasaeai.cases.models import (
-        CLOSED_REFERRAL_STATUSES,
-        Case,
-        Referral,
-        ReferralOutcome,
-        ReferralStatus,
-        ReferralTransition,
-    )
-
-    cases = Case.objects.filter(
-        _case_q(scope), received_on__gte=period.start, received_on__lte=period.end
-    ).count()
-    # One pass over the referrals that moved in the period (a correlated probe per referral
-    # of the scope, so the fewer passes the better at a large city's size): the status each
-    # had at the period's end, whether it was new (no move before), whether it closed.
-    moved = ReferralTransition.objects.filter(
-        referral_id=OuterRef("pk"), date__gte=period.start, date__lte=period.end
-    )
-    earlier = ReferralTransition.objects.filter(referral_id=OuterRef("pk"), date__lt=period.start)
-    status_at_end = Subquery(
-        ReferralTransition.objects.filter(referral_id=OuterRef("pk"), date__lte=period.end)
-        .order_by("-date", "-id")
-        .values("to_status")[:1]
-    )
-    closed = ReferralTransition.objects.filter(
-        referral_id=OuterRef("pk"),
-        to_status__in=CLOSED_REFERRAL_STATUSES,
-        date__gte=period.start,
-        date__lte=period.end,
-    )
-    rows = (
-        Referral.objects.filter(_case_q(scope, "case__"), Exists(moved))
-        .annotate(status_at_end=status_at_end, is_new=~Exists(earlier), closed=Exists(closed))
-        .values_list("case__area_id", "status_at_end", "is_new", "closed", "outcome")
-    )
-    status_rows: Counter[str] = Counter()
-    outcome_rows: Counter[str] = Counter()
-    new_by_area: Counter[int | None] = Counter()
-    for area_id, status, is_new, was_closed, outcome in rows:
-        status_rows[status] += 1
-        if is_new:
-            new_by_area[area_id] += 1
-        if was_closed:
-            outcome_rows[outcome] += 1
-    new = sum(new_by_area.values())
+    counts = counting.referral_counts(period, scope)
     by_status = [
-        Tally(label, status_rows[code], code)
+        Tally(label, counts.status_at_end[code], code)
         for code, label in ReferralStatus.choices
-        if status_rows.get(code)
+        if counts.status_at_end.get(code)
     ]
     by_outcome = [
-        Tally(label, outcome_rows[code], code)
+        Tally(label, counts.closed_outcomes[code], code)
         for code, label in ReferralOutcome.choices
-        if outcome_rows.get(code)
+        if counts.closed_outcomes.get(code)
     ]
-    if outcome_rows.get(""):
-        by_outcome.append(Tally("結果の記録なし", outcome_rows[""], ""))
+    if counts.closed_outcomes.get(""):
+        by_outcome.append(Tally("結果の記録なし", counts.closed_outcomes[""], ""))
     return ReferralFigures(
-        cases=cases,
-        new=new,
+        cases=counting.cases_received(period, scope),
+        new=counts.new,
         by_status=by_status,
         by_outcome=by_outcome,
-        new_by_area=dict(new_by_area),
+        new_by_area=counts.new_by_area,
     )
 
 
@@ -757,156 +576,49 @@ def _chosen_stories(report):
 
 
 def key_figures_by_area(
-    scope, period: Period, areas, new_by_area: dict[int | None, int] | None = None
+    scope: Scope, period: Period, areas, new_by_area: dict[int | None, int] | None = None
 ) -> list[Comparison]:
     """The key figures of each area, side by side (activities recorded for the whole
     municipality, without an area, are in no column)."""
-    from sasaeai.activities.models import (
-        CHANNEL_GROUP_OFFICE,
-        SUPPORT_CENTER_DESTINATIONS,
-        Consultation,
-        Meeting,
-        OtherActivity,
-        Visit,
+    values = counting.key_figures_by_area(
+        period, scope, [a.pk for a in areas], new_by_area=new_by_area
     )
-
-    from .selection import Scope, ScopeKind
-
-    ids = [a.pk for a in areas]
-    if not ids:
-        return []
-    by_area = Scope(ScopeKind.AREAS, scope.municipality, tuple(areas))
-    q = _activity_q(by_area, period)
-    if scope.kind == ScopeKind.TIER2:
-        q &= Q(tier=2)
-    values: dict[int, dict[str, int]] = {pk: {} for pk in ids}
-    for row in (
-        Visit.objects.filter(q)
-        .values("area_id")
-        .annotate(
-            n=Count("id"),
-            sum_minutes=Sum("minutes"),
-            resources=Count("service", distinct=True),
-            named=Count("place_name", distinct=True, filter=Q(service__isnull=True)),
-        )
-    ):
-        values[row["area_id"]].update(
-            visits=row["n"],
-            visit_places=row["resources"] + row["named"],
-            visit_hours=round_half_up(Decimal(row["sum_minutes"] or 0) / 60),
-        )
-    for row in (
-        Consultation.objects.filter(q)
-        .values("area_id")
-        .annotate(
-            n=Count("id"),
-            office=Count("id", filter=Q(channel__in=CHANNEL_GROUP_OFFICE)),
-            referred=Count("id", filter=Q(referral__in=SUPPORT_CENTER_DESTINATIONS)),
-        )
-    ):
-        values[row["area_id"]].update(
-            consultations=row["n"],
-            consultations_office=row["office"],
-            consultations_referred=row["referred"],
-        )
-    for row in (
-        Meeting.objects.filter(q)
-        .exclude(meeting_type__in=PROGRAMME_MEETING_TYPES)
-        .values("area_id")
-        .annotate(n=Count("id"))
-    ):
-        values[row["area_id"]]["meetings"] = row["n"]
-    kinds = {
-        "training_attended": "trainings",
-        "lecture_given": "lectures",
-        "visitors_hosted": "visitors",
-    }
-    for row in (
-        OtherActivity.objects.filter(q, kind__in=kinds)
-        .values("area_id", "kind")
-        .annotate(n=Count("id"))
-    ):
-        values[row["area_id"]][kinds[row["kind"]]] = row["n"]
-    # New referrals by the case's area come from the scope's own referral pass: each area's
-    # referrals are a part of the scope's (the same municipality, tier and areas).
-    for area_id, n in (new_by_area or {}).items():
-        if area_id in values:
-            values[area_id]["referrals_new"] = n
     return [Comparison(area.name, values[area.pk]) for area in areas]
 
 
-def key_figures(scope, period: Period) -> Comparison:
-    """The key figures alone (for the previous period), in a handful of aggregate queries."""
-    from sasaeai.activities.models import (
-        CHANNEL_GROUP_OFFICE,
-        SUPPORT_CENTER_DESTINATIONS,
-        Consultation,
-        Meeting,
-        OtherActivity,
-        Visit,
-    )
-    from sasaeai.cases.models import Referral
+def key_figures(scope: Scope, period: Period) -> Comparison:
+    """The key figures alone (for the previous period)."""
+    return Comparison(period.label, counting.key_figures(period, scope))
 
-    q = _activity_q(scope, period)
-    visits = Visit.objects.filter(q).aggregate(
-        n=Count("id"),
-        sum_minutes=Sum("minutes"),
-        resources=Count("service", distinct=True),
-        named=Count("place_name", distinct=True, filter=Q(service__isnull=True)),
-    )
-    consultations = Consultation.objects.filter(q).aggregate(
-        n=Count("id"),
-        office=Count("id", filter=Q(channel__in=CHANNEL_GROUP_OFFICE)),
-        referred=Count("id", filter=Q(referral__in=SUPPORT_CENTER_DESTINATIONS)),
-    )
-    meetings = Meeting.objects.filter(q).exclude(meeting_type__in=PROGRAMME_MEETING_TYPES).count()
-    kinds = {
-        "training_attended": "trainings",
-        "lecture_given": "lectures",
-        "visitors_hosted": "visitors",
-    }
-    others = {
-        kinds[row["kind"]]: row["n"]
-        for row in OtherActivity.objects.filter(q, kind__in=kinds)
-        .values("kind")
-        .annotate(n=Count("id"))
-    }
-    new = Referral.objects.filter(_case_q(scope, "case__"), _first_move_in(period)).count()
-    return Comparison(
-        period.label,
-        {
-            "visits": visits["n"],
-            "visit_places": visits["resources"] + visits["named"],
-            "visit_hours": round_half_up(Decimal(visits["sum_minutes"] or 0) / 60),
-            "consultations": consultations["n"],
-            "consultations_office": consultations["office"],
-            "consultations_referred": consultations["referred"],
-            "meetings": meetings,
-            "referrals_new": new,
-            **others,
-        },
-    )
+
+def placement_figures(scope: Scope, period: Period) -> list[AreaPlacement] | None:
+    placement = counting.placement(period, scope)
+    if placement is None:
+        return None
+    return [
+        AreaPlacement(area.name, placement.coordinators.get(area.pk, []))
+        for area in placement.areas
+    ]
 
 
 def figures_build(
     *,
     period: Period,
-    scope,
+    scope: Scope,
     report=None,
     texts: dict[str, str] | None = None,
     text_versions: dict[str, int] | None = None,
     now: dt.datetime | None = None,
 ) -> ReportFigures:
     """Counts a report's figures from the records. The caller has checked access
-    (`selection.scope_require`)."""
-    from sasaeai.org.models import Area
-
+    (`selection.scope_require`). A report that sets areas side by side shows the areas in
+    effect in the period (a past period as it was organised then)."""
     areas: list = []
     if scope.compares_areas:
         areas = (
             list(scope.areas)
             if scope.areas
-            else list(Area.objects.filter(municipality=scope.municipality).order_by("order", "pk"))
+            else counting.areas_in_effect(period, scope.municipality)
         )
     referrals = referral_figures(scope, period)
     return ReportFigures(
@@ -927,5 +639,6 @@ def figures_build(
         areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
         if len(areas) > 1
         else [],
+        placement=placement_figures(scope, period),
         generated_at=now,
     )

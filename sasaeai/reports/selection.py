@@ -1,6 +1,8 @@
 """What a report is about: its period (fiscal year, half year, month or any range) and its
-scope (one coordinator, one area, several areas side by side, all of tier 2, the whole
-municipality), read from query strings and command-line options, and who may ask for which.
+scope (one coordinator, one area, several areas side by side, all of tier 1 or tier 2, the
+whole municipality), read from query strings and command-line options, and who may ask for
+which. The scope is the counting module's one `Scope` (sasaeai.activities.counting), so a
+report counts exactly as the home page does.
 
 Both the web views and the `sasaeai report` command go through `period_parse` and
 `scope_parse`, so that a bad value gets the same Japanese message wherever it was typed.
@@ -10,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import Role, User
+from sasaeai.activities.counting import Scope, ScopeKind
 from sasaeai.core import periods
 from sasaeai.core.eras import parse_japanese_date
 from sasaeai.core.periods import Period
@@ -171,67 +173,7 @@ def period_kind(period: Period) -> str:
 # --- scopes -----------------------------------------------------------------------------------
 
 
-class ScopeKind:
-    MUNICIPALITY = "municipality"
-    TIER2 = "tier2"
-    AREA = "area"
-    AREAS = "areas"
-    COORDINATOR = "coordinator"
-
-
 COORDINATOR_ROLES = (Role.TIER1, Role.TIER2)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose work a report counts. `areas` holds one area (area), several (areas: shown side
-    by side) or none; `coordinator` is set for a coordinator's own report."""
-
-    kind: str
-    municipality: Municipality
-    areas: tuple[Area, ...] = field(default=())
-    coordinator: User | None = None
-
-    @property
-    def key(self) -> str:
-        """The canonical text form: municipality, tier2, area:3, areas:3,5, coordinator:tier1."""
-        if self.kind == ScopeKind.AREA:
-            return f"area:{self.areas[0].pk}"
-        if self.kind == ScopeKind.AREAS:
-            return "areas:" + ",".join(str(a.pk) for a in self.areas)
-        if self.kind == ScopeKind.COORDINATOR:
-            assert self.coordinator is not None
-            return f"coordinator:{self.coordinator.username}"
-        return self.kind
-
-    @property
-    def storage_key(self) -> str:
-        """The key a saved report keeps: like `key`, but a coordinator by id (usernames may
-        change)."""
-        if self.kind == ScopeKind.COORDINATOR:
-            assert self.coordinator is not None
-            return f"coordinator#{self.coordinator.pk}"
-        return self.key
-
-    @property
-    def label(self) -> str:
-        if self.kind == ScopeKind.MUNICIPALITY:
-            return f"{self.municipality.name}全体"
-        if self.kind == ScopeKind.TIER2:
-            return "第2層全体"
-        if self.kind in (ScopeKind.AREA, ScopeKind.AREAS):
-            return "・".join(a.name for a in self.areas)
-        assert self.coordinator is not None
-        return f"{self.coordinator.name}（{self.coordinator.get_role_display()}）"
-
-    @property
-    def area_ids(self) -> list[int]:
-        return [a.pk for a in self.areas]
-
-    @property
-    def compares_areas(self) -> bool:
-        """Does the report set areas side by side (the scope spans several)?"""
-        return self.kind in (ScopeKind.MUNICIPALITY, ScopeKind.TIER2, ScopeKind.AREAS)
 
 
 def _area_lookup(municipality: Municipality, text: str) -> Area:
@@ -257,7 +199,8 @@ def _area_lookup(municipality: Municipality, text: str) -> Area:
 
 
 def scope_parse(text: str, *, municipality: Municipality) -> Scope:
-    """Reads municipality, tier2, area:<id or name>, areas:<a>,<b>, coordinator:<username>."""
+    """Reads municipality, tier1, tier2, area:<id or name>, areas:<a>,<b>,
+    coordinator:<username>."""
     raw = nfkc(text or "")
     kind, _, argument = raw.partition(":")
     kind = kind.strip().lower()
@@ -266,6 +209,8 @@ def scope_parse(text: str, *, municipality: Municipality) -> Scope:
         return Scope(ScopeKind.MUNICIPALITY, municipality)
     if kind in (ScopeKind.TIER2, "tier-2"):
         return Scope(ScopeKind.TIER2, municipality)
+    if kind in (ScopeKind.TIER1, "tier-1"):
+        return Scope(ScopeKind.TIER1, municipality)
     if kind == ScopeKind.AREA:
         if not argument:
             raise ReportRequestError(
@@ -304,7 +249,7 @@ def scope_parse(text: str, *, municipality: Municipality) -> Scope:
             )
         return Scope(ScopeKind.COORDINATOR, municipality, coordinator=user)
     raise ReportRequestError(
-        f"範囲「{text}」は読めません。municipality、tier2、area:<圏域>、areas:<圏域>,<圏域>、"
+        f"範囲「{text}」は読めません。municipality、tier1、tier2、area:<圏域>、areas:<圏域>,<圏域>、"
         "coordinator:<ユーザー名> のいずれかで指定してください。",
         field="scope",
     )
@@ -362,10 +307,16 @@ def scope_default(user: User, municipality: Municipality) -> Scope:
     return Scope(ScopeKind.MUNICIPALITY, municipality)
 
 
-def scope_choices(user: User, municipality: Municipality) -> list[tuple[str, str]]:
-    """(key, label) of the scopes the user may choose on the report page."""
+def scope_choices(
+    user: User, municipality: Municipality, *, period: Period | None = None
+) -> list[tuple[str, str]]:
+    """(key, label) of the scopes the user may choose on the report page; with a period, the
+    areas offered are those in effect in it (a past period as it was organised then)."""
     choices: list[tuple[str, str]] = []
-    areas = list(Area.objects.filter(municipality=municipality).order_by("order", "pk"))
+    areas_of = Area.objects.filter(municipality=municipality)
+    if period is not None:
+        areas_of = areas_of.in_effect(period.start, period.end)
+    areas = list(areas_of.order_by("order", "pk"))
     if user.role == Role.TIER2:
         own = policy.area_ids(user)
         mine = [a for a in areas if a.pk in own]
@@ -377,6 +328,7 @@ def scope_choices(user: User, municipality: Municipality) -> list[tuple[str, str
         choices.append((f"coordinator:{user.username}", f"{user.name}（自分の活動）"))
         return choices
     choices.append((ScopeKind.MUNICIPALITY, f"{municipality.name}全体（圏域の比較つき）"))
+    choices.append((ScopeKind.TIER1, "第1層全体"))
     choices.append((ScopeKind.TIER2, "第2層全体（圏域の比較つき）"))
     choices += [(f"area:{a.pk}", a.name) for a in areas]
     if len(areas) > 1:

@@ -118,7 +118,7 @@ def _form_context(request: HttpRequest, period=None, scope=None, error=None) -> 
         "error": error,
         "kinds": PERIOD_KINDS,
         "fiscal_years": _fiscal_years(),
-        "scopes": scope_choices(user, municipality),
+        "scopes": scope_choices(user, municipality, period=current),
         "municipality": municipality,
         "municipalities": municipalities,
     }

@@ -150,102 +150,132 @@ def world(musashino):
     return {"t2a": t2a, "t2b": t2b, "t1": t1, "area_a": area_a, "municipality": musashino}
 
 
-def test_visits_for_every_scope(world):
+def _scopes(world) -> dict[str, counting.Scope]:
     m = world["municipality"]
-    whole = counting.visit_counts(H1, counting.Scope.municipality(m.pk))
-    assert (whole.total, whole.distinct_places, whole.total_minutes, whole.timed) == (6, 3, 405, 5)
-    assert whole.average_minutes == pytest.approx(81.0)
-    tier2 = counting.visit_counts(H1, counting.Scope.tier2(m.pk))
-    assert (tier2.total, tier2.distinct_places, tier2.total_minutes) == (5, 3, 315)
-    assert tier2.average_minutes == pytest.approx(78.75)
-    area = counting.visit_counts(H1, counting.Scope.area(world["area_a"]))
-    assert (area.total, area.distinct_places, area.total_minutes, area.timed) == (4, 2, 195, 3)
-    assert area.average_minutes == pytest.approx(65.0)
-    mine = counting.visit_counts(H1, counting.Scope.coordinator(world["t1"]))
-    assert (mine.total, mine.distinct_places, mine.total_minutes) == (1, 1, 90)
+    return {
+        "municipality": counting.Scope.for_municipality(m),
+        "tier1": counting.Scope.for_tier(m, 1),
+        "tier2": counting.Scope.for_tier(m, 2),
+        "area": counting.Scope.for_area(world["area_a"]),
+        "coordinator": counting.Scope.for_coordinator(world["t1"]),
+    }
+
+
+def test_visits_for_every_scope(world):
+    scopes = _scopes(world)
+    totals = {name: counting.visit_totals(H1, scope) for name, scope in scopes.items()}
+    as_tuples = {
+        name: (t.total, t.distinct_places, t.minutes, t.timed) for name, t in totals.items()
+    }
+    assert as_tuples == {
+        "municipality": (6, 3, 405, 5),
+        "tier1": (1, 1, 90, 1),
+        "tier2": (5, 3, 315, 4),
+        "area": (4, 2, 195, 3),
+        "coordinator": (1, 1, 90, 1),
+    }
+    places = counting.visits_by_place(H1, scopes["area"])
+    assert [(p.name, p.visits, p.minutes) for p in places][1:] == [("公園体操", 2, 45)]
+    assert places[0].visits == 2 and places[0].minutes == 150 and places[0].service_id
 
 
 def test_consultations_by_type_channel_topic_and_referral(world):
-    m = world["municipality"]
-    counts = counting.consultation_counts(H1, counting.Scope.municipality(m.pk))
-    assert counts.total == 6
-    assert counts.by_consulter_type == {
+    scopes = _scopes(world)
+    whole = counting.consultation_totals(H1, scopes["municipality"])
+    assert (whole.total, whole.office, whole.other) == (6, 2, 4)
+    assert (whole.referred_to_support_center, whole.support_needs) == (2, 3)
+    assert whole.activity_related == 3
+    by_type = counting.consultations_by_consulter(H1, scopes["municipality"])
+    assert {code: row.count for code, row in by_type.items()} == {
         "elderly": 2,
-        "family": 0,
         "activist": 2,
         "care_manager": 1,
-        "facility": 0,
-        "welfare_commissioner": 0,
         "other_body": 1,
     }
-    assert counts.by_channel == {"walk_in": 1, "phone": 1, "on_site": 2, "mail_fax": 1, "other": 1}
-    assert counts.by_channel_group == {"office": 2, "other": 4}
-    ids = {t.code: t.pk for t in ConsultationTopic.objects.all()}
-    assert counts.by_topic_within_consulter_type == {
-        "elderly": {ids["care-insurance-facilities"]: 2, ids["dementia"]: 1},
-        "activist": {ids["activity-funds"]: 1, ids["individual-case"]: 1},
-        "care_manager": {ids["informal-services"]: 1},
-        "other_body": {ids["community-activities"]: 1},
+    assert by_type["elderly"].referred == 1 and by_type["activist"].referred == 1
+    topics = {
+        (t.consulter_type, t.name): (t.count, t.referred)
+        for t in counting.consultation_topics(H1, scopes["municipality"])
     }
-    assert counts.topic_rows("elderly") == [("介護保険・福祉施設", 2), ("認知症", 1)]
-    assert counts.by_topic[ids["care-insurance-facilities"]] == 2
-    assert counts.by_referral == {
+    assert topics == {
+        ("elderly", "介護保険・福祉施設"): (2, 1),
+        ("elderly", "認知症"): (1, 1),
+        ("activist", "活動費"): (1, 0),
+        ("activist", "個別ケース"): (1, 1),
+        ("care_manager", "インフォーマルサービスへの紹介"): (1, 0),
+        ("other_body", "地域活動"): (1, 0),
+    }
+    assert dict(counting.referral_destinations(H1, scopes["municipality"])) == {
         "home_care_center": 1,
         "support_center": 1,
         "social_welfare_council": 1,
-        "city_other_section": 0,
         "resource": 1,
-        "other": 0,
-        "none": 2,
     }
-    assert counts.to_support_center == 2
-    assert counts.followup_open == 1
-    tier2 = counting.consultation_counts(H1, counting.Scope.tier2(m.pk))
-    assert (tier2.total, tier2.by_channel_group) == (5, {"office": 2, "other": 3})
-    area = counting.consultation_counts(H1, counting.Scope.area(world["area_a"]))
-    assert area.total == 4 and area.to_support_center == 2
-    assert counting.referrals_by_destination_and_consulter(
-        H1, counting.Scope.municipality(m.pk)
-    ) == {
-        "elderly": {"home_care_center": 1},
-        "activist": {"support_center": 1},
-        "care_manager": {"resource": 1},
-        "other_body": {"social_welfare_council": 1},
-    }
+    assert counting.consulting_bodies(H1, scopes["municipality"]) == [("市議会議員", 1)]
+    tier2 = counting.consultation_totals(H1, scopes["tier2"])
+    assert (tier2.total, tier2.office, tier2.other) == (5, 2, 3)
+    area = counting.consultation_totals(H1, scopes["area"])
+    assert area.total == 4 and area.referred_to_support_center == 2
 
 
 def test_meetings_and_other_activities(world):
-    m = world["municipality"]
-    meetings = counting.meeting_counts(H1, counting.Scope.municipality(m.pk))
-    assert meetings.total == 5
-    assert meetings.by_group == {"community_care": 3}
-    assert meetings.by_type["community_group"] == 1 and meetings.by_type["liaison"] == 1
-    assert meetings.participants == 20
-    assert counting.meeting_counts(H1, counting.Scope.tier2(m.pk)).total == 3
-    others = counting.other_activity_counts(H1, counting.Scope.municipality(m.pk))
-    assert others.total == 5
-    assert others.by_kind["visitors_hosted"] == 2
-    assert others.visitors_hosted_people == 6
-    assert others.study_session_attendance == 34
-    assert others.copies_published == 500
+    scopes = _scopes(world)
+    meetings = counting.meeting_totals(H1, scopes["municipality"])
+    assert (meetings.talks, meetings.programme_meetings) == (5, 0)
+    assert meetings.talks_by_group == {"community_care": 3, "community_group": 1, "liaison": 1}
+    assert counting.meeting_totals(H1, scopes["tier2"]).talks == 3
+    MeetingFactory(coordinator=world["t1"], area=None, date=D(2015, 7, 2), meeting_type="internal")
+    meetings = counting.meeting_totals(H1, scopes["municipality"])
+    assert (meetings.talks, meetings.programme_meetings, meetings.total) == (5, 1, 6)
+    kinds = counting.other_kind_counts(H1, scopes["municipality"])
+    assert kinds == {
+        "training_attended": 1,
+        "visitors_hosted": 2,
+        "study_session": 1,
+        "publication": 1,
+    }
+    assert counting.other_list_counts(H1, scopes["municipality"]) == {
+        "preparations": 1,
+        "trainings": 1,
+        "lectures": 0,
+        "visitors": 2,
+    }
 
 
-def test_all_counts_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    m = world["municipality"]
-    with django_assert_max_num_queries(11):
-        everything = counting.activity_counts(H1, counting.Scope.municipality(m.pk))
-    assert everything.visits.total == 6 and everything.consultations.total == 6
+def test_key_figures_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    scope = _scopes(world)["municipality"]
+    with django_assert_max_num_queries(6):
+        figures = counting.key_figures(H1, scope)
+    assert figures["visits"] == 6 and figures["consultations"] == 6
+    assert figures["visit_hours"] == 7  # 405 minutes, rounded half up
     # More rows do not mean more queries.
     for day in range(1, 20):
         VisitFactory(
             coordinator=world["t1"], area=None, date=D(2015, 4, day), place_name=f"場所{day}"
         )
-    with django_assert_max_num_queries(11):
-        assert counting.activity_counts(H1, counting.Scope.municipality(m.pk)).visits.total == 25
+    with django_assert_max_num_queries(6):
+        assert counting.key_figures(H1, scope)["visits"] == 25
+    with django_assert_max_num_queries(1):
+        assert counting.key_figures(H1, scope, ["visits", "visit_places"]) == {
+            "visits": 25,
+            "visit_places": 22,
+        }
+
+
+def test_key_figures_by_area_add_up_to_the_areas_part(world):
+    m = world["municipality"]
+    scope = counting.Scope.for_municipality(m)
+    areas = list(m.areas.order_by("order"))
+    by_area = counting.key_figures_by_area(H1, scope, [a.pk for a in areas])
+    assert by_area[world["area_a"].pk] == counting.key_figures(
+        H1, counting.Scope.for_area(world["area_a"])
+    )
+    assert sum(v["visits"] for v in by_area.values()) == 5  # the tier-1 visit has no area
 
 
 def test_scope_for_user(world):
-    assert counting.scope_for_user(world["t2a"]).coordinator_id == world["t2a"].pk
+    assert counting.scope_for_user(world["t2a"]).coordinator == world["t2a"]
     official = User.objects.get(username="official")
     scope = counting.scope_for_user(official)
-    assert scope.coordinator_id is None and scope.municipality_id == world["municipality"].pk
+    assert scope.coordinator is None and scope.municipality == world["municipality"]
+    assert scope.kind == counting.ScopeKind.MUNICIPALITY

@@ -4,6 +4,7 @@ import datetime as dt
 
 import factory
 
+from sasaeai.accounts.models import tier_for_role
 from sasaeai.cases.models import Case, CaseEntry, CaseStory, Referral, ReferralTransition
 from sasaeai.org.tests.factories import AreaFactory
 
@@ -15,6 +16,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     area = factory.SubFactory(AreaFactory)
     municipality = factory.SelfAttribute("area.municipality")
     number = factory.Sequence(lambda n: f"T-{n:04d}")
+    coordinator = None
+    # Stored as case_create stores it: the coordinator's tier when the case was written.
+    tier = factory.LazyAttribute(lambda o: tier_for_role(getattr(o.coordinator, "role", None)))
     age = 73
     sex = "male"
     care_level = "support1"

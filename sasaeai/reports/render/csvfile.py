@@ -16,6 +16,8 @@ def figure_rows(f: ReportFigures) -> list[tuple[str, str, str, object, str]]:
     """(section, item, breakdown, value, unit) for every figure of the report."""
     rows: list[tuple[str, str, str, object, str]] = []
     add = rows.append
+    for placed in f.placement or []:
+        add(("体制", "担当コーディネーター（期間中）", placed.area, len(placed.coordinators), "人"))
     v = f.visits
     add(("(1)訪問", "延べ件数", "", v.total, "件"))
     add(("(1)訪問", "実件数", "", v.distinct, "件"))

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scope",
             default="municipality",
-            help="municipality、tier2、area:<ID または名前>、areas:<ID>,<ID>、coordinator:<ユーザー名>",
+            help="municipality、tier1、tier2、area:<ID または名前>、areas:<ID>,<ID>、coordinator:<ユーザー名>",
         )
         parser.add_argument("--format", default="pdf", choices=list(FORMATS), help="出力形式")
         parser.add_argument("-o", "--output", help="出力先のファイル（- または省略で標準出力）")

@@ -1,0 +1,107 @@
+"""The key figures: the handful of numbers a report compares with the previous period and
+between areas, and the home page's activity panel shows. Each is computed only when asked
+for, from the same counts as the report's sections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from sasaeai.core.periods import Period
+
+from . import consultations, meetings, others, referrals, visits
+from .scope import Scope
+
+# (key, label, unit), in the order reports show them.
+KEY_FIGURES: list[tuple[str, str, str]] = [
+    ("visits", "訪問（延べ）", "件"),
+    ("visit_places", "訪問（実）", "か所"),
+    ("visit_hours", "訪問の総時間", "時間"),
+    ("consultations", "相談対応", "件"),
+    ("consultations_office", "うち来所・電話", "件"),
+    ("consultations_referred", "在宅介護支援センター等につないだ相談", "件"),
+    ("meetings", "話し合いへの参加", "件"),
+    ("referrals_new", "個別ケースのつなぎ（新規）", "件"),
+    ("trainings", "研修・セミナー等への出席", "件"),
+    ("lectures", "講演", "件"),
+    ("visitors", "視察対応", "件"),
+]
+KEY_LABELS = {key: (label, unit) for key, label, unit in KEY_FIGURES}
+OTHER_LIST_KEYS = ("trainings", "lectures", "visitors")
+
+
+def round_half_up(value: float | Decimal) -> int:
+    """Japanese reports round halves up (93.5 → 94), not to even."""
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def hours(minutes: int) -> int:
+    return round_half_up(Decimal(minutes) / 60)
+
+
+def _visit_values(totals: visits.VisitTotals) -> dict[str, int]:
+    return {
+        "visits": totals.total,
+        "visit_places": totals.distinct_places,
+        "visit_hours": hours(totals.minutes),
+    }
+
+
+def _consultation_values(totals: consultations.ConsultationTotals) -> dict[str, int]:
+    return {
+        "consultations": totals.total,
+        "consultations_office": totals.office,
+        "consultations_referred": totals.referred_to_support_center,
+    }
+
+
+def key_figures(period: Period, scope: Scope, keys: Iterable[str] | None = None) -> dict[str, int]:
+    """key → value of the key figures asked for (all when `keys` is None), in a query or two
+    per kind of record."""
+    wanted = set(KEY_LABELS if keys is None else keys)
+    unknown = wanted - set(KEY_LABELS)
+    if unknown:
+        raise ValueError(f"unknown key figures: {sorted(unknown)}")
+    values: dict[str, int] = {}
+    if wanted & {"visits", "visit_places", "visit_hours"}:
+        values.update(_visit_values(visits.visit_totals(period, scope)))
+    if wanted & {"consultations", "consultations_office", "consultations_referred"}:
+        values.update(_consultation_values(consultations.consultation_totals(period, scope)))
+    if "meetings" in wanted:
+        values["meetings"] = meetings.meeting_totals(period, scope).talks
+    if "referrals_new" in wanted:
+        values["referrals_new"] = referrals.referrals_new(period, scope)
+    if wanted & set(OTHER_LIST_KEYS):
+        lists = others.other_list_counts(period, scope)
+        values.update({key: lists[key] for key in OTHER_LIST_KEYS})
+    return {key: values[key] for key, _, _ in KEY_FIGURES if key in wanted}
+
+
+def key_figures_by_area(
+    period: Period,
+    scope: Scope,
+    area_ids: list[int],
+    *,
+    new_by_area: dict[int | None, int] | None = None,
+) -> dict[int, dict[str, int]]:
+    """area → key figures of the scope's records in that area (records of the whole
+    municipality, without an area, are in none). `new_by_area` passes the new referrals by
+    area when the caller has counted them already (the report's referral pass)."""
+    if not area_ids:
+        return {}
+    values: dict[int, dict[str, int]] = {pk: {} for pk in area_ids}
+    for pk, totals in visits.visit_totals_by_area(period, scope, area_ids).items():
+        values[pk].update(_visit_values(totals))
+    for pk, totals in consultations.consultation_totals_by_area(period, scope, area_ids).items():
+        values[pk].update(_consultation_values(totals))
+    for pk, n in meetings.talks_by_area(period, scope, area_ids).items():
+        values[pk]["meetings"] = n
+    lists = others.other_list_counts_by_area(period, scope, area_ids, OTHER_LIST_KEYS)
+    for pk, counts in lists.items():
+        values[pk].update(counts)
+    if new_by_area is None:
+        new_by_area = referrals.referrals_new_by_area(period, scope, area_ids)
+    for pk, n in new_by_area.items():
+        if pk in values:
+            values[pk]["referrals_new"] = n
+    return {pk: {key: v.get(key, 0) for key, _, _ in KEY_FIGURES} for pk, v in values.items()}

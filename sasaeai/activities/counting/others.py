@@ -1,0 +1,51 @@
+"""Other activities counted by kind: trainings attended, lectures given, visitors hosted,
+study sessions and other preparation, publications."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from sasaeai.core.periods import Period
+
+from ..models import OtherActivity, OtherActivityKind
+from .scope import Scope
+
+# The report's lists of other activities and the kinds each gathers.
+OTHER_KINDS: dict[str, tuple[str, ...]] = {
+    "preparations": (OtherActivityKind.STUDY_SESSION, OtherActivityKind.OTHER),
+    "trainings": (OtherActivityKind.TRAINING_ATTENDED,),
+    "lectures": (OtherActivityKind.LECTURE_GIVEN,),
+    "visitors": (OtherActivityKind.VISITORS_HOSTED,),
+}
+
+
+def other_kind_counts(period: Period, scope: Scope) -> dict[str, int]:
+    """kind → records (kinds without records left out)."""
+    rows = scope.records(OtherActivity, period).values("kind").annotate(n=Count("id")).order_by()
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def other_list_counts(period: Period, scope: Scope) -> dict[str, int]:
+    """The report's lists (preparations, trainings, lectures, visitors) → records."""
+    by_kind = other_kind_counts(period, scope)
+    return {name: sum(by_kind.get(k, 0) for k in kinds) for name, kinds in OTHER_KINDS.items()}
+
+
+def other_list_counts_by_area(
+    period: Period, scope: Scope, area_ids: list[int], names: tuple[str, ...]
+) -> dict[int, dict[str, int]]:
+    """area → list name → records, for the lists named."""
+    list_of = {kind: name for name in names for kind in OTHER_KINDS[name]}
+    rows = (
+        scope.records(OtherActivity, period)
+        .filter(area_id__in=area_ids, kind__in=list_of)
+        .values("area_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        lists = result.setdefault(row["area_id"], {})
+        name = list_of[row["kind"]]
+        lists[name] = lists.get(name, 0) + row["n"]
+    return result

@@ -1,0 +1,93 @@
+"""Cases and referrals (つなぎ) counted: the cases received in the period, and the referrals
+that moved in it: how many were new (proposed in the period, never moved before), the status
+each had at the period's end, and the outcomes of those closed in the period. A case is in a
+scope by the tier, area and coordinator stored on the case."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from sasaeai.cases.models import (
+    CLOSED_REFERRAL_STATUSES,
+    Case,
+    Referral,
+    ReferralTransition,
+)
+from sasaeai.core.periods import Period
+
+from .scope import Scope
+
+
+def cases_received(period: Period, scope: Scope) -> int:
+    return Case.objects.filter(
+        scope.q(), received_on__gte=period.start, received_on__lte=period.end
+    ).count()
+
+
+def _moves(period: Period, **extra) -> Q:
+    return Q(referral_id=OuterRef("pk"), date__gte=period.start, date__lte=period.end, **extra)
+
+
+def _new_in(period: Period) -> Q:
+    """Referrals whose first move (the proposal) falls in the period: one moved in it and
+    none before it. Exists keeps one row per referral (a Min over the joined transitions,
+    grouped again by area, counted the transitions instead)."""
+    moved = ReferralTransition.objects.filter(referral_id=OuterRef("pk"))
+    return Exists(moved.filter(date__gte=period.start, date__lte=period.end)) & ~Exists(
+        moved.filter(date__lt=period.start)
+    )
+
+
+def referrals_new(period: Period, scope: Scope) -> int:
+    return Referral.objects.filter(scope.q("case__"), _new_in(period)).count()
+
+
+def referrals_new_by_area(period: Period, scope: Scope, area_ids: list[int]) -> dict[int, int]:
+    counts: Counter[int] = Counter(
+        Referral.objects.filter(scope.q("case__"), _new_in(period), case__area_id__in=area_ids)
+        .values_list("case__area_id", flat=True)
+        .iterator()
+    )
+    return dict(counts)
+
+
+@dataclass
+class ReferralCounts:
+    new: int = 0  # proposed in the period
+    new_by_area: dict[int | None, int] = field(default_factory=dict)  # `new` by the case's area
+    status_at_end: Counter[str] = field(default_factory=Counter)  # of those that moved
+    closed_outcomes: Counter[str] = field(default_factory=Counter)  # closed in the period
+
+
+def referral_counts(period: Period, scope: Scope) -> ReferralCounts:
+    """One pass over the referrals that moved in the period (a correlated probe per referral
+    of the scope, so the fewer passes the better at a large city's size)."""
+    status_at_end = Subquery(
+        ReferralTransition.objects.filter(referral_id=OuterRef("pk"), date__lte=period.end)
+        .order_by("-date", "-id")
+        .values("to_status")[:1]
+    )
+    earlier = ReferralTransition.objects.filter(referral_id=OuterRef("pk"), date__lt=period.start)
+    moved = ReferralTransition.objects.filter(_moves(period))
+    closed = ReferralTransition.objects.filter(
+        _moves(period, to_status__in=CLOSED_REFERRAL_STATUSES)
+    )
+    rows = (
+        Referral.objects.filter(scope.q("case__"), Exists(moved))
+        .annotate(status_at_end=status_at_end, is_new=~Exists(earlier), closed=Exists(closed))
+        .values_list("case__area_id", "status_at_end", "is_new", "closed", "outcome")
+    )
+    counts = ReferralCounts()
+    new_by_area: Counter[int | None] = Counter()
+    for area_id, status, is_new, was_closed, outcome in rows:
+        counts.status_at_end[status] += 1
+        if is_new:
+            new_by_area[area_id] += 1
+        if was_closed:
+            counts.closed_outcomes[outcome] += 1
+    counts.new = sum(new_by_area.values())
+    counts.new_by_area = dict(new_by_area)
+    return counts
