@@ -165,10 +165,6 @@ class RowWrites:
     target_groups: list[TargetGroup] | None
     schedules: list[dict] | None  # the new schedules' field values, or None when unchanged
 
-    @property
-    def service_fields(self) -> set[str]:
-        return set(self.service)
-
 
 def trace_values(row: RowPlan) -> dict[str, Any]:
     """What the file gave for the row, as the import remembers it (see existing.compare)."""
