@@ -36,6 +36,7 @@ from django.db.models import BooleanField, F, FloatField, Model, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from sasaeai.core.text import search_key
 from sasaeai.resources.models import (
     Category,
     ResourceVersion,
@@ -43,7 +44,7 @@ from sasaeai.resources.models import (
     Service,
     TargetGroup,
 )
-from sasaeai.resources.search import normalize, synonym_groups
+from sasaeai.resources.search import synonym_groups
 
 # Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
 # limit them, so they are candidates wherever they are based in the municipality.
@@ -162,7 +163,7 @@ def category_tables() -> tuple[dict[int, tuple[str, str | None]], dict[str, list
         "pk", "code", "parent__code", "name", "name_kana"
     ):
         codes[pk] = (code, parent_code)
-        strings[code] = [(normalize(t), name) for t in (name, kana) if normalize(t)]
+        strings[code] = [(search_key(t), name) for t in (name, kana) if search_key(t)]
     return codes, strings
 
 

@@ -1,7 +1,7 @@
 """A person's interests and wishes, read from free Japanese text, as weighted search terms.
 
-「歌うこと」「カラオケ」「昔は合唱団にいた」 are cut into words by SudachiPy (offline, the same
-dictionary the resource search uses for readings) and taken in their normalised forms
+「歌うこと」「カラオケ」「昔は合唱団にいた」 are cut into words by core.readings (SudachiPy, the one
+tokenizer the resource search also makes its readings with) and taken in their normalised forms
 (歌っ → 歌う, 麻雀 → マージャン). Each word then gets its alternatives, each with a weight:
 - the word itself, and the words of its synonym group in the resource search (1.0);
 - words of the interest vocabulary found inside a longer word (合唱団 → 合唱, 0.9);
@@ -9,18 +9,18 @@ dictionary the resource search uses for readings) and taken in their normalised 
   from the chiVe word vectors shipped in the ja-ginza package (see data/build_related_words.py),
   weighted by their cosine similarity (scaled by SEMANTIC_FACTOR so that a real match of the
   word always outranks a near one).
-Every alternative is folded with the same `normalize` as the services' search text, so a term
+Every alternative is folded with the same `search_key` as the services' search text, so a term
 matches a service when it is a substring of the service's `search_text`.
 """
 
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sasaeai.resources.search import normalize
+from sasaeai.core import readings
+from sasaeai.core.text import search_key
 
 DATA = Path(__file__).resolve().parent / "data"
 SEMANTIC_FACTOR = 0.8
@@ -96,18 +96,6 @@ GENERIC = frozenset(
     }
 )
 
-_local = threading.local()
-
-
-def _tokenizer():
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import Dictionary, SplitMode
-
-        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
-        _local.tokenizer = tokenizer
-    return tokenizer
-
 
 def _vocabulary_sections() -> dict[str, str]:
     """word → the section (# heading) of interest_vocabulary.txt it is listed under."""
@@ -173,7 +161,7 @@ class InterestTerm:
     weight: float = 1.0  # below 1 for words taken from notes rather than the interests
 
     def add(self, text: str, weight: float, kind: str) -> None:
-        folded = normalize(text)
+        folded = search_key(text)
         if not folded or len(self.alternatives) >= MAX_ALTERNATIVES:
             return
         if kind != "exact" and len(folded) <= 2 and _KATAKANA.fullmatch(folded):
@@ -207,14 +195,14 @@ def _content_words(text: str) -> list[str]:
     kept only when they are interest words themselves (歌う, 歩く), not 行く or 思う."""
     words: list[str] = []
     try:
-        morphemes = _tokenizer().tokenize(text[:500])
+        found = readings.words(text)
     except Exception:  # a tokenizer failure leaves the phrase as typed
         return [text.strip()] if text.strip() else []
     vocab = vocabulary()
-    for morpheme in morphemes:
-        pos = morpheme.part_of_speech()
-        form = morpheme.normalized_form()
-        surface = morpheme.surface()
+    for word in found:
+        pos = word.part_of_speech
+        form = word.normalized
+        surface = word.surface
         if pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞"):
             if form in GENERIC or surface in GENERIC:
                 continue
@@ -229,7 +217,7 @@ def _content_words(text: str) -> list[str]:
 def _term_for(word: str, *, synonym_groups: list[frozenset[str]], weight: float) -> InterestTerm:
     term = InterestTerm(label=word, weight=weight)
     term.add(word, 1.0, "exact")
-    folded = normalize(word)
+    folded = search_key(word)
     for group in synonym_groups:
         if folded in group:
             for other in sorted(group):
@@ -263,7 +251,7 @@ def interest_terms(
     seen: set[str] = set()
 
     def push(word: str, weight: float) -> None:
-        key = normalize(word)
+        key = search_key(word)
         if not key or key in seen or len(terms) >= MAX_INTEREST_TERMS:
             return
         seen.add(key)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sasaeai.core.geo import bounding_box, haversine_m
 from sasaeai.core.holidays import holiday_name
 from sasaeai.org.models import Municipality, Town, TownBlock
 from sasaeai.resources.models import Schedule, Service
@@ -44,7 +45,6 @@ from sasaeai.resources.schedules import (
     schedule_meets_on,
     schedule_pattern_text,
 )
-from sasaeai.resources.search import bounding_box, haversine_m
 from sasaeai.resources.selectors import with_display_relations
 
 from .facts import OUTREACH_CODES, Candidate, Facts, ScheduleSlot, municipality_facts

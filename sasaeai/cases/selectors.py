@@ -13,7 +13,8 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
 from sasaeai.core.periods import Period
-from sasaeai.resources.search import normalize, query_terms
+from sasaeai.core.text import search_key
+from sasaeai.resources.search import query_terms
 
 from .models import (
     CLOSED_REFERRAL_STATUSES,
@@ -218,7 +219,7 @@ def story_library(*, user: User, text: str = "") -> QuerySet[CaseStory]:
         municipality_id=user.municipality_id, status=CaseStory.Status.PUBLISHED
     )
     for term in query_terms(text):
-        queryset = queryset.filter(search_text__contains=normalize(term))
+        queryset = queryset.filter(search_text__contains=search_key(term))
     return queryset.select_related("area").order_by("-published_on", "-id")
 
 

@@ -20,9 +20,9 @@ from sasaeai.accounts.policy import Capability
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.core.periods import fiscal_year_of
+from sasaeai.core.text import search_key
 from sasaeai.org.models import Area, Town
 from sasaeai.resources.models import Service
-from sasaeai.resources.search import normalize
 
 from .models import (
     CLOSED_REFERRAL_STATUSES,
@@ -477,16 +477,16 @@ def story_findings(story: CaseStory) -> list[str]:
             story.keywords,
         ]
     )
-    folded = normalize(text)
+    folded = search_key(text)
     findings = []
     case = story.case
     if case is not None:
         for value in (case.person_name, case.person_name_kana):
             for part in re.split(r"[\s　]+", value or ""):
-                if len(part) >= 2 and normalize(part) in folded:
+                if len(part) >= 2 and search_key(part) in folded:
                     findings.append("本人の氏名が含まれています。")
                     break
-        if case.contact_phone and normalize(case.contact_phone) in folded:
+        if case.contact_phone and search_key(case.contact_phone) in folded:
             findings.append("本人の電話番号が含まれています。")
     towns = list(
         Town.objects.filter(municipality_id=story.municipality_id).values_list("name", flat=True)
@@ -643,7 +643,7 @@ STORY_FIELDS = (
 
 
 def _story_search_text(story: CaseStory) -> str:
-    return normalize(
+    return search_key(
         " ".join(
             [
                 story.title,

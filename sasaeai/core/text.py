@@ -2,6 +2,8 @@
 
 NFKC turns half-width katakana (ｶﾗｵｹ) into full width and full-width letters and digits (ＡＢ１)
 into ASCII; hiragana is then folded to katakana so that からおけ and カラオケ give one key.
+Every searched text and every query is compared in this folded form (`search_key`). Readings
+(桜堤 → サクラヅツミ) are made in core.readings, distances in core.geo.
 """
 
 import re
@@ -11,6 +13,7 @@ import jaconv
 
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TERM_SPLIT = re.compile(r"[,、，;；\n/／|｜]+")
 
 KANJI_DIGITS = {
     "〇": 0,
@@ -39,6 +42,12 @@ def search_key(text: str) -> str:
     text = jaconv.hira2kata(text)
     # ヴ and the small ヵヶ fold with their common spellings.
     return text.replace("ヵ", "カ").replace("ヶ", "ケ").lower()
+
+
+def split_terms(text: str) -> list[str]:
+    """A list of words typed in one field: 「サロン、居場所, つどいの場」→ ["サロン", "居場所",
+    "つどいの場"] (a synonym group, a person's list of words)."""
+    return [t.strip() for t in _TERM_SPLIT.split(text or "") if t.strip()]
 
 
 def to_katakana_reading(text: str) -> str:

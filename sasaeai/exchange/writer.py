@@ -1,7 +1,10 @@
 """Writing a checked import plan in bulk: organisations, locations, resources, their categories,
 target groups and schedules, the history versions of each (with the file as the reason), the
-search columns, and what each resource received from the file.
+search documents, and what each resource received from the file.
 
+The plan decides what each row writes (planning.writes: the field values, the organisation,
+the place, the lists); this module only finds which rows of the database hold them (an
+organisation or a place shared by several rows is written once) and writes them.
 resources.services writes one resource at a time (about thirty queries each); a 10,000-row
 sheet needs batches, so this module writes the same models with bulk operations, after
 planning has run the models' own validation (full_clean) on every row. Call it only inside
@@ -18,21 +21,18 @@ from django.utils import timezone
 
 from sasaeai.resources.models import Location, Organization, Schedule, Service, Source
 from sasaeai.resources.schedules import weekday_mask
-from sasaeai.resources.search import refresh_facts, service_document
+from sasaeai.resources.search import (
+    DOCUMENT_COLUMNS,
+    refresh_documents,
+    refresh_facts,
+    search_document,
+    service_document_values,
+)
 
 from .bulk import RowTable, history_insert
 from .models import ImportTrace
-from .planning import (
-    CHECK_ONLY_KEYS,
-    LOCATION_KEYS,
-    NOT_NULL_BOOLEANS,
-    SERVICE_DIRECT,
-    ImportContext,
-    Plan,
-    RowPlan,
-    effective,
-    fold,
-)
+from .planning import ImportContext, Plan, RowPlan
+from .planning.plan import UNCHANGED, LocationSpec, trace_values
 
 BATCH = 500
 
@@ -87,9 +87,9 @@ def write_plan(
     result = WriteResult()
     active = [r for r in rows if r.action in ("create", "update")]
 
-    organizations = _write_organizations(active, ctx, existing, reason, result)
+    organizations = _write_organizations(active, ctx, reason, result)
     steps.step("団体", len(active))
-    locations = _write_locations(active, ctx, existing, reason, result)
+    locations, changed_places = _write_locations(active, ctx, reason, result)
     steps.step("場所", len(active))
 
     created: list[tuple[RowPlan, Service]] = []
@@ -100,18 +100,17 @@ def write_plan(
         if service is None:
             service = Service(municipality=ctx.municipality, source=Source.IMPORT)
             service.source_note = ctx.source_name[:300]
-            _apply_fields(service, row, row.changes)
             created.append((row, service))
         else:
-            update_fields |= _apply_fields(service, row, row.changes)
+            update_fields |= set(row.writes.service)
             updated.append((row, service))
-        organization = organizations.get(row.index, ...)
-        if organization is not ...:
-            service.organization = organization
+        for field_name, value in row.writes.service.items():
+            setattr(service, field_name, value)
+        if row.index in organizations:
+            service.organization = organizations[row.index]
             update_fields.add("organization")
-        location = locations.get(row.index, ...)
-        if location is not ...:
-            service.location = location
+        if row.index in locations:
+            service.location = locations[row.index]
             update_fields |= {"location", "town", "area"}
         if service.location is not None:
             service.town_id, service.area_id = service.location.town_id, service.location.area_id
@@ -146,7 +145,17 @@ def write_plan(
         _set_document(service, row)
     _write_search_columns(changed_services)
     # The filter facts need the categories, target groups and schedules written above.
-    refresh_facts([s.pk for s in new_services + changed_services])
+    written = [s.pk for s in new_services + changed_services]
+    refresh_facts(written)
+    # Other resources held at a place this import changed (one that became a private home
+    # leaves the public search document at once).
+    if changed_places:
+        refresh_documents(
+            Service.objects.filter(location_id__in=changed_places)
+            .exclude(pk__in=written)
+            .values_list("pk", flat=True)
+        )
+    steps.step("検索用の索引", len(active))
     steps.step("検索用の索引", len(active))
     _write_traces(rows, existing, {id(r): s for r, s in created}, ctx)
 
@@ -163,32 +172,10 @@ def write_plan(
     return result
 
 
-def _apply_fields(service: Service, row: RowPlan, keys: list[str]) -> set[str]:
-    """Sets the service's own fields that change; returns the model fields touched."""
-    touched: set[str] = set()
-    for key in keys:
-        if key in CHECK_ONLY_KEYS:
-            continue
-        value = row.typed.get(key)
-        if key == "fee":
-            service.is_free, service.fee_amount = value
-            touched |= {"is_free", "fee_amount"}
-        elif key in SERVICE_DIRECT:
-            if key in NOT_NULL_BOOLEANS and value is None:
-                value = False
-            if key == "status" and value is None:
-                value = Service.Status.ACTIVE
-            if key in ("name", "external_id") and value is None:
-                value = ""
-            setattr(service, key, value)
-            touched.add(key)
-    return touched
-
-
 # --- organisations --------------------------------------------------------------------------------
 
 
-def _write_organizations(rows, ctx: ImportContext, existing, reason, result) -> dict:
+def _write_organizations(rows, ctx: ImportContext, reason, result) -> dict:
     """row index → the Organization (or None) each row's resource is run by; rows whose
     organisation does not change are absent."""
     chosen: dict[int, Organization | None] = {}
@@ -196,39 +183,32 @@ def _write_organizations(rows, ctx: ImportContext, existing, reason, result) -> 
     new: list[Organization] = []
     changed: dict[int, Organization] = {}
     for row in rows:
-        service = existing.get(row.target_id) if row.target_id else None
-        if not any(
-            key in row.changes for key in ("organization", "operator_type", "corporate_number")
-        ):
+        spec = row.writes.organization
+        if spec is UNCHANGED:
             continue
-        name = effective(row, service, "organization") or ""
-        if not name:
+        if spec is None:
             chosen[row.index] = None
             continue
-        key = fold(name)
-        organization = known.get(key)
-        operator_type = row.typed.get("operator_type") if "operator_type" in row.changes else None
-        corporate_number = (
-            row.typed.get("corporate_number") if "corporate_number" in row.changes else ""
-        )
+        organization = known.get(spec.key)
         if organization is None:
             organization = Organization(
                 municipality=ctx.municipality,
-                name=name,
+                name=spec.name,
                 source=Source.IMPORT,
-                operator_type=operator_type,
-                corporate_number=corporate_number or "",
+                operator_type=spec.operator_type,
+                corporate_number=spec.corporate_number,
             )
             organization.full_clean(exclude=["municipality", "operator_type"])
-            known[key] = organization
+            known[spec.key] = organization
             new.append(organization)
         else:
             touched = False
+            operator_type = spec.operator_type
             if operator_type is not None and organization.operator_type_id != operator_type.pk:
                 organization.operator_type = operator_type
                 touched = True
-            if corporate_number and organization.corporate_number != corporate_number:
-                organization.corporate_number = corporate_number
+            if spec.corporate_number and organization.corporate_number != spec.corporate_number:
+                organization.corporate_number = spec.corporate_number
                 touched = True
             if touched and organization.pk:
                 changed[organization.pk] = organization
@@ -254,94 +234,29 @@ def _write_organizations(rows, ctx: ImportContext, existing, reason, result) -> 
 # --- locations ----------------------------------------------------------------------------------
 
 
-def _location_spec(row: RowPlan, service: Service | None, ctx: ImportContext) -> dict | None:
-    current = service.location if service is not None else None
-    if service is not None and not any(key in row.changes for key in LOCATION_KEYS):
-        return ...  # unchanged
-    values = {key: effective(row, service, key) for key in LOCATION_KEYS}
-    if service is None or "town" in row.changes or "address" in row.changes:
-        town = row.town or (current.town if current and "town" not in row.changes else None)
-    else:
-        town = current.town if current else row.town
-    if not any([values["location_name"], values["address"], town, values["latitude"] is not None]):
-        return None
-    block = None
-    if row.resolved is not None and town is not None and row.resolved.town.pk == town.pk:
-        block = row.resolved.block
-    elif (
-        current is not None
-        and "address" not in row.changes
-        and current.town_id == (town.pk if town else None)
-    ):
-        block = current.town_block
-    latitude, longitude = values["latitude"], values["longitude"]
-    exact = latitude is not None and longitude is not None
-    if (
-        not exact
-        and current is not None
-        and not current.is_approximate
-        and "address" not in row.changes
-    ):
-        latitude, longitude, exact = current.latitude, current.longitude, True
-    if exact and _is_representative(latitude, longitude, block, town):
-        exact = False  # the town's or 丁目's own point (as exports give for approximate places)
-    if not exact:
-        point = None
-        if block is not None:
-            point = (block.latitude, block.longitude)
-        elif town is not None and town.latitude is not None:
-            point = (town.latitude, town.longitude)
-        latitude, longitude = point if point else (None, None)
-    return {
-        "name": values["location_name"] or "",
-        "address": values["address"] or "",
-        "address_2": values["address_2"] or "",
-        "postal_code": values["postal_code"] or "",
-        "town": town,
-        "town_block": block,
-        "latitude": latitude,
-        "longitude": longitude,
-        "is_approximate": not exact,
-        "is_private_home": bool(values["is_private_home"]),
-        "place_type": values["place_type"],
-        "explicit_private": "is_private_home" in row.changes,
-        "explicit_place_type": "place_type" in row.changes,
-    }
-
-
-def _another_place(location: Location, spec: dict) -> bool:
+def _another_place(location: Location, spec: LocationSpec) -> bool:
     """The row's place shares the location's name and address but is not the same place."""
-    if spec["explicit_private"] and spec["is_private_home"] != location.is_private_home:
+    if spec.explicit_private and spec.is_private_home != location.is_private_home:
         return True
     if (
-        spec["explicit_place_type"]
-        and spec["place_type"] is not None
+        spec.explicit_place_type
+        and spec.place_type is not None
         and location.place_type_id is not None
-        and spec["place_type"].pk != location.place_type_id
+        and spec.place_type.pk != location.place_type_id
     ):
         return True
-    if spec["is_approximate"] or location.is_approximate or location.latitude is None:
+    if spec.is_approximate or location.is_approximate or location.latitude is None:
         # An unnamed place given only by its 丁目: exact and approximate are two places.
-        return not spec["name"] and spec["is_approximate"] != location.is_approximate
+        return not spec.name and spec.is_approximate != location.is_approximate
     return (
-        abs(float(location.latitude) - float(spec["latitude"])) >= 1e-6
-        or abs(float(location.longitude) - float(spec["longitude"])) >= 1e-6
+        abs(float(location.latitude) - float(spec.latitude)) >= 1e-6
+        or abs(float(location.longitude) - float(spec.longitude)) >= 1e-6
     )
 
 
-def _is_representative(latitude, longitude, block, town) -> bool:
-    points = []
-    if block is not None:
-        points.append((block.latitude, block.longitude))
-    if town is not None and town.latitude is not None:
-        points.append((town.latitude, town.longitude))
-    return any(
-        abs(float(latitude) - float(lat)) < 1e-6 and abs(float(longitude) - float(lon)) < 1e-6
-        for lat, lon in points
-    )
-
-
-def _write_locations(rows, ctx: ImportContext, existing, reason, result) -> dict:
+def _write_locations(rows, ctx: ImportContext, reason, result) -> tuple[dict, set[int]]:
+    """(row index → the Location (or None) each row's resource is held at, the ids of the
+    existing locations this import changed); rows whose place does not change are absent."""
     chosen: dict[int, Location | None] = {}
     known = dict(ctx.locations)
     new: list[Location] = []
@@ -359,15 +274,14 @@ def _write_locations(rows, ctx: ImportContext, existing, reason, result) -> dict
         "place_type",
     ]
     for row in rows:
-        service = existing.get(row.target_id) if row.target_id else None
-        spec = _location_spec(row, service, ctx)
-        if spec is ...:
+        spec = row.writes.location
+        if spec is UNCHANGED:
             continue
         if spec is None:
             chosen[row.index] = None
             continue
-        town = spec["town"]
-        key = ctx.location_key(spec["name"], spec["address"], town.pk if town else None)
+        town = spec.town
+        key = spec.key
         location = known.get(key)
         if location is not None and _another_place(location, spec):
             # Same name and address but plainly another place (two groups meeting in different
@@ -375,28 +289,26 @@ def _write_locations(rows, ctx: ImportContext, existing, reason, result) -> dict
             # or retyping the other one.
             key = (
                 *key,
-                None if spec["is_approximate"] else float(spec["latitude"]),
-                None if spec["is_approximate"] else float(spec["longitude"]),
-                spec["is_private_home"] if spec["explicit_private"] else None,
-                spec["place_type"].pk
-                if spec["explicit_place_type"] and spec["place_type"]
-                else None,
+                None if spec.is_approximate else float(spec.latitude),
+                None if spec.is_approximate else float(spec.longitude),
+                spec.is_private_home if spec.explicit_private else None,
+                spec.place_type.pk if spec.explicit_place_type and spec.place_type else None,
             )
             location = known.get(key)
         if location is None:
             location = Location(
                 municipality=ctx.municipality,
-                name=spec["name"],
-                address=spec["address"],
-                address_2=spec["address_2"],
-                postal_code=spec["postal_code"],
+                name=spec.name,
+                address=spec.address,
+                address_2=spec.address_2,
+                postal_code=spec.postal_code,
                 town=town,
-                town_block=spec["town_block"],
-                latitude=spec["latitude"],
-                longitude=spec["longitude"],
-                is_approximate=spec["is_approximate"],
-                is_private_home=spec["is_private_home"],
-                place_type=spec["place_type"],
+                town_block=spec.town_block,
+                latitude=spec.latitude,
+                longitude=spec.longitude,
+                is_approximate=spec.is_approximate,
+                is_private_home=spec.is_private_home,
+                place_type=spec.place_type,
             )
             location.area = ctx.areas.get(town.area_id) if town and town.area_id else None
             location.clean()
@@ -420,10 +332,10 @@ def _write_locations(rows, ctx: ImportContext, existing, reason, result) -> dict
             list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
         )
     result.locations_created = len(new)
-    return chosen
+    return chosen, set(changed)
 
 
-def _update_location(location: Location, spec: dict, ctx: ImportContext) -> bool:
+def _update_location(location: Location, spec: LocationSpec, ctx: ImportContext) -> bool:
     """Brings a shared location up to what a row says, never wiping what the row leaves empty
     and never replacing exact coordinates with a town's point."""
     touched = False
@@ -435,26 +347,26 @@ def _update_location(location: Location, spec: dict, ctx: ImportContext) -> bool
             touched = True
 
     for attr in ("address_2", "postal_code"):
-        if spec[attr]:
-            put(attr, spec[attr])
-    town = spec["town"]
+        if getattr(spec, attr):
+            put(attr, getattr(spec, attr))
+    town = spec.town
     if town is not None and location.town_id != town.pk:
         put("town", town)
         location.area = ctx.areas.get(town.area_id) if town.area_id else None
-        location.town_block = spec["town_block"]
-    if spec["town_block"] is not None and location.town_block_id != spec["town_block"].pk:
-        put("town_block", spec["town_block"])
-    if not spec["is_approximate"]:
-        put("latitude", spec["latitude"])
-        put("longitude", spec["longitude"])
+        location.town_block = spec.town_block
+    if spec.town_block is not None and location.town_block_id != spec.town_block.pk:
+        put("town_block", spec.town_block)
+    if not spec.is_approximate:
+        put("latitude", spec.latitude)
+        put("longitude", spec.longitude)
         put("is_approximate", False)
-    elif location.is_approximate and spec["latitude"] is not None:
-        put("latitude", spec["latitude"])
-        put("longitude", spec["longitude"])
-    if spec["explicit_private"]:
-        put("is_private_home", spec["is_private_home"])
-    if spec["explicit_place_type"] and spec["place_type"] is not None:
-        put("place_type", spec["place_type"])
+    elif location.is_approximate and spec.latitude is not None:
+        put("latitude", spec.latitude)
+        put("longitude", spec.longitude)
+    if spec.explicit_private:
+        put("is_private_home", spec.is_private_home)
+    if spec.explicit_place_type and spec.place_type is not None:
+        put("place_type", spec.place_type)
     if touched:
         location.area_id = location.town.area_id if location.town_id else None
         location.clean()
@@ -465,15 +377,14 @@ def _update_location(location: Location, spec: dict, ctx: ImportContext) -> bool
 
 
 def _write_relations(created, updated, ctx: ImportContext) -> None:
-    for name, key in (("categories", "categories"), ("target_groups", "target_groups")):
+    for name, column in (("categories", "category_id"), ("target_groups", "targetgroup_id")):
         through = getattr(Service, name).through
-        column = "category_id" if name == "categories" else "targetgroup_id"
-        replace = [s.pk for row, s in updated if key in row.changes]
+        replace = [s.pk for row, s in updated if getattr(row.writes, name) is not None]
         if replace:
             through.objects.filter(service_id__in=replace).delete()
         links = []
-        for row, service in list(created) + [(r, s) for r, s in updated if key in r.changes]:
-            for item in row.typed.get(key) or []:
+        for row, service in list(created) + list(updated):
+            for item in getattr(row.writes, name) or []:
                 links.append({"service_id": service.pk, column: item.pk})
         RowTable(through).insert(links)
     for _, service in list(created) + list(updated):
@@ -511,13 +422,13 @@ def _write_m2m_history(service_ids: list[int], *, when) -> None:
 
 
 def _write_schedules(created, updated, user, reason: str) -> None:
-    replace = [s.pk for row, s in updated if "schedule" in row.changes]
+    replace = [s.pk for row, s in updated if row.writes.schedules is not None]
     if replace:
         Schedule.objects.filter(service_id__in=replace).delete()
     now = timezone.now()
     new = []
-    for row, service in list(created) + [(r, s) for r, s in updated if "schedule" in r.changes]:
-        for values in row.typed.get("schedule") or []:
+    for row, service in list(created) + list(updated):
+        for values in row.writes.schedules or []:
             schedule = Schedule(service=service, **values)
             schedule.byday = (schedule.byday or "").upper()
             schedule.weekday_mask = weekday_mask(schedule)
@@ -527,57 +438,24 @@ def _write_schedules(created, updated, user, reason: str) -> None:
     history_insert(new, user=user, reason=reason, when=now)
 
 
-class _Items:
-    def __init__(self, items):
-        self.items = list(items)
-
-    def all(self):
-        return self.items
-
-
-class _DocumentSource:
-    """A resource as resources.search.service_document reads it, with the categories and
-    target groups the import gives it (known before the resource has a row, so the search
-    columns go in with the INSERT and SQLite's full-text index is written once)."""
-
-    pk = -1  # "has relations": they are given below
-
-    def __init__(self, service: Service, categories, target_groups):
-        self._service = service
-        self.categories = _Items(categories)
-        self.target_groups = _Items(target_groups)
-
-    def __getattr__(self, name):
-        return getattr(self._service, name)
-
-
 def _set_document(service: Service, row: RowPlan) -> None:
-    """Fills the search columns (folded text and readings) as resources.search computes them."""
-    if "categories" in row.changes or service.pk is None:
-        categories = row.typed.get("categories") or []
-    else:
-        categories = service.categories.all()
-    if "target_groups" in row.changes or service.pk is None:
-        target_groups = row.typed.get("target_groups") or []
-    else:
-        target_groups = service.target_groups.all()
-    document = service_document(_DocumentSource(service, categories, target_groups))
-    service.search_name = document.search_name
-    service.search_text = document.search_text
-    service.search_chars = document.search_chars
-    service.name_reading = document.name_reading
+    """Fills the search documents from the resource as it will be (the categories and target
+    groups the plan gives it are known before it has a row, so the documents go in with the
+    INSERT and SQLite's full-text index is written once)."""
+    values = service_document_values(
+        service, categories=row.writes.categories, target_groups=row.writes.target_groups
+    )
+    for column, value in search_document(values).columns().items():
+        setattr(service, column, value)
 
 
 def _write_search_columns(services: list[Service]) -> None:
-    """The search columns of changed resources, with one prepared UPDATE for all of them."""
+    """The search documents of changed resources, with one prepared UPDATE for all of them."""
     if not services:
         return
     table = connection.ops.quote_name(Service._meta.db_table)
-    columns = ["search_name", "search_text", "name_reading", "search_chars"]
-    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
-    params = [
-        (s.search_name, s.search_text, s.name_reading, s.search_chars, s.pk) for s in services
-    ]
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in DOCUMENT_COLUMNS)
+    params = [[*(getattr(s, c) for c in DOCUMENT_COLUMNS), s.pk] for s in services]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
 
@@ -586,17 +464,14 @@ def _write_traces(rows: list[RowPlan], existing: dict, created: dict, ctx: Impor
     new, changed = [], []
     by_row = {}
     for row in rows:
-        values = {k: v for k, v in row.new.items() if k not in CHECK_ONLY_KEYS}
         if row.action == "create":
             continue
-        service = existing.get(row.target_id)
-        by_row[row.index] = (service, values)
+        by_row[row.index] = (existing.get(row.target_id), trace_values(row))
     created_rows = [r for r in rows if r.action == "create"]
     for row in created_rows:
         service = created.get(id(row))
         if service is not None:
-            values = {k: v for k, v in row.new.items() if k not in CHECK_ONLY_KEYS}
-            new.append({"service_id": service.pk, "values": values})
+            new.append({"service_id": service.pk, "values": trace_values(row)})
     traces = {
         t.service_id: t
         for t in ImportTrace.objects.filter(

@@ -15,6 +15,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from sasaeai.core.models import TimeStampedModel
+from sasaeai.core.text import split_terms
 from sasaeai.org.models import MunicipalityOwned
 
 # A generous box around Japan (Okinotorishima to Etorofu, Yonaguni to Minamitorishima).
@@ -387,7 +388,7 @@ class Service(MunicipalityOwned):
         verbose_name="日常生活圏域",
         editable=False,
     )
-    # Search columns, filled by sasaeai.resources.search on save.
+    # Search columns, filled by sasaeai.resources.search on save (SEARCH_COLUMNS).
     search_name = models.TextField("検索用名称", blank=True, editable=False)
     search_text = models.TextField("検索用本文", blank=True, editable=False)
     search_chars = models.TextField("検索用の文字の組", blank=True, editable=False)
@@ -395,16 +396,22 @@ class Service(MunicipalityOwned):
     name_reading = models.CharField(
         "名称の読み（自動）", max_length=400, blank=True, editable=False
     )
+    # What the public finder searches: only what the public page shows (search.search_document).
+    public_search_name = models.TextField("公開検索用名称", blank=True, editable=False)
+    public_search_text = models.TextField("公開検索用本文", blank=True, editable=False)
+
+    SEARCH_COLUMNS = (
+        "search_name",
+        "search_text",
+        "search_chars",
+        "search_facts",
+        "name_reading",
+        "public_search_name",
+        "public_search_text",
+    )
 
     history = HistoricalRecords(
-        m2m_fields=[categories, target_groups],
-        excluded_fields=[
-            "search_name",
-            "search_text",
-            "search_chars",
-            "search_facts",
-            "name_reading",
-        ],
+        m2m_fields=[categories, target_groups], excluded_fields=list(SEARCH_COLUMNS)
     )
 
     class Meta:
@@ -560,8 +567,6 @@ class Synonym(TimeStampedModel):
         return self.terms
 
     def term_list(self) -> list[str]:
-        from .search import split_terms
-
         return split_terms(self.terms)
 
     def clean(self) -> None:

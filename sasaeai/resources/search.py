@@ -1,15 +1,24 @@
-"""Japanese search over services: folding, readings, synonyms, the index on each backend.
+"""Japanese search over services: the searched documents, synonyms, the index on each backend.
 
-Every text that is searched, and every query, goes through `normalize` (NFKC, hiragana to
-katakana, lower case), so からおけ, カラオケ and ｶﾗｵｹ are one key. Readings of names and places
-are made with SudachiPy when a record is saved, so さくらづつみ finds 桜堤.
+Every text that is searched, and every query, goes through core.text.search_key (NFKC,
+hiragana to katakana, lower case), so からおけ, カラオケ and ｶﾗｵｹ are one key. Readings of names
+and places are made by core.readings (SudachiPy) when a record is saved, so さくらづつみ finds 桜堤.
 
-A term matches a service when its folded form is a substring of the service's `search_text`.
-That one rule is applied on every backend; the index only finds the candidates faster. The
-index is the same on both backends: the text's distinct character pairs (`search_chars`, see
-chars_of) and the service's filter facts (`search_facts`, see facts_of: municipality, area,
-town, status, fee, volunteers, public, categories, target groups, and the days and times its
-schedules meet), as tokens:
+Each service has two documents, built from plain values by `search_document`:
+- the staff document (`search_name`, `search_text`): everything staff may see;
+- the public document (`public_search_name`, `public_search_text`): only what the public page
+  shows (resources.public): a private home's place name, address and 方書 stay out (the public
+  sees its town), and so do the alternate name, the organisation's kana and target groups'
+  internal names. The public finder matches and ranks on it alone. Every part of the public
+  document is also a part of the staff document, so the staff index finds a superset of what
+  the public text holds, and the public text is then checked itself.
+
+A term matches a service when its folded form is a substring of the document's text. That one
+rule is applied on every backend; the index only finds the candidates faster. The index is the
+same on both backends: the staff text's distinct character pairs (`search_chars`, see chars_of)
+and the service's filter facts (`search_facts`, see facts_of: municipality, area, town, status,
+fee, volunteers, public, categories, target groups, and the days and times its schedules meet),
+as tokens:
 - SQLite: an FTS5 table with the two columns, queried with one MATCH;
 - PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index.
 A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
@@ -21,8 +30,6 @@ whatever the size of the database.
 import contextlib
 import datetime as dt
 import functools
-import math
-import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +41,7 @@ from django.db.models import (
     CharField,
     F,
     IntegerField,
+    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -43,7 +51,10 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains, In
 
-from sasaeai.core.text import search_key
+from sasaeai.core.readings import reading
+from sasaeai.core.text import search_key, split_terms
+
+from .models import Category, Schedule, Service, Synonym
 
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 8
@@ -57,64 +68,18 @@ TIME_OF_DAY = {
 }
 TIME_TOKENS = {"morning": "m", "afternoon": "a", "evening": "e"}
 
-_TERM_SPLIT = re.compile(r"[,、，;；\n/／|｜]+")
-
-
-def normalize(text: str) -> str:
-    """The folded form every searched text and every query is compared in."""
-    return search_key(text or "")
-
-
-# --- readings ---------------------------------------------------------------------------------
-
-_local = threading.local()
-
-
-def _tokenizer():
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import Dictionary, SplitMode
-
-        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
-        _local.tokenizer = tokenizer
-    return tokenizer
-
-
-def reading(text: str) -> str:
-    """The katakana reading of a Japanese text (桜堤 → サクラヅツミ), made offline by
-    SudachiPy with sudachidict-core; words it does not know keep their spelling."""
-    text = (text or "").strip()[:500]
-    if not text:
-        return ""
-    try:
-        morphemes = _tokenizer().tokenize(text)
-    except Exception:  # a tokenizer failure must never block saving a record
-        return ""
-    parts = []
-    for morpheme in morphemes:
-        form = morpheme.reading_form()
-        parts.append(form if form else morpheme.surface())
-    return "".join(parts).replace(" ", "")
-
 
 # --- synonyms ---------------------------------------------------------------------------------
-
-
-def split_terms(text: str) -> list[str]:
-    """「サロン、居場所, つどいの場」→ ["サロン", "居場所", "つどいの場"]."""
-    return [t.strip() for t in _TERM_SPLIT.split(text or "") if t.strip()]
 
 
 @functools.lru_cache(maxsize=4096)
 def _folded_group(terms: str) -> frozenset[str]:
     """A synonym entry's terms, folded (memoised: the same entries are read on every search)."""
-    return frozenset(normalize(t) for t in split_terms(terms) if normalize(t))
+    return frozenset(search_key(t) for t in split_terms(terms) if search_key(t))
 
 
 def synonym_groups(*, municipality_id: int | None = None) -> list[frozenset[str]]:
     """The active synonym groups (shared ones and the municipality's), folded."""
-    from .models import Synonym
-
     qs = Synonym.objects.filter(is_active=True)
     qs = qs.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
     groups = []
@@ -127,7 +92,7 @@ def synonym_groups(*, municipality_id: int | None = None) -> list[frozenset[str]
 
 def query_terms(text: str) -> list[str]:
     """The folded words of a query: cut to a sane length, split on spaces, de-duplicated."""
-    folded = normalize((text or "")[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
+    folded = search_key((text or "")[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
     terms: list[str] = []
     for term in folded.split(" "):
         if term and term not in terms:
@@ -155,7 +120,42 @@ def expand_query(
     return expanded
 
 
-# --- the searched document ---------------------------------------------------------------------
+# --- the searched documents --------------------------------------------------------------------
+
+# The columns a search document fills, in the order SearchDocument.columns gives them.
+DOCUMENT_COLUMNS = (
+    "search_name",
+    "search_text",
+    "search_chars",
+    "name_reading",
+    "public_search_name",
+    "public_search_text",
+)
+
+
+@dataclass(frozen=True)
+class DocumentValues:
+    """What a service is found by, as plain values: the model path (service_document_values)
+    and the import (exchange.writer) both give them, so both store the same documents."""
+
+    name: str
+    name_kana: str = ""
+    alternate_name: str = ""
+    description: str = ""
+    organization: str = ""
+    organization_kana: str = ""
+    # Each activity category's name, its reading and its parent's name (the shared taxonomy).
+    categories: tuple[str, ...] = ()
+    # Each target group as (its name, the label residents see).
+    target_groups: tuple[tuple[str, str], ...] = ()
+    place_name: str = ""
+    address: str = ""
+    address_2: str = ""
+    is_private_home: bool = False
+    town: str = ""
+    town_kana: str = ""
+    area: str = ""
+    area_kana: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,12 @@ class SearchDocument:
     search_text: str
     search_chars: str
     name_reading: str
+    public_search_name: str
+    public_search_text: str
+
+    def columns(self) -> dict[str, str]:
+        """Column name → value, for writing the document to a service row."""
+        return {column: getattr(self, column) for column in DOCUMENT_COLUMNS}
 
 
 def chars_of(text: str) -> str:
@@ -184,39 +190,114 @@ def chars_of(text: str) -> str:
     return " ".join(sorted(pairs))
 
 
-def service_document(service) -> SearchDocument:
-    """What a service is found by: its name, reading, alternate name, description, operator,
-    categories, place, town and area, each with its reading. Call after the many-to-many
-    categories are saved (see services.service_reindex)."""
-    name_reading = reading(service.name)
-    names = [service.name, service.name_kana, name_reading, service.alternate_name]
-    parts = list(names)
-    parts.append(service.description)
-    if service.organization_id:
-        organization = service.organization
-        parts += [organization.name, organization.name_kana, reading(organization.name)]
-    if service.pk:
-        for category in service.categories.all():
-            parts += [category.name, category.name_kana]
-            if category.parent_id:
-                parts.append(category.parent.name)
-        for target in service.target_groups.all():
-            parts.append(target.name)
-    if service.location_id:
-        location = service.location
-        parts += [location.name, reading(location.name), location.address, location.address_2]
-        if location.town_id:
-            parts += [location.town.name, location.town.name_kana]
-        if location.area_id:
-            parts += [location.area.name, location.area.name_kana]
-    search_name = " ".join(normalize(p) for p in names if p)
-    search_text = " ".join(normalize(p) for p in parts if p)
+def _joined(parts: Iterable[str]) -> str:
+    return " ".join(folded for folded in (search_key(p) for p in parts if p) if folded)
+
+
+def search_document(values: DocumentValues) -> SearchDocument:
+    """The two documents of a service (see the module's docstring). The public one holds what
+    resources.public.public_service shows: names, description, organisation, categories, the
+    labels of target groups, the place (a private home's only by its town) and the area; the
+    staff one holds those and the rest (alternate name, organisation's kana, target groups'
+    own names, a private home's place name, address and 方書)."""
+    name_reading = reading(values.name)
+    public_names = [values.name, values.name_kana, name_reading]
+    public = [*public_names, values.description]
+    staff_only = [values.alternate_name]
+    if values.organization:
+        public += [values.organization, reading(values.organization)]
+        staff_only.append(values.organization_kana)
+    public += values.categories
+    for name, label in values.target_groups:
+        public.append(label or name)
+        staff_only.append(name)
+    place = [values.place_name, reading(values.place_name), values.address, values.address_2]
+    if values.is_private_home:
+        staff_only += place
+    else:
+        public += place
+    public += [values.town, values.town_kana, values.area, values.area_kana]
+    search_text = _joined(public + staff_only)
     return SearchDocument(
-        search_name=search_name,
+        search_name=_joined([*public_names, values.alternate_name]),
         search_text=search_text,
         search_chars=chars_of(search_text),
         name_reading=name_reading,
+        public_search_name=_joined(public_names),
+        public_search_text=_joined(public),
     )
+
+
+def service_document_values(
+    service: Service, *, categories: Iterable | None = None, target_groups: Iterable | None = None
+) -> DocumentValues:
+    """The document values of a service as it stands in memory. Its categories and target
+    groups are read from the database unless given (an import knows them before the service
+    has a row); a service without a row has none unless given."""
+    if categories is None:
+        categories = service.categories.all() if service.pk else []
+    if target_groups is None:
+        target_groups = service.target_groups.all() if service.pk else []
+    category_words: list[str] = []
+    for category in categories:
+        category_words += [category.name, category.name_kana]
+        if category.parent_id:
+            category_words.append(category.parent.name)
+    organization = service.organization if service.organization_id else None
+    location = service.location if service.location_id else None
+    town = location.town if location is not None and location.town_id else None
+    area = location.area if location is not None and location.area_id else None
+    return DocumentValues(
+        name=service.name,
+        name_kana=service.name_kana,
+        alternate_name=service.alternate_name,
+        description=service.description,
+        organization=organization.name if organization else "",
+        organization_kana=organization.name_kana if organization else "",
+        categories=tuple(category_words),
+        target_groups=tuple((t.name, t.public_label) for t in target_groups),
+        place_name=location.name if location else "",
+        address=location.address if location else "",
+        address_2=location.address_2 if location else "",
+        is_private_home=bool(location and location.is_private_home),
+        town=town.name if town else "",
+        town_kana=town.name_kana if town else "",
+        area=area.name if area else "",
+        area_kana=area.name_kana if area else "",
+    )
+
+
+def service_document(service: Service) -> SearchDocument:
+    """What a service is found by, as it is stored. Call after the many-to-many categories
+    are saved (see services.service_reindex)."""
+    return search_document(service_document_values(service))
+
+
+def refresh_documents(service_ids: Iterable[int]) -> int:
+    """Rebuilds the documents of these services after something they are built from changed
+    outside the service's own save (a place that becomes a private home must leave the
+    public document at once); writes only the rows whose documents differ. Returns how many."""
+    ids = list(service_ids)
+    changed = []
+    for start in range(0, len(ids), 500):
+        services = (
+            Service.objects.filter(pk__in=ids[start : start + 500])
+            .select_related("organization", "location__town", "location__area")
+            .prefetch_related(
+                Prefetch("categories", queryset=Category.objects.select_related("parent")),
+                "target_groups",
+            )
+        )
+        for service in services:
+            columns = service_document(service).columns()
+            if any(getattr(service, column) != value for column, value in columns.items()):
+                changed.append([*columns.values(), service.pk])
+    if changed:
+        table = connection.ops.quote_name(Service._meta.db_table)
+        assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in DOCUMENT_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", changed)
+    return len(changed)
 
 
 # --- facts: what the filters ask, as index tokens ------------------------------------------------
@@ -272,8 +353,6 @@ def facts_of(
 def _facts_and_stored(service_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """(the facts, what `search_facts` holds now) of these services, read from the database in
     four queries per 500 services."""
-    from .models import Schedule, Service
-
     ids = list(service_ids)
     categories: dict[int, list[int]] = {}
     targets: dict[int, list[int]] = {}
@@ -365,8 +444,6 @@ def refresh_facts(service_ids: Iterable[int]) -> int:
     """Writes `search_facts` of these services (after their categories, target groups or
     schedules changed); only rows whose facts differ are written. Returns how many (0 inside
     `facts_deferred`, which refreshes them at its end)."""
-    from .models import Service
-
     pending = getattr(_deferred, "ids", None)
     if pending is not None:
         pending.update(service_ids)
@@ -556,11 +633,23 @@ def _postgres_q(expanded: list[list[str]], facts: list[list[str]]) -> Q:
     return combined
 
 
-def text_q(alternatives: list[str]) -> Q:
+@dataclass(frozen=True)
+class Document:
+    """The columns of one of a service's two documents: what a search matches and ranks on."""
+
+    name_column: str
+    text_column: str
+
+
+STAFF = Document("search_name", "search_text")
+PUBLIC = Document("public_search_name", "public_search_text")
+
+
+def text_q(alternatives: list[str], *, document: Document = STAFF) -> Q:
     """Services whose text holds any of a term's alternatives, checked on the text itself."""
     combined = Q()
     for alternative in alternatives:
-        combined |= Q(search_text__infix=alternative)
+        combined |= Q(**{f"{document.text_column}__infix": alternative})
     return combined
 
 
@@ -570,11 +659,14 @@ def apply_text_search(
     *,
     use_index: bool = True,
     facts: list[list[str]] | None = None,
+    document: Document = STAFF,
 ) -> QuerySet:
     """Filters services by every term (AND) and its synonyms (OR), with the index (and the
     fact groups) when `use_index`, and annotates `text_rank`: 3 when the name starts with the
     term, 2 when the name or its reading contains it, 1 when only another field does; summed
-    over the terms."""
+    over the terms. With the PUBLIC document, the index (built on the staff text, which holds
+    every public part) only finds candidates: every term is then checked on the public text,
+    and the rank reads the public names."""
     checked = expanded
     if use_index and connection.vendor == "postgresql":
         checked = []
@@ -586,17 +678,20 @@ def apply_text_search(
         query = IndexQuery(terms=indexed, facts=facts or [])
         if query:
             queryset = queryset.filter(index_q(query))
+    if document != STAFF:
+        checked = expanded
     for alternatives in checked:
-        queryset = queryset.filter(text_q(alternatives))
+        queryset = queryset.filter(text_q(alternatives, document=document))
     if not expanded:
         return queryset.annotate(text_rank=Value(0, output_field=IntegerField()))
     rank = None
+    name = document.name_column
     for alternatives in expanded:
         starts = Q()
         contains = Q()
         for alternative in alternatives:
-            starts |= Q(search_name__startswith=alternative)
-            contains |= Q(search_name__infix=alternative)
+            starts |= Q(**{f"{name}__startswith": alternative})
+            contains |= Q(**{f"{name}__infix": alternative})
         term_rank = Case(
             When(starts, then=Value(3)),
             When(contains, then=Value(2)),
@@ -605,24 +700,3 @@ def apply_text_search(
         )
         rank = term_rank if rank is None else rank + term_rank
     return queryset.annotate(text_rank=rank)
-
-
-# --- distance ---------------------------------------------------------------------------------
-
-EARTH_RADIUS_M = 6_371_000.0
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lon: float, metres: float) -> tuple[float, float, float, float]:
-    """(south, north, west, east) of a box that contains the circle of `metres` around."""
-    dlat = math.degrees(metres / EARTH_RADIUS_M)
-    dlon = math.degrees(metres / (EARTH_RADIUS_M * max(0.01, math.cos(math.radians(lat)))))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

@@ -28,25 +28,27 @@ from django.utils import timezone
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
+from sasaeai.core.geo import bounding_box, haversine_m
 from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
 from .models import Category, Location, Schedule, Service, Synonym, TargetGroup
 from .schedules import open_on_q, schedule_meets_on, schedule_text, weekday_q
 from .search import (
+    PUBLIC,
+    STAFF,
     TIME_OF_DAY,
     TIME_TOKENS,
     apply_text_search,
-    bounding_box,
     expand_query,
-    haversine_m,
     synonym_groups,
 )
 
 MAX_RADIUS_M = 20_000
 # What staff see unless they ask for closed ones too.
 USUAL_STATUSES = (Service.Status.ACTIVE, Service.Status.PAUSED)
-SEARCH_COLUMNS = ("search_name", "search_text", "search_chars", "search_facts")
+# The search columns not shown anywhere (the automatic reading is, in exports).
+UNSHOWN_COLUMNS = tuple(c for c in Service.SEARCH_COLUMNS if c != "name_reading")
 
 
 @dataclass
@@ -131,7 +133,7 @@ def with_display_relations(queryset: QuerySet[Service]) -> QuerySet[Service]:
     page of results is sorted with its whole rows, so they would be carried through the sort
     of every match."""
     return (
-        queryset.defer(*SEARCH_COLUMNS)
+        queryset.defer(*UNSHOWN_COLUMNS)
         .select_related("organization", "location", "town", "area", "municipality")
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.select_related("parent")),
@@ -413,7 +415,11 @@ def _search(
     facts = _fact_groups(filters, public=public) if indexed else []
     if indexed and scope:
         facts.insert(0, scope)
-    queryset = apply_text_search(queryset, expanded, use_index=indexed, facts=facts)
+    # The public finder matches and ranks on the public document only: what a resident may
+    # not see (a private home's address, the alternate name…) must not be searchable either.
+    queryset = apply_text_search(
+        queryset, expanded, use_index=indexed, facts=facts, document=PUBLIC if public else STAFF
+    )
     origin, message = resolve_origin(municipality=municipality, filters=filters)
     messages = [message] if message else []
     distances: dict[int, float] = {}

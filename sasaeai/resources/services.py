@@ -80,21 +80,12 @@ def service_reindex(*, service: Service) -> None:
     """Refreshes the stored search columns of one service: the folded text and readings, and
     the filter facts (categories, target groups, schedules…). Call after its categories, target
     groups and schedules are saved."""
-    document = service_document(service)
-    facts = services_facts([service.pk])[service.pk]
-    Service.objects.filter(pk=service.pk).update(
-        search_name=document.search_name,
-        search_text=document.search_text,
-        search_chars=document.search_chars,
-        search_facts=facts,
-        name_reading=document.name_reading,
-    )
+    columns = service_document(service).columns()
+    columns["search_facts"] = services_facts([service.pk])[service.pk]
+    Service.objects.filter(pk=service.pk).update(**columns)
     facts_written([service.pk])
-    service.search_facts = facts
-    service.search_name = document.search_name
-    service.search_text = document.search_text
-    service.search_chars = document.search_chars
-    service.name_reading = document.name_reading
+    for column, value in columns.items():
+        setattr(service, column, value)
 
 
 def services_reindex(*, services: Iterable[Service]) -> int:
@@ -289,9 +280,7 @@ def _service_write(
     _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
     if categories is not None:
         categories = _check_categories(categories, service.municipality_id)
-    service.full_clean(
-        exclude=["search_name", "search_text", "search_chars", "search_facts", "name_reading"]
-    )
+    service.full_clean(exclude=list(Service.SEARCH_COLUMNS))
     is_new = service.pk is None
     # The facts are refreshed once, after every part is written (search.facts_deferred).
     with facts_deferred():
@@ -364,9 +353,7 @@ def service_restore(*, user: User, service: Service, history_id: int) -> Service
         setattr(service, field, getattr(restored, field))
     service.location = location
     _derive_place(service)
-    service.full_clean(
-        exclude=["search_name", "search_text", "search_chars", "search_facts", "name_reading"]
-    )
+    service.full_clean(exclude=list(Service.SEARCH_COLUMNS))
     service.skip_history_when_saving = True
     try:
         service.save()

@@ -1,6 +1,7 @@
 """Keeping derived columns true when another app changes what they are derived from: a town
 moved to another area moves its services and locations with it (the area filters read the
-copy on the service); the search index's filter facts follow every save of a service, its
+copy on the service); a place's changes reach the search documents of its services; the search
+index's filter facts follow every save of a service, its
 schedules, categories and target groups, whoever saves them (forms, the admin, the shell,
 factories; bulk writers call search.refresh_facts themselves). Also re-creates the SQLite
 search triggers if a table rebuild dropped them (Django rebuilds SQLite tables on some schema
@@ -12,7 +13,7 @@ from django.dispatch import receiver
 from sasaeai.org.models import Town
 
 from .models import Location, Schedule, Service
-from .search import refresh_facts
+from .search import refresh_documents, refresh_facts
 
 
 @receiver(post_save, sender=Town)
@@ -28,6 +29,19 @@ def town_area_follows(sender, instance: Town, **kwargs) -> None:
     if moved:
         Service.objects.filter(pk__in=moved).update(area_id=instance.area_id)
         refresh_facts(moved)
+
+
+@receiver(post_save, sender=Location)
+def location_documents_follow(
+    sender, instance: Location, raw: bool = False, created: bool = False, **kwargs
+) -> None:
+    """The services held at a place are found by it: a place that becomes a private home
+    leaves the public search document at once, whoever saves it (the admin site, the shell)."""
+    if raw or created:
+        return
+    ids = list(Service.objects.filter(location=instance).values_list("pk", flat=True))
+    if ids:
+        refresh_documents(ids)
 
 
 @receiver(post_save, sender=Service)

@@ -15,10 +15,11 @@ from sasaeai.cases.interests import interest_terms, wishes_in
 from sasaeai.cases.matching import distance_text, match, profile_from_case, profile_from_input
 from sasaeai.cases.models import ReferralOutcome
 from sasaeai.cases.tests.factories import CaseFactory
+from sasaeai.core.geo import bounding_box
 from sasaeai.resources import demo as resources_demo
 from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.schedules import schedule_next_dates
-from sasaeai.resources.search import bounding_box, synonym_groups
+from sasaeai.resources.search import synonym_groups
 
 
 def names(result):

@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 
 from sasaeai.accounts.models import User
+from sasaeai.core.readings import reading
+from sasaeai.core.text import search_key
 from sasaeai.org.models import Town
 from sasaeai.resources.models import Service, Synonym
-from sasaeai.resources.search import expand_query, normalize, query_terms, reading
+from sasaeai.resources.search import expand_query, query_terms
 from sasaeai.resources.selectors import ServiceFilters, service_search, service_search_public
 
 from .factories import LocationFactory, ScheduleFactory, ServiceFactory, category
@@ -53,9 +55,9 @@ def search(text, **filters):
 # --- folding ----------------------------------------------------------------------------------
 
 
-def test_normalize_folds_kana_width_and_case():
-    assert normalize("からおけ") == normalize("カラオケ") == normalize("ｶﾗｵｹ") == "カラオケ"
-    assert normalize("ＡＢＣ１２３") == "abc123"
+def test_search_key_folds_kana_width_and_case():
+    assert search_key("からおけ") == search_key("カラオケ") == search_key("ｶﾗｵｹ") == "カラオケ"
+    assert search_key("ＡＢＣ１２３") == "abc123"
 
 
 def test_reading_of_place_names():
