@@ -2,8 +2,10 @@
 
 import pytest
 
-# Every log record of the suite is searched for case persons' personal data (tests/log_watch.py).
-pytest_plugins = ["tests.log_watch"]
+# Every log record of the suite is searched for case persons' personal data (tests/log_watch.py);
+# the browser tests' end-of-run report (tests/browser/reporting.py). Both are registered here so
+# that they also run in pytest-xdist's controller, which loads no conftest below this one.
+pytest_plugins = ["tests.log_watch", "tests.browser.reporting"]
 
 
 @pytest.fixture(autouse=True)
