@@ -50,10 +50,11 @@ install: $(RUNTIME_STAMP)
 install-dev: $(DEV_STAMP)
 
 ## make run: set everything up and serve the app on http://127.0.0.1:8000
+## (Django's development server, which is what make run is for: its reminder is left out)
 run: $(RUNTIME_STAMP)
 	@$(PY) manage.py migrate --noinput --verbosity 0
 	@$(PY) manage.py demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite (on SQLite unless DATABASE_URL says otherwise)
 test: $(DEV_STAMP)
