@@ -15,7 +15,9 @@ PIP_LOCKED := $(PIP) install --quiet --require-hashes
 # The project itself, with the build backend the lock installed (nothing downloaded unlocked).
 PIP_PROJECT := $(PIP) install --quiet --no-deps --no-build-isolation --editable .
 
-# make test runs the suite on every core (pytest-xdist); PYTEST_ARGS adds pytest options.
+# make test runs the suite on every core (pytest-xdist; PYTEST_WORKERS=0: one process).
+# --dist loadgroup keeps each browser journey's file on one worker (tests/browser/README.md).
+# PYTEST_ARGS adds pytest options.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
@@ -58,7 +60,7 @@ run: $(RUNTIME_STAMP)
 
 ## make test: the whole suite (on SQLite unless DATABASE_URL says otherwise)
 test: $(DEV_STAMP)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## make lock: rewrite requirements/*.txt after pyproject.toml's dependencies or
 ## requirements/build.in changed; every pin that still fits is kept.
