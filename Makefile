@@ -16,7 +16,7 @@ PIP_LOCKED := $(PIP) install --quiet --require-hashes
 PIP_PROJECT := $(PIP) install --quiet --no-deps --no-build-isolation --editable .
 
 # make test runs the suite on every core (pytest-xdist; PYTEST_WORKERS=0: one process).
-# --dist loadgroup keeps each browser journey's file on one worker (tests/browser/README.md).
+# --dist loadgroup keeps each browser journey's file on one worker (tests/xdist_schedule.py).
 # PYTEST_ARGS adds pytest options.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=

@@ -57,16 +57,13 @@ BACKEND_INDEPENDENT = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups and -m deselects
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath)).resolve()
         if BROWSER_DIR not in path.parents:
             continue
         item.add_marker(pytest.mark.browser)
-        # A journey's screenshots are numbered within one process: under pytest-xdist
-        # (--dist loadgroup) a file's tests stay on one worker.
-        item.add_marker(pytest.mark.xdist_group(f"browser-{path.stem}"))
         test = f"{path.name}::{item.originalname}"
         if path.name in BACKEND_INDEPENDENT or test in BACKEND_INDEPENDENT:
             item.add_marker(pytest.mark.backend_independent)
