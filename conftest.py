@@ -2,8 +2,11 @@
 
 import pytest
 
-# Every log record of the suite is searched for case persons' personal data (tests/log_watch.py).
-pytest_plugins = ["tests.log_watch"]
+# Every log record of the suite is searched for case persons' personal data (tests/log_watch.py);
+# the browser tests' end-of-run report (tests/browser/reporting.py); how pytest-xdist shares the
+# tests between workers (tests/xdist_schedule.py). They are registered here so that they also
+# run in pytest-xdist's controller, which loads no conftest below this one.
+pytest_plugins = ["tests.log_watch", "tests.browser.reporting", "tests.xdist_schedule"]
 
 
 @pytest.fixture(autouse=True)

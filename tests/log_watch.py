@@ -8,6 +8,10 @@ Records are captured at the level production logs at (INFO, `config/settings.py`
 logger and the loggers that do not propagate (django.server, axes). The test tools' own loggers
 (factory_boy, Faker) are not the application's and are left out.
 
+Under pytest-xdist each worker captures its own records and values and hands them to the
+controller at its end (`workeroutput`); the controller searches them all together, so a value
+registered by one worker is found in another worker's logs too.
+
 Registered from the root conftest.py; tests/test_logs.py holds the scenario tests.
 """
 
@@ -90,7 +94,23 @@ def leaks() -> list[tuple[str, str, str]]:
     return found
 
 
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    # Controller: a worker's records and values join the controller's (pytest-xdist).
+    output = getattr(node, "workeroutput", None) or {}
+    _watch.texts.extend(tuple(pair) for pair in output.get("log_watch_texts", ()))
+    _personal.update(output.get("log_watch_personal", ()))
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
+    if _is_worker(session.config):
+        session.config.workeroutput["log_watch_texts"] = _watch.texts
+        session.config.workeroutput["log_watch_personal"] = sorted(_personal)
+        return
     found = leaks()
     session.config._log_watch = (len(_watch.texts), len(_personal), found)
     if found and session.exitstatus == 0:

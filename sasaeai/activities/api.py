@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
@@ -406,7 +407,7 @@ def visit_create(request: HttpRequest, payload: VisitIn):
     visit = services.visit_record(
         user=request.user, fields=_resolve(request, data), request=request
     )
-    return 201, selectors.record_get_visible(user=request.user, model=Visit, pk=visit.pk)
+    return Status(201, selectors.record_get_visible(user=request.user, model=Visit, pk=visit.pk))
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="訪問")
@@ -470,7 +471,7 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn):
     consultation = services.consultation_record(
         user=request.user, fields=fields, topics=topics, request=request
     )
-    return 201, _get(request, Consultation, consultation.pk)
+    return Status(201, _get(request, Consultation, consultation.pk))
 
 
 @router.get("/consultations/{consultation_id}", response=ConsultationOut, summary="相談")
@@ -526,7 +527,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn):
     policy.require(request.user, Capability.EDIT_ACTIVITIES)
     fields = _resolve(request, payload.dict(exclude_unset=True))
     meeting = services.meeting_record(user=request.user, fields=fields, request=request)
-    return 201, _get(request, Meeting, meeting.pk)
+    return Status(201, _get(request, Meeting, meeting.pk))
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="会議")
@@ -580,7 +581,7 @@ def other_activity_create(request: HttpRequest, payload: OtherActivityIn):
     policy.require(request.user, Capability.EDIT_ACTIVITIES)
     fields = _resolve(request, payload.dict(exclude_unset=True))
     activity = services.other_activity_record(user=request.user, fields=fields, request=request)
-    return 201, _get(request, OtherActivity, activity.pk)
+    return Status(201, _get(request, OtherActivity, activity.pk))
 
 
 @router.get("/activities/{activity_id}", response=OtherActivityOut, summary="その他の活動")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
@@ -483,7 +484,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
     fields = _case_fields(request, payload, exclude_unset=True)
     area = fields.pop("area")
     case = services.case_create(user=request.user, request=request, area=area, **fields)
-    return 201, _case_out(case.pk, request)
+    return Status(201, _case_out(case.pk, request))
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="個別ケース（経過とつなぎを含む）")
@@ -538,7 +539,7 @@ def entry_create(request: HttpRequest, case_id: int, payload: EntryIn):
         referral=referral,
         request=request,
     )
-    return 201, CaseEntry.objects.select_related("by").get(pk=entry.pk)
+    return Status(201, CaseEntry.objects.select_related("by").get(pk=entry.pk))
 
 
 @router.post("/cases/{case_id}/referrals", response={201: ReferralOut}, summary="つなぎ先を提案")
@@ -563,7 +564,7 @@ def referral_create(request: HttpRequest, case_id: int, payload: ReferralIn):
         date=payload.date,
         request=request,
     )
-    return 201, Referral.objects.select_related("service").get(pk=referral.pk)
+    return Status(201, Referral.objects.select_related("service").get(pk=referral.pk))
 
 
 @router.post(

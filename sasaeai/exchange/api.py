@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
@@ -141,10 +142,10 @@ def resources_import(request: HttpRequest, options: Query[ImportOptions]):
             request=request,
         )
     except services.ImportFileError as exc:
-        return 422, {"detail": str(exc)}
+        return Status(422, {"detail": str(exc)})
     except services.ImportRefused as exc:
-        return 409, {"detail": str(exc), "preview": exc.report() or None}
-    return 200, report.as_json()
+        return Status(409, {"detail": str(exc), "preview": exc.report() or None})
+    return Status(200, report.as_json())
 
 
 class HsdsPage(Schema):

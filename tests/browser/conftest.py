@@ -45,10 +45,28 @@ def _unavailable(reason: str):
     pytest.skip(f"ブラウザテストを省略: {reason}")
 
 
+# Browser checks whose outcome does not depend on the database backend: what they look at is
+# layout, keyboard, language and axe-core on pages whose queries the backend-independent
+# tests already run on both backends. `make test` runs them on any backend; CI's PostgreSQL
+# pass leaves them out (-m "not backend_independent"), having run them on SQLite. A new
+# check of that kind can carry @pytest.mark.backend_independent itself.
+BACKEND_INDEPENDENT = (
+    "test_login.py",
+    "test_journey_home.py",
+    "test_journey_admin.py::test_user_list_on_a_phone",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+        path = Path(str(item.fspath)).resolve()
+        if BROWSER_DIR not in path.parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        test = f"{path.name}::{item.originalname}"
+        if path.name in BACKEND_INDEPENDENT or test in BACKEND_INDEPENDENT:
+            item.add_marker(pytest.mark.backend_independent)
 
 
 @pytest.fixture(scope="package")
@@ -169,33 +187,3 @@ def _record_csp_violation(message, tab, problems: list[str]) -> None:
     if message.location.get("url", "").endswith(harness.AXE_SCRIPT_URL):
         return
     problems.append(f"CSP ({tab.url}): {message.text}")
-
-
-def pytest_terminal_summary(terminalreporter):
-    # Say why browser tests did not run, even without -rs: skipped is never passed.
-    reasons = {
-        str(report.longrepr[2])
-        for report in terminalreporter.stats.get("skipped", [])
-        if "browser" in report.keywords and isinstance(report.longrepr, tuple)
-    }
-    for reason in sorted(reasons):
-        terminalreporter.write_line(f"browser tests skipped: {reason}")
-    path = harness.write_axe_report()
-    if not harness.AXE_RUNS:
-        return
-    failing = sum(
-        1
-        for run in harness.AXE_RUNS
-        for v in run["violations"]
-        if v["impact"] in harness.FAILING_IMPACTS
-    )
-    minor = sum(
-        1
-        for run in harness.AXE_RUNS
-        for v in run["violations"]
-        if v["impact"] not in harness.FAILING_IMPACTS
-    )
-    terminalreporter.write_line(
-        f"axe-core: {len(harness.AXE_RUNS)} page checks, {failing} serious/critical, "
-        f"{minor} moderate/minor violations (report: {path.relative_to(harness.ROOT)})"
-    )

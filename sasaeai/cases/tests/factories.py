@@ -38,6 +38,8 @@ class CaseEntryFactory(factory.django.DjangoModelFactory):
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
+        # The first transition is a row of its own; the referral itself needs no second save.
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     agency_name = "地域包括支援センター"

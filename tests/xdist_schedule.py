@@ -1,0 +1,37 @@
+"""How pytest-xdist shares the suite between workers (make test: -n auto --dist loadgroup):
+test by test, except that each browser journey's file is one unit that runs on one worker.
+
+A journey numbers its screenshots within one process and empties its folder the first time it
+takes one (tests/browser/harness.py): split over two workers, the second would delete the
+first one's screenshots and the numbers would collide. xdist's own way to keep tests together,
+the xdist_group mark, stopped working with pytest 9.2 (xdist 3.8.0 renames the tests' node ids
+to carry the group, which pytest no longer lets it do: pytest-xdist issue 1386), so the
+grouping is decided here from the node id, which needs no mark.
+
+Registered from the root conftest.py (the controller, which schedules, loads no other conftest).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+BROWSER_TESTS = "tests/browser/"
+
+
+def scope_of(nodeid: str) -> str | None:
+    """The unit a test is scheduled with: its file for a browser test, else None (alone)."""
+    path = nodeid.split("::", 1)[0]
+    return path if path.startswith(BROWSER_TESTS) else None
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class JourneyFileScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope_of(nodeid) or super()._split_scope(nodeid)
+
+    return JourneyFileScheduling(config, log)
