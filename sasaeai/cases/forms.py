@@ -4,6 +4,7 @@ services.py, whose Japanese validation messages are put back on the fields."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Town, TownBlock
 
 from .matching import WISH_LABELS
@@ -52,6 +53,12 @@ class CaseForm(forms.ModelForm):
     )
     town_block = TownBlockChoiceField(
         label="丁目", queryset=TownBlock.objects.none(), required=False
+    )
+    # Only a help to choose the town: a case keeps its town, never the postal code.
+    postal_code = PostalCodeField(
+        town_field="town",
+        label="郵便番号（町を選ぶ補助）",
+        help_text="入れると、その郵便番号の町を「町」に選びます。郵便番号は保存しません",
     )
 
     class Meta:
