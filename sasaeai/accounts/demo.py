@@ -31,6 +31,7 @@ def load(municipality: Municipality) -> list[tuple[str, str]]:
                 role=role,
                 areas=areas,
                 display_name=name,
+                must_change_password=False,  # demo logins share one known password
             )
         created.append((username, Role(role).label))
 
