@@ -119,6 +119,13 @@ class CaseForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first().pk
+        elif not areas.exists():
+            # A case is kept under an area (its access scope); say so instead of a bare
+            # 「必須」 where the municipality has not made its areas yet.
+            self.fields["area"].help_text = (
+                "この市区町村には圏域がまだありません。ケースは圏域ごとに記録します。"
+                "システム管理者が「組織」→「初期設定」で圏域を作ってください。"
+            )
         self.fields["town"].queryset = Town.objects.filter(
             municipality_id=municipality_id
         ).order_by("name_kana")
