@@ -144,6 +144,11 @@ class CaseForm(forms.ModelForm):
     def clean_free_days(self) -> str:
         return ",".join(code for code in WEEKDAY_CODES if code in self.cleaned_data["free_days"])
 
+    def clean(self):
+        data = super().clean()
+        data.pop("postal_code", None)  # it only helped choose the town: never stored
+        return data
+
     def _post_clean(self):
         # The model is checked by the service (with the municipality set); see views.
         pass

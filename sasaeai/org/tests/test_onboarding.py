@@ -315,9 +315,30 @@ class TestPostalLookup:
         assert "郵便番号は7桁の数字で入力してください" in response.content.decode()
 
     def test_case_form_offers_the_postal_code_to_choose_the_town(self, client, musashino):
+        import datetime as dt
+
+        from sasaeai.cases.models import Case
+
         client.force_login(User.objects.get(username="tier1"))
         page = client.get("/cases/new/").content.decode()
         assert 'data-postal-town="town"' in page and "郵便番号は保存しません" in page
+        kyonan = Town.objects.get(name="境南町")
+        response = client.post(
+            "/cases/new/",
+            {
+                "area": kyonan.area_id,
+                "received_on": dt.date.today().isoformat(),
+                "brought_by": "care_manager",
+                "sex": "female",
+                "postal_code": "180-0023",
+                "town": kyonan.pk,
+                "needs_text": "近くで人と話せる場所を探している。",
+                "role_preference": "either",
+            },
+        )
+        assert response.status_code == 302
+        case = Case.objects.get()
+        assert case.town == kyonan and "180-0023" not in str(vars(case))
 
 
 class TestSetupPages:
