@@ -81,7 +81,7 @@ def test_administrator_adds_a_coordinator_to_an_area(page):
     shot(page, JOURNEY, "first-login-password-change-phone")
     axe_check(page, label="初回ログインのパスワード変更")
     page.get_by_label("現在のパスワード").fill(NEW_PASSWORD)
-    page.get_by_label("新しいパスワード", exact=True).fill(OWN_PASSWORD)
+    page.get_by_label(re.compile(r"^新しいパスワード必須$")).fill(OWN_PASSWORD)
     page.get_by_label("新しいパスワード（確認用）").fill(OWN_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="変更する").click()

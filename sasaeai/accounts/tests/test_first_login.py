@@ -116,6 +116,7 @@ class TestForcedPasswordChange:
         body = client.get(page["Location"]).content.decode()
         assert "いまのパスワードは管理者が設定したものです" in body
         assert "現在のパスワード" in body
+        assert "メインメニュー" not in body  # every entry would lead back here
         assert 'name="next" value="/resources/?q=%E3%82%B5%E3%83%AD%E3%83%B3"' in body
 
     def test_the_session_api_and_tokens_wait_too_in_japanese(self, client, newcomer):
