@@ -10,7 +10,7 @@
   var points = JSON.parse(dataNode.textContent || "[]");
   var areaId = element.getAttribute("data-area") ? Number(element.getAttribute("data-area")) : null;
 
-  var map = L.map(element, { scrollWheelZoom: false, keyboard: true, preferCanvas: true });
+  var map = L.map(element, { scrollWheelZoom: false, keyboard: true });
   var tileUrl = element.getAttribute("data-tile-url");
   if (tileUrl) {
     var tiles = L.tileLayer(tileUrl, { attribution: element.getAttribute("data-attribution"), maxZoom: 18 });
@@ -41,7 +41,10 @@
   var markers = {};
   var group = L.featureGroup();
   points.forEach(function (point) {
-    var marker = L.circleMarker([point.lat, point.lng], Object.assign({ radius: 9 }, style(point)));
+    var marker = L.circleMarker(
+      [point.lat, point.lng],
+      Object.assign({ radius: 9, className: "town-point town-point--" + point.id }, style(point))
+    );
     marker.bindTooltip(function () { return label(point); });
     marker.on("click", function () {
       var box = checkbox(point.id);
