@@ -459,3 +459,15 @@ def test_overview_counts_many_unassigned_towns_instead_of_listing_them(capsys):
     client.force_login(UserFactory(municipality=Municipality.objects.get(), role=Role.TIER1))
     body = client.get("/org/").content.decode()
     assert "件の町は圏域が未設定です。" in body and "中区相生町" not in body
+
+
+def test_operator_loads_towns_from_the_django_admin(client):
+    municipality = services.municipality_create(code=MUSASHINO, name="武蔵野市")
+    client.force_login(User.objects.create_superuser("operator", password="operator-pass-2026"))
+    response = client.post(
+        "/django-admin/org/municipality/",
+        {"action": "load_towns", "_selected_action": [municipality.pk]},
+        follow=True,
+    )
+    assert "武蔵野市: 町 13件（追加 13・更新 0）、丁目 追加 51" in response.content.decode()
+    assert municipality.towns.count() == 13
