@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
 from .models import ApiToken, AreaAssignment, PastAreaAssignment, User
 
@@ -28,8 +29,31 @@ class PastAreaAssignmentInline(_ReadOnlyInline):
     fields = readonly_fields = ["area", "valid_from", "valid_until"]
 
 
+class _SetByOperator:
+    """A password the operator sets here is someone else's: changed at the user's next login."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = bool(user.has_usable_password())
+        if commit:
+            user.save()
+            if hasattr(self, "save_m2m"):
+                self.save_m2m()
+        return user
+
+
+class UserCreationByOperatorForm(_SetByOperator, AdminUserCreationForm):
+    pass
+
+
+class PasswordChangeByOperatorForm(_SetByOperator, AdminPasswordChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationByOperatorForm
+    change_password_form = PasswordChangeByOperatorForm
     list_display = ["username", "display_name", "role", "municipality", "is_active"]
     list_filter = ["role", "municipality", "is_active"]
     fieldsets = (
@@ -43,6 +67,7 @@ class UserAdmin(BaseUserAdmin):
                     "municipality",
                     "role",
                     "language",
+                    "must_change_password",
                 )
             },
         ),

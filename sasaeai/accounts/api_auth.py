@@ -1,8 +1,10 @@
 """API authentication: the browser session (with CSRF) or a personal Bearer token."""
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from sasaeai.accounts.password_change_middleware import MESSAGE, must_change_password
 from sasaeai.accounts.services import token_authenticate
 
 
@@ -11,6 +13,8 @@ class BearerToken(HttpBearer):
         user = token_authenticate(token)
         if user is None:
             return None
+        if must_change_password(user):
+            raise HttpError(403, MESSAGE)
         request.user = user
         return user
 

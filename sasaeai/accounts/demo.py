@@ -49,6 +49,7 @@ def load(municipality: Municipality) -> list[tuple[str, str]]:
                 areas=areas,
                 areas_from=since,
                 display_name=name,
+                must_change_password=False,  # demo logins share one known password
             )
         created.append((username, Role(role).label))
 

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from sasaeai.org.models import Area
@@ -32,7 +32,11 @@ class UserForm(forms.Form):
     display_name = forms.CharField(label=_("氏名"), max_length=50)
     display_name_kana = forms.CharField(label=_("氏名（カナ）"), max_length=100, required=False)
     email = forms.EmailField(label=_("メールアドレス"), required=False)
-    role = forms.ChoiceField(label=_("役割"), choices=[])
+    role = forms.ChoiceField(
+        label=_("役割"),
+        choices=[],
+        help_text=_("権限の広い役割ほど見られる情報が増えます。必要な役割を選んでください。"),
+    )
     areas = forms.ModelMultipleChoiceField(
         label=_("担当圏域"),
         queryset=Area.objects.none(),
@@ -52,7 +56,7 @@ class UserForm(forms.Form):
         label=_("初期パスワード"),
         widget=forms.PasswordInput(render_value=True),
         required=False,
-        help_text=_("12文字以上。本人が初回ログイン後に変更します。"),
+        help_text=_("12文字以上。本人は初回ログイン時に自分のパスワードへの変更を求められます。"),
     )
     is_active = forms.BooleanField(label=_("利用中"), required=False, initial=True)
 
@@ -60,7 +64,12 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self.municipality = municipality
-        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        # No role is preselected: the administrator chooses one (the first choice used to be
+        # システム管理者, the widest).
+        self.fields["role"].choices = [
+            ("", _("選んでください")),
+            *((r, Role(r).label) for r in roles),
+        ]
         self.fields["areas"].queryset = Area.objects.filter(municipality=municipality)
         if instance is not None:
             self.fields["username"].disabled = True
@@ -94,7 +103,9 @@ class PasswordResetByAdminForm(forms.Form):
     password = forms.CharField(
         label=_("新しいパスワード"),
         widget=forms.PasswordInput,
-        help_text=_("12文字以上。本人に安全な方法で伝えてください。"),
+        help_text=_(
+            "12文字以上。本人に安全な方法で伝えてください。本人は次回ログイン時に変更を求められます。"
+        ),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -104,6 +115,25 @@ class PasswordResetByAdminForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, self.user)
+        return password
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """The user's own change: the new password must differ from the current one (a one-time
+    password kept would defeat the forced change)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("現在のパスワード")
+        self.fields["new_password1"].label = _("新しいパスワード")
+        self.fields["new_password2"].label = _("新しいパスワード（確認用）")
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data.get("new_password1", "")
+        if password and self.user.check_password(password):
+            raise forms.ValidationError(
+                _("今のパスワードと同じです。別のパスワードにしてください。"), code="unchanged"
+            )
         return password
 
 

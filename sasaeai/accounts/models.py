@@ -60,6 +60,11 @@ class User(AbstractUser):
     language = models.CharField(
         "表示言語", max_length=5, choices=Language.choices, default=Language.JA
     )
+    # A password someone else set (`sasaeai user create`, the add-user form, a reset by an
+    # administrator) must be changed at the next login; see password_change_middleware.py.
+    must_change_password = models.BooleanField(
+        "次回ログイン時にパスワード変更が必要", default=False
+    )
 
     objects = UserManager()
 

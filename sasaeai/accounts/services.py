@@ -47,8 +47,11 @@ def user_create(
     display_name: str = "",
     display_name_kana: str = "",
     email: str = "",
+    must_change_password: bool = True,
 ) -> User:
-    """A new user; its area assignments start on `areas_from` (today when left out)."""
+    """A new user; its area assignments start on `areas_from` (today when left out). A password
+    given here is set by someone else (an administrator, the operator's command), so by default
+    the user must change it at the first login."""
     areas = _check_role_areas(role=role, municipality=municipality, areas=areas)
     user = User(
         username=username,
@@ -60,6 +63,7 @@ def user_create(
     )
     if password:
         user.set_password(password)
+        user.must_change_password = must_change_password
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -141,9 +145,26 @@ def area_assignments_change(
     user._policy_area_ids = None  # the access policy's per-request cache
 
 
-def user_set_password(*, user: User, password: str) -> None:
+def user_set_password(*, user: User, password: str, by_self: bool) -> None:
+    """Sets a password. One set by someone else (an administrator's reset) must be changed by
+    its user at the next login; the user's own change lifts that."""
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = not by_self
+    user.save(update_fields=["password", "must_change_password"])
+
+
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+
+
+def one_time_password() -> str:
+    """A password to hand to a new user once (20 letters and digits in groups of five):
+    readable aloud, about 99 bits, and accepted by the password validators."""
+    while True:
+        plain = "-".join(
+            "".join(secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _ in range(5)) for _ in range(4)
+        )
+        if any(c.isdigit() for c in plain) and any(c.isalpha() for c in plain):
+            return plain
 
 
 def _digest(token: str) -> str:

@@ -1,6 +1,7 @@
 """Login, the user's own settings and tokens, and user management."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,13 +9,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sasaeai.audit.services import audit_record
 
 from . import policy, selectors, services
-from .forms import LoginForm, PasswordResetByAdminForm, PreferencesForm, TokenForm, UserForm
+from .forms import (
+    LoginForm,
+    OwnPasswordChangeForm,
+    PasswordResetByAdminForm,
+    PreferencesForm,
+    TokenForm,
+    UserForm,
+)
 from .models import Role, User
 
 
@@ -29,13 +38,37 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user's own change; also where a user whose password someone else set is sent
+    (password_change_middleware.py) until they change it."""
+
     template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["forced"] = self.request.user.must_change_password
+        context["next"] = self._next()
+        return context
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return ""
+
     def form_valid(self, form):
-        response = super().form_valid(form)
+        services.user_set_password(
+            user=form.user, password=form.cleaned_data["new_password1"], by_self=True
+        )
+        update_session_auth_hash(self.request, form.user)
+        audit_record(
+            request=self.request, action="update", target=form.user, summary="パスワードを変更"
+        )
         messages.success(self.request, _("パスワードを変更しました。"))
-        return response
+        return redirect(self._next() or self.get_success_url())
 
 
 @login_required
@@ -209,7 +242,9 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = policy.get_in_scope(selectors.user_list_manageable_by(user=request.user), pk)
     form = PasswordResetByAdminForm(request.POST or None, user=target)
     if request.method == "POST" and form.is_valid():
-        services.user_set_password(user=target, password=form.cleaned_data["password"])
+        services.user_set_password(
+            user=target, password=form.cleaned_data["password"], by_self=False
+        )
         audit_record(
             request=request,
             action="update",
@@ -217,7 +252,9 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
             summary=f"利用者 {target.username} のパスワードを再設定",
         )
         messages.success(
-            request, _("「%(name)s」のパスワードを再設定しました。") % {"name": target.name}
+            request,
+            _("「%(name)s」のパスワードを再設定しました。次回ログイン時に本人が変更します。")
+            % {"name": target.name},
         )
         return redirect("accounts:user_list")
     return render(

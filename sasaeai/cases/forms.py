@@ -4,6 +4,7 @@ services.py, whose Japanese validation messages are put back on the fields."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Town, TownBlock
 
 from .matching import WISH_LABELS
@@ -52,6 +53,12 @@ class CaseForm(forms.ModelForm):
     )
     town_block = TownBlockChoiceField(
         label="丁目", queryset=TownBlock.objects.none(), required=False
+    )
+    # Only a help to choose the town: a case keeps its town, never the postal code.
+    postal_code = PostalCodeField(
+        town_field="town",
+        label="郵便番号（町を選ぶ補助）",
+        help_text="入れると、その郵便番号の町を「町」に選びます。郵便番号は保存しません",
     )
 
     class Meta:
@@ -112,6 +119,13 @@ class CaseForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first().pk
+        elif not areas.exists():
+            # A case is kept under an area (its access scope); say so instead of a bare
+            # 「必須」 where the municipality has not made its areas yet.
+            self.fields["area"].help_text = (
+                "この市区町村には圏域がまだありません。ケースは圏域ごとに記録します。"
+                "システム管理者が「組織」→「初期設定」で圏域を作ってください。"
+            )
         self.fields["town"].queryset = Town.objects.filter(
             municipality_id=municipality_id
         ).order_by("name_kana")
@@ -129,6 +143,11 @@ class CaseForm(forms.ModelForm):
 
     def clean_free_days(self) -> str:
         return ",".join(code for code in WEEKDAY_CODES if code in self.cleaned_data["free_days"])
+
+    def clean(self):
+        data = super().clean()
+        data.pop("postal_code", None)  # it only helped choose the town: never stored
+        return data
 
     def _post_clean(self):
         # The model is checked by the service (with the municipality set); see views.

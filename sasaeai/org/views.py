@@ -1,15 +1,17 @@
 """The organisation pages: everybody on staff reads them, administrators edit them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.audit.services import audit_record
 
-from . import selectors, services
+from . import gazetteer, selectors, services
 from .forms import AreaForm, SupportCenterForm, TownForm
 from .models import Area, SupportCenter, Town
 
@@ -18,13 +20,15 @@ from .models import Area, SupportCenter, Town
 def overview(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_ORG)
     user = request.user
+    unassigned = selectors.town_list_visible_to(user=user).filter(area__isnull=True)
     return render(
         request,
         "org/overview.html",
         {
             "municipalities": selectors.municipalities_visible_to(user=user),
             "areas": selectors.area_list_visible_to(user=user),
-            "unassigned_towns": selectors.town_list_visible_to(user=user).filter(area__isnull=True),
+            "unassigned_towns": unassigned[:61],
+            "unassigned_count": unassigned.count(),
             "centers": selectors.support_center_list_visible_to(user=user).filter(
                 area__isnull=True
             ),
@@ -58,17 +62,100 @@ def _save_form(request, form, save, *, template: str, context: dict, message: st
 
 
 @login_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """The administrator's checklist for a new municipality: towns, areas, support centres,
+    first users."""
+    _manageable(request, Area.objects.all())
+    municipality = request.user.municipality
+    return render(
+        request,
+        "org/setup.html",
+        {"municipality": municipality, **selectors.setup_state(municipality=municipality)},
+    )
+
+
+@login_required
+def area_create(request: HttpRequest) -> HttpResponse:
+    _manageable(request, Area.objects.all())
+    municipality = request.user.municipality
+    area = Area(municipality=municipality, order=municipality.areas.count() + 1)
+    return _area_form(request, area, title="圏域の追加", editing=False)
+
+
+@login_required
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     area = policy.get_in_scope(_manageable(request, Area.objects.all()), pk)
-    form = AreaForm(request.POST or None, instance=area)
-    return _save_form(
+    return _area_form(request, area, title=f"圏域「{area.name}」の編集", editing=True)
+
+
+def _area_form(request: HttpRequest, area: Area, *, title: str, editing: bool) -> HttpResponse:
+    municipality = area.municipality
+    form = AreaForm(request.POST or None, instance=area, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.area_save_with_towns(
+                area=form.save(commit=False), towns=form.cleaned_data["towns"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            area = form.instance
+            summary = f"圏域「{area.name}」を{'保存' if editing else '追加'}しました（町 {area.towns.count()}件）。"
+            audit_record(
+                request=request,
+                action="update" if editing else "create",
+                target=area,
+                summary=summary,
+            )
+            messages.success(request, summary)
+            for source, names in changes.moved_from.items():
+                messages.info(request, f"「{source}」から{'、'.join(names)}を移しました。")
+            if changes.removed:
+                names = "、".join(t.name for t in changes.removed)
+                messages.info(request, f"{names}は圏域が未設定になりました。")
+            return redirect("org:setup")
+    towns = list(form.fields["towns"].queryset)
+    return render(
         request,
-        form,
-        lambda a: services.area_save(area=a),
-        template="org/form.html",
-        context={"title": f"圏域「{area.name}」の編集", "editing": True},
-        message="圏域「{obj.name}」を保存しました。",
+        "org/area_form.html",
+        {
+            "form": form,
+            "title": title,
+            "area": area if editing else None,
+            "groups": selectors.town_groups(
+                municipality=municipality, towns=towns, widgets=list(form["towns"])
+            ),
+            "town_points": selectors.town_points(towns=towns),
+            "map": {
+                "tile_url": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+            },
+            "attribution": gazetteer.ATTRIBUTION,
+        },
+        status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def area_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    area = policy.get_in_scope(_manageable(request, Area.objects.all()), pk)
+    name = area.name
+    try:
+        services.area_delete(area=area)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("org:area_edit", pk=pk)
+    audit_record(
+        request=request,
+        action="delete",
+        target_type="org.area",
+        target_id=pk,
+        summary=f"圏域「{name}」を削除",
+    )
+    messages.success(request, f"圏域「{name}」を削除しました。")
+    return redirect("org:setup")
 
 
 @login_required
@@ -115,4 +202,18 @@ def center_edit(request: HttpRequest, pk: int) -> HttpResponse:
         template="org/form.html",
         context={"title": f"「{center.name}」の編集", "editing": True},
         message="支援センター「{obj.name}」を保存しました。",
+    )
+
+
+@login_required
+def postal_lookup(request: HttpRequest) -> HttpResponse:
+    """The 町域 of a typed 郵便番号, as a fragment the address forms show under the field
+    (htmx): each with the address to fill in and, when it is one of the user's municipality's
+    towns, that town."""
+    text = next((v for k, v in request.GET.items() if k.endswith("postal_code")), "")
+    entries = selectors.postal_candidates(municipality=request.user.municipality, postal_code=text)
+    return render(
+        request,
+        "org/_postal_result.html",
+        {"entries": entries, "code": gazetteer.postal_code_normalise(text), "text": text},
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Municipality, Town
 
 from .models import (
@@ -224,6 +225,7 @@ class ServiceForm(forms.ModelForm):
     )
     # The place.
     place_name = forms.CharField(label="場所の名称", required=False, max_length=200)
+    postal_code = PostalCodeField(address_field="address", town_field="town")
     address = forms.CharField(
         label="住所",
         required=False,
@@ -322,6 +324,7 @@ class ServiceForm(forms.ModelForm):
 
     PLACE_FIELDS = [
         "place_name",
+        "postal_code",
         "address",
         "address_2",
         "town",
@@ -359,6 +362,7 @@ class ServiceForm(forms.ModelForm):
         if location is not None and not self.is_bound:
             self.initial.update(
                 place_name=location.name,
+                postal_code=location.postal_code,
                 address=location.address,
                 address_2=location.address_2,
                 town=location.town_id,
@@ -407,6 +411,7 @@ class ServiceForm(forms.ModelForm):
         data = self.cleaned_data
         return {
             "name": data.get("place_name") or "",
+            "postal_code": data.get("postal_code") or "",
             "address": data.get("address") or "",
             "address_2": data.get("address_2") or "",
             "town": data.get("town"),

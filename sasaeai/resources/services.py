@@ -107,6 +107,7 @@ def location_save(
     name: str = "",
     address: str = "",
     address_2: str = "",
+    postal_code: str | None = None,
     town: Town | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
@@ -122,6 +123,8 @@ def location_save(
     location.name = name
     location.address = address
     location.address_2 = address_2
+    if postal_code is not None:  # None: keep what is stored
+        location.postal_code = postal_code
     location.is_private_home = is_private_home
     location.place_type = place_type
     location.organization = organization

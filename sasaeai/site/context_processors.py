@@ -10,7 +10,8 @@ from .navigation import MODULES
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    if not policy.is_staff_user(user):
+    if not policy.is_staff_user(user) or user.must_change_password:
+        # Until a given password is changed, every menu entry would lead back to the change.
         return {"nav_items": []}
     items = []
     for module in MODULES:

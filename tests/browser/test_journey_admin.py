@@ -1,5 +1,6 @@
 """An administrator's start: add a new tier-2 coordinator to an area through 利用者管理, give an
-existing coordinator a second area, and see the new coordinator log in to their area.
+existing coordinator a second area, and see the new coordinator log in, replace the password the administrator set, and reach their
+area.
 (Importing the resource sheet is the exchange module's step; it joins this journey when it
 lands.)"""
 
@@ -11,6 +12,7 @@ from .harness import axe_check, check_text_200, login, logout, phone, shot
 
 JOURNEY = "admin-start"
 NEW_PASSWORD = "hajimete-no-pass-2026"
+OWN_PASSWORD = "jibun-dake-no-pass-2026"
 NAME_LABEL = re.compile(r"^氏名必須$")  # the label reads 「氏名」 with its 必須 mark
 
 
@@ -69,10 +71,21 @@ def test_administrator_adds_a_coordinator_to_an_area(page):
         "吉祥寺東・南エリア",
     ]
 
-    # The new coordinator logs in on a phone and sees their area.
+    # The new coordinator logs in on a phone, must first replace the password the
+    # administrator set, and then sees their area.
     logout(page)
     phone(page)
     login(page, "tier2-new", password=NEW_PASSWORD)
+    assert "/accounts/password/" in page.url
+    assert "管理者が設定したもの" in page.get_by_role("status").inner_text()
+    shot(page, JOURNEY, "first-login-password-change-phone")
+    axe_check(page, label="初回ログインのパスワード変更")
+    page.get_by_label("現在のパスワード").fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^新しいパスワード必須$")).fill(OWN_PASSWORD)
+    page.get_by_label("新しいパスワード（確認用）").fill(OWN_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="変更する").click()
+    assert "パスワードを変更しました。" in page.get_by_role("status").inner_text()
     assert "境南エリア" in page.locator(".home-meta").inner_text()
     shot(page, JOURNEY, "new-coordinator-home-phone")
     axe_check(page, label="新しいコーディネーターのホーム")

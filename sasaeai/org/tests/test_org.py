@@ -32,10 +32,10 @@ class TestMunicipality:
             services.municipality_create(code=code, name="x")
 
     def test_command_creates_and_refuses(self, capsys):
-        call_command("municipality", "create", "132039", "武蔵野市")
+        call_command("municipality", "create", "132039")
         assert Municipality.objects.get(code="132039").name == "武蔵野市"
         with pytest.raises(CommandError, match="検査数字"):
-            call_command("municipality", "create", "131015", "千代田区")
+            call_command("municipality", "create", "131015")
         assert Municipality.objects.count() == 1
 
 

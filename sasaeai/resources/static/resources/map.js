@@ -27,6 +27,10 @@
     }
   });
   tiles.addTo(map);
+  // Approximate positions are towns' representative points (geolonia, CC BY 4.0).
+  if (element.getAttribute("data-points-attribution")) {
+    map.attributionControl.addAttribution(element.getAttribute("data-points-attribution"));
+  }
 
   function markerIcon(feature) {
     var node = document.createElement("span");
