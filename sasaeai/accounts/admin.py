@@ -74,6 +74,11 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [AreaAssignmentInline, PastAreaAssignmentInline]
 
+    def get_inlines(self, request, obj=None):
+        # A user being added has no assignments yet: the read-only lists would only add
+        # empty formsets to the add form.
+        return self.inlines if obj is not None else []
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
