@@ -283,7 +283,18 @@ class StoryReviewForm(forms.Form):
         choices=[("approve", "公開する"), ("return", "差し戻す")],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="コメント", max_length=500, required=False)
+    note = forms.CharField(
+        label="コメント",
+        max_length=500,
+        required=False,
+        help_text="差し戻すときは理由を書いてください",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("note") or "").strip():
+            self.add_error("note", "差し戻す理由を書いてください。")
+        return data
 
 
 class DeleteRequestForm(forms.Form):
