@@ -72,6 +72,7 @@ class Trial:
     status: int = 0
     returned: HtmlForm | None = None
     page: Page | None = None
+    html: str = ""
     problem: str = ""
 
 
@@ -308,11 +309,13 @@ def _try(world, key, requester, page_path, query, form: HtmlForm) -> Trial:
         if response.status_code >= 500 or "html" not in response.get("Content-Type", ""):
             trial.problem = f"answered {response.status_code} {response.get('Content-Type')}"
             return trial
-        page = parse(response.content.decode())
+        html = response.content.decode()
+        page = parse(html)
         returned = _returned_form(page, form, page_path)
         if returned is None:
             continue
         trial.invalid, trial.sent, trial.page, trial.returned = name, data, page, returned
+        trial.html = html
         return trial
     if len(form.editable()) == 1:
         trial.invalid = candidates[0][0] if candidates else form.editable()[0]
@@ -511,3 +514,34 @@ def test_every_action_url_has_its_form_found(enumeration):
         if re.sub(r"/import/[^/]+/", "/import/#/", path) not in BUTTONS_ELSEWHERE
     )
     assert not missing, "action URLs whose form no page of the world shows:\n" + "\n".join(missing)
+
+
+def test_every_form_shown_with_errors_has_an_error_summary(trials):
+    """Every page that shows a form's errors starts them with the error summary: a box with
+    links to the fields in error (each link reaching an element of the page, each field
+    marked invalid reached by a link), which the page's script focuses."""
+    failures = []
+    for trial in trials:
+        if trial.problem or trial.page is None:
+            continue
+        invalid = [
+            c
+            for form in trial.page.forms
+            for c in form.controls
+            if c.attrs.get("aria-invalid") == "true"
+        ]
+        if not invalid and 'class="errorlist"' not in trial.html:
+            continue  # accepted as typed (a search form) or refused with a message
+        if not trial.page.summaries:
+            failures.append(f"{trial.label}: errors shown without an error summary")
+            continue
+        links = [href for summary in trial.page.summaries for href in summary["links"]]
+        for href in links:
+            if not href.startswith("#") or href[1:] not in trial.page.ids:
+                failures.append(f"{trial.label}: summary link {href!r} reaches nothing")
+        linked = {href[1:] for href in links}
+        for control in invalid:
+            group = [c.id for form in trial.page.forms for c in form.group(control.name) if c.id]
+            if not linked & set(group):
+                failures.append(f"{trial.label}: {control.name} is in error but not linked")
+    assert not failures, "\n".join(failures)

@@ -393,8 +393,17 @@ class CalendarEntryForm(forms.ModelForm):
         self.fields["end_time"].input_formats = ["%H:%M", "%H:%M:%S"]
 
     def _post_clean(self):
-        # The service validates the whole entry (with the coordinator set); only parse here.
-        pass
+        # The service's checks on what could be read (on a copy), so that every error shows
+        # in one round; the service checks again when it saves.
+        fields = {
+            name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data
+        }
+        try:
+            services.calendar_entry_check(
+                user=self.user, fields=fields, entry=self.instance, exclude=set(self.errors)
+            )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
 
     def clean(self):
         data = super().clean()

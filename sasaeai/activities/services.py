@@ -589,6 +589,63 @@ def _require_own_calendar(user: User, entry: CalendarEntry) -> None:
         raise PermissionDenied("ほかの人の予定は変更できません。")
 
 
+def _calendar_validate(
+    *, user: User, entry: CalendarEntry, fields: dict, exclude: Iterable[str] = ()
+) -> None:
+    """Every check of a calendar entry at once (one ValidationError); a recurring entry's date
+    moves to its first occurrence."""
+    _assign(entry, fields, CALENDAR_FIELDS)
+    if not entry.freq:
+        entry.interval, entry.byday, entry.bymonthday, entry.bymonth = 1, "", "", ""
+        entry.until = None
+    entry.byday = (entry.byday or "").upper().replace(" ", "")
+    entry.bymonthday = (entry.bymonthday or "").replace(" ", "")
+    entry.bymonth = (entry.bymonth or "").replace(" ", "")
+    skip = set(exclude)
+    errors: dict[str, list[str]] = {}
+    if (
+        "area" not in skip
+        and entry.area is not None
+        and not policy.can_write_area(user, entry.area_id, entry.municipality_id)
+    ):
+        errors["area"] = [f"「{entry.area.name}」は担当圏域ではありません。"]
+    try:
+        entry.full_clean(exclude=skip | set(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    errors = {name: messages for name, messages in errors.items() if name not in skip}
+    if not errors and not skip and entry.freq:
+        first = first_occurrence(entry)
+        if first is None:
+            errors["freq"] = [
+                "この繰り返しでは予定が一度も入りません。曜日・日付と終了日を確認してください。"
+            ]
+        else:
+            entry.date = first
+    if errors:
+        raise ValidationError(errors)
+
+
+def calendar_entry_check(
+    *,
+    user: User,
+    fields: dict,
+    entry: CalendarEntry | None = None,
+    exclude: Iterable[str] = (),
+) -> None:
+    """The checks of `calendar_entry_save` on what a form could read, without saving (on a
+    copy of the entry), so that the form shows every error in one round."""
+    import copy
+
+    candidate = (
+        copy.copy(entry)
+        if entry is not None and entry.pk is not None
+        else CalendarEntry(coordinator=user, municipality_id=user.municipality_id)
+    )
+    _calendar_validate(user=user, entry=candidate, fields=fields, exclude=exclude)
+
+
 @transaction.atomic
 def calendar_entry_save(
     *,
@@ -602,27 +659,7 @@ def calendar_entry_save(
     entry = entry or CalendarEntry(coordinator=user, municipality_id=user.municipality_id)
     _require_own_calendar(user, entry)
     creating = entry.pk is None
-    _assign(entry, fields, CALENDAR_FIELDS)
-    if not entry.freq:
-        entry.interval, entry.byday, entry.bymonthday, entry.bymonth = 1, "", "", ""
-        entry.until = None
-    entry.byday = entry.byday.upper().replace(" ", "")
-    entry.bymonthday = entry.bymonthday.replace(" ", "")
-    entry.bymonth = entry.bymonth.replace(" ", "")
-    if entry.area is not None and not policy.can_write_area(
-        user, entry.area_id, entry.municipality_id
-    ):
-        raise ValidationError({"area": f"「{entry.area.name}」は担当圏域ではありません。"})
-    entry.full_clean()
-    if entry.freq:
-        first = first_occurrence(entry)
-        if first is None:
-            raise ValidationError(
-                {
-                    "freq": "この繰り返しでは予定が一度も入りません。曜日・日付と終了日を確認してください。"
-                }
-            )
-        entry.date = first
+    _calendar_validate(user=user, entry=entry, fields=fields)
     _save_version(entry, user=user, reason="登録" if creating else "変更")
     audit_record(
         action="create" if creating else "update",

@@ -4,6 +4,7 @@ services.py, whose Japanese validation messages are put back on the fields."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sasaeai.core.forms import ModelChecksOnCopy
 from sasaeai.org.models import Area, Town, TownBlock
 
 from .matching import WISH_LABELS
@@ -43,7 +44,7 @@ class TownBlockChoiceField(forms.ModelChoiceField):
         return f"{obj.town.name}{obj.number}丁目"
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(ModelChecksOnCopy, forms.ModelForm):
     free_days = forms.MultipleChoiceField(
         label="空いている曜日",
         choices=DAY_CHOICES,
@@ -130,12 +131,13 @@ class CaseForm(forms.ModelForm):
     def clean_free_days(self) -> str:
         return ",".join(code for code in WEEKDAY_CODES if code in self.cleaned_data["free_days"])
 
-    def _post_clean(self):
-        # The model is checked by the service (with the municipality set); see views.
-        pass
+    def write_errors(self, candidate: Case) -> dict[str, str]:
+        from .services import CASE_PAST_DATES, past_date_errors
+
+        return past_date_errors(candidate, CASE_PAST_DATES)
 
 
-class CaseEntryForm(forms.ModelForm):
+class CaseEntryForm(ModelChecksOnCopy, forms.ModelForm):
     class Meta:
         model = CaseEntry
         fields = ["kind", "date", "referral", "text"]
@@ -146,8 +148,10 @@ class CaseEntryForm(forms.ModelForm):
         self.fields["referral"].queryset = case.referrals.select_related("service")
         self.fields["referral"].label_from_instance = lambda r: r.destination_label
 
-    def _post_clean(self):
-        pass
+    def write_errors(self, candidate: CaseEntry) -> dict[str, str]:
+        from .services import ENTRY_PAST_DATES, past_date_errors
+
+        return past_date_errors(candidate, ENTRY_PAST_DATES)
 
 
 class ReferralForm(forms.Form):
@@ -182,9 +186,38 @@ class ReferralAdvanceForm(forms.Form):
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
+        self.referral = referral
         self.fields["to_status"].choices = [
             (code, ReferralStatus(code).label) for code in referral.allowed_statuses()
         ]
+        # The rules, stated next to the controls before the user breaks them.
+        rules = ["日付は今日までの日です。"]
+        if referral.status == ReferralStatus.PROPOSED and not referral.case.consent_to_share:
+            rules.insert(
+                0,
+                "見学・体験や利用開始に進めるには、ケースに本人の同意（社会資源への情報提供）の"
+                "記録が必要です（このケースは未記録です。ケースの編集で記録できます）。",
+            )
+        self.fields["to_status"].help_text = " ".join(rules[:-1]) or ""
+        self.fields["date"].help_text = rules[-1]
+        self.fields["follow_up_on"].help_text = "日付より後の日。終了・中断のときは不要"
+
+    def clean(self):
+        from .services import referral_advance_errors
+
+        data = super().clean()
+        if "to_status" in self.errors:
+            return data
+        found = referral_advance_errors(
+            referral=self.referral,
+            to_status=data.get("to_status", ""),
+            date=data.get("date"),
+            follow_up_on=data.get("follow_up_on"),
+        )
+        for name, message in found.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
 
 
 class FollowUpForm(forms.Form):
@@ -244,7 +277,7 @@ class QuickMatchForm(forms.Form):
         return data
 
 
-class CaseStoryForm(forms.ModelForm):
+class CaseStoryForm(ModelChecksOnCopy, forms.ModelForm):
     class Meta:
         model = CaseStory
         fields = [
@@ -272,9 +305,6 @@ class CaseStoryForm(forms.ModelForm):
         if user.role == "tier2":
             areas = areas.filter(pk__in=user.areas.values("pk"))
         self.fields["area"].queryset = areas.order_by("order", "id")
-
-    def _post_clean(self):
-        pass
 
 
 class StoryReviewForm(forms.Form):

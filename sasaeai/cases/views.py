@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -188,6 +189,8 @@ def _detail_with_error(request, case, **forms):
             "stories": case.stories.order_by("-id"),
             "can_attach": policy.has(request.user, Capability.EDIT_COUNCILS),
             "can_handle_requests": policy.has(request.user, Capability.HANDLE_SUBJECT_REQUESTS),
+            # The summary at the top of the page names the errors of the form that failed.
+            "failed_forms": [f for f in forms.values() if isinstance(f, BaseForm)],
         }
     )
     return render(request, "cases/case_detail.html", context, status=422)
