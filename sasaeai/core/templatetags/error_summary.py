@@ -45,7 +45,9 @@ def summary_items(*forms_or_formsets) -> list[dict]:
             continue
         if not getattr(form, "is_bound", False) or not form.errors:
             continue
-        for name, errors in form.errors.items():
+        order = {name: index for index, name in enumerate(form.fields)}
+        ordered = sorted(form.errors.items(), key=lambda item: order.get(item[0], -1))
+        for name, errors in ordered:
             if name == NON_FIELD_ERRORS or name not in form.fields:
                 items += [{"href": "", "label": "", "text": e} for e in errors]
                 continue
