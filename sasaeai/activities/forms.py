@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 
 from sasaeai.accounts.models import Role, User
+from sasaeai.core.plans import PlanDateConfirmation
 from sasaeai.org.models import Area
 
 from . import selectors, services
@@ -183,7 +184,7 @@ class VisitForm(ResourcePickerMixin, RecordForm):
         ].help_text = "社会資源に登録されていない訪問先の名称。入力する場合は、上の訪問先（社会資源）を「選ばない」にしてください"
 
 
-class ConsultationForm(ResourcePickerMixin, RecordForm):
+class ConsultationForm(PlanDateConfirmation, ResourcePickerMixin, RecordForm):
     model = Consultation
     field_names = [
         "visit",
@@ -264,6 +265,18 @@ class ConsultationForm(ResourcePickerMixin, RecordForm):
             ]
         )
         self.fields["summary"].help_text = "個人名は書かないでください（個人の支援は個別ケースへ）"
+        self.fields["followup_due"].help_text = "相談日以降の日"
+
+    def clean(self):
+        data = super().clean()
+        visit = data.get("visit")
+        self.check_plan_date(
+            "followup_due",
+            plan=data.get("followup_due"),
+            anchor=data.get("date") or (visit.date if visit else None),
+            anchor_label="相談日",
+        )
+        return data
 
     def _setup_case(self) -> None:
         """The optional case link: the cases the user may see, by number only."""

@@ -15,6 +15,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from sasaeai.core.models import MunicipalityOwned, TimeStampedModel
+from sasaeai.core.plans import plan_date_errors
 
 
 class Tier(models.IntegerChoices):
@@ -268,6 +269,9 @@ class Consultation(ActivityRecord):
     """A request for help (相談) and where it went. Keep the summary free of names: the
     consulter is described by type; a person's own story belongs in a case."""
 
+    # The follow-up due date is a plan made on the day of the consultation (core/plans.py).
+    PLAN_DATES = {"followup_due": ("date", "相談日")}
+
     visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,
@@ -359,8 +363,7 @@ class Consultation(ActivityRecord):
             errors["referral_service"] = "ほかの市区町村の社会資源は選べません。"
         if self.followup_due and not self.followup_needed:
             errors["followup_due"] = "期限を入れる場合は「フォローが必要」にチェックしてください。"
-        if self.followup_due and self.date and self.followup_due < self.date:
-            errors["followup_due"] = "フォローの期限が相談日より前です。"
+        errors.update(plan_date_errors(self))
         if (
             self.visit_id
             and self.municipality_id

@@ -3,8 +3,11 @@ services.py, whose Japanese validation messages are put back on the fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from sasaeai.core.eras import era_date
 from sasaeai.core.forms import ModelChecksOnCopy
+from sasaeai.core.plans import PlanDateConfirmation
 from sasaeai.org.models import Area, Town, TownBlock
 
 from .matching import WISH_LABELS
@@ -154,13 +157,25 @@ class CaseEntryForm(ModelChecksOnCopy, forms.ModelForm):
         return past_date_errors(candidate, ENTRY_PAST_DATES)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(PlanDateConfirmation, forms.Form):
     """A referral to an agency (suggested resources are referred from the match page)."""
 
     agency_name = forms.CharField(label="つなぎ先の機関", max_length=200)
     role = forms.ChoiceField(label="参加の形", choices=RolePreference.choices)
     reason = forms.CharField(label="つなぐ理由", max_length=500, required=False)
-    follow_up_on = forms.DateField(label="次の確認日", required=False, widget=DATE)
+    follow_up_on = forms.DateField(
+        label="次の確認日", required=False, widget=DATE, help_text="今日以降の日"
+    )
+
+    def clean(self):
+        data = super().clean()
+        self.check_plan_date(
+            "follow_up_on",
+            plan=data.get("follow_up_on"),
+            anchor=timezone.localdate(),
+            anchor_label="提案日（今日）",
+        )
+        return data
 
 
 class SuggestionReferralForm(forms.Form):
@@ -169,7 +184,7 @@ class SuggestionReferralForm(forms.Form):
     role = forms.ChoiceField(choices=RolePreference.choices, widget=forms.HiddenInput)
 
 
-class ReferralAdvanceForm(forms.Form):
+class ReferralAdvanceForm(PlanDateConfirmation, forms.Form):
     to_status = forms.ChoiceField(label="次の状態", choices=())
     date = forms.DateField(label="日付", widget=DATE)
     note = forms.CharField(label="メモ", max_length=500, required=False)
@@ -217,11 +232,34 @@ class ReferralAdvanceForm(forms.Form):
         for name, message in found.items():
             if name not in self.errors:
                 self.add_error(name, message)
+        self.check_plan_date(
+            "follow_up_on",
+            plan=data.get("follow_up_on"),
+            anchor=data.get("date"),
+            anchor_label="日付",
+        )
         return data
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PlanDateConfirmation, forms.Form):
     follow_up_on = forms.DateField(label="次の確認日", required=False, widget=DATE)
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.fields[
+            "follow_up_on"
+        ].help_text = f"状態の日付（{era_date(referral.status_on, weekday=False)}）以降の日。空欄にすると確認日を外します"
+
+    def clean(self):
+        data = super().clean()
+        self.check_plan_date(
+            "follow_up_on",
+            plan=data.get("follow_up_on"),
+            anchor=self.referral.status_on,
+            anchor_label="状態の日付",
+        )
+        return data
 
 
 class QuickMatchForm(forms.Form):

@@ -20,6 +20,7 @@ from sasaeai.accounts.policy import Capability
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.core.periods import fiscal_year_of
+from sasaeai.core.plans import plan_date_error
 from sasaeai.org.models import Area, Town
 from sasaeai.resources.models import Service
 from sasaeai.resources.search import normalize
@@ -332,8 +333,9 @@ def referral_create(
         )
         if open_same.exists():
             raise ValidationError({"service": f"「{service.name}」にはすでにつないでいます。"})
-    if follow_up_on and follow_up_on < date:
-        raise ValidationError({"follow_up_on": "次の確認日が提案日より前になっています。"})
+    late = plan_date_error(follow_up_on, date, plan_label="次の確認日", anchor_label="提案日")
+    if late:
+        raise ValidationError({"follow_up_on": late})
     referral = Referral(
         case=case,
         service=service,
@@ -402,8 +404,9 @@ def referral_advance_errors(
         errors["date"] = f"日付が前回の状態変更（{last.date:%Y-%m-%d}）より前になっています。"
     if consent_needed_for(referral, to_status):
         errors["to_status"] = CONSENT_NEEDED
-    if follow_up_on and date is not None and follow_up_on < date:
-        errors["follow_up_on"] = "次の確認日が日付より前になっています。"
+    late = plan_date_error(follow_up_on, date, plan_label="次の確認日", anchor_label="日付")
+    if late:
+        errors["follow_up_on"] = late
     return errors
 
 

@@ -325,7 +325,9 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     case = referral.case
     if not selectors.can_edit_case(user=request.user, case=case):
         raise PermissionDenied("このケースを変更する権限がありません。")
-    form = FollowUpForm(request.POST or None, initial={"follow_up_on": referral.follow_up_on})
+    form = FollowUpForm(
+        request.POST or None, referral=referral, initial={"follow_up_on": referral.follow_up_on}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_set_follow_up(

@@ -106,7 +106,7 @@ def test_advancing_a_referral_names_every_rule_broken_at_once(client, world, tie
     summary = _summary(html)
     assert "本人の同意" in summary
     assert "未来の日付" in summary
-    assert "次の確認日が日付より前" in summary
+    assert "次の確認日" in summary and "より前になっています" in summary
     # The summary is the first thing of the page's content and links to the fields.
     assert html.index('class="error-summary"') < html.index('id="h-person"')
     assert f'href="#id_{prefix}date"' in summary
