@@ -629,7 +629,7 @@ class CalendarEntry(MunicipalityOwned):
             and self.area.municipality_id != self.municipality_id
         ):
             errors["area"] = "ほかの市区町村の圏域は指定できません。"
-        if self.until and self.until < self.date:
+        if self.until and self.date and self.until < self.date:
             errors["until"] = "繰り返しの終了日が初回の日より前です。"
         if self.meeting_type and self.kind != EntryKind.MEETING:
             self.meeting_type = ""
