@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 
 from sasaeai.accounts.models import Role, User
+from sasaeai.core.plans import PlanDateConfirmation
 from sasaeai.org.models import Area
 
-from . import selectors
+from . import selectors, services
 from .models import (
     CalendarEntry,
     Channel,
@@ -114,21 +115,32 @@ class RecordForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.field_names}
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        """Puts a service's ValidationError on the matching fields (or on top)."""
+        """Puts a service's ValidationError on the matching fields (or on top), leaving out
+        fields that already show an error of their own."""
         if hasattr(exc, "error_dict"):
             for name, errors in exc.message_dict.items():
+                if name in self.fields and name in self.errors:
+                    continue
                 self.add_error(name if name in self.fields else None, errors)
         else:
             self.add_error(None, exc.messages)
 
     def clean(self):
+        """The write's own checks run here too, on what could be read, so that every error
+        shows in one round: a bad time and a missing destination together, not one per
+        submit."""
         data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            self.add_error(
-                "end_time",
-                "終了時刻が開始時刻より前（または同じ）です。時刻を確認してください。",
+        fields = {name: data[name] for name in self.field_names if name in data}
+        try:
+            services.record_check(
+                user=self.user,
+                model=self.model,
+                fields=fields,
+                record=self.instance,
+                exclude=set(self.errors),
             )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
         return data
 
 
@@ -167,18 +179,12 @@ class VisitForm(ResourcePickerMixin, RecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_resource("service", "訪問先（社会資源）")
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("service") and not (data.get("place_name") or "").strip():
-            self.add_error(
-                "service",
-                "訪問先を選ぶか、社会資源にない場合は訪問先の名称を入力してください。",
-            )
-        return data
+        self.fields[
+            "place_name"
+        ].help_text = "社会資源に登録されていない訪問先の名称。入力する場合は、上の訪問先（社会資源）を「選ばない」にしてください"
 
 
-class ConsultationForm(ResourcePickerMixin, RecordForm):
+class ConsultationForm(PlanDateConfirmation, ResourcePickerMixin, RecordForm):
     model = Consultation
     field_names = [
         "visit",
@@ -259,6 +265,18 @@ class ConsultationForm(ResourcePickerMixin, RecordForm):
             ]
         )
         self.fields["summary"].help_text = "個人名は書かないでください（個人の支援は個別ケースへ）"
+        self.fields["followup_due"].help_text = "相談日以降の日"
+
+    def clean(self):
+        data = super().clean()
+        visit = data.get("visit")
+        self.check_plan_date(
+            "followup_due",
+            plan=data.get("followup_due"),
+            anchor=data.get("date") or (visit.date if visit else None),
+            anchor_label="相談日",
+        )
+        return data
 
     def _setup_case(self) -> None:
         """The optional case link: the cases the user may see, by number only."""
@@ -388,8 +406,17 @@ class CalendarEntryForm(forms.ModelForm):
         self.fields["end_time"].input_formats = ["%H:%M", "%H:%M:%S"]
 
     def _post_clean(self):
-        # The service validates the whole entry (with the coordinator set); only parse here.
-        pass
+        # The service's checks on what could be read (on a copy), so that every error shows
+        # in one round; the service checks again when it saves.
+        fields = {
+            name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data
+        }
+        try:
+            services.calendar_entry_check(
+                user=self.user, fields=fields, entry=self.instance, exclude=set(self.errors)
+            )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
+from sasaeai.core.plans import plan_date_errors
 from sasaeai.org.models import MunicipalityOwned
 
 
@@ -62,6 +63,13 @@ class ActivityRecord(MunicipalityOwned):
         abstract = True
 
     def clean(self) -> None:
+        errors = self.validation_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def validation_errors(self) -> dict[str, str]:
+        """Every rule of the record at once, by field (subclasses add theirs), so that a form
+        shows all its errors in one round rather than one rule per submit."""
         errors: dict[str, str] = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             errors["end_time"] = (
@@ -75,8 +83,7 @@ class ActivityRecord(MunicipalityOwned):
             and self.area.municipality_id != self.municipality_id
         ):
             errors["area"] = "ほかの市区町村の圏域は指定できません。"
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def save(self, *args, **kwargs) -> None:
         self.minutes = duration_minutes(self.start_time, self.end_time)
@@ -92,10 +99,21 @@ def duration_minutes(start: dt.time | None, end: dt.time | None) -> int | None:
 # --- visits -----------------------------------------------------------------------------------
 
 
+VISIT_BOTH_DESTINATIONS = (
+    "訪問先が2つ指定されています（社会資源「{service}」と、社会資源にない訪問先「{place}」）。"
+    "どちらか一方にしてください。社会資源にない場所を訪問した場合は、社会資源の選択を外してください。"
+)
+VISIT_NO_DESTINATION = "訪問先を選ぶか、社会資源にない場合は訪問先の名称を入力してください。"
+
+
 class Visit(ActivityRecord):
     """A visit to a salon, activity or place (住民主体のサロン、地域活動等への訪問). A visit
     confirms the resource record. A place not (yet) in the resource database is named in
-    `place_name`; 実件数 counts distinct resources plus distinct such names."""
+    `place_name`; 実件数 counts distinct resources plus distinct such names.
+
+    A visit has exactly one destination: a resource or a named place, never both (a name typed
+    beside a pre-selected resource would otherwise be dropped while the resource is confirmed
+    and counted). `clean` says so in Japanese; the check constraint holds it in the database."""
 
     service = models.ForeignKey(
         "resources.Service",
@@ -135,6 +153,14 @@ class Visit(ActivityRecord):
             models.Index(fields=["area", "date"], name="visit_area_date"),
             models.Index(fields=["service", "date"], name="visit_service_date"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(service__isnull=False) & models.Q(place_name=""))
+                | (models.Q(service__isnull=True) & ~models.Q(place_name="")),
+                name="visit_one_destination",
+                violation_error_message="訪問先は社会資源か、社会資源にない訪問先の名称のどちらか一方です。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.place_label}"
@@ -145,14 +171,18 @@ class Visit(ActivityRecord):
             return self.service.name
         return self.place_name or "（訪問先未記入）"
 
-    def clean(self) -> None:
-        super().clean()
-        if not self.service_id and not self.place_name.strip():
-            raise ValidationError(
-                {"service": "訪問先を選ぶか、社会資源にない場合は訪問先の名称を入力してください。"}
+    def validation_errors(self) -> dict[str, str]:
+        errors = super().validation_errors()
+        self.place_name = (self.place_name or "").strip()
+        if not self.service_id and not self.place_name:
+            errors["service"] = VISIT_NO_DESTINATION
+        elif self.service_id and self.place_name:
+            errors["service"] = VISIT_BOTH_DESTINATIONS.format(
+                service=self.service.name, place=self.place_name
             )
-        if self.service_id and self.service.municipality_id != self.municipality_id:
-            raise ValidationError({"service": "ほかの市区町村の社会資源は訪問先にできません。"})
+        elif self.service_id and self.service.municipality_id != self.municipality_id:
+            errors["service"] = "ほかの市区町村の社会資源は訪問先にできません。"
+        return errors
 
 
 # --- consultations ----------------------------------------------------------------------------
@@ -236,6 +266,9 @@ class Consultation(ActivityRecord):
     """A request for help (相談) and where it went. Keep the summary free of names: the
     consulter is described by type; a person's own story belongs in a case."""
 
+    # The follow-up due date is a plan made on the day of the consultation (core/plans.py).
+    PLAN_DATES = {"followup_due": ("date", "相談日")}
+
     visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,
@@ -309,9 +342,8 @@ class Consultation(ActivityRecord):
     def channel_group(self) -> str:
         return "office" if self.channel in CHANNEL_GROUP_OFFICE else "other"
 
-    def clean(self) -> None:
-        super().clean()
-        errors: dict[str, str] = {}
+    def validation_errors(self) -> dict[str, str]:
+        errors = super().validation_errors()
         if self.consulter_type == ConsulterType.OTHER_BODY and not self.consulter_body.strip():
             errors["consulter_body"] = "その他関係機関等の場合は機関名を入力してください。"
         if self.referral == ReferralDestination.RESOURCE and not self.referral_service_id:
@@ -328,16 +360,14 @@ class Consultation(ActivityRecord):
             errors["referral_service"] = "ほかの市区町村の社会資源は選べません。"
         if self.followup_due and not self.followup_needed:
             errors["followup_due"] = "期限を入れる場合は「フォローが必要」にチェックしてください。"
-        if self.followup_due and self.followup_due < self.date:
-            errors["followup_due"] = "フォローの期限が相談日より前です。"
+        errors.update(plan_date_errors(self))
         if (
             self.visit_id
             and self.municipality_id
             and self.visit.municipality_id != self.municipality_id
         ):
             errors["visit"] = "ほかの市区町村の訪問には結び付けられません。"
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -405,14 +435,15 @@ class Meeting(ActivityRecord):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
-    def clean(self) -> None:
-        super().clean()
+    def validation_errors(self) -> dict[str, str]:
+        errors = super().validation_errors()
         if (
             self.council_id
             and self.municipality_id
             and self.council.municipality_id != self.municipality_id
         ):
-            raise ValidationError({"council": "ほかの市区町村の協議体は選べません。"})
+            errors["council"] = "ほかの市区町村の協議体は選べません。"
+        return errors
 
 
 # --- other activities -------------------------------------------------------------------------
@@ -465,10 +496,9 @@ class OtherActivity(ActivityRecord):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
-    def clean(self) -> None:
-        super().clean()
-        errors: dict[str, str] = {}
-        if self.end_date and self.end_date < self.date:
+    def validation_errors(self) -> dict[str, str]:
+        errors = super().validation_errors()
+        if self.end_date and self.date and self.end_date < self.date:
             errors["end_date"] = "終了日が開始日より前です。"
         if self.kind == OtherActivityKind.VISITORS_HOSTED:
             if not self.counterpart.strip():
@@ -481,8 +511,7 @@ class OtherActivity(ActivityRecord):
             errors["copies"] = "発行部数を入力してください。"
         if self.kind != OtherActivityKind.PUBLICATION and (self.copies or self.distribution):
             errors["copies"] = "発行部数・配布先は広報誌の発行の場合だけ入力してください。"
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 # --- the calendar -----------------------------------------------------------------------------
@@ -597,7 +626,7 @@ class CalendarEntry(MunicipalityOwned):
             and self.area.municipality_id != self.municipality_id
         ):
             errors["area"] = "ほかの市区町村の圏域は指定できません。"
-        if self.until and self.until < self.date:
+        if self.until and self.date and self.until < self.date:
             errors["until"] = "繰り返しの終了日が初回の日より前です。"
         if self.meeting_type and self.kind != EntryKind.MEETING:
             self.meeting_type = ""

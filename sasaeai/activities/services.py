@@ -174,40 +174,42 @@ def default_area(user: User, *, hint: Area | None = None) -> Area | None:
     return None
 
 
-def _check_area(user: User, area: Area | None) -> None:
+def _check_area(user: User, area: Area | None) -> dict[str, str]:
     """A record in an area the user does not cover is refused with a message on the area
     field (the form keeps what was typed)."""
     if area is not None and area.municipality_id != user.municipality_id:
-        raise ValidationError({"area": "ほかの市区町村の圏域は指定できません。"})
+        return {"area": "ほかの市区町村の圏域は指定できません。"}
     if user.role == Role.TIER2:
         if area is None:
-            raise ValidationError({"area": "第2層の記録には担当圏域を選んでください。"})
+            return {"area": "第2層の記録には担当圏域を選んでください。"}
         if area.pk not in policy.area_ids(user):
-            raise ValidationError(
-                {
-                    "area": f"「{area.name}」は担当圏域ではありません。担当圏域の記録だけ登録できます。"
-                }
-            )
+            return {
+                "area": f"「{area.name}」は担当圏域ではありません。担当圏域の記録だけ登録できます。"
+            }
+    return {}
 
 
-def _check_date(record: ActivityRecord, *, today: dt.date) -> None:
+def _check_date(record: ActivityRecord, *, today: dt.date) -> dict[str, str]:
     if record.date and record.date > today:
-        raise ValidationError(
-            {"date": "未来の日付は記録できません。実施した日を入力してください（予定は予定表へ）。"}
-        )
+        return {
+            "date": "未来の日付は記録できません。実施した日を入力してください（予定は予定表へ）。"
+        }
+    return {}
 
 
-def _check_calendar_link(user: User, record: ActivityRecord) -> None:
+def _check_calendar_link(user: User, record: ActivityRecord) -> dict[str, str]:
     entry = record.calendar_entry
     if entry is not None and entry.municipality_id != record.municipality_id:
-        raise ValidationError({"calendar_entry": "この予定には結び付けられません。"})
+        return {"calendar_entry": "この予定には結び付けられません。"}
     if entry is not None and record.occurrence_date is None:
         record.occurrence_date = record.date
+    return {}
 
 
-def _check_choices(record: models.Model) -> None:
+def _check_choices(record: models.Model) -> dict[str, str]:
     """A value outside a list (an unknown consulter type, channel, meeting type …) gets a
     message that names the field and the value."""
+    errors = {}
     for model_field in record._meta.concrete_fields:
         if not model_field.choices:
             continue
@@ -215,11 +217,10 @@ def _check_choices(record: models.Model) -> None:
         if value in (None, "") and model_field.blank:
             continue
         if value not in {key for key, _ in model_field.flatchoices}:
-            raise ValidationError(
-                {
-                    model_field.name: f"{model_field.verbose_name}「{value}」は一覧にありません。一覧から選んでください。"
-                }
+            errors[model_field.name] = (
+                f"{model_field.verbose_name}「{value}」は一覧にありません。一覧から選んでください。"
             )
+    return errors
 
 
 def _assign(record: models.Model, fields: dict, allowed: list[str]) -> None:
@@ -235,6 +236,73 @@ def _save_version(record: models.Model, *, user: User, reason: str) -> None:
     record.save()
 
 
+def _validate(
+    *,
+    user: User,
+    record: ActivityRecord,
+    fields: dict,
+    today: dt.date | None,
+    exclude: Iterable[str] = (),
+) -> None:
+    """Every check of a record write, all at once: one ValidationError carrying the messages
+    of every field in error (never one rule per submit). `exclude`: fields the caller already
+    found in error (a form's unparsable input), left out of the checks."""
+    if record.pk is None:
+        record.municipality_id = user.municipality_id
+        record.coordinator = user
+        record.tier = tier_of(user)
+    _assign(record, fields, RECORD_FIELDS[type(record)])
+    skip = set(exclude)
+    errors: dict[str, list[str]] = {}
+    checks = (
+        _check_choices(record),
+        {} if "area" in skip else _check_area(user, record.area),
+        _check_date(record, today=today or _today()),
+        _check_calendar_link(user, record),
+    )
+    for found in checks:
+        for name, message in found.items():
+            errors.setdefault(name, []).append(message)
+    try:
+        record.full_clean(exclude=skip | set(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            known = errors.setdefault(name, [])
+            known.extend(m for m in messages if m not in known)
+    errors = {name: messages for name, messages in errors.items() if name not in skip}
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_check(
+    *,
+    user: User,
+    model: type[ActivityRecord],
+    fields: dict,
+    record: ActivityRecord | None = None,
+    exclude: Iterable[str] = (),
+    today: dt.date | None = None,
+) -> None:
+    """Runs a write's checks on the values a form could read, without saving, so that the
+    form shows the write's errors together with its own (the forms call this from `clean`;
+    the write itself checks again). The same defaults as the write apply (the visit's area
+    from its resource, a consultation's day and area from its visit)."""
+    import copy
+
+    candidate = copy.copy(record) if record is not None else model()
+    creating = record is None
+    if model is Visit and creating:
+        fields = _visit_area(user, fields)
+    elif model is Consultation and creating:
+        if fields.get("visit") is None:
+            fields = _with_default_area(user, fields)
+        else:
+            fields = {"date": fields["visit"].date, "area": fields["visit"].area, **fields}
+    elif creating:
+        fields = _with_default_area(user, fields)
+    _validate(user=user, record=candidate, fields=fields, today=today, exclude=exclude)
+
+
 def _write_record(
     *,
     user: User,
@@ -244,21 +312,13 @@ def _write_record(
     request: HttpRequest | None,
     today: dt.date | None,
 ) -> ActivityRecord:
-    """Shared steps of every record write; the caller runs it inside a transaction."""
+    """Shared steps of every record write (forms and the API reach it alike); the caller runs
+    it inside a transaction."""
     policy.require(user, Capability.EDIT_ACTIVITIES)
     creating = record.pk is None
     if not creating and not can_edit_record(user, record):
         raise PermissionDenied("この記録を変更する権限がありません。")
-    if creating:
-        record.municipality_id = user.municipality_id
-        record.coordinator = user
-        record.tier = tier_of(user)
-    _assign(record, fields, RECORD_FIELDS[type(record)])
-    _check_choices(record)
-    _check_area(user, record.area)
-    _check_date(record, today=today or _today())
-    _check_calendar_link(user, record)
-    record.full_clean()
+    _validate(user=user, record=record, fields=fields, today=today)
     _save_version(record, user=user, reason=reason)
     audit_record(
         action="create" if creating else "update",
@@ -529,6 +589,63 @@ def _require_own_calendar(user: User, entry: CalendarEntry) -> None:
         raise PermissionDenied("ほかの人の予定は変更できません。")
 
 
+def _calendar_validate(
+    *, user: User, entry: CalendarEntry, fields: dict, exclude: Iterable[str] = ()
+) -> None:
+    """Every check of a calendar entry at once (one ValidationError); a recurring entry's date
+    moves to its first occurrence."""
+    _assign(entry, fields, CALENDAR_FIELDS)
+    if not entry.freq:
+        entry.interval, entry.byday, entry.bymonthday, entry.bymonth = 1, "", "", ""
+        entry.until = None
+    entry.byday = (entry.byday or "").upper().replace(" ", "")
+    entry.bymonthday = (entry.bymonthday or "").replace(" ", "")
+    entry.bymonth = (entry.bymonth or "").replace(" ", "")
+    skip = set(exclude)
+    errors: dict[str, list[str]] = {}
+    if (
+        "area" not in skip
+        and entry.area is not None
+        and not policy.can_write_area(user, entry.area_id, entry.municipality_id)
+    ):
+        errors["area"] = [f"「{entry.area.name}」は担当圏域ではありません。"]
+    try:
+        entry.full_clean(exclude=skip | set(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    errors = {name: messages for name, messages in errors.items() if name not in skip}
+    if not errors and not skip and entry.freq:
+        first = first_occurrence(entry)
+        if first is None:
+            errors["freq"] = [
+                "この繰り返しでは予定が一度も入りません。曜日・日付と終了日を確認してください。"
+            ]
+        else:
+            entry.date = first
+    if errors:
+        raise ValidationError(errors)
+
+
+def calendar_entry_check(
+    *,
+    user: User,
+    fields: dict,
+    entry: CalendarEntry | None = None,
+    exclude: Iterable[str] = (),
+) -> None:
+    """The checks of `calendar_entry_save` on what a form could read, without saving (on a
+    copy of the entry), so that the form shows every error in one round."""
+    import copy
+
+    candidate = (
+        copy.copy(entry)
+        if entry is not None and entry.pk is not None
+        else CalendarEntry(coordinator=user, municipality_id=user.municipality_id)
+    )
+    _calendar_validate(user=user, entry=candidate, fields=fields, exclude=exclude)
+
+
 @transaction.atomic
 def calendar_entry_save(
     *,
@@ -542,27 +659,7 @@ def calendar_entry_save(
     entry = entry or CalendarEntry(coordinator=user, municipality_id=user.municipality_id)
     _require_own_calendar(user, entry)
     creating = entry.pk is None
-    _assign(entry, fields, CALENDAR_FIELDS)
-    if not entry.freq:
-        entry.interval, entry.byday, entry.bymonthday, entry.bymonth = 1, "", "", ""
-        entry.until = None
-    entry.byday = entry.byday.upper().replace(" ", "")
-    entry.bymonthday = entry.bymonthday.replace(" ", "")
-    entry.bymonth = entry.bymonth.replace(" ", "")
-    if entry.area is not None and not policy.can_write_area(
-        user, entry.area_id, entry.municipality_id
-    ):
-        raise ValidationError({"area": f"「{entry.area.name}」は担当圏域ではありません。"})
-    entry.full_clean()
-    if entry.freq:
-        first = first_occurrence(entry)
-        if first is None:
-            raise ValidationError(
-                {
-                    "freq": "この繰り返しでは予定が一度も入りません。曜日・日付と終了日を確認してください。"
-                }
-            )
-        entry.date = first
+    _calendar_validate(user=user, entry=entry, fields=fields)
     _save_version(entry, user=user, reason="登録" if creating else "変更")
     audit_record(
         action="create" if creating else "update",

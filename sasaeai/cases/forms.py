@@ -3,7 +3,11 @@ services.py, whose Japanese validation messages are put back on the fields."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from sasaeai.core.eras import era_date
+from sasaeai.core.forms import ModelChecksOnCopy
+from sasaeai.core.plans import PlanDateConfirmation
 from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Town, TownBlock
 
@@ -44,7 +48,7 @@ class TownBlockChoiceField(forms.ModelChoiceField):
         return f"{obj.town.name}{obj.number}丁目"
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(ModelChecksOnCopy, forms.ModelForm):
     free_days = forms.MultipleChoiceField(
         label="空いている曜日",
         choices=DAY_CHOICES,
@@ -149,12 +153,13 @@ class CaseForm(forms.ModelForm):
         data.pop("postal_code", None)  # it only helped choose the town: never stored
         return data
 
-    def _post_clean(self):
-        # The model is checked by the service (with the municipality set); see views.
-        pass
+    def write_errors(self, candidate: Case) -> dict[str, str]:
+        from .services import CASE_PAST_DATES, past_date_errors
+
+        return past_date_errors(candidate, CASE_PAST_DATES)
 
 
-class CaseEntryForm(forms.ModelForm):
+class CaseEntryForm(ModelChecksOnCopy, forms.ModelForm):
     class Meta:
         model = CaseEntry
         fields = ["kind", "date", "referral", "text"]
@@ -165,17 +170,31 @@ class CaseEntryForm(forms.ModelForm):
         self.fields["referral"].queryset = case.referrals.select_related("service")
         self.fields["referral"].label_from_instance = lambda r: r.destination_label
 
-    def _post_clean(self):
-        pass
+    def write_errors(self, candidate: CaseEntry) -> dict[str, str]:
+        from .services import ENTRY_PAST_DATES, past_date_errors
+
+        return past_date_errors(candidate, ENTRY_PAST_DATES)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(PlanDateConfirmation, forms.Form):
     """A referral to an agency (suggested resources are referred from the match page)."""
 
     agency_name = forms.CharField(label="つなぎ先の機関", max_length=200)
     role = forms.ChoiceField(label="参加の形", choices=RolePreference.choices)
     reason = forms.CharField(label="つなぐ理由", max_length=500, required=False)
-    follow_up_on = forms.DateField(label="次の確認日", required=False, widget=DATE)
+    follow_up_on = forms.DateField(
+        label="次の確認日", required=False, widget=DATE, help_text="今日以降の日"
+    )
+
+    def clean(self):
+        data = super().clean()
+        self.check_plan_date(
+            "follow_up_on",
+            plan=data.get("follow_up_on"),
+            anchor=timezone.localdate(),
+            anchor_label="提案日（今日）",
+        )
+        return data
 
 
 class SuggestionReferralForm(forms.Form):
@@ -184,7 +203,7 @@ class SuggestionReferralForm(forms.Form):
     role = forms.ChoiceField(choices=RolePreference.choices, widget=forms.HiddenInput)
 
 
-class ReferralAdvanceForm(forms.Form):
+class ReferralAdvanceForm(PlanDateConfirmation, forms.Form):
     to_status = forms.ChoiceField(label="次の状態", choices=())
     date = forms.DateField(label="日付", widget=DATE)
     note = forms.CharField(label="メモ", max_length=500, required=False)
@@ -201,13 +220,65 @@ class ReferralAdvanceForm(forms.Form):
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
+        self.referral = referral
         self.fields["to_status"].choices = [
             (code, ReferralStatus(code).label) for code in referral.allowed_statuses()
         ]
+        # The rules, stated next to the controls before the user breaks them.
+        rules = ["日付は今日までの日です。"]
+        if referral.status == ReferralStatus.PROPOSED and not referral.case.consent_to_share:
+            rules.insert(
+                0,
+                "見学・体験や利用開始に進めるには、ケースに本人の同意（社会資源への情報提供）の"
+                "記録が必要です（このケースは未記録です。ケースの編集で記録できます）。",
+            )
+        self.fields["to_status"].help_text = " ".join(rules[:-1]) or ""
+        self.fields["date"].help_text = rules[-1]
+        self.fields["follow_up_on"].help_text = "日付より後の日。終了・中断のときは不要"
+
+    def clean(self):
+        from .services import referral_advance_errors
+
+        data = super().clean()
+        if "to_status" in self.errors:
+            return data
+        found = referral_advance_errors(
+            referral=self.referral,
+            to_status=data.get("to_status", ""),
+            date=data.get("date"),
+            follow_up_on=data.get("follow_up_on"),
+        )
+        for name, message in found.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        self.check_plan_date(
+            "follow_up_on",
+            plan=data.get("follow_up_on"),
+            anchor=data.get("date"),
+            anchor_label="日付",
+        )
+        return data
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PlanDateConfirmation, forms.Form):
     follow_up_on = forms.DateField(label="次の確認日", required=False, widget=DATE)
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        self.fields[
+            "follow_up_on"
+        ].help_text = f"状態の日付（{era_date(referral.status_on, weekday=False)}）以降の日。空欄にすると確認日を外します"
+
+    def clean(self):
+        data = super().clean()
+        self.check_plan_date(
+            "follow_up_on",
+            plan=data.get("follow_up_on"),
+            anchor=self.referral.status_on,
+            anchor_label="状態の日付",
+        )
+        return data
 
 
 class QuickMatchForm(forms.Form):
@@ -263,7 +334,7 @@ class QuickMatchForm(forms.Form):
         return data
 
 
-class CaseStoryForm(forms.ModelForm):
+class CaseStoryForm(ModelChecksOnCopy, forms.ModelForm):
     class Meta:
         model = CaseStory
         fields = [
@@ -292,9 +363,6 @@ class CaseStoryForm(forms.ModelForm):
             areas = areas.filter(pk__in=user.areas.values("pk"))
         self.fields["area"].queryset = areas.order_by("order", "id")
 
-    def _post_clean(self):
-        pass
-
 
 class StoryReviewForm(forms.Form):
     decision = forms.ChoiceField(
@@ -302,7 +370,18 @@ class StoryReviewForm(forms.Form):
         choices=[("approve", "公開する"), ("return", "差し戻す")],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="コメント", max_length=500, required=False)
+    note = forms.CharField(
+        label="コメント",
+        max_length=500,
+        required=False,
+        help_text="差し戻すときは理由を書いてください",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("note") or "").strip():
+            self.add_error("note", "差し戻す理由を書いてください。")
+        return data
 
 
 class DeleteRequestForm(forms.Form):

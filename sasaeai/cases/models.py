@@ -16,6 +16,7 @@ from django.db import models
 
 from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
+from sasaeai.core.plans import plan_date_errors
 from sasaeai.org.models import MunicipalityOwned
 
 WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -376,6 +377,9 @@ class Referral(TimeStampedModel):
     """A connection (つなぎ) of the person to a resource or to an agency, followed until it
     settles or ends."""
 
+    # The next check is a plan made on the day of the current status (core/plans.py).
+    PLAN_DATES = {"follow_up_on": ("status_on", "状態の日付")}
+
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="referrals", verbose_name="ケース"
     )
@@ -452,7 +456,7 @@ class Referral(TimeStampedModel):
         return REFERRAL_FLOW.get(self.status, ())
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = plan_date_errors(self)
         if not self.service_id and not self.agency_name.strip():
             errors["service"] = "つなぎ先の社会資源か機関名のどちらかを入力してください。"
         if self.service_id and self.agency_name.strip():

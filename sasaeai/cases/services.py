@@ -20,6 +20,7 @@ from sasaeai.accounts.policy import Capability
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.core.periods import fiscal_year_of
+from sasaeai.core.plans import plan_date_error
 from sasaeai.core.text import search_key
 from sasaeai.org.models import Area, Town
 from sasaeai.resources.models import Service
@@ -94,6 +95,35 @@ def _not_future(day: dt.date | None, field: str, label: str) -> None:
         raise ValidationError({field: f"{label}に未来の日付は入れられません。"})
 
 
+# Dates of what has happened (never in the future), by field, with their labels.
+CASE_PAST_DATES = {"received_on": "受付日", "consent_on": "同意日", "closed_on": "終結日"}
+ENTRY_PAST_DATES = {"date": "日付"}
+
+
+def past_date_errors(record: Any, labels: dict[str, str]) -> dict[str, str]:
+    """A message for each date of `labels` that lies in the future (forms ask this too, so
+    that these show with the form's other errors)."""
+    today = _today()
+    return {
+        name: f"{label}に未来の日付は入れられません。"
+        for name, label in labels.items()
+        if getattr(record, name, None) and getattr(record, name) > today
+    }
+
+
+def _check_all(record: Any, errors: dict[str, str]) -> None:
+    """Raises the errors found so far together with the model's own, in one ValidationError:
+    never one rule per submit."""
+    found: dict[str, list[str]] = {name: [message] for name, message in errors.items()}
+    try:
+        record.full_clean(exclude=set(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            found.setdefault(name, []).extend(m for m in messages if m not in found[name])
+    if found:
+        raise ValidationError(found)
+
+
 # --- case numbers ----------------------------------------------------------------------------
 
 
@@ -142,14 +172,12 @@ def case_create(
     if case.coordinator_id is None:
         case.coordinator = user
     case.tier = tier_for_role(case.coordinator.role)
-    _not_future(case.received_on, "received_on", "受付日")
-    _not_future(case.consent_on, "consent_on", "同意日")
     for attempt in range(3):
         if not fields.get("number"):
             case.number = case_number_next(
                 municipality_id=municipality_id, day=case.received_on or _today()
             )
-        case.full_clean()
+        _check_all(case, past_date_errors(case, CASE_PAST_DATES))
         try:
             with transaction.atomic():
                 case.save()
@@ -191,12 +219,9 @@ def case_update(
         case.tier = tier_for_role(coordinator.role)
     for name, value in fields.items():
         setattr(case, name, value)
-    _not_future(case.received_on, "received_on", "受付日")
-    _not_future(case.consent_on, "consent_on", "同意日")
-    _not_future(case.closed_on, "closed_on", "終結日")
     if case.status == Case.Status.OPEN:
         case.closed_on = None
-    case.full_clean()
+    _check_all(case, past_date_errors(case, CASE_PAST_DATES))
     try:
         with transaction.atomic():
             case.save()
@@ -238,11 +263,11 @@ def case_entry_add(
     request: HttpRequest | None = None,
 ) -> CaseEntry:
     _require_case_write(user=user, municipality_id=case.municipality_id, area_id=case.area_id)
-    if referral is not None and referral.case_id != case.pk:
-        raise ValidationError({"referral": "このケースのつなぎ先を選んでください。"})
-    _not_future(date, "date", "日付")
     entry = CaseEntry(case=case, kind=kind, date=date, text=text, by=user, referral=referral)
-    entry.full_clean()
+    errors = past_date_errors(entry, ENTRY_PAST_DATES)
+    if referral is not None and referral.case_id != case.pk:
+        errors["referral"] = "このケースのつなぎ先を選んでください。"
+    _check_all(entry, errors)
     entry.save()
     audit_record(
         action=AuditEvent.Action.CREATE,
@@ -265,10 +290,10 @@ def case_entry_update(
             raise TypeError(f"unknown entry field: {name}")
     for name, value in fields.items():
         setattr(entry, name, value)
+    errors = past_date_errors(entry, ENTRY_PAST_DATES)
     if entry.referral_id and entry.referral.case_id != case.pk:
-        raise ValidationError({"referral": "このケースのつなぎ先を選んでください。"})
-    _not_future(entry.date, "date", "日付")
-    entry.full_clean()
+        errors["referral"] = "このケースのつなぎ先を選んでください。"
+    _check_all(entry, errors)
     entry.save()
     audit_record(
         action=AuditEvent.Action.UPDATE,
@@ -314,8 +339,9 @@ def referral_create(
         )
         if open_same.exists():
             raise ValidationError({"service": f"「{service.name}」にはすでにつないでいます。"})
-    if follow_up_on and follow_up_on < date:
-        raise ValidationError({"follow_up_on": "次の確認日が提案日より前になっています。"})
+    late = plan_date_error(follow_up_on, date, plan_label="次の確認日", anchor_label="提案日")
+    if late:
+        raise ValidationError({"follow_up_on": late})
     referral = Referral(
         case=case,
         service=service,
@@ -349,6 +375,47 @@ def referral_create(
     return referral
 
 
+CONSENT_NEEDED = "本人の同意（社会資源への情報提供）が記録されていません。ケースの同意欄を記録してから進めてください。"
+
+
+def consent_needed_for(referral: Referral, to_status: str) -> bool:
+    """Leaving 提案 for 見学・体験 or 利用開始 shares the person's situation with the place."""
+    return (
+        referral.status == ReferralStatus.PROPOSED
+        and to_status in (ReferralStatus.TRIAL, ReferralStatus.STARTED)
+        and not referral.case.consent_to_share
+    )
+
+
+def referral_advance_errors(
+    *,
+    referral: Referral,
+    to_status: str,
+    date: dt.date | None,
+    follow_up_on: dt.date | None,
+) -> dict[str, str]:
+    """Every rule of a status change at once, by field (the form asks this on what it could
+    read, so the errors show together; `referral_advance` refuses on the same)."""
+    errors: dict[str, str] = {}
+    if to_status not in ReferralStatus.values:
+        return {"to_status": "状態の指定が正しくありません。"}
+    if to_status not in REFERRAL_FLOW.get(referral.status, ()):
+        current = ReferralStatus(referral.status).label
+        target = ReferralStatus(to_status).label
+        return {"to_status": f"「{current}」から「{target}」には進められません。"}
+    if date is not None and date > _today():
+        errors["date"] = "日付に未来の日付は入れられません。"
+    last = referral.transitions.order_by("-date", "-id").first()
+    if date is not None and last is not None and date < last.date:
+        errors["date"] = f"日付が前回の状態変更（{last.date:%Y-%m-%d}）より前になっています。"
+    if consent_needed_for(referral, to_status):
+        errors["to_status"] = CONSENT_NEEDED
+    late = plan_date_error(follow_up_on, date, plan_label="次の確認日", anchor_label="日付")
+    if late:
+        errors["follow_up_on"] = late
+    return errors
+
+
 def referral_advance(
     *,
     user: User,
@@ -368,28 +435,9 @@ def referral_advance(
     case = referral.case
     _require_case_write(user=user, municipality_id=case.municipality_id, area_id=case.area_id)
     date = date or _today()
-    errors: dict[str, str] = {}
-    if to_status not in ReferralStatus.values:
-        raise ValidationError({"to_status": "状態の指定が正しくありません。"})
-    if to_status not in REFERRAL_FLOW.get(referral.status, ()):
-        current = ReferralStatus(referral.status).label
-        target = ReferralStatus(to_status).label
-        raise ValidationError({"to_status": f"「{current}」から「{target}」には進められません。"})
-    if date > _today():
-        errors["date"] = "日付に未来の日付は入れられません。"
-    last = referral.transitions.order_by("-date", "-id").first()
-    if last is not None and date < last.date:
-        errors["date"] = f"日付が前回の状態変更（{last.date:%Y-%m-%d}）より前になっています。"
-    if (
-        referral.status == ReferralStatus.PROPOSED
-        and to_status in (ReferralStatus.TRIAL, ReferralStatus.STARTED)
-        and not case.consent_to_share
-    ):
-        errors["to_status"] = (
-            "本人の同意（社会資源への情報提供）が記録されていません。ケースの同意欄を記録してから進めてください。"
-        )
-    if follow_up_on and follow_up_on < date:
-        errors["follow_up_on"] = "次の確認日が日付より前になっています。"
+    errors = referral_advance_errors(
+        referral=referral, to_status=to_status, date=date, follow_up_on=follow_up_on
+    )
     if errors:
         raise ValidationError(errors)
     before = referral.status

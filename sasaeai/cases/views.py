@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -188,6 +189,8 @@ def _detail_with_error(request, case, **forms):
             "stories": case.stories.order_by("-id"),
             "can_attach": policy.has(request.user, Capability.EDIT_COUNCILS),
             "can_handle_requests": policy.has(request.user, Capability.HANDLE_SUBJECT_REQUESTS),
+            # The summary at the top of the page names the errors of the form that failed.
+            "failed_forms": [f for f in forms.values() if isinstance(f, BaseForm)],
         }
     )
     return render(request, "cases/case_detail.html", context, status=422)
@@ -322,7 +325,9 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     case = referral.case
     if not selectors.can_edit_case(user=request.user, case=case):
         raise PermissionDenied("このケースを変更する権限がありません。")
-    form = FollowUpForm(request.POST or None, initial={"follow_up_on": referral.follow_up_on})
+    form = FollowUpForm(
+        request.POST or None, referral=referral, initial={"follow_up_on": referral.follow_up_on}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_set_follow_up(
@@ -458,11 +463,18 @@ def story_create(request: HttpRequest, pk: int) -> HttpResponse:
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     story = selectors.story_get_visible(user=request.user, pk=pk)
+    return _story_page(request, story)
+
+
+def _story_page(request: HttpRequest, story: CaseStory, review_form=None) -> HttpResponse:
+    """The story page; after a refused review, with the review form as it was sent."""
     can_review = (
         story.status == CaseStory.Status.IN_REVIEW
         and policy.has(request.user, Capability.REVIEW_CASE_STORIES)
         and story.written_by_id != request.user.pk
     )
+    if can_review and review_form is None:
+        review_form = StoryReviewForm()
     return render(
         request,
         "cases/story_detail.html",
@@ -474,10 +486,11 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": story.status != CaseStory.Status.PUBLISHED
             and policy.can_write_area(request.user, story.area_id, story.municipality_id),
             "can_review": can_review,
-            "review_form": StoryReviewForm() if can_review else None,
+            "review_form": review_form if can_review else None,
             "can_withdraw": story.status == CaseStory.Status.PUBLISHED
             and policy.has(request.user, Capability.REVIEW_CASE_STORIES),
         },
+        status=422 if review_form is not None and review_form.errors else 200,
     )
 
 
@@ -537,13 +550,12 @@ def story_review(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "事例の確認を記録しました。")
-    else:
-        messages.error(request, "公開するか差し戻すかを選んでください。")
-    return redirect("cases:story_detail", pk=story.pk)
+            return redirect("cases:story_detail", pk=story.pk)
+    # Shown again with what was chosen and typed, and the reason it was refused.
+    return _story_page(request, story, review_form=form)
 
 
 @login_required

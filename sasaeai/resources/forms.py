@@ -194,7 +194,13 @@ class TriStateField(forms.TypedChoiceField):
         )
 
     def prepare_value(self, value):
-        return {True: "true", False: "false"}.get(value, "")
+        # The initial value is a boolean; after an error the form shows what was posted, the
+        # strings "true"/"false": both must come back checked, never as 不明.
+        if value in (True, "true", "True"):
+            return "true"
+        if value in (False, "false", "False"):
+            return "false"
+        return ""
 
 
 class ServiceForm(forms.ModelForm):

@@ -40,7 +40,9 @@ def test_an_issue_moves_through_the_pipeline(page):
     page.get_by_label("次の段階").select_option(label="第1層協議体に報告")
     page.get_by_label("日付").fill("2025-06-25")
     page.get_by_role("button", name="保存する").click()
-    expect(page.get_by_text("段階を飛ばす・戻す理由を入力してください")).to_be_visible()
+    expect(
+        page.locator("[data-error-summary]").get_by_text("段階を飛ばす・戻す理由を入力してください")
+    ).to_be_visible()
     shot(page, JOURNEY, "skip-refused")
     logout(page)
 

@@ -40,7 +40,9 @@ def test_administrator_adds_a_coordinator_to_an_area(page):
     with page.expect_navigation():
         page.get_by_role("button", name="登録する").click()
     assert "入力内容に誤りがあります" in page.get_by_role("alert").inner_text()
-    assert page.get_by_text("担当圏域を1つ以上指定してください").is_visible()
+    # Named in the error summary at the top, as a link to the field.
+    summary = page.locator("[data-error-summary]")
+    assert summary.get_by_text("担当圏域を1つ以上指定してください").is_visible()
     assert page.get_by_label(NAME_LABEL).input_value() == "新井 ひかり", "入力が残る"
     shot(page, JOURNEY, "missing-area-explained")
     axe_check(page, label="利用者の登録（誤り）")

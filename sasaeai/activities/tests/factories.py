@@ -35,7 +35,11 @@ class VisitFactory(RecordFactory):
     class Meta:
         model = Visit
 
-    place_name = factory.Sequence(lambda n: f"テスト訪問先{n}")
+    # One destination: a named place unless a resource is given.
+    service = None
+    place_name = factory.LazyAttributeSequence(
+        lambda visit, n: "" if visit.service else f"テスト訪問先{n}"
+    )
     start_time = dt.time(10, 0)
     end_time = dt.time(11, 30)
 
