@@ -8,6 +8,13 @@ the xdist_group mark, stopped working with pytest 9.2 (xdist 3.8.0 renames the t
 to carry the group, which pytest no longer lets it do: pytest-xdist issue 1386), so the
 grouping is decided here from the node id, which needs no mark.
 
+The units go out in the order pytest-django sorted the tests: every test that runs in a
+transaction of its own (browser journeys, backup, serialized rollback) after all the others,
+because such a test ends by emptying its worker's database, rows that data migrations seeded
+(categories, target groups, topics) included. xdist's own habit of sending the biggest units
+first (--loadscope-reorder, its default) put the journeys' files first, and every ordinary test
+after them on that worker found no categories: it is switched off here.
+
 Registered from the root conftest.py (the controller, which schedules, loads no other conftest).
 """
 
@@ -29,6 +36,9 @@ def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
+
+    # Keep pytest-django's order (transactional tests last), not biggest unit first.
+    config.option.loadscopereorder = False
 
     class JourneyFileScheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
