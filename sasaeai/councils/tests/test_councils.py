@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from sasaeai.accounts.models import User
+from sasaeai.accounts.models import Tier, User
 from sasaeai.activities.models import Channel, Consultation, ConsulterType, Meeting, MeetingType
 from sasaeai.cases.models import Case
 from sasaeai.councils import services
@@ -271,6 +271,7 @@ class TestEvidence:
             number="X-1",
             coordinator=world["tier2_other"],
             created_by=world["tier2_other"],
+            tier=Tier.TIER2,
         )
         with pytest.raises(ValidationError):
             services.evidence_attach(
@@ -535,6 +536,7 @@ class TestBriefingPack:
             number="C-2025-001",
             coordinator=world["tier1"],
             created_by=world["tier1"],
+            tier=Tier.TIER1,
             person_name="武蔵野 花子",
             contact_phone="0422-00-1234",
         )
