@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sasaeai.core.recurrence import read_day_list, weekly_text
 from sasaeai.core.text import nfkc
 
 from .fields import FIELDS_BY_KEY, OPEN_DATA_KEYS
@@ -74,11 +75,9 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
         closes = nfkc(values.pop("od_closes", ""))
         note = values.pop("od_schedule_note", "")
         parts = []
-        if days:
-            day_list = [
-                d for d in days.replace("、", ",").replace("・", ",").split(",") if d.strip()
-            ]
-            parts.append("毎週" + "・".join(d.strip().rstrip("曜日") for d in day_list) + "曜")
+        codes = read_day_list(days) if days else []
+        if codes:
+            parts.append(weekly_text(codes))
         if opens:
             parts.append(f"{opens}〜{closes}" if closes else f"{opens}〜")
         text = " ".join(parts)
