@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sasaeai.core.recurrence import read_day_list, weekly_text
+from sasaeai.core.recurrence import read_day_list, read_schedule_text, weekly_text
 from sasaeai.core.text import nfkc
 
 from .fields import FIELDS_BY_KEY, OPEN_DATA_KEYS
@@ -82,12 +82,10 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
             parts.append(f"{opens}〜{closes}" if closes else f"{opens}〜")
         text = " ".join(parts)
         if note:
-            # The 特記事項 often says it all (第2・第4水曜 13:30〜15:30); it wins over the columns.
-            text = (
-                note
-                if not text or any(w in note for w in ("第", "毎月", "隔週", "不定期"))
-                else f"{text} {note}"
-            )
+            # The 特記事項 wins when it gives opening days itself (第2・第4水曜 13:30〜15:30);
+            # otherwise it follows the columns as its own sentence: closing days
+            # (土日、祝日を除く) close them, other remarks stay in the note.
+            text = note if not text or _gives_opening_days(note) else f"{text}。{note}"
         if "schedule" not in values or not values["schedule"]:
             values["schedule"] = text
             columns.setdefault(
@@ -101,3 +99,15 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
             values["address"] = joined
             columns.setdefault("address", columns.get("addr_town") or "「所在地」")
     values.pop("od_extension", None)  # an extension is not part of the number we store
+
+
+def _gives_opening_days(note: str) -> bool:
+    """The note names its own opening days (not only closing days, not a remark)."""
+    if not any(word in note for word in ("第", "毎月", "毎週", "隔週", "毎日", "不定期")):
+        return False
+    if "不定期" in note:
+        return True
+    reading = read_schedule_text(note)
+    return not reading.needs_review and any(
+        s["freq"] in ("WEEKLY", "MONTHLY", "DAILY") for s in reading.schedules
+    )

@@ -187,13 +187,15 @@ class _Segment:
     note: str = ""
     problem: str = ""
     explicitly_irregular: bool = False
+    closing_weekdays: tuple[str, ...] = ()
+    closure_only: bool = False  # 「土日、祝日、年末年始を除く」 alone: closes, opens nothing
 
 
 # A clause that names closing days: 「土日、祝日、年末年始を除く」「月曜休館」「第1・3火曜休館」.
 _CLOSED_ITEM = (
     rf"第\s*\d(?:\s*[・,、と]\s*第?\s*\d)*\s*[{_JP_DAYS}](?:\s*曜日?)?"
     rf"|(?<![0-9毎隔第])[{_JP_DAYS}](?:\s*曜日?)?"
-    r"|土日|祝祭日|祝日|祝|休日|年末年始|年始|年末"
+    r"|土日祝(?:祭日|日)?|土日|祝祭日|祝日|祝|休日|年末年始|年始|年末"
 )
 _CLOSED_CLAUSE = re.compile(
     rf"((?:{_CLOSED_ITEM})(?:\s*(?:[、・,&]|と|及び|および)\s*(?:{_CLOSED_ITEM}))*)"
@@ -241,6 +243,12 @@ def _read_segment(original: str, raw: str) -> _Segment:
     closures, text = _closures(text)
     seg.closed_on_holidays = closures.holidays
     seg.closed_year_end = closures.year_end
+    seg.closing_weekdays = tuple(closures.weekdays)
+    seg.closure_only = bool(
+        (closures.holidays or closures.year_end or closures.weekdays)
+        and not closures.inexpressible
+        and not _FILLER.sub("", text).strip()
+    )
     months = re.search(r"偶数月|奇数月|((?:\d{1,2}\s*月\s*[・,、と]\s*)+\d{1,2}\s*月)\s*の", text)
     if months:
         if months.group(0) == "偶数月":
@@ -480,8 +488,18 @@ def _read(original: str) -> ScheduleReading:
     reasons: list[str] = []
     review = False
     segments = _segments(raw)
+    last_regular: dict | None = None
     for segment in segments:
         seg = _read_segment(original if len(segments) == 1 else segment, segment)
+        if last_regular is not None and (seg.closure_only or seg.freq is None):
+            # After the opening days: closing days close them, other words add to the note.
+            _attach(last_regular, seg, segment)
+            if not seg.closure_only and (seg.problem or not seg.explicitly_irregular):
+                review = True
+                reasons.append(
+                    f"「{segment}」: {seg.problem or '曜日・日付として読まず補足に残しました'}"
+                )
+            continue
         if seg.freq is None:
             note, truncated = _note(re.sub(r"^不定期\s*[:：]\s*", "", seg.note) or seg.note)
             schedules.append(_irregular(note))
@@ -503,7 +521,9 @@ def _read(original: str) -> ScheduleReading:
             # The schedule has no year-end field: the closure stays visible in its note.
             seg.note = f"年末年始休み {seg.note}".strip()
         note, truncated = _note(seg.note)
-        schedules.append(
+        last_regular = {"freq": seg.freq}
+        schedules.append(last_regular)
+        last_regular.update(
             {
                 "freq": seg.freq,
                 "interval": seg.interval,
@@ -526,6 +546,23 @@ def _read(original: str) -> ScheduleReading:
         needs_review=review,
         reason="。".join(reasons),
     )
+
+
+def _attach(schedule: dict, seg: _Segment, segment: str) -> None:
+    """A segment after a schedule in the same cell: its closing days close the schedule's days
+    (holidays, year end, weekdays of a weekly schedule); anything else joins its note."""
+    if seg.closed_on_holidays:
+        schedule["closed_on_holidays"] = True
+    if seg.closing_weekdays and schedule["freq"] == "WEEKLY":
+        kept = [d for d in schedule["byday"].split(",") if d and d not in seg.closing_weekdays]
+        if kept:
+            schedule["byday"] = ",".join(kept)
+    notes = [schedule["note"]] if schedule["note"] else []
+    if seg.closed_year_end and not any("年末年始" in note for note in notes):
+        notes.insert(0, "年末年始休み")
+    if not seg.closure_only:
+        notes.append(re.sub(r"^不定期\s*[:：]\s*", "", segment).strip())
+    schedule["note"] = _note("。".join(notes))[0]
 
 
 def schedule_key(values: dict) -> tuple:

@@ -56,3 +56,36 @@ def test_every_weekday_column_value_keeps_every_day(tier1, days, style):
     expected = [CODES[DAYS.index(day)] for day in days]
     assert schedule.freq == "WEEKLY"
     assert schedule.byday.split(",") == expected
+
+
+def test_closing_days_in_the_note_close_instead_of_opening(tier1):
+    rows = [
+        [
+            "平日の窓口",
+            "武蔵野市境南町3-1",
+            "月火水木金",
+            "8:30",
+            "17:15",
+            "土日、祝日、年末年始を除く",
+        ],
+        ["市民会館", "武蔵野市境南町3-2", "月火水木金土日", "9:00", "21:00", "第1・3火曜休館"],
+        [
+            "道の駅",
+            "武蔵野市境南町3-3",
+            "月火水木金土日",
+            "8:00",
+            "17:00",
+            "トイレは月曜日でも随時利用可能",
+        ],
+    ]
+    stored = {
+        service.name: [
+            (s.freq, s.byday, s.closed_on_holidays, s.note) for s in service.schedules.all()
+        ]
+        for service in _import(tier1, rows)
+    }
+    assert stored == {
+        "平日の窓口": [("WEEKLY", "MO,TU,WE,TH,FR", True, "年末年始休み")],
+        "市民会館": [("WEEKLY", ",".join(CODES), False, "第1・3火曜休館")],
+        "道の駅": [("WEEKLY", ",".join(CODES), False, "トイレは月曜日でも随時利用可能")],
+    }
