@@ -249,7 +249,7 @@ def _read_segment(original: str, raw: str) -> _Segment:
         and not closures.inexpressible
         and not _FILLER.sub("", text).strip()
     )
-    months = re.search(r"偶数月|奇数月|((?:\d{1,2}\s*月\s*[・,、と]\s*)+\d{1,2}\s*月)\s*の", text)
+    months = re.search(r"偶数月|奇数月|((?:\d{1,2}\s*月\s*[・,、と]\s*)*\d{1,2}\s*月)\s*の", text)
     if months:
         if months.group(0) == "偶数月":
             seg.bymonth = ",".join(str(m) for m in EVEN_MONTHS)
@@ -280,11 +280,9 @@ def _read_segment(original: str, raw: str) -> _Segment:
     months = re.search(r"隔月|(\d{1,2})\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)", text)
     week_interval = (int(weeks.group(1)) if weeks.group(1) else 2) if weeks else 1
     month_interval = (int(months.group(1)) if months.group(1) else 2) if months else 1
-    text = re.sub(
-        r"隔週|隔月|\d{1,2}\s*週(?:間)?(?:ごと|毎|おき|に1回)|\d{1,2}\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)",
-        " ",
-        text,
-    )
+    text = re.sub(r"隔週|\d{1,2}\s*週(?:間)?(?:ごと|毎|おき|に1回)", " ", text)
+    # 「隔月15日」「3か月ごと1日」: the month days that follow read as 毎月's.
+    text = re.sub(r"隔月|\d{1,2}\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)", " 毎月", text)
 
     monthly_items: list[tuple[int, str]] = []
     for match in _ORDINAL_DAYS.finditer(text):
