@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from sasaeai.accounts.models import Role, User, tier_for_role
-from sasaeai.core.holidays import is_holiday
+from sasaeai.core.recurrence import is_holiday
 from sasaeai.org.models import Municipality
 from sasaeai.resources.models import Service
 

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from sasaeai.accounts.models import User
-from sasaeai.core.holidays import holidays_between
+from sasaeai.core.recurrence import dates_between, holidays_between
 
 from . import selectors
 from .models import CalendarEntry
-from .recurrence import ical_rrule
+from .recurrence import entry_rule, ical_rrule
 
 TOKYO = ZoneInfo(settings.TIME_ZONE)
 
@@ -34,7 +34,8 @@ def entry_event(entry: CalendarEntry, *, skipped: list[dt.date], host: str) -> i
     event.add("dtstart", _moment(entry.date, entry.start_time))
     if entry.start_time and entry.end_time:
         event.add("dtend", _moment(entry.date, entry.end_time))
-    elif not entry.start_time:
+    elif not entry.start_time and entry.date < dt.date.max:
+        # A day-long event ends the next day (RFC 5545); on 9999-12-31 DTSTART alone says it.
         event.add("dtend", entry.date + dt.timedelta(days=1))
     event.add("categories", [entry.get_kind_display()])
     rule = ical_rrule(entry)
@@ -67,12 +68,11 @@ def calendar_ics(*, user: User, host: str = "sasaeai") -> bytes:
         if entry.freq and entry.skip_holidays:
             if holidays is None:
                 holidays = holidays_between(today - dt.timedelta(days=366), horizon)
-            from .recurrence import occurrences
-
+            # The holidays it would meet on were it open on holidays: EXDATE for the feed.
             skipped += [
                 day
-                for day in occurrences(
-                    _without_holiday_rule(entry),
+                for day in dates_between(
+                    entry_rule(entry, skip_holidays=False),
                     max(entry.date, today - dt.timedelta(days=366)),
                     horizon,
                 )
@@ -81,18 +81,3 @@ def calendar_ics(*, user: User, host: str = "sasaeai") -> bytes:
         calendar.add_component(entry_event(entry, skipped=sorted(set(skipped)), host=host))
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def _without_holiday_rule(entry: CalendarEntry) -> CalendarEntry:
-    """A copy of the entry that does not drop holidays (to list the holidays it falls on)."""
-    copy = CalendarEntry(
-        date=entry.date,
-        freq=entry.freq,
-        interval=entry.interval,
-        byday=entry.byday,
-        bymonthday=entry.bymonthday,
-        bymonth=entry.bymonth,
-        until=entry.until,
-        skip_holidays=False,
-    )
-    return copy

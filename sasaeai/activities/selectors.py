@@ -13,8 +13,8 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.models import Role, User
 from sasaeai.accounts.policy import Capability
 from sasaeai.core import periods
-from sasaeai.core.holidays import holidays_between
 from sasaeai.core.periods import Period
+from sasaeai.core.recurrence import holidays_between
 
 from .models import (
     CalendarEntry,

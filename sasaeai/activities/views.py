@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
-from sasaeai.core.holidays import holiday_name
+from sasaeai.core.recurrence import holiday_name
 from sasaeai.core.text import parse_id
 
 from . import selectors, services

@@ -25,6 +25,7 @@ Places the person left (a referral ended or interrupted as 本人の希望, 合�
 and places they are already connected to are never suggested.
 """
 
+import dataclasses
 import datetime as dt
 import math
 from bisect import bisect_right
@@ -33,17 +34,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sasaeai.core import recurrence
 from sasaeai.core.geo import bounding_box, haversine_m
-from sasaeai.core.holidays import holiday_name
 from sasaeai.org.models import Municipality, Town, TownBlock
 from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.schedules import (
     DAY_CODES,
     DAY_LABELS,
-    parse_byday,
-    parse_bymonthday,
-    schedule_meets_on,
     schedule_pattern_text,
+    schedule_rule,
+    service_next_dates,
 )
 from sasaeai.resources.selectors import with_display_relations
 
@@ -690,7 +690,7 @@ def next_dates_for(
         regular = on_free_days or regular
     if not regular:
         return [], []
-    pairs = _service_next_dates(regular, start=today, count=count * 3 if profile.days else count)
+    pairs = service_next_dates(regular, start=today, count=count * 3 if profile.days else count)
     dates = []
     for day, _ in pairs:
         if (not profile.days or day.weekday() in profile.days) and day not in dates:
@@ -699,18 +699,14 @@ def next_dates_for(
     notes = []
     if dates:
         for schedule in regular:
-            if not schedule.closed_on_holidays:
+            rule = schedule_rule(schedule)
+            if rule is None or not rule.closed_on_holidays:
                 continue
-            day = today
-            while day <= dates[-1]:
-                name = holiday_name(day)
-                if name:
-                    schedule.closed_on_holidays = False
-                    meets = schedule_meets_on(schedule, day)
-                    schedule.closed_on_holidays = True
-                    if meets:
-                        notes.append(f"{day.month}月{day.day}日は{name}のため休み")
-                day += dt.timedelta(days=1)
+            # The days it would meet were it open on holidays, that are holidays.
+            open_rule = dataclasses.replace(rule, closed_on_holidays=False)
+            for day, name in recurrence.holidays_between(today, dates[-1]).items():
+                if recurrence.meets_on(open_rule, day):
+                    notes.append(f"{day.month}月{day.day}日は{name}のため休み")
     return dates, notes
 
 
@@ -821,41 +817,6 @@ def _rank(
         total = 0 + distance + interests + wishes + schedule + target + role_points[welcomes]
         scored.append((total, metres if metres is not None else 1e9, pk, index))
     return scored
-
-
-def _next_dates(schedule, *, start: dt.date, count: int) -> list[dt.date]:
-    """`schedule_next_dates` of the resources app, but trying only the weekdays the schedule
-    can meet on (a monthly meeting is otherwise tried on every day of nine months)."""
-    if schedule.freq == Schedule.Freq.IRREGULAR or count <= 0:
-        return []
-    weekdays = set(range(7))
-    try:
-        byday = parse_byday(schedule.byday)
-        monthdays = parse_bymonthday(schedule.bymonthday)
-    except ValueError:
-        return []  # schedule_meets_on answers no on every day
-    if schedule.freq == Schedule.Freq.WEEKLY or (
-        schedule.freq == Schedule.Freq.MONTHLY and not monthdays
-    ):
-        weekdays = {item.weekday for item in byday}
-    dates: list[dt.date] = []
-    day = start
-    end = start + dt.timedelta(days=731)
-    one = dt.timedelta(days=1)
-    while day <= end and len(dates) < count:
-        if day.weekday() in weekdays and schedule_meets_on(schedule, day):
-            dates.append(day)
-        day += one
-    return dates
-
-
-def _service_next_dates(schedules, *, start: dt.date, count: int) -> list[tuple[dt.date, object]]:
-    """`service_next_dates` of the resources app over `_next_dates` (same order, same dates)."""
-    found = []
-    for schedule in schedules:
-        found.extend((d, schedule) for d in _next_dates(schedule, start=start, count=count))
-    found.sort(key=lambda pair: (pair[0], pair[1].opens_at or dt.time(0)))
-    return found[:count]
 
 
 def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = None) -> MatchResult:

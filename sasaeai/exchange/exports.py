@@ -14,13 +14,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sasaeai.core.eras import era_date
+from sasaeai.core.recurrence import schedule_to_text
 from sasaeai.core.text import kanji_numeral, nfkc, to_katakana_reading
 from sasaeai.org.models import Municipality
 from sasaeai.resources.models import Service
 
 from .fields import FIELDS, OPEN_DATA_NEW_HEADERS
 from .planning import service_export_id
-from .schedule_text import schedule_to_text
 
 
 def _yes_no(value: bool | None) -> str:

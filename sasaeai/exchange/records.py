@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sasaeai.core.recurrence import read_day_list, read_schedule_text, weekly_text
 from sasaeai.core.text import nfkc
 
 from .fields import FIELDS_BY_KEY, OPEN_DATA_KEYS
@@ -74,21 +75,17 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
         closes = nfkc(values.pop("od_closes", ""))
         note = values.pop("od_schedule_note", "")
         parts = []
-        if days:
-            day_list = [
-                d for d in days.replace("、", ",").replace("・", ",").split(",") if d.strip()
-            ]
-            parts.append("毎週" + "・".join(d.strip().rstrip("曜日") for d in day_list) + "曜")
+        codes = read_day_list(days) if days else []
+        if codes:
+            parts.append(weekly_text(codes))
         if opens:
             parts.append(f"{opens}〜{closes}" if closes else f"{opens}〜")
         text = " ".join(parts)
         if note:
-            # The 特記事項 often says it all (第2・第4水曜 13:30〜15:30); it wins over the columns.
-            text = (
-                note
-                if not text or any(w in note for w in ("第", "毎月", "隔週", "不定期"))
-                else f"{text} {note}"
-            )
+            # The 特記事項 wins when it gives opening days itself (第2・第4水曜 13:30〜15:30);
+            # otherwise it follows the columns as its own sentence: closing days
+            # (土日、祝日を除く) close them, other remarks stay in the note.
+            text = note if not text or _gives_opening_days(note) else f"{text}。{note}"
         if "schedule" not in values or not values["schedule"]:
             values["schedule"] = text
             columns.setdefault(
@@ -102,3 +99,15 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
             values["address"] = joined
             columns.setdefault("address", columns.get("addr_town") or "「所在地」")
     values.pop("od_extension", None)  # an extension is not part of the number we store
+
+
+def _gives_opening_days(note: str) -> bool:
+    """The note names its own opening days (not only closing days, not a remark)."""
+    if not any(word in note for word in ("第", "毎月", "毎週", "隔週", "毎日", "不定期")):
+        return False
+    if "不定期" in note:
+        return True
+    reading = read_schedule_text(note)
+    return not reading.needs_review and any(
+        s["freq"] in ("WEEKLY", "MONTHLY", "DAILY") for s in reading.schedules
+    )

@@ -17,8 +17,8 @@ import datetime as dt
 from django.db import transaction
 
 from sasaeai.accounts.models import User
-from sasaeai.core.holidays import is_holiday
 from sasaeai.core.periods import half_year
+from sasaeai.core.recurrence import is_holiday
 from sasaeai.org.models import Area, Municipality
 
 PERIOD = half_year(2015, "first")

@@ -1,58 +1,45 @@
-"""Schedules (開催日時): iCalendar-like recurrence as natural Japanese, validation, the next
-dates a service meets, and the database filters for "meets on this day"."""
+"""Schedules (開催日時): a resource's recurrence stored in its fields, read through the one
+recurrence module (`sasaeai.core.recurrence`): validation messages for the form, the text shown
+to users, the next dates, and the database filters for "meets on this day"."""
 
 import calendar
 import datetime as dt
-import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from sasaeai.core.holidays import is_holiday
-from sasaeai.core.text import nfkc
+from sasaeai.core import recurrence
+from sasaeai.core.recurrence import (
+    DAY_CODES,
+    DAY_LABELS,
+    ByDay,
+    Rule,
+    is_holiday,
+    month_ordinals,
+    parse_byday,
+    parse_bymonthday,
+)
 
-DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-DAY_LABELS = {"MO": "月", "TU": "火", "WE": "水", "TH": "木", "FR": "金", "SA": "土", "SU": "日"}
-_BYDAY_ITEM = re.compile(r"^([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
-
-
-@dataclass(frozen=True)
-class ByDay:
-    ordinal: int | None  # 1..5, or -1 for the last; None for every such weekday
-    day: str  # MO … SU
-
-    @property
-    def weekday(self) -> int:
-        return DAY_CODES.index(self.day)
+__all__ = ["DAY_CODES", "DAY_LABELS", "ByDay", "parse_byday", "parse_bymonthday"]
 
 
-def parse_byday(value: str) -> list[ByDay]:
-    """「2TU,4TU」→ [ByDay(2, TU), ByDay(4, TU)]. Raises ValueError on an unknown item."""
-    items = []
-    for raw in (value or "").upper().replace(" ", "").split(","):
-        if not raw:
-            continue
-        match = _BYDAY_ITEM.match(raw)
-        if not match:
-            raise ValueError(raw)
-        ordinal = int(match.group(1)) if match.group(1) else None
-        if ordinal is not None and not (1 <= ordinal <= 5 or ordinal == -1):
-            raise ValueError(raw)
-        items.append(ByDay(ordinal, match.group(2)))
-    return items
-
-
-def parse_bymonthday(value: str) -> list[int]:
-    days = []
-    for raw in (value or "").replace(" ", "").split(","):
-        if not raw:
-            continue
-        day = int(raw)
-        if not (1 <= day <= 31 or day == -1):
-            raise ValueError(raw)
-        days.append(day)
-    return days
+def schedule_rule(schedule) -> Rule | None:
+    """The schedule's fields as a rule (None when a part cannot be read: it meets on no day).
+    Intervals count from the validity start, else from when the schedule was made."""
+    created = getattr(schedule, "created_at", None)
+    try:
+        return Rule.from_parts(
+            freq=schedule.freq,
+            interval=schedule.interval,
+            byday=schedule.byday,
+            bymonthday=schedule.bymonthday,
+            anchor=schedule.valid_from or (created.date() if created else None),
+            starts=schedule.valid_from,
+            ends=schedule.valid_to,
+            closed_on_holidays=schedule.closed_on_holidays,
+        )
+    except ValueError:
+        return None
 
 
 def schedule_validate(schedule) -> None:
@@ -98,20 +85,8 @@ def schedule_validate(schedule) -> None:
 
 def weekday_mask(schedule) -> int:
     """Bit mask of the weekdays a schedule can fall on (Monday = 1 … Sunday = 64)."""
-    if schedule.freq == "DAILY":
-        return 127
-    if schedule.freq == "IRREGULAR":
-        return 0
-    try:
-        byday = parse_byday(schedule.byday)
-    except ValueError:
-        return 0
-    if schedule.freq == "MONTHLY" and not byday and schedule.bymonthday:
-        return 127
-    mask = 0
-    for item in byday:
-        mask |= 1 << item.weekday
-    return mask
+    rule = schedule_rule(schedule)
+    return recurrence.weekday_mask(rule) if rule is not None else 0
 
 
 def _time(value: dt.time | None) -> str:
@@ -126,51 +101,10 @@ def _time_range(schedule) -> str:
     return ""
 
 
-def _ordinal_label(ordinal: int) -> str:
-    return "最終" if ordinal == -1 else f"第{ordinal}"
-
-
-def _days_label(byday: list[ByDay]) -> str:
-    """[2TU, 4TU] → 第2・第4火曜; [MO, TH] → 月・木曜; [1MO, 3TH] → 第1月曜・第3木曜."""
-    if not byday:
-        return ""
-    if all(item.ordinal is None for item in byday):
-        return "・".join(DAY_LABELS[item.day] for item in byday) + "曜"
-    days = {item.day for item in byday}
-    if len(days) == 1 and all(item.ordinal is not None for item in byday):
-        ordinals = "・".join(_ordinal_label(item.ordinal) for item in byday)
-        return f"{ordinals}{DAY_LABELS[byday[0].day]}曜"
-    parts = []
-    for item in byday:
-        prefix = "毎週" if item.ordinal is None else _ordinal_label(item.ordinal)
-        parts.append(f"{prefix}{DAY_LABELS[item.day]}曜")
-    return "・".join(parts)
-
-
 def schedule_pattern_text(schedule) -> str:
     """The recurrence alone: 毎週火曜, 第2・第4水曜, 隔週金曜, 毎月1日・15日, 毎日, 不定期."""
-    interval = schedule.interval or 1
-    try:
-        byday = parse_byday(schedule.byday)
-        monthdays = parse_bymonthday(schedule.bymonthday)
-    except ValueError:
-        return "日程不明"
-    if schedule.freq == "DAILY":
-        return "毎日" if interval == 1 else f"{interval}日ごと"
-    if schedule.freq == "IRREGULAR":
-        return "不定期"
-    if schedule.freq == "WEEKLY":
-        prefix = {1: "毎週", 2: "隔週"}.get(interval, f"{interval}週ごと")
-        return prefix + _days_label(byday)
-    # MONTHLY
-    prefix = {1: "", 2: "隔月"}.get(interval, f"{interval}か月ごと")
-    if byday:
-        label = _days_label(byday)
-        if all(item.ordinal is None for item in byday):
-            label = "毎週" + label
-        return (prefix + " " + label).strip() if prefix else label
-    days = "・".join("月末" if d == -1 else f"{d}日" for d in monthdays)
-    return (prefix or "毎月") + days
+    rule = schedule_rule(schedule)
+    return recurrence.rule_text(rule) if rule is not None else "日程不明"
 
 
 def schedule_text(schedule, *, with_note: bool = False) -> str:
@@ -193,75 +127,18 @@ def schedules_text(schedules) -> str:
     return "／".join(schedule_text(s) for s in schedules)
 
 
-def _anchor(schedule) -> dt.date:
-    if schedule.valid_from:
-        return schedule.valid_from
-    created = getattr(schedule, "created_at", None)
-    if created:
-        return created.date()
-    return dt.date(2000, 1, 3)  # a Monday
-
-
-def _month_ordinals(day: dt.date) -> tuple[int, bool]:
-    """(n, is_last): the date is the n-th such weekday of its month, and maybe the last."""
-    last_day = calendar.monthrange(day.year, day.month)[1]
-    return (day.day - 1) // 7 + 1, day.day + 7 > last_day
-
-
 def schedule_meets_on(schedule, day: dt.date) -> bool:
     """Does the schedule meet on this date (validity, recurrence and holidays considered)?
     Irregular schedules never claim a date."""
-    if schedule.valid_from and day < schedule.valid_from:
-        return False
-    if schedule.valid_to and day > schedule.valid_to:
-        return False
-    if schedule.closed_on_holidays and is_holiday(day):
-        return False
-    interval = schedule.interval or 1
-    try:
-        byday = parse_byday(schedule.byday)
-        monthdays = parse_bymonthday(schedule.bymonthday)
-    except ValueError:
-        return False
-    anchor = _anchor(schedule)
-    if schedule.freq == "DAILY":
-        return (day - anchor).days % interval == 0
-    if schedule.freq == "WEEKLY":
-        if day.weekday() not in {item.weekday for item in byday}:
-            return False
-        if interval == 1:
-            return True
-        anchor_monday = anchor - dt.timedelta(days=anchor.weekday())
-        weeks = (day - anchor_monday).days // 7
-        return weeks % interval == 0
-    if schedule.freq == "MONTHLY":
-        months = (day.year - anchor.year) * 12 + day.month - anchor.month
-        if interval > 1 and months % interval != 0:
-            return False
-        ordinal, is_last = _month_ordinals(day)
-        for item in byday:
-            if item.weekday != day.weekday():
-                continue
-            if item.ordinal is None or item.ordinal == ordinal or (item.ordinal == -1 and is_last):
-                return True
-        last_day = calendar.monthrange(day.year, day.month)[1]
-        return any(d == day.day or (d == -1 and day.day == last_day) for d in monthdays)
-    return False
+    rule = schedule_rule(schedule)
+    return rule is not None and recurrence.meets_on(rule, day)
 
 
 def schedule_next_dates(schedule, *, start: dt.date, count: int = 5) -> list[dt.date]:
     """The next `count` dates on or after `start` when the schedule meets (holidays respected;
     looks at most two years ahead)."""
-    dates: list[dt.date] = []
-    if schedule.freq == "IRREGULAR" or count <= 0:
-        return dates
-    day = start
-    end = start + dt.timedelta(days=731)
-    while day <= end and len(dates) < count:
-        if schedule_meets_on(schedule, day):
-            dates.append(day)
-        day += dt.timedelta(days=1)
-    return dates
+    rule = schedule_rule(schedule)
+    return recurrence.next_dates(rule, start=start, count=count) if rule is not None else []
 
 
 def service_next_dates(
@@ -303,7 +180,7 @@ def open_on_q(day: dt.date, prefix: str = "") -> Q:
     p = prefix
     weekday = day.weekday()
     code = DAY_CODES[weekday]
-    ordinal, is_last = _month_ordinals(day)
+    ordinal, is_last = month_ordinals(day)
     last_day = calendar.monthrange(day.year, day.month)[1]
     validity = (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": day})) & (
         Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gte": day})
@@ -324,66 +201,24 @@ def open_on_q(day: dt.date, prefix: str = "") -> Q:
 
 # --- Japanese phrases -------------------------------------------------------------------------
 
-_JP_DAY = {"月": "MO", "火": "TU", "水": "WE", "木": "TH", "金": "FR", "土": "SA", "日": "SU"}
-_TIME_RANGE = re.compile(
-    r"(\d{1,2})[:時](\d{2})?分?\s*[〜~\-ー－から]+\s*(\d{1,2})[:時](\d{2})?分?"
-)
-_TIME_FROM = re.compile(r"(\d{1,2})[:時](\d{2})?分?\s*(?:〜|~|から)?")
-_ORDINAL_DAY = re.compile(r"第([1-5１-５](?:[・,、と]第?[1-5１-５])*)\s*([月火水木金土日])")
-_LAST_DAY = re.compile(r"最終([月火水木金土日])")
-_WEEK_DAYS = re.compile(r"([月火水木金土日](?:[・,、と]?[月火水木金土日])*)曜")
-_MONTH_DAYS = re.compile(r"毎月((?:\d{1,2}日[・,、と]?)+)")
+_SCHEDULE_FIELDS = ("freq", "interval", "byday", "bymonthday", "opens_at", "closes_at", "note")
 
 
 def schedule_parse_japanese(text: str) -> dict:
     """Reads a phrase such as 「第2・第4水曜 13:30〜15:30 祝日休み」 or 「毎週火曜10時〜12時」
-    into schedule fields. Raises ValidationError when the phrase gives no recurrence."""
-    raw = nfkc(text)
-    fields: dict = {"interval": 1, "closed_on_holidays": "祝" in raw and "休" in raw}
-    if raw.startswith(("不定期", "随時")):
-        note = re.sub(r"^不定期[\s、。:：]*", "", text.strip()) or text.strip()
-        fields.update(freq="IRREGULAR", byday="", bymonthday="", note=note)
-        fields["closed_on_holidays"] = False
-        return fields
-    match = _TIME_RANGE.search(raw)
-    if match:
-        fields["opens_at"] = dt.time(int(match.group(1)), int(match.group(2) or 0))
-        fields["closes_at"] = dt.time(int(match.group(3)), int(match.group(4) or 0))
-    else:
-        match = _TIME_FROM.search(raw)
-        if match:
-            fields["opens_at"] = dt.time(int(match.group(1)), int(match.group(2) or 0))
-    ordinal = _ORDINAL_DAY.search(raw)
-    last = _LAST_DAY.search(raw)
-    if ordinal or last:
-        items = []
-        if ordinal:
-            numbers = re.findall(r"[1-5]", ordinal.group(1))
-            items += [f"{n}{_JP_DAY[ordinal.group(2)]}" for n in numbers]
-        if last:
-            items.append(f"-1{_JP_DAY[last.group(1)]}")
-        fields.update(freq="MONTHLY", byday=",".join(items), bymonthday="")
-        if "隔月" in raw:
-            fields["interval"] = 2
-        return fields
-    month_days = _MONTH_DAYS.search(raw)
-    if month_days:
-        numbers = re.findall(r"\d{1,2}", month_days.group(1))
-        fields.update(freq="MONTHLY", byday="", bymonthday=",".join(numbers))
-        return fields
-    if "毎日" in raw:
-        fields.update(freq="DAILY", byday="", bymonthday="")
-        return fields
-    days = _WEEK_DAYS.search(raw)
-    if days:
-        codes = [_JP_DAY[ch] for ch in days.group(1) if ch in _JP_DAY]
-        fields.update(freq="WEEKLY", byday=",".join(codes), bymonthday="")
-        if "隔週" in raw:
-            fields["interval"] = 2
-        return fields
-    if "不定期" in raw or "随時" in raw:
-        fields.update(freq="IRREGULAR", byday="", bymonthday="", note=text.strip())
-        return fields
-    raise ValidationError(
-        "日程を読み取れませんでした。例:「毎週火曜 10:00〜12:00」「第2・第4水曜 13:30〜15:30」"
-    )
+    into schedule fields (the recurrence module's reader). Raises ValidationError when the phrase
+    gives no recurrence a schedule can hold."""
+    try:
+        parts = recurrence.read_rule_text(text)
+    except ValueError:
+        parts = {}
+    if not parts.get("freq") or parts.get("bymonth"):
+        raise ValidationError(
+            "日程を読み取れませんでした。例:「毎週火曜 10:00〜12:00」「第2・第4水曜 13:30〜15:30」"
+        )
+    fields = {key: parts[key] for key in _SCHEDULE_FIELDS if key in parts}
+    fields["closed_on_holidays"] = parts.get("closed_on_holidays", False)
+    if parts.get("closed_year_end") and "年末年始" not in fields.get("note", ""):
+        # A schedule has no year-end field: the closure stays visible in its note.
+        fields["note"] = f"年末年始休み {fields.get('note', '')}".strip()
+    return fields

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import F, FloatField, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from sasaeai.cases import matching, services
 from sasaeai.cases.facts import Candidate, category_tables
@@ -18,7 +17,6 @@ from sasaeai.cases.tests.factories import CaseFactory
 from sasaeai.core.geo import bounding_box
 from sasaeai.resources import demo as resources_demo
 from sasaeai.resources.models import Schedule, Service
-from sasaeai.resources.schedules import schedule_next_dates
 from sasaeai.resources.search import synonym_groups
 
 
@@ -284,32 +282,6 @@ def test_ranking_equals_scoring_each_candidate_on_its_own(musashino):
         got = [(s.service.pk, s.parts, s.reasons[: len(r)]) for s, (_, _, r) in zip(
             result.suggestions, expected, strict=True)]  # fmt: skip
         assert got == expected
-
-
-def test_next_dates_are_those_of_the_resources_schedule_helpers():
-    created = timezone.make_aware(dt.datetime(2025, 1, 8, 9))
-    patterns = [
-        dict(freq="WEEKLY", byday="TU"),
-        dict(freq="WEEKLY", byday="MO,TH", interval=2),
-        dict(freq="WEEKLY", byday="MO", closed_on_holidays=True),
-        dict(freq="MONTHLY", byday="1MO,3MO", closed_on_holidays=True),
-        dict(freq="MONTHLY", byday="-1FR"),
-        dict(freq="MONTHLY", byday="2WE", interval=3),
-        dict(freq="MONTHLY", bymonthday="15,-1"),
-        dict(freq="MONTHLY", byday="2SA", bymonthday="1"),
-        dict(freq="DAILY", interval=3),
-        dict(freq="WEEKLY", byday="XX"),
-        dict(freq="IRREGULAR"),
-        dict(freq="WEEKLY", byday="FR", valid_from=dt.date(2025, 9, 1)),
-        dict(freq="MONTHLY", byday="4TH", valid_to=dt.date(2025, 8, 31)),
-    ]
-    for fields in patterns:
-        schedule = Schedule(created_at=created, **fields)
-        for start in (dt.date(2025, 4, 21), dt.date(2025, 5, 1), dt.date(2025, 12, 29)):
-            for count in (1, 3, 9):
-                assert matching._next_dates(
-                    schedule, start=start, count=count
-                ) == schedule_next_dates(schedule, start=start, count=count), (fields, start)
 
 
 def test_text_hits_find_every_text_that_holds_a_word():

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
+from sasaeai.core.recurrence import schedule_key
 from sasaeai.resources.models import Service
 
-from ..schedule_text import schedule_key
 from .columns import CHECK_ONLY_KEYS, LOCATION_KEYS, SCHEDULE_KEYS, SERVICE_DIRECT
 from .folding import fold
 from .plan import RowPlan

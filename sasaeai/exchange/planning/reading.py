@@ -12,13 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from sasaeai.core.recurrence import read_schedule_text, schedule_key
 from sasaeai.core.text import nfkc
 from sasaeai.org.models import Town, TownBlock
 from sasaeai.resources.models import Category, Location, Organization, Schedule, Service
 
 from .. import values as read
 from ..records import Record
-from ..schedule_text import read_schedule_text, schedule_key
 from .columns import BOOLEAN_FIELDS, MULTILINE_FIELDS, SCHEDULE_KEYS, TEXT_FIELDS
 from .context import ImportContext
 from .folding import fold

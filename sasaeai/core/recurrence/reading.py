@@ -1,6 +1,11 @@
-"""Reading schedules written as Japanese text in a sheet (毎週火曜10時〜12時, 第2・4水曜 13:30-15:30,
-月2回(不定期)) into structured schedules (the fields of resources.Schedule).
+"""The one reader of Japanese schedule text: a typed phrase (毎週火曜, 第2・第4金曜, 月〜金, 隔週,
+毎月15日, 偶数月20日) or a sheet's cell (毎週火曜10時〜12時, 第2・4水曜 13:30-15:30, 月2回(不定期),
+「月〜金 9:00〜17:00 土日、祝日、年末年始を除く」) read into rule parts, times and a note.
 
+Closing days are told from opening days: a clause ending in 除く, 休み, 休館, 定休 … closes the
+days it names (祝日, 年末年始, 土日, 月曜) instead of opening them; closing days that a weekly
+rule cannot express (第1・3火曜休館) and sentences about exceptions (「トイレは月曜日でも随時利用
+可能」「月曜日が祝日の場合は開館し…」) stay in the note, flagged for a person, never a schedule.
 What cannot be read into a recurrence is kept as a note and flagged for a person to check. Pure
 functions: no database, and `read_schedule_text` never raises, whatever the text.
 """
@@ -13,7 +18,9 @@ from dataclasses import dataclass, field
 
 from sasaeai.core.text import nfkc
 
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+from .rule import DAY_CODES, EVEN_MONTHS, ODD_MONTHS, ByDay, Rule
+from .text import closures_text, rule_text
+
 _JP_DAYS = "月火水木金土日"
 _DAY_CODE = dict(zip(_JP_DAYS, DAY_CODES, strict=True))
 NOTE_MAX = 300
@@ -175,14 +182,84 @@ class _Segment:
     opens_at: dt.time | None = None
     closes_at: dt.time | None = None
     closed_on_holidays: bool = False
+    closed_year_end: bool = False
+    bymonth: str = ""
     note: str = ""
     problem: str = ""
     explicitly_irregular: bool = False
+    closing_weekdays: tuple[str, ...] = ()
+    closure_only: bool = False  # 「土日、祝日、年末年始を除く」 alone: closes, opens nothing
+
+
+# A clause that names closing days: 「土日、祝日、年末年始を除く」「月曜休館」「第1・3火曜休館」.
+_CLOSED_ITEM = (
+    rf"第\s*\d(?:\s*[・,、と]\s*第?\s*\d)*\s*[{_JP_DAYS}](?:\s*曜日?)?"
+    rf"|(?<![0-9毎隔第])[{_JP_DAYS}](?:\s*曜日?)?"
+    r"|土日祝(?:祭日|日)?|土日|祝祭日|祝日|祝|休日|年末年始|年始|年末"
+)
+_CLOSED_CLAUSE = re.compile(
+    rf"((?:{_CLOSED_ITEM})(?:\s*(?:[、・,&]|と|及び|および)\s*(?:{_CLOSED_ITEM}))*)"
+    r"\s*(?:は|を|が)?\s*(?:除く|除き|除いて|お?休み|休館日?|休業日?|定休日?|休所|休園|閉館|閉所|休止|休)"
+)
+# Words that make a sentence about an exception, not a schedule: kept as a note, flagged.
+_EXCEPTION_WORDS = re.compile(r"でも|場合|以外|ただし|但し|翌日|前日")
+
+
+@dataclass
+class _Closures:
+    holidays: bool = False
+    year_end: bool = False
+    weekdays: list[str] = field(default_factory=list)
+    inexpressible: list[str] = field(default_factory=list)  # 第1・3火曜休館: kept as note
+
+
+def _closures(text: str) -> tuple[_Closures, str]:
+    """The closing days named in the text, and the text without them."""
+    found = _Closures()
+
+    def take(match: re.Match) -> str:
+        clause = match.group(1)
+        if re.search(r"祝|休日", clause):
+            found.holidays = True
+        if "年末" in clause or "年始" in clause:
+            found.year_end = True
+        days = re.sub(r"祝祭日|祝日|祝|休日|年末年始|年始|年末", " ", clause)
+        if re.search(r"第\s*\d", days):
+            found.inexpressible.append(match.group(0).strip())
+            return " "
+        found.weekdays += _days_in(days)
+        return " "
+
+    return found, _CLOSED_CLAUSE.sub(take, text)
 
 
 def _read_segment(original: str, raw: str) -> _Segment:
     seg = _Segment()
     text = raw
+    if _EXCEPTION_WORDS.search(text):
+        seg.problem = "例外や条件の説明と読めるため、曜日としては読まず補足に残しました"
+        seg.note = original.strip()
+        return seg
+    closures, text = _closures(text)
+    seg.closed_on_holidays = closures.holidays
+    seg.closed_year_end = closures.year_end
+    seg.closing_weekdays = tuple(closures.weekdays)
+    seg.closure_only = bool(
+        (closures.holidays or closures.year_end or closures.weekdays)
+        and not closures.inexpressible
+        and not _FILLER.sub("", text).strip()
+    )
+    months = re.search(r"偶数月|奇数月|((?:\d{1,2}\s*月\s*[・,、と]\s*)*\d{1,2}\s*月)\s*の", text)
+    if months:
+        if months.group(0) == "偶数月":
+            seg.bymonth = ",".join(str(m) for m in EVEN_MONTHS)
+        elif months.group(0) == "奇数月":
+            seg.bymonth = ",".join(str(m) for m in ODD_MONTHS)
+        else:
+            numbers = [int(n) for n in re.findall(r"\d{1,2}", months.group(1))]
+            if all(1 <= n <= 12 for n in numbers):
+                seg.bymonth = ",".join(str(n) for n in numbers)
+        text = text[: months.start()] + " 毎月" + text[months.end() :]
     if re.search(r"祝(?:日|祭日)?(?:は|・?休日は?)?\s*(?:お?休み|休|除く|を除く|なし|休止)", text):
         seg.closed_on_holidays = True
         text = re.sub(
@@ -203,11 +280,9 @@ def _read_segment(original: str, raw: str) -> _Segment:
     months = re.search(r"隔月|(\d{1,2})\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)", text)
     week_interval = (int(weeks.group(1)) if weeks.group(1) else 2) if weeks else 1
     month_interval = (int(months.group(1)) if months.group(1) else 2) if months else 1
-    text = re.sub(
-        r"隔週|隔月|\d{1,2}\s*週(?:間)?(?:ごと|毎|おき|に1回)|\d{1,2}\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)",
-        " ",
-        text,
-    )
+    text = re.sub(r"隔週|\d{1,2}\s*週(?:間)?(?:ごと|毎|おき|に1回)", " ", text)
+    # 「隔月15日」「3か月ごと1日」: the month days that follow read as 毎月's.
+    text = re.sub(r"隔月|\d{1,2}\s*[かヶケカ]?月(?:ごと|毎|おき|に1回)", " 毎月", text)
 
     monthly_items: list[tuple[int, str]] = []
     for match in _ORDINAL_DAYS.finditer(text):
@@ -273,6 +348,9 @@ def _read_segment(original: str, raw: str) -> _Segment:
             for match in pattern.finditer(text):
                 weekly += _days_in(match.group(1))
             text = pattern.sub(" ", text)
+        if closures.weekdays and not weekly and not monthly_items:
+            weekly = [code for code in DAY_CODES if code not in closures.weekdays]
+        weekly = [code for code in weekly if code not in closures.weekdays]
         if weekly:
             if re.search(r"月\s*\d\s*回", text) and not re.search(r"週", text):
                 # 月1回（火曜）: which week is unknown.
@@ -282,9 +360,11 @@ def _read_segment(original: str, raw: str) -> _Segment:
                 seg.freq = "WEEKLY"
                 seg.byday = ",".join(_sort_weekly(weekly))
                 seg.interval = week_interval
-    if seg.freq is None and re.search(r"毎日", text):
+    every_days = re.search(r"毎日|(\d{1,2})\s*日(?:ごと|おき)", text)
+    if seg.freq is None and every_days:
         seg.freq = "DAILY"
-        text = text.replace("毎日", " ")
+        seg.interval = int(every_days.group(1)) if every_days.group(1) else 1
+        text = text[: every_days.start()] + " " + text[every_days.end() :]
     # What is left after the recognised parts: kept as a note.
     leftover = text
     leftover = (
@@ -304,6 +384,12 @@ def _read_segment(original: str, raw: str) -> _Segment:
         seg.note = " ".join(t for t in tokens if t and t not in _CONNECTORS)
         if re.search(r"\d", cleaned):
             seg.problem = seg.problem or f"「{seg.note}」は読み取れなかったため補足に残しました"
+    if closures.inexpressible:
+        closing = "、".join(closures.inexpressible)
+        seg.note = f"{seg.note} {closing}".strip() if seg.freq else seg.note
+        seg.problem = (
+            seg.problem or f"休みの日「{closing}」は曜日の繰り返しで表せないため補足に残しました"
+        )
     if seg.freq is None or (seg.problem and not seg.note):
         seg.note = original.strip()
     return seg
@@ -400,8 +486,18 @@ def _read(original: str) -> ScheduleReading:
     reasons: list[str] = []
     review = False
     segments = _segments(raw)
+    last_regular: dict | None = None
     for segment in segments:
         seg = _read_segment(original if len(segments) == 1 else segment, segment)
+        if last_regular is not None and (seg.closure_only or seg.freq is None):
+            # After the opening days: closing days close them, other words add to the note.
+            _attach(last_regular, seg, segment)
+            if not seg.closure_only and (seg.problem or not seg.explicitly_irregular):
+                review = True
+                reasons.append(
+                    f"「{segment}」: {seg.problem or '曜日・日付として読まず補足に残しました'}"
+                )
+            continue
         if seg.freq is None:
             note, truncated = _note(re.sub(r"^不定期\s*[:：]\s*", "", seg.note) or seg.note)
             schedules.append(_irregular(note))
@@ -414,8 +510,18 @@ def _read(original: str) -> ScheduleReading:
                 else f"「{segment}」の曜日・日付を読み取れませんでした"
             )
             continue
+        if seg.bymonth:
+            seg.problem = (
+                seg.problem or "月の指定（偶数月など）は開催日時に保存できないため補足に残しました"
+            )
+            seg.note = f"{seg.note} {segment}".strip()
+        if seg.closed_year_end and "年末年始" not in seg.note:
+            # The schedule has no year-end field: the closure stays visible in its note.
+            seg.note = f"年末年始休み {seg.note}".strip()
         note, truncated = _note(seg.note)
-        schedules.append(
+        last_regular = {"freq": seg.freq}
+        schedules.append(last_regular)
+        last_regular.update(
             {
                 "freq": seg.freq,
                 "interval": seg.interval,
@@ -438,6 +544,23 @@ def _read(original: str) -> ScheduleReading:
         needs_review=review,
         reason="。".join(reasons),
     )
+
+
+def _attach(schedule: dict, seg: _Segment, segment: str) -> None:
+    """A segment after a schedule in the same cell: its closing days close the schedule's days
+    (holidays, year end, weekdays of a weekly schedule); anything else joins its note."""
+    if seg.closed_on_holidays:
+        schedule["closed_on_holidays"] = True
+    if seg.closing_weekdays and schedule["freq"] == "WEEKLY":
+        kept = [d for d in schedule["byday"].split(",") if d and d not in seg.closing_weekdays]
+        if kept:
+            schedule["byday"] = ",".join(kept)
+    notes = [schedule["note"]] if schedule["note"] else []
+    if seg.closed_year_end and not any("年末年始" in note for note in notes):
+        notes.insert(0, "年末年始休み")
+    if not seg.closure_only:
+        notes.append(re.sub(r"^不定期\s*[:：]\s*", "", segment).strip())
+    schedule["note"] = _note("。".join(notes))[0]
 
 
 def schedule_key(values: dict) -> tuple:
@@ -465,22 +588,93 @@ def schedule_key(values: dict) -> tuple:
 def schedule_to_text(schedule) -> str:
     """One schedule written so that `read_schedule_text` reads it back to the same fields
     (exports are re-importable): 「第2・第4水曜 13:30〜15:30 祝日休み（雨天中止）」."""
-    from sasaeai.resources.schedules import schedule_pattern_text
-
     if schedule.freq == "IRREGULAR":
         note = (schedule.note or "").strip()
         if any(word in note for word in _IRREGULAR_WORDS) and not re.search(r"[/;；。、,]", note):
             return note
         return f"不定期：{note}" if note else "不定期"
-    parts = [schedule_pattern_text(schedule)]
+    try:
+        rule = Rule.from_parts(
+            freq=schedule.freq,
+            interval=schedule.interval,
+            byday=schedule.byday,
+            bymonthday=schedule.bymonthday,
+            closed_on_holidays=schedule.closed_on_holidays,
+        )
+    except ValueError:
+        return f"不定期：{schedule.note}" if schedule.note else "不定期"
+    parts = [rule_text(rule)]
     if schedule.opens_at:
         times = schedule.opens_at.strftime("%H:%M") + "〜"
         if schedule.closes_at:
             times += schedule.closes_at.strftime("%H:%M")
         parts.append(times)
-    if schedule.closed_on_holidays:
-        parts.append("祝日休み")
+    parts += closures_text(rule)
     text = " ".join(parts)
     if schedule.note:
         text += f"（{schedule.note}）"
     return text
+
+
+def read_rule_text(text: str) -> dict:
+    """A typed phrase (毎週火曜, 第2・第4金曜, 偶数月20日, 月〜金 祝日休み) read strictly: the rule
+    parts (freq, interval, byday, bymonthday, bymonth), closures, times and note. Raises
+    ValueError with a Japanese message when the phrase is not one readable recurrence."""
+    original = nfkc(text or "").strip()
+    if original in ("", "なし", "繰り返さない", "1回のみ", "一回のみ"):
+        return {"freq": "", "interval": 1, "byday": "", "bymonthday": "", "bymonth": ""}
+    if original.startswith(("不定期", "随時")):
+        # 「不定期 年2回、春と秋。…」: no fixed day, whatever the sentences after it say.
+        note = re.sub(r"^不定期[\s、。:：]*", "", (text or "").strip()) or (text or "").strip()
+        return {**_irregular(note), "bymonth": "", "closed_year_end": False}
+    raw = _normalise(original)
+    segments = _segments(raw)
+    seg = _read_segment(original, segments[0]) if len(segments) == 1 else None
+    if seg is None or (seg.freq is None and not seg.explicitly_irregular) or seg.problem:
+        reason = f"（{seg.problem}）" if seg is not None and seg.problem else ""
+        raise ValueError(
+            f"繰り返し「{text}」を読み取れませんでした{reason}。例:「毎週火曜」「第2・第4金曜」"
+            "「毎月15日」「月〜金 祝日休み」"
+        )
+    if seg.freq is None:
+        note = re.sub(r"^不定期[\s、。:：]*", "", original) or original
+        return {
+            **_irregular(note),
+            "bymonth": "",
+            "closed_year_end": False,
+        }
+    return {
+        "freq": seg.freq,
+        "interval": seg.interval,
+        "byday": seg.byday,
+        "bymonthday": seg.bymonthday,
+        "bymonth": seg.bymonth,
+        "opens_at": seg.opens_at,
+        "closes_at": seg.closes_at,
+        "closed_on_holidays": seg.closed_on_holidays,
+        "closed_year_end": seg.closed_year_end,
+        "note": seg.note,
+    }
+
+
+def read_day_list(text: str) -> list[str]:
+    """An open-data day column (月火水木金土日, 月,火,日, 月曜日・日曜日, 月〜金, 平日, 土日祝) as day
+    codes in week order; the column only ever lists days, so every day character counts."""
+    raw = _normalise(text or "")
+    codes: list[str] = []
+    if "平日" in raw:
+        codes += DAY_CODES[:5]
+        raw = raw.replace("平日", " ")
+    for match in _DAY_RANGE.finditer(raw):
+        start = DAY_CODES.index(_DAY_CODE[match.group(1)])
+        end = DAY_CODES.index(_DAY_CODE[match.group(2)])
+        span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
+        codes += [DAY_CODES[i] for i in span]
+    raw = _DAY_RANGE.sub(" ", raw)
+    codes += _days_in(re.sub(r"曜日?|祝日?|祭日", " ", raw))
+    return _sort_weekly(codes)
+
+
+def weekly_text(codes: list[str]) -> str:
+    """「毎週月・火・日曜」 for day codes (the text form the reader reads back)."""
+    return rule_text(Rule(freq="WEEKLY", byday=tuple(ByDay(None, code) for code in codes)))

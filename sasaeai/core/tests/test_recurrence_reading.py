@@ -1,11 +1,11 @@
-"""The schedule-text reader: the phrases Japanese sheets use, read into Schedule fields, and
+"""The one schedule reader (core.recurrence.reading): the phrases Japanese sheets use, read into Schedule fields, and
 what cannot be read kept as a note flagged for a person."""
 
 import datetime as dt
 
 import pytest
 
-from sasaeai.exchange.schedule_text import read_schedule_text, schedule_key, schedule_to_text
+from sasaeai.core.recurrence import read_schedule_text, schedule_key, schedule_to_text
 
 
 def one(text):
