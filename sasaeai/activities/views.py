@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
+from sasaeai.core.exports import export_view
 from sasaeai.core.holidays import holiday_name
 from sasaeai.core.text import parse_id
 
@@ -88,6 +89,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@export_view(name="活動記録（Excel）", formats=("xlsx",), allow=Capability.VIEW_ACTIVITIES)
 def record_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an Excel workbook (audited)."""
     from .exports import records_workbook
