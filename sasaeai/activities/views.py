@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
+from sasaeai.core.datebounds import parse_bounded_date
 from sasaeai.core.exports import export_view
 from sasaeai.core.holidays import holiday_name
 from sasaeai.core.text import parse_id
@@ -51,10 +52,7 @@ WEEKDAYS = "月火水木金土日"
 
 
 def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse_bounded_date(value)
 
 
 # --- the list and the export ------------------------------------------------------------------
