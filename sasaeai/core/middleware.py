@@ -48,14 +48,16 @@ class SecurityHeadersMiddleware:
 
 
 def request_body_limit(request: HttpRequest) -> int:
-    """The largest body a request may send: a form with files (multipart) the upload limit
-    plus the form's fields; anything else (JSON, a form, a file sent as the body) Django's
-    DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    """The largest body a request may send: a form with files (multipart)
+    REQUEST_MAX_MULTIPART_BYTES (at least the core upload limit and the form's fields);
+    anything else (JSON, a form, a file sent as the body) Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE. 0 means no limit."""
     from .uploads import max_upload_bytes
 
     fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     if request.content_type == "multipart/form-data":
-        return max_upload_bytes() + fields
+        configured = getattr(settings, "REQUEST_MAX_MULTIPART_BYTES", 0)
+        return max(configured, max_upload_bytes() + fields) if fields else 0
     return fields
 
 
