@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sasaeai.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,9 +100,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction so that concurrent writers wait (busy timeout) instead of failing.
+    # secure_delete overwrites deleted rows' bytes with zeros (sasaeai/core/erasure.py).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA foreign_keys=ON;",
+        "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -197,6 +199,10 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A body larger than its limit answers 413 before anything reads it (sasaeai/core/middleware.py):
+# DATA_UPLOAD_MAX_MEMORY_SIZE for JSON and plain forms; for a form with files, the largest
+# upload a page takes (the resource import, EXCHANGE_MAX_UPLOAD_BYTES: 20 MB) and its fields.
+REQUEST_MAX_MULTIPART_BYTES = env.int("REQUEST_MAX_MULTIPART_BYTES", default=21 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Map tiles: 地理院タイル (GSI standard map) unless the installation chooses others.

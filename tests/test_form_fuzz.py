@@ -423,3 +423,74 @@ def test_no_page_shows_stored_script(form_pages):
             except AssertionError as exc:
                 failures.append(str(exc))
     assert not failures, "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates out of range, in every date field of every form and every date filter of every page
+# ---------------------------------------------------------------------------------------------
+
+OUT_OF_RANGE_DATES = ("9999-12-31", "0001-01-01")
+DATE_INPUT = re.compile(r"<input\b[^>]*>")
+
+
+def test_every_form_refuses_a_date_out_of_range(form_pages):
+    """Each date field of each form, with every other field plausible, gets 9999-12-31 and
+    0001-01-01: the form answers with its error (sasaeai.core.datebounds), never a 500 and
+    never stores it (a stored 9999-12-31 made the calendar feed fail until deleted)."""
+    world = _WORLD["world"]
+    failures: list[str] = []
+    tried = 0
+    for key, requester, path, query, forms in form_pages:
+        for index, form in enumerate(forms):
+            for date_field in [f for f in form.fields if f.kind == "date"]:
+                for value in OUT_OF_RANGE_DATES:
+                    data = {}
+                    for f in form.fields:
+                        if f.kind == "file" or f.name == "csrfmiddlewaretoken":
+                            continue
+                        chosen = f.value if f.kind == "submit" else plausible(f)
+                        if chosen is not None:
+                            data.setdefault(f.name, chosen)
+                    data[date_field.name] = value
+                    client = _client(world, requester)
+                    tried += 1
+                    label = f"{key} form {index + 1} {date_field.name}={value} (as {requester})"
+                    try:
+                        response = client.post(path + _query_string(query), data)
+                    except Exception as exc:
+                        failures.append(f"{label}: server error {type(exc).__name__}")
+                        continue
+                    if response.status_code >= 500:
+                        failures.append(f"{label}: server error {response.status_code}")
+                    elif response.status_code in (301, 302, 303):
+                        failures.append(f"{label}: accepted (redirect to {response['Location']})")
+    assert tried, "no date field found: the enumeration is broken"
+    assert not failures, "\n".join(failures)
+
+
+def test_every_date_filter_survives_dates_out_of_range(world):
+    """Every date input of every page (filters: the finder's 「この日に」, list periods, the
+    calendar) asked with 9999-12-31 and 0001-01-01 in the query string, anonymously where the
+    page is public: a clear answer, never a 500."""
+    _WORLD["world"] = world
+    failures: list[str] = []
+    tried = 0
+    for key, requester, path, query in _form_pages(world):
+        client = _client(world, requester)
+        response = client.get(path, query)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        names = set()
+        for tag in DATE_INPUT.findall(response.content.decode()):
+            if 'type="date"' in tag and (name := re.search(r'name="([^"]+)"', tag)):
+                names.add(name.group(1))
+        if key == "activities:calendar":
+            names.add("date")  # the calendar's own ?date=, with no input on the page
+        for name in sorted(names):
+            for value in OUT_OF_RANGE_DATES:
+                tried += 1
+                asked = client.get(path, {**(query or {}), name: value})
+                if asked.status_code >= 500:
+                    failures.append(f"{key} ?{name}={value} (as {requester}): {asked.status_code}")
+    assert tried, "no date filter found: the enumeration is broken"
+    assert not failures, "\n".join(failures)

@@ -15,6 +15,7 @@ from ninja.responses import Status
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.api.pagination import Id, PageNumberPagination, Time
+from sasaeai.api.types import Date, WriteSchema
 from sasaeai.org.models import Area
 
 from . import selectors, services
@@ -65,8 +66,10 @@ class VisitOut(RecordOut):
         return obj.service.name if obj.service_id else ""
 
 
-class VisitIn(Schema):
-    date: dt.date
+class VisitIn(WriteSchema):
+    writes = Visit
+
+    date: Date
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -78,8 +81,10 @@ class VisitIn(Schema):
     needs_heard: str = ""
 
 
-class VisitPatch(Schema):
-    date: dt.date | None = None
+class VisitPatch(WriteSchema):
+    writes = Visit
+
+    date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -131,8 +136,10 @@ class ConsultationOut(RecordOut):
         return [{"id": t.pk, "name": t.name} for t in obj.topics.all()]
 
 
-class ConsultationIn(Schema):
-    date: dt.date | None = None  # defaults to the visit's date when visit_id is given
+class ConsultationIn(WriteSchema):
+    writes = Consultation
+
+    date: Date | None = None  # defaults to the visit's date when visit_id is given
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -146,13 +153,15 @@ class ConsultationIn(Schema):
     referral_service_id: Id | None = None
     referral_note: str = ""
     followup_needed: bool = False
-    followup_due: dt.date | None = None
-    followup_done_on: dt.date | None = None
+    followup_due: Date | None = None
+    followup_done_on: Date | None = None
     case_id: Id | None = None
 
 
-class ConsultationPatch(Schema):
-    date: dt.date | None = None
+class ConsultationPatch(WriteSchema):
+    writes = Consultation
+
+    date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -165,8 +174,8 @@ class ConsultationPatch(Schema):
     referral_service_id: Id | None = None
     referral_note: str | None = None
     followup_needed: bool | None = None
-    followup_due: dt.date | None = None
-    followup_done_on: dt.date | None = None
+    followup_due: Date | None = None
+    followup_done_on: Date | None = None
     case_id: Id | None = None
 
 
@@ -187,8 +196,10 @@ class MeetingOut(RecordOut):
         return obj.get_meeting_type_display()
 
 
-class MeetingIn(Schema):
-    date: dt.date
+class MeetingIn(WriteSchema):
+    writes = Meeting
+
+    date: Date
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -203,8 +214,10 @@ class MeetingIn(Schema):
     minutes_text: str = ""
 
 
-class MeetingPatch(Schema):
-    date: dt.date | None = None
+class MeetingPatch(WriteSchema):
+    writes = Meeting
+
+    date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -236,9 +249,11 @@ class OtherActivityOut(RecordOut):
         return obj.get_kind_display()
 
 
-class OtherActivityIn(Schema):
-    date: dt.date
-    end_date: dt.date | None = None
+class OtherActivityIn(WriteSchema):
+    writes = OtherActivity
+
+    date: Date
+    end_date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -252,9 +267,11 @@ class OtherActivityIn(Schema):
     note: str = ""
 
 
-class OtherActivityPatch(Schema):
-    date: dt.date | None = None
-    end_date: dt.date | None = None
+class OtherActivityPatch(WriteSchema):
+    writes = OtherActivity
+
+    date: Date | None = None
+    end_date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
     area_id: Id | None = None
@@ -275,8 +292,8 @@ def _filters(
     request: HttpRequest,
     *,
     period: str,
-    start: dt.date | None,
-    end: dt.date | None,
+    start: Date | None,
+    end: Date | None,
     area_id: int | None,
     service_id: int | None,
     topic_id: int | None,
@@ -379,8 +396,8 @@ LIST_DOC = (
 def visit_list(
     request: HttpRequest,
     period: str = "half",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Date | None = None,
+    end: Date | None = None,
     area_id: Id | None = None,
     service_id: Id | None = None,
     coordinator_id: Id | None = None,
@@ -436,8 +453,8 @@ def visit_update(request: HttpRequest, visit_id: int, payload: VisitPatch):
 def consultation_list(
     request: HttpRequest,
     period: str = "half",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Date | None = None,
+    end: Date | None = None,
     area_id: Id | None = None,
     service_id: Id | None = None,
     topic_id: Id | None = None,
@@ -502,8 +519,8 @@ def consultation_update(request: HttpRequest, consultation_id: int, payload: Con
 def meeting_list(
     request: HttpRequest,
     period: str = "half",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Date | None = None,
+    end: Date | None = None,
     area_id: Id | None = None,
     coordinator_id: Id | None = None,
     mine: bool = False,
@@ -556,8 +573,8 @@ def meeting_update(request: HttpRequest, meeting_id: int, payload: MeetingPatch)
 def other_activity_list(
     request: HttpRequest,
     period: str = "half",
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Date | None = None,
+    end: Date | None = None,
     area_id: Id | None = None,
     coordinator_id: Id | None = None,
     mine: bool = False,

@@ -1,5 +1,6 @@
 """The Excel export of a filtered record list: one sheet per kind, Japanese headers, dates as
-dates (formatted yyyy/mm/dd), written in openpyxl's streaming mode."""
+dates (formatted yyyy/mm/dd), texts that look like formulas escaped (sasaeai.core.exports),
+written in openpyxl's streaming mode."""
 
 import datetime as dt
 import io
@@ -9,6 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from sasaeai.accounts.models import User
+from sasaeai.core.exports import sheet_value, text_cell
 
 from . import selectors
 from .display import COLUMNS
@@ -32,7 +34,7 @@ def records_workbook(*, user: User, filters: selectors.ActivityFilters) -> tuple
         columns = COLUMNS[model]
         header = []
         for label, _ in columns:
-            cell = WriteOnlyCell(sheet, value=label)
+            cell = text_cell(WriteOnlyCell(sheet, value=sheet_value(label)))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
@@ -47,7 +49,7 @@ def records_workbook(*, user: User, filters: selectors.ActivityFilters) -> tuple
                     cell.number_format = "yyyy/mm/dd"
                     row.append(cell)
                 else:
-                    row.append(value)
+                    row.append(text_cell(WriteOnlyCell(sheet, value=sheet_value(value))))
             sheet.append(row)
             total += 1
     buffer = io.BytesIO()

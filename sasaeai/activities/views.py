@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
+from sasaeai.core.datebounds import parse_bounded_date
+from sasaeai.core.exports import export_view
 from sasaeai.core.recurrence import holiday_name
 from sasaeai.core.text import parse_id
 
@@ -50,10 +52,7 @@ WEEKDAYS = "月火水木金土日"
 
 
 def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse_bounded_date(value)
 
 
 # --- the list and the export ------------------------------------------------------------------
@@ -88,6 +87,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@export_view(name="活動記録（Excel）", formats=("xlsx",), allow=Capability.VIEW_ACTIVITIES)
 def record_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an Excel workbook (audited)."""
     from .exports import records_workbook

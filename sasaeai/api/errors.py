@@ -3,6 +3,8 @@ under the name of the parameter or body field it concerns."""
 
 from typing import Any
 
+from sasaeai.core.json_input import TOO_DEEP
+
 PLACES = {
     "query": "クエリ",
     "path": "パス",
@@ -57,6 +59,10 @@ def _message(error: dict[str, Any]) -> str:
         return "JSONとして読めません。"
     if kind == "nul_character":
         return "NUL文字（\\0）は使えません。"
+    if kind == "surrogate_character":
+        return "対になっていないサロゲート文字（\\ud800 など）は使えません。文字化けした文字を消してください。"
+    if kind == "json_too_deep":
+        return TOO_DEEP
     if kind == "extra_forbidden":
         return "この項目は指定できません。"
     if kind == "value_error":

@@ -1,53 +1,59 @@
-"""The API's request parser: JSON bodies and query strings as ninja reads them, except that a
-NUL character (U+0000) anywhere in a string is refused with a 422 naming the field.
-PostgreSQL cannot store NUL in text and fails on it in a query; the forms already refuse it
-(Django's ProhibitNullCharactersValidator)."""
+"""The API's request parser: JSON bodies and query strings as ninja reads them, except that
+- a NUL character (U+0000) or a lone surrogate (a JSON escape such as "\\ud800" with no pair)
+  anywhere in a string is refused with a 422 naming the field: PostgreSQL cannot store NUL
+  and neither database can encode a lone surrogate (the forms refuse NUL too, and a browser
+  cannot send a lone surrogate);
+- a body nested deeper than sasaeai.core.json_input.MAX_DEPTH levels is refused with a 422.
+Both are answered by sasaeai.site.api as invalid requests, in Japanese (errors.py)."""
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 from django.http import HttpRequest
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 
+from sasaeai.core.json_input import JsonInputError, json_load, json_strings, refused_character
 
-class NulCharacterError(ValidationError):
+
+class RefusedInputError(ValidationError):
     """Raised by the parser; sasaeai.site.api answers it as an invalid request (422)."""
 
 
-def _nul_paths(value: Any, path: tuple) -> list[tuple]:
-    if isinstance(value, str):
-        return [path] if "\x00" in value else []
-    if isinstance(value, dict):
-        found = []
-        for key, item in value.items():
-            if "\x00" in str(key):
-                found.append((*path, str(key).replace("\x00", "\\0")))
-            found += _nul_paths(item, (*path, key))
-        return found
-    if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _nul_paths(item, (*path, i))]
-    return []
+def _refuse(errors: list[dict]) -> None:
+    if errors:
+        raise RefusedInputError(errors)
 
 
-def _refuse(paths: list[tuple], place: str) -> None:
-    if paths:
-        raise NulCharacterError(
-            [{"loc": (place, *p), "type": "nul_character", "ctx": {}} for p in paths]
-        )
+def _body_errors(data) -> list[dict]:
+    found = []
+    for path, text in json_strings(data):
+        kind = refused_character(text)
+        if kind:
+            shown = tuple(str(p).replace("\x00", "\\0") for p in path)
+            found.append({"loc": ("body", "payload", *shown), "type": kind, "ctx": {}})
+    return found
 
 
 class RefusingNulParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict:
-        data = json.loads(request.body)
-        _refuse(_nul_paths(data, ("payload",)), "body")
+        try:
+            data = json_load(request.body)
+        except JsonInputError:
+            raise RefusedInputError(
+                [{"loc": ("body", "payload"), "type": "json_too_deep", "ctx": {}}]
+            ) from None
+        _refuse(_body_errors(data))
         return data
 
     def parse_querydict(self, data, list_fields: list[str], request: HttpRequest) -> dict:
         result = super().parse_querydict(data, list_fields, request)
         if data is request.GET or data is request.POST:
             place = "query" if data is request.GET else "form"
-            _refuse([(k,) for k in data if any("\x00" in v for v in data.getlist(k))], place)
+            _refuse(
+                [
+                    {"loc": (place, key), "type": kind, "ctx": {}}
+                    for key in data
+                    for kind in {refused_character(v) for v in data.getlist(key)} - {None}
+                ]
+            )
         return result

@@ -15,6 +15,7 @@ from ninja.responses import Status
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.api.pagination import Id, PageNumberPagination, Time
+from sasaeai.api.types import Date, WriteSchema
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area, Town, TownBlock
@@ -321,10 +322,12 @@ class CaseOut(Schema):
         return list(obj.entries.select_related("by").order_by("date", "id"))
 
 
-class CaseFieldsIn(Schema):
+class CaseFieldsIn(WriteSchema):
+    writes = Case
+
     number: str | None = None
     status: Literal["open", "closed"] | None = None
-    closed_on: dt.date | None = None
+    closed_on: Date | None = None
     town_id: Id | None = None
     town_block_id: Id | None = None
     age: int | None = None
@@ -338,10 +341,10 @@ class CaseFieldsIn(Schema):
     contact_phone: str | None = None
     contact_note: str | None = None
     consent_to_share: bool | None = None
-    consent_on: dt.date | None = None
+    consent_on: Date | None = None
     brought_by: str | None = None
     brought_by_note: str | None = None
-    received_on: dt.date | None = None
+    received_on: Date | None = None
     needs_text: str | None = None
     wants_company: bool | None = None
     wants_role: bool | None = None
@@ -366,34 +369,40 @@ class CasePatch(CaseFieldsIn):
     area_id: Id | None = None
 
 
-class EntryIn(Schema):
+class EntryIn(WriteSchema):
+    writes = CaseEntry
+
     kind: Literal["call", "visit", "accompaniment", "meeting", "note"]
-    date: dt.date
+    date: Date
     text: str
     referral_id: Id | None = None
 
 
-class ReferralIn(Schema):
+class ReferralIn(WriteSchema):
+    writes = Referral
+
     service_id: Id | None = None
     agency_name: str = ""
     role: Literal["participant", "helper", "either"] = "participant"
     reason: str = ""
-    follow_up_on: dt.date | None = None
-    date: dt.date | None = None
+    follow_up_on: Date | None = None
+    date: Date | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(WriteSchema):
     to_status: Literal["proposed", "trial", "started", "settled", "ended", "interrupted"]
-    date: dt.date | None = None
+    date: Date | None = None
     note: str = ""
-    follow_up_on: dt.date | None = None
+    follow_up_on: Date | None = None
     outcome: str = ""
     outcome_note: str = ""
     interruption_reason: str = ""
 
 
-class ReferralPatch(Schema):
-    follow_up_on: dt.date | None = None
+class ReferralPatch(WriteSchema):
+    writes = Referral
+
+    follow_up_on: Date | None = None
 
 
 def _case_fields(request: HttpRequest, payload: CaseFieldsIn, *, exclude_unset: bool) -> dict:

@@ -19,6 +19,7 @@ from sasaeai.accounts.models import User, tier_for_role
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
+from sasaeai.core.erasure import forget_deleted_rows
 from sasaeai.core.periods import fiscal_year_of
 from sasaeai.core.plans import plan_date_error
 from sasaeai.core.text import search_key
@@ -944,3 +945,5 @@ def case_person_delete(
             municipality_id=municipality_id,
             summary=f"本人の削除請求によりケース {number} を削除",
         )
+        # Gone from the database file and its log too, not only from the tables.
+        forget_deleted_rows()

@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "共通"
 
     def ready(self) -> None:
+        from .datebounds import bound_form_dates
         from .lookups import register
 
         register()
+        bound_form_dates()

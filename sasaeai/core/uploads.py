@@ -10,7 +10,8 @@ It raises django's ValidationError with a Japanese message naming the file and t
 never trusts the browser's content type: the extension must be one of `kinds` AND the bytes
 must look like that kind (an .xlsx is a ZIP holding an Office workbook; a .csv is text with no
 NUL bytes in a known Japanese encoding; a .json is UTF-8 text starting with { or [).
-The size limit is settings.UPLOAD_MAX_BYTES (10 MB unless set).
+The size limit is settings.UPLOAD_MAX_BYTES (10 MB unless set); a file name may have at most
+MAX_NAME_LENGTH characters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from django.utils.deconstruct import deconstructible
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
+# File names longer than this are refused (the import records keep the name; 255 in the table).
+MAX_NAME_LENGTH = 200
 # An .xlsx whose parts unpack to more than this many times its size is refused (zip bomb).
 MAX_XLSX_RATIO = 100
 
@@ -45,6 +48,16 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+def upload_name_problem(name: str) -> str | None:
+    """What is wrong with an upload's file name (too long), in Japanese, or None."""
+    if len(name) > MAX_NAME_LENGTH:
+        return (
+            f"ファイル名が長すぎます（{len(name):,}文字）。{MAX_NAME_LENGTH}文字以内の名前に"
+            f"変えてから選んでください（「{name[:40]}…」）。"
+        )
+    return None
+
+
 def validate_upload(
     upload: UploadedFile, *, kinds: set[str] | frozenset[str], max_bytes: int | None = None
 ) -> str:
@@ -60,6 +73,9 @@ def sniff_upload(
     if unknown:
         raise ValueError(f"unknown upload kinds: {sorted(unknown)}")
     name = upload.name or "（名前なし）"
+    problem = upload_name_problem(name)
+    if problem:
+        raise ValidationError(problem, code="name_too_long")
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
     allowed = "、".join(LABELS[k] for k in sorted(kinds))
     size = upload.size or 0

@@ -1,7 +1,8 @@
 """Error pages in Japanese; no stack trace ever reaches a user."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 
@@ -15,6 +16,26 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
             "message": _("入力内容を確認して、もう一度お試しください。"),
         },
         status=400,
+    )
+
+
+def payload_too_large(request: HttpRequest, *, limit: int) -> HttpResponse:
+    """413: the request's body is over the limit (sasaeai.core.middleware)."""
+    size = filesizeformat(limit)
+    message = _(
+        "送られたデータが大きすぎます（%(size)sまで）。ファイルは分けて送ってください。"
+    ) % {"size": size}
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message, "code": "too_large"},
+            status=413,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 413, "title": _("データが大きすぎます"), "message": message},
+        status=413,
     )
 
 

@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from sasaeai.accounts import policy
 from sasaeai.api.pagination import Id, PageNumberPagination
+from sasaeai.api.types import Date, WriteSchema
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area
 
@@ -82,22 +83,22 @@ class IssueDetailOut(IssueOut):
         return list(selectors.transitions_of(issue=obj))
 
 
-class IssueIn(Schema):
+class IssueIn(WriteSchema):
     title: str
     description: str
     area_ids: list[Id] = []
     theme_codes: list[str] = []
-    raised_on: dt.date | None = None
+    raised_on: Date | None = None
 
 
-class AdvanceIn(Schema):
+class AdvanceIn(WriteSchema):
     to_status: str
-    date: dt.date
+    date: Date
     meeting_id: Id | None = None
     reason: str = ""
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(WriteSchema):
     kind: str
     record_id: Id
     note: str = ""

@@ -14,13 +14,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.api.pagination import MAX_PAGE
+from sasaeai.core.uploads import MAX_NAME_LENGTH
 
 from . import selectors, services
 from .hsds import services_to_hsds
@@ -61,7 +62,7 @@ class ImportOptions(Schema):
     commit: bool = False
     only_valid: bool = False
     on_duplicate: Literal["new", "merge", "skip"] = "new"
-    filename: str = ""
+    filename: str = Field("", max_length=MAX_NAME_LENGTH)
 
 
 class ImportProblem(Schema):

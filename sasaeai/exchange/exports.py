@@ -4,7 +4,6 @@ columns, so that an export imports back unchanged), and the Digital Agency's 自
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -14,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sasaeai.core.eras import era_date
+from sasaeai.core.exports import csv_bytes, sheet_value, text_cell
 from sasaeai.core.recurrence import schedule_to_text
 from sasaeai.core.text import kanji_numeral, nfkc, to_katakana_reading
 from sasaeai.org.models import Municipality
@@ -108,26 +108,9 @@ def export_table(services, *, municipality_code: str) -> tuple[list[str], list[l
     return headers, rows
 
 
-def csv_safe(value: str) -> str:
-    """A text a spreadsheet would take for a formula (=, +, @, or - before a letter) gets a
-    leading apostrophe; the importer drops it again."""
-    if value and (value[0] in "=+@" or (value[0] == "-" and not value[1:2].isdigit())):
-        return "'" + value
-    return value
-
-
-def _csv(headers: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([csv_safe(v) for v in row] for row in rows)
-    # UTF-8 with a byte-order mark: Excel in Japanese opens it without garbling.
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-
-
 def export_csv(services, *, municipality_code: str) -> bytes:
     headers, rows = export_table(services, municipality_code=municipality_code)
-    return _csv(headers, rows)
+    return csv_bytes(headers, rows)
 
 
 def export_xlsx(services, *, municipality_code: str, title: str = "社会資源") -> bytes:
@@ -148,9 +131,7 @@ def export_xlsx(services, *, municipality_code: str, title: str = "社会資源"
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text stays text, even when it starts with "="
-            cells.append(cell)
+            cells.append(text_cell(WriteOnlyCell(sheet, value=sheet_value(value))))
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -270,4 +251,4 @@ def export_open_data_csv(services, *, municipality: Municipality) -> bytes:
         ]
         for s in services
     ]
-    return _csv(list(OPEN_DATA_NEW_HEADERS), rows)
+    return csv_bytes(list(OPEN_DATA_NEW_HEADERS), rows)

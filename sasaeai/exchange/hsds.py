@@ -16,6 +16,7 @@ import uuid
 
 from django.utils import timezone
 
+from sasaeai.core.json_input import JsonInputError, json_load, json_strings, refused_character
 from sasaeai.org.models import Municipality
 from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.schedules import schedule_text
@@ -294,13 +295,31 @@ def records_from_hsds(content: bytes) -> list[Record]:
     """HSDS services (a list, a page with `contents`, or one service) as import records.
     Raises ReadError for a file that is not JSON or holds no HSDS services."""
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = json_load(content.decode("utf-8-sig"))
+    except JsonInputError as exc:
+        raise ReadError(f"{exc}ファイルの中身を確かめてください。") from exc
     except UnicodeDecodeError as exc:
         raise ReadError("JSONファイルの文字コードはUTF-8にしてください。") from exc
     except json.JSONDecodeError as exc:
         raise ReadError(
             f"JSONとして読めません（{exc.lineno}行目{exc.colno}文字目: {exc.msg}）。"
         ) from exc
+    refused = next(
+        (
+            (path, kind)
+            for path, text in json_strings(data)
+            if (kind := refused_character(text)) is not None
+        ),
+        None,
+    )
+    if refused is not None:
+        place = ".".join(str(p) for p in refused[0]) or "（全体）"
+        what = (
+            "NUL文字（\\0）" if refused[1] == "nul_character" else "対になっていないサロゲート文字"
+        )
+        raise ReadError(
+            f"JSONの「{place}」に{what}があります。この文字を消してから取り込んでください。"
+        )
     services = _services_in(data)
     if not services:
         raise ReadError("HSDSのサービスが1件もありません。")

@@ -18,6 +18,8 @@ from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from sasaeai.core.exports import formula_unescape
+
 from .fields import recognise_header
 
 MAX_ROWS = 50_000
@@ -111,13 +113,6 @@ def _decode_utf16(content: bytes, codec: str) -> str:
         raise _encoding_error() from exc
 
 
-def _unescape(value: str) -> str:
-    """Drops the apostrophe exports put before a text starting with = + - @."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
-        return value[1:]
-    return value
-
-
 def read_csv(content: bytes) -> Table:
     text, encoding = decode_text(content)
     text = text.lstrip("\ufeff")
@@ -128,7 +123,7 @@ def read_csv(content: bytes) -> Table:
     start = 1
     try:
         for cells in reader:
-            raw_rows.append((start, [_unescape(c.strip()) for c in cells]))
+            raw_rows.append((start, [formula_unescape(c.strip()) for c in cells]))
             start = reader.line_num + 1
             if len(raw_rows) > MAX_ROWS + HEADER_SCAN_ROWS:
                 raise ReadError(
@@ -186,7 +181,8 @@ def _cell_text(value: object) -> str:
         return format(Decimal(repr(value)).normalize(), "f")
     if isinstance(value, int):
         return str(value)
-    return str(value).replace("\r\n", "\n").replace("_x000D_", "").strip()
+    # The apostrophe our exports put before a formula-like text goes (sasaeai.core.exports).
+    return formula_unescape(str(value).replace("\r\n", "\n").replace("_x000D_", "").strip())
 
 
 def read_xlsx(content: bytes) -> Table:

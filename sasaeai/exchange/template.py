@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sasaeai.core.exports import sheet_value, text_cell
 from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.resources.models import Category, TargetGroup
 
@@ -83,7 +84,7 @@ def template_workbook(municipality: Municipality) -> bytes:
         letter = get_column_letter(column)
         lists.cell(row=1, column=column, value=heading).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=column, value=value)
+            text_cell(lists.cell(row=row, column=column, value=sheet_value(value)))
         lists.column_dimensions[letter].width = max(
             12, min(40, max((len(v) for v in values), default=4) * 2 + 2)
         )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from sasaeai.core.uploads import upload_name_problem
+
 # A 10,000-row sheet is about 2 MB; the limit leaves room and refuses what cannot be a
 # resource list. Settable with EXCHANGE_MAX_UPLOAD_BYTES.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -42,6 +44,9 @@ def read_upload(file, *, name: str | None = None) -> Upload:
     """Reads an uploaded file (a Django UploadedFile or any binary file object) within the size
     limit and sniffs its type. Raises UploadError."""
     name = name or getattr(file, "name", "") or "upload"
+    problem = upload_name_problem(name)
+    if problem:
+        raise UploadError(problem)
     limit = max_upload_bytes()
     size = getattr(file, "size", None)
     if size is not None and size > limit:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
+from sasaeai.core.exports import export_view
 from sasaeai.resources.forms import SearchForm
 
 from . import selectors, services
@@ -263,6 +264,11 @@ def import_summary(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@export_view(
+    name="社会資源の取り込み用テンプレート（Excel）",
+    formats=("xlsx",),
+    allow=Capability.IMPORT_RESOURCES,
+)
 def template_download(request: HttpRequest) -> HttpResponse:
     """The Excel template with its explanation sheet and drop-down lists."""
     user = request.user
@@ -333,11 +339,13 @@ def _search_export(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
+@export_view(name="社会資源の検索結果（CSV）", formats=("csv",), allow=Capability.VIEW_RESOURCES)
 def export_search_csv(request: HttpRequest) -> HttpResponse:
     return _search_export(request, "csv")
 
 
 @login_required
+@export_view(name="社会資源の検索結果（Excel）", formats=("xlsx",), allow=Capability.VIEW_RESOURCES)
 def export_search_xlsx(request: HttpRequest) -> HttpResponse:
     return _search_export(request, "xlsx")
 
@@ -366,6 +374,11 @@ def export_hsds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@export_view(
+    name="公共施設一覧（自治体標準オープンデータ・CSV）",
+    formats=("csv",),
+    allow=Capability.VIEW_RESOURCES,
+)
 def export_open_data(request: HttpRequest) -> HttpResponse:
     """The public resources in the 自治体標準オープンデータセット 公共施設一覧 format."""
     user = request.user

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sasaeai.accounts import policy
 from sasaeai.core import periods
+from sasaeai.core.exports import export_view
 
 from . import selectors, services
 from .document import document_build
@@ -182,6 +183,13 @@ def show(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@export_view(
+    name="報告書（Excel・CSV）",
+    formats=("xlsx", "csv"),
+    allow=policy.Capability.VIEW_REPORTS,
+    format_kwarg="fmt",
+    other_formats=("pdf", "docx", "html"),
+)
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The report as a file; every download is written to the audit log."""
     policy.require(request.user, policy.Capability.VIEW_REPORTS)

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.api.pagination import Id, PageNumberPagination
+from sasaeai.api.types import Date
 
 from . import selectors
 from .models import Category
@@ -193,7 +194,7 @@ class ServiceQuery(Schema):
     near: str = Field("", description="この住所・町名の近く")
     near_town: int | None = Field(None, description="この町（ID）の近く")
     radius: int | None = Field(None, description="距離（メートル、最大20000）")
-    open_on: dt.date | None = Field(None, description="この日に開催")
+    open_on: Date | None = Field(None, description="この日に開催")
     status: list[str] = Field(
         default_factory=list, description="active / paused / closed（既定は活動中・休止中）"
     )

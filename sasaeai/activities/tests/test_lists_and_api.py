@@ -176,7 +176,7 @@ def test_api_list_create_read_update(records):
 @pytest.mark.parametrize(
     ("path", "payload", "field", "message"),
     [
-        ("/api/v1/visits", {"date": "2999-01-01", "place_name": "x"}, "date", "未来の日付"),
+        ("/api/v1/visits", {"date": "2100-01-01", "place_name": "x"}, "date", "未来の日付"),
         (
             "/api/v1/visits",
             {"date": "2024-01-01", "place_name": "x", "start_time": "11:00", "end_time": "10:00"},

@@ -107,7 +107,7 @@ def test_visit_form_defaults_to_the_last_resource(client_t2, tier2, salon):
     ("change", "field", "message"),
     [
         ({"end_time": "09:00"}, "end_time", "終了時刻が開始時刻より前"),
-        ({"date": "2999-01-01"}, "date", "未来の日付は記録できません"),
+        ({"date": "2100-01-01"}, "date", "未来の日付は記録できません"),
     ],
 )
 def test_bad_visit_input_is_refused_and_kept(client_t2, tier2, salon, change, field, message):

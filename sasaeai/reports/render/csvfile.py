@@ -4,8 +4,7 @@ a scheduler or a spreadsheet can take any figure without reading the layout."""
 
 from __future__ import annotations
 
-import csv
-import io
+from sasaeai.core.exports import csv_bytes
 
 from ..figures import KEY_FIGURES, ReportFigures
 
@@ -100,9 +99,10 @@ def figure_rows(f: ReportFigures) -> list[tuple[str, str, str, object, str]]:
 
 
 def render(f: ReportFigures) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for section, item, breakdown, value, unit in figure_rows(f):
-        writer.writerow([f.period.label, f.scope_label, section, item, breakdown, value, unit])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(
+        HEADER,
+        (
+            [f.period.label, f.scope_label, section, item, breakdown, value, unit]
+            for section, item, breakdown, value, unit in figure_rows(f)
+        ),
+    )

@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sasaeai.core.exports import sheet_value, text_cell
+
 from ..document import Document, Items, Para, Pie, Section, Table
 from . import chart
 
@@ -58,17 +60,11 @@ def _write_cell(ws: Worksheet, row: int, column: int, value: object):
     elif value is None:
         cell.value = None
     else:
-        text = str(value)
-        # A text that Excel would read as a formula stays text.
-        cell.value = (
-            "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_change(text) else text
-        )
+        # A text that Excel would read as a formula stays text (sasaeai.core.exports).
+        cell.value = sheet_value(str(value))
+        text_cell(cell)
     cell.font = Font(name=FONT_NAME, size=10.5)
     return cell
-
-
-def _is_change(text: str) -> bool:
-    return len(text) > 1 and text[0] in "+-" and text[1:].isdigit()
 
 
 def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> tuple[int, int, int]:
