@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 
-from sasaeai.core import eras, holidays, periods
+from sasaeai.core import eras, periods
+from sasaeai.core.recurrence import holidays
 from sasaeai.core.text import kanji_number, kanji_numeral, search_key
 
 
