@@ -399,3 +399,55 @@ def test_matrix_flags_a_view_that_forgets_the_policy(world):
     assert "tier1 GET" in text and "expected refusal, got 200" in text
     assert "other_admin GET" in text and "refused answer shows the object's value" in text
     assert "anonymous GET" not in text  # login_required still holds
+
+
+# ---------------------------------------------------------------------------------------------
+# Variants: every kind of object that changes who may see it
+# ---------------------------------------------------------------------------------------------
+
+# The kinds of object that change visibility, and the URLs and operations that show them. The
+# matrix plants each kind at both places and asks every requester (see test_page and
+# test_api_operation); a kind missing here is a kind the matrix cannot catch a leak of.
+REQUIRED_VARIANTS = {
+    ("page", "councils:meeting_detail"): {"協議体の会議", "協議体のない会議（地域ケア会議）"},
+    ("page", "councils:briefing_pack"): {"協議体の会議", "協議体のない会議（地域ケア会議）"},
+    ("page", "activities:meeting_detail"): {"協議体の会議", "協議体のない会議（地域ケア会議）"},
+    ("api", "GET /api/v1/meetings/{meeting_id}"): {
+        "協議体の会議",
+        "協議体のない会議（地域ケア会議）",
+    },
+    ("page", "cases:detail"): {"他の圏域のケース", "終結したケース"},
+    ("page", "cases:edit"): {"他の圏域のケース", "終結したケース"},
+    ("api", "GET /api/v1/cases/{case_id}"): {"他の圏域のケース", "終結したケース"},
+    ("page", "resources:detail"): {"非公開の資源", "個人宅のサロン（公開）"},
+    ("page", "finder:detail"): {"非公開の資源", "個人宅のサロン（公開）"},
+    ("api", "GET /api/v1/resources/{service_id}"): {"非公開の資源", "個人宅のサロン（公開）"},
+}
+
+
+def test_every_variant_that_changes_visibility_is_planted(world):
+    from sasaeai.cases.models import ReferralStatus
+
+    referral_kinds = {f"つなぎ先が「{label}」のケース" for _, label in ReferralStatus.choices}
+    required = dict(REQUIRED_VARIANTS)
+    for key in (("page", "cases:detail"), ("api", "GET /api/v1/cases/{case_id}")):
+        required[key] = required[key] | referral_kinds
+    missing = []
+    for (kind, key), names in required.items():
+        planted = {k.partition("#")[2] for k, _ in world.variants_of(kind, key)}
+        missing += [f"{key}: {name}" for name in sorted(names - planted)]
+    assert not missing, "variants not planted: " + ", ".join(missing)
+    unbuilt = [
+        f"{key} @ {place.name}"
+        for key in world.variant_access
+        for place in world.places()
+        if (key, place.name) not in world.built
+    ]
+    assert not unbuilt, "variants not built: " + ", ".join(unbuilt)
+    urls = {k.partition("#")[0] for k in world.variant_access}
+    triples = len(world.variant_access) * len(REQUESTERS)
+    print(
+        f"\naccess variants: {len(world.variant_access)} (variant, URL) pairs on {len(urls)} URLs "
+        f"and operations, x {len(REQUESTERS)} requesters = {triples} (variant, role, URL) "
+        f"triples, each at {len(world.places())} places"
+    )

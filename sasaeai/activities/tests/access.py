@@ -120,7 +120,15 @@ PAGES = {
     "activities:meeting_detail": Access(
         C.VIEW_ACTIVITIES, obj=_meeting, area_bound=True, variants=_meeting_variants()
     ),
-    "activities:meeting_edit": Access(C.EDIT_ACTIVITIES, obj=_meeting, area_bound=True),
+    "activities:meeting_edit": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_meeting,
+        area_bound=True,
+        # Reading a council's meeting is not editing it: the area decides (no reach override).
+        variants=tuple(
+            Variant(v.name, obj=v.obj, personal=v.personal) for v in _meeting_variants()
+        ),
+    ),
     "activities:other_create": Access(C.EDIT_ACTIVITIES),
     "activities:other_detail": Access(C.VIEW_ACTIVITIES, obj=_other, area_bound=True),
     "activities:other_edit": Access(C.EDIT_ACTIVITIES, obj=_other, area_bound=True),
