@@ -62,6 +62,16 @@ Create `sasaeai/<app>/tests/access.py` (you own it; it is found automatically) w
 - `reach(user, place) -> bool`: overrides who reaches the object, for the rare rule that none
   of the above expresses; say why in `note`.
 - `note`: one line on why the rule is what it is.
+- `private_fields=True`: the object's secrets are staff-only values; they must appear in no
+  answer of a PUBLIC URL (the finder, the brochure), whoever asks.
+- `variants=(Variant("name", obj=..., reach=...), ...)`: every other kind of the object that
+  changes who may see it (a meeting with and without a council, a case of each area, closed
+  records, a referral in each state, public / non-public / home-salon resources). Each variant
+  is built at both places and asked by every requester like `obj`; its `reach`, `personal`,
+  `area_bound` and `private_fields` default to the entry's. A `reach` on a PUBLIC entry
+  decides who gets the object (`user` is None for anonymous): a non-public resource answers
+  404 to everyone on the finder. Plant every variant that changes visibility: the matrix
+  only catches what it plants.
 
 What the matrix then asserts, for the requesters anonymous, admin, tier1, tier2 (境南エリア),
 official, council, regional (三鷹市, same prefecture), tier2_other_area (吉祥寺東・南エリア),
@@ -85,7 +95,7 @@ from __future__ import annotations
 import importlib
 import secrets as _secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -120,6 +130,22 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Another kind of the entry's object, one that changes who may see it (a meeting of no
+    council, a case of another area, a closed case, a referral in each state, a non-public
+    resource, a home salon). Built at each place like `obj` and asked by every requester;
+    what it leaves unset follows the entry."""
+
+    name: str
+    obj: Callable[[Place], dict | Target]
+    reach: Callable[[User | None, Place], bool] | None = None
+    personal: bool | None = None
+    area_bound: bool | None = None
+    private_fields: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Access:
     allow: C | Audience
     obj: Callable[[Place], dict | Target] | None = None
@@ -129,6 +155,24 @@ class Access:
     owner_only: bool = False
     reach: Callable[[User, Place], bool] | None = None
     note: str = ""
+    # The object's secrets are staff-only values (an internal note, a home salon's address):
+    # no answer of a public URL may show them, whoever asks.
+    private_fields: bool = False
+    variants: tuple[Variant, ...] = ()
+
+    def for_variant(self, variant: Variant) -> Access:
+        """The entry as it applies to one variant of its object."""
+        return replace(
+            self,
+            obj=variant.obj,
+            reach=variant.reach if variant.reach is not None else self.reach,
+            personal=self.personal if variant.personal is None else variant.personal,
+            area_bound=self.area_bound if variant.area_bound is None else variant.area_bound,
+            private_fields=(
+                self.private_fields if variant.private_fields is None else variant.private_fields
+            ),
+            variants=(),
+        )
 
 
 @dataclass
@@ -160,6 +204,72 @@ class Place:
         if self.minted is not None:
             self.minted.append(value)
         return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules the variants share (written from the policy's documented rules, not from the selectors
+# under test, so that a selector that drifts from them is caught)
+# ---------------------------------------------------------------------------------------------
+
+
+def second_area(place: Place) -> Area:
+    """Another area of the place's municipality: in Musashino the area of the tier-2
+    coordinator of another area (吉祥寺東・南エリア), elsewhere one made for the purpose."""
+    found = getattr(place, "_second_area", None)
+    if found is None:
+        other = place.world.users.get("tier2_other_area") if place.world else None
+        if other is not None and other.municipality_id == place.municipality.pk:
+            found = other.areas.exclude(pk=place.area.pk).first()
+        if found is None:
+            from sasaeai.org.tests.factories import AreaFactory
+
+            found = AreaFactory(municipality=place.municipality, name="第二エリア（試験）")
+        place._second_area = found
+    return found
+
+
+def _same_municipality(user: User | None, place: Place) -> bool:
+    return user is not None and user.municipality_id == place.municipality.pk
+
+
+def _in_area(user: User, area_id: int) -> bool:
+    from sasaeai.accounts import policy
+    from sasaeai.accounts.models import Role
+
+    return user.role != Role.TIER2 or area_id in policy.area_ids(user)
+
+
+def personal_in(area_of: Callable[[Place], Area]) -> Callable[[User | None, Place], bool]:
+    """Personal records of the area `area_of(place)`: tier 1 of the municipality and tier 2 of
+    that area (the page's capability is checked before)."""
+
+    def reach(user: User | None, place: Place) -> bool:
+        return _same_municipality(user, place) and _in_area(user, area_of(place).pk)
+
+    return reach
+
+
+def meeting_reach(*, of_council: bool) -> Callable[[User | None, Place], bool]:
+    """Who reads a meeting held in the place's area: as an activity record, tier 1 and
+    officials of the municipality and tier 2 of the area; a council's meeting also everyone
+    with the councils capability in the municipality (council material). A meeting of no
+    council is never council material."""
+
+    def reach(user: User | None, place: Place) -> bool:
+        from sasaeai.accounts import policy
+
+        if not _same_municipality(user, place):
+            return False
+        if policy.has(user, C.VIEW_ACTIVITIES) and _in_area(user, place.area.pk):
+            return True
+        return of_council and policy.has(user, C.VIEW_COUNCILS)
+
+    return reach
+
+
+def nobody(user: User | None, place: Place) -> bool:
+    """A public page shows the object to nobody (a resource that is not public)."""
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -232,9 +232,23 @@ class World:
     built: dict[tuple[str, str], Built] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)
+    # "page:<key>#<variant>" / "api:<key>#<variant>" → the entry as it applies to the variant
+    variant_access: dict[str, Access] = field(default_factory=dict)
 
     def places(self) -> list[Place]:
         return [self.here, self.there]
+
+    def access_for(self, built_key: str) -> Access:
+        """The rule of a built object: its entry's, or its variant's."""
+        if built_key in self.variant_access:
+            return self.variant_access[built_key]
+        kind, _, name = built_key.partition(":")
+        return (self.pages if kind == "page" else self.api)[name]
+
+    def variants_of(self, kind: str, key: str) -> list[tuple[str, Access]]:
+        """(built key, rule) of every variant planted for an entry ("page" or "api")."""
+        prefix = f"{kind}:{key}#"
+        return [(k, a) for k, a in self.variant_access.items() if k.startswith(prefix)]
 
     def client_for(self, requester: str) -> Client:
         """A client logged in as the requester, on a session opened when the world was built
@@ -330,6 +344,11 @@ def build_world() -> World:
         for key, access in table.items():
             for place in world.places():
                 _build(world, f"{prefix}:{key}", access, place)
+            for variant in access.variants:
+                built_key = f"{prefix}:{key}#{variant.name}"
+                world.variant_access[built_key] = access.for_variant(variant)
+                for place in world.places():
+                    _build(world, built_key, world.variant_access[built_key], place)
     return world
 
 
@@ -373,8 +392,11 @@ def reaches(access: Access, user: User | None, place: Place | None) -> bool:
     """May this user reach the entry's object built at this place (None: no object)?"""
     if not allowed(access, user):
         return False
-    if access.allow == PUBLIC or place is None:
+    if place is None:
         return True
+    if access.allow == PUBLIC:
+        # Who gets a public page's object (a non-public resource: nobody).
+        return access.reach(user, place) if access.reach is not None else True
     assert user is not None
     if access.reach is not None:
         return access.reach(user, place)

@@ -54,9 +54,14 @@ def _compute_forbidden(world, requester: str, public_url: bool) -> dict[str, str
     for (key, place_name), built in world.built.items():
         if not built.secrets:
             continue
-        kind, _, name = key.partition(":")
-        access = (world.pages if kind == "page" else world.api)[name]
+        access = world.access_for(key)
+        name = key.partition(":")[2]
         place = world.here if place_name == "here" else world.there
+        if public_url and access.private_fields:
+            # staff-only values: no public answer shows them, whoever asks
+            for secret in built.secrets:
+                found[secret] = f"{name} @ {place.municipality.name} (staff only)"
+            continue
         if reaches(access, user, place):
             continue
         cross = user is not None and place.municipality.pk not in _readable(user)
@@ -172,7 +177,7 @@ def test_url_parameters_are_addressed(world):
 
 def _page_refusal_ok(access: Access, requester: str, response, *, posted_data: bool) -> bool:
     status = response.status_code
-    if status == 405 or (access.allow == NOBODY and status in REFUSED):
+    if status == 405 or (access.allow in (NOBODY, PUBLIC) and status in REFUSED):
         return True
     if access.allow == DJANGO_ADMIN:
         return status == 302 and "/login/" in response["Location"]
@@ -191,6 +196,16 @@ def test_page(world, key):
         pytest.fail(f"Building the object for {key!r} failed: {world.errors[f'page:{key}']}")
     built = {p.name: world.built.get((f"page:{key}", p.name)) for p in world.places()}
     failures = check_page(world, key, route, access, built)
+    for variant_key, variant_access in world.variants_of("page", key):
+        variant = variant_key.partition("#")[2]
+        if variant_key in world.errors:
+            failures.append(f"[{variant}] building the object failed: {world.errors[variant_key]}")
+            continue
+        built = {p.name: world.built.get((variant_key, p.name)) for p in world.places()}
+        failures += [
+            f"[{variant}] {failure}"
+            for failure in check_page(world, key, route, variant_access, built)
+        ]
     assert not failures, f"{key} ({world.origin.get(key, 'namespace rule')}):\n" + "\n".join(
         failures
     )
@@ -281,12 +296,27 @@ def test_api_operation(world, key):
         pytest.fail(suggestion_for_operation(op))
     if f"api:{key}" in world.errors:
         pytest.fail(f"Building the object for {key!r} failed: {world.errors[f'api:{key}']}")
+    failures = check_operation(world, op, access, f"api:{key}")
+    for variant_key, variant_access in world.variants_of("api", key):
+        variant = variant_key.partition("#")[2]
+        if variant_key in world.errors:
+            failures.append(f"[{variant}] building the object failed: {world.errors[variant_key]}")
+            continue
+        failures += [
+            f"[{variant}] {failure}"
+            for failure in check_operation(world, op, variant_access, variant_key)
+        ]
+    assert not failures, f"{key} ({world.origin.get(key)}):\n" + "\n".join(failures)
+
+
+def check_operation(world, op, access: Access, built_key: str) -> list[str]:
+    """Asks the operation as every requester, for the objects built under `built_key`."""
     public_url = access.allow == PUBLIC
     failures: list[str] = []
     places = world.places() if access.obj is not None else [world.here]  # here: for labels
     clients = {r: world.client_for(r) for r in REQUESTERS}
     for place in places:
-        built = world.built.get((f"api:{key}", place.name))
+        built = world.built.get((built_key, place.name))
         target = built.target if built else Target()
         body = target.data if target.data is not None else (built.data if built else None)
         path = op.path
@@ -331,7 +361,7 @@ def test_api_operation(world, key):
                 response,
                 own_secrets=() if ok else (built.secrets if built else ()),
             )
-    assert not failures, f"{key} ({world.origin.get(key)}):\n" + "\n".join(failures)
+    return failures
 
 
 def _query(target: Target) -> str:
@@ -369,3 +399,55 @@ def test_matrix_flags_a_view_that_forgets_the_policy(world):
     assert "tier1 GET" in text and "expected refusal, got 200" in text
     assert "other_admin GET" in text and "refused answer shows the object's value" in text
     assert "anonymous GET" not in text  # login_required still holds
+
+
+# ---------------------------------------------------------------------------------------------
+# Variants: every kind of object that changes who may see it
+# ---------------------------------------------------------------------------------------------
+
+# The kinds of object that change visibility, and the URLs and operations that show them. The
+# matrix plants each kind at both places and asks every requester (see test_page and
+# test_api_operation); a kind missing here is a kind the matrix cannot catch a leak of.
+REQUIRED_VARIANTS = {
+    ("page", "councils:meeting_detail"): {"協議体の会議", "協議体のない会議（地域ケア会議）"},
+    ("page", "councils:briefing_pack"): {"協議体の会議", "協議体のない会議（地域ケア会議）"},
+    ("page", "activities:meeting_detail"): {"協議体の会議", "協議体のない会議（地域ケア会議）"},
+    ("api", "GET /api/v1/meetings/{meeting_id}"): {
+        "協議体の会議",
+        "協議体のない会議（地域ケア会議）",
+    },
+    ("page", "cases:detail"): {"他の圏域のケース", "終結したケース"},
+    ("page", "cases:edit"): {"他の圏域のケース", "終結したケース"},
+    ("api", "GET /api/v1/cases/{case_id}"): {"他の圏域のケース", "終結したケース"},
+    ("page", "resources:detail"): {"非公開の資源", "個人宅のサロン（公開）"},
+    ("page", "finder:detail"): {"非公開の資源", "個人宅のサロン（公開）"},
+    ("api", "GET /api/v1/resources/{service_id}"): {"非公開の資源", "個人宅のサロン（公開）"},
+}
+
+
+def test_every_variant_that_changes_visibility_is_planted(world):
+    from sasaeai.cases.models import ReferralStatus
+
+    referral_kinds = {f"つなぎ先が「{label}」のケース" for _, label in ReferralStatus.choices}
+    required = dict(REQUIRED_VARIANTS)
+    for key in (("page", "cases:detail"), ("api", "GET /api/v1/cases/{case_id}")):
+        required[key] = required[key] | referral_kinds
+    missing = []
+    for (kind, key), names in required.items():
+        planted = {k.partition("#")[2] for k, _ in world.variants_of(kind, key)}
+        missing += [f"{key}: {name}" for name in sorted(names - planted)]
+    assert not missing, "variants not planted: " + ", ".join(missing)
+    unbuilt = [
+        f"{key} @ {place.name}"
+        for key in world.variant_access
+        for place in world.places()
+        if (key, place.name) not in world.built
+    ]
+    assert not unbuilt, "variants not built: " + ", ".join(unbuilt)
+    urls = {k.partition("#")[0] for k in world.variant_access}
+    triples = len(world.variant_access) * len(REQUESTERS)
+    print(
+        f"\naccess variants: {len(world.variant_access)} (variant, URL) pairs on {len(urls)} URLs "
+        f"and operations, x {len(REQUESTERS)} requesters = {triples} (variant, role, URL) "
+        f"triples, each at {len(world.places())} places"
+    )

@@ -45,19 +45,11 @@ NOT_SHOWN_AGAIN = {
     "file": "browsers never prefill a file input",
 }
 INVALID_ATTEMPTS = 8
-# Forms known to lose what was typed after an error, with the owner of the fix. Each posts from
-# a detail page to an action URL that, on an error, redirects back with a message instead of
-# showing the form again with the values (cases._detail_with_error shows the pattern to
-# follow). An entry that starts keeping its values fails the test until it is removed here.
-KNOWN_LOSSES = {
-    "/councils/attach/": "councils/views.attach_from_record: the note is not shown again (access)",
-    "/councils/issues/#/evidence/": "councils/views.evidence_add redirects (access)",
-    "/councils/recommendations/#/answer/": "councils/views.recommendation_answer redirects (access)",
-    "/councils/proposals/#/recommendations/": "councils/views.recommendation_add redirects (access)",
-    "/councils/agenda/#/decision/": "councils/views.agenda_decide redirects (access)",
-    "/councils/recommendations/#/progress/": "councils/views.progress_add redirects (access)",
-    "/resources/#/point/": "resources/views.service_set_point redirects: the other coordinate is lost",
-}
+# Forms known to lose what was typed after an error, with the owner of the fix: none. An action
+# posted from a detail page shows its form again with the values on an error (councils'
+# `_form_again`, cases._detail_with_error), never a redirect with a message. An entry that
+# starts keeping its values fails the test until it is removed here.
+KNOWN_LOSSES: dict[str, str] = {}
 
 
 @dataclass

@@ -83,13 +83,36 @@ def period_for(
 def records_visible_to(*, user: User, model) -> QuerySet:
     """Records the user may read: tier 1 and officials the whole municipality, tier 2 the
     records in its areas; council members and everybody else nothing (activity records are
-    not aggregated material)."""
+    not aggregated material). Meetings follow `meeting_visible_to`."""
+    if model is Meeting:
+        return meeting_visible_to(user=user)
+    return model.objects.filter(_activity_scope(user))
+
+
+def _activity_scope(user: User) -> Q:
+    """The activity records a user reads as their work: tier 1 and officials the whole
+    municipality, tier 2 its areas, everybody else none."""
     if not policy.has(user, Capability.VIEW_ACTIVITIES):
-        return model.objects.none()
-    queryset = model.objects.filter(municipality_id=user.municipality_id)
+        return Q(pk__in=[])
+    scope = Q(municipality_id=user.municipality_id)
     if user.role == Role.TIER2:
-        queryset = queryset.filter(area_id__in=policy.area_ids(user))
-    return queryset
+        scope &= Q(area_id__in=policy.area_ids(user))
+    return scope
+
+
+def meeting_visible_to(*, user: User) -> QuerySet[Meeting]:
+    """The one rule for reading a meeting, asked by the activity pages, the council pages and
+    the API alike.
+
+    A meeting is an activity record (read as the other records are) and, when it belongs to
+    a council, council material: everyone with the councils capability in the municipality
+    reads a council's meetings. A meeting of no council (a 地域ケア会議 about a person, a
+    liaison meeting) is never council material, so a council member or an administrator
+    does not read it."""
+    scope = _activity_scope(user)
+    if policy.has(user, Capability.VIEW_COUNCILS):
+        scope |= Q(municipality_id=user.municipality_id, council__isnull=False)
+    return Meeting.objects.filter(scope)
 
 
 DISPLAY_RELATIONS = {

@@ -94,6 +94,27 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(label="メモ", required=False, max_length=300)
 
 
+class IssueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RegionalIssue) -> str:
+        return f"{obj.title}（{obj.get_status_display()}）"
+
+
+class AttachForm(forms.Form):
+    """Adds a record, opened from its own page, to a regional issue as evidence."""
+
+    issue = IssueChoiceField(
+        label="どの地域課題の根拠にしますか",
+        queryset=RegionalIssue.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    note = forms.CharField(label="メモ", required=False, max_length=300)
+
+    def __init__(self, *args, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"].queryset = issues
+
+
 class MemberForm(forms.ModelForm):
     class Meta:
         model = CouncilMember

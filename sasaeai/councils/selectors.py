@@ -290,12 +290,12 @@ def council_meetings(*, council: Council):
 
 
 def meeting_visible_to(*, user: User):
-    """Meetings of councils, readable by everyone with the councils capability."""
-    from sasaeai.activities.models import Meeting
+    """Meetings the user may read: the one rule of `activities.selectors.meeting_visible_to`
+    (council meetings for everyone with the councils capability, other meetings as activity
+    records)."""
+    from sasaeai.activities.selectors import meeting_visible_to as rule
 
-    if not policy.has(user, policy.Capability.VIEW_COUNCILS):
-        return Meeting.objects.none()
-    return Meeting.objects.filter(municipality_id=user.municipality_id)
+    return rule(user=user)
 
 
 def agenda_of(*, meeting) -> QuerySet[AgendaItem]:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
@@ -20,6 +21,7 @@ from .forms import (
     AdvanceForm,
     AgendaAddForm,
     AnswerForm,
+    AttachForm,
     DecisionForm,
     EvidenceForm,
     IssueForm,
@@ -54,6 +56,17 @@ def _form_errors(form, exc: ValidationError) -> None:
 def _render(request, template: str, context: dict, form=None) -> HttpResponse:
     status = 400 if form is not None and form.errors else 200
     return render(request, template, context, status=status)
+
+
+def _form_again(request, form, *, title: str, back_url: str, lead: str = "") -> HttpResponse:
+    """An action posted from a detail page failed: the form comes back on its own page with
+    what was typed and the errors summarised at the top (never a redirect that drops them)."""
+    return render(
+        request,
+        "councils/form.html",
+        {"form": form, "title": title, "back_url": back_url, "lead": lead},
+        status=400,
+    )
 
 
 # --- overview and issues --------------------------------------------------------------------
@@ -312,9 +325,8 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_attach(user=request.user, issue=issue, **form.cleaned_data)
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+        except (ValidationError, PermissionDenied) as exc:
+            _form_errors(form, _as_validation_error(exc))
         else:
             audit_record(
                 request=request,
@@ -323,9 +335,19 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=f"地域課題に根拠を追加（{IssueEvidence.Kind(form.cleaned_data['kind']).label}）",
             )
             messages.success(request, "根拠を追加しました。")
-    else:
-        messages.error(request, "根拠の種類と記録の番号を正しく指定してください。")
-    return redirect("councils:issue_detail", pk=issue.pk)
+            return redirect("councils:issue_detail", pk=issue.pk)
+    return _form_again(
+        request,
+        form,
+        title=f"「{issue.title}」に根拠を追加",
+        back_url=reverse("councils:issue_detail", kwargs={"pk": issue.pk}),
+    )
+
+
+def _as_validation_error(exc: Exception) -> ValidationError:
+    if isinstance(exc, ValidationError):
+        return exc
+    return ValidationError(str(exc) or "この操作の権限がありません。")
 
 
 @login_required
@@ -361,25 +383,27 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
         )
     records = services.evidence_record_queryset(user=request.user, kind=kind)
     record = policy.get_in_scope(records, int(record_id))
-    issues = [
-        i
+    editable = [
+        i.pk
         for i in selectors.issue_list_visible_to(user=request.user).filter(merged_into__isnull=True)
         if services.can_edit_issue(request.user, i)
     ]
-    if request.method == "POST":
-        issue = policy.get_in_scope(
-            selectors.issue_list_visible_to(user=request.user), request.POST.get("issue")
-        )
+    form = AttachForm(
+        request.POST if request.method == "POST" else None,
+        issues=selectors.issue_list_visible_to(user=request.user).filter(pk__in=editable),
+    )
+    if request.method == "POST" and form.is_valid():
+        issue = form.cleaned_data["issue"]
         try:
             services.evidence_attach(
                 user=request.user,
                 issue=issue,
                 kind=kind,
                 record_id=record.pk,
-                note=request.POST.get("note", ""),
+                note=form.cleaned_data["note"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            _form_errors(form, _as_validation_error(exc))
         else:
             audit_record(
                 request=request,
@@ -396,8 +420,10 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kind_label": IssueEvidence.Kind(kind).label,
             "record": record,
-            "issues": issues,
+            "form": form,
+            "has_issues": bool(editable),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -528,19 +554,27 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_meeting_edit(request.user, item.meeting)
     form = DecisionForm(request.POST, instance=item, prefix=f"d{item.pk}")
     if form.is_valid():
-        services.agenda_item_decide(
-            user=request.user,
-            item=item,
-            decision=form.cleaned_data["decision"],
-            decision_text=form.cleaned_data["decision_text"],
-        )
-        audit_record(
-            request=request, action="update", target=item.meeting, summary="議題の決定を記録"
-        )
-        messages.success(request, "決定を記録しました。")
-    else:
-        messages.error(request, "決定の内容を確認してください。")
-    return redirect("councils:meeting_detail", pk=item.meeting_id)
+        try:
+            services.agenda_item_decide(
+                user=request.user,
+                item=item,
+                decision=form.cleaned_data["decision"],
+                decision_text=form.cleaned_data["decision_text"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            audit_record(
+                request=request, action="update", target=item.meeting, summary="議題の決定を記録"
+            )
+            messages.success(request, "決定を記録しました。")
+            return redirect("councils:meeting_detail", pk=item.meeting_id)
+    return _form_again(
+        request,
+        form,
+        title=f"議題「{item.issue.title}」の決定",
+        back_url=reverse("councils:meeting_detail", kwargs={"pk": item.meeting_id}),
+    )
 
 
 @login_required
@@ -665,22 +699,28 @@ def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
 
 
 def _recommendation_action(request, recommendation, form, action, summary):
+    """Runs one action on a recommendation posted from the proposal page; on an error the form
+    comes back on its own page with what was typed."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            _form_errors(form, exc)
         else:
             audit_record(
                 request=request, action="update", target=recommendation.proposal, summary=summary
             )
             messages.success(request, summary + "しました。")
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
-    return redirect("councils:proposal_detail", pk=recommendation.proposal_id)
+            return redirect("councils:proposal_detail", pk=recommendation.proposal_id)
+    proposal = recommendation.proposal
+    about = f"（提言{recommendation.order}）" if recommendation.pk else ""
+    return _form_again(
+        request,
+        form,
+        title=f"「{proposal.title}」{about}: {summary}",
+        back_url=reverse("councils:proposal_detail", kwargs={"pk": proposal.pk}),
+        lead=recommendation.text if recommendation.pk else "",
+    )
 
 
 @login_required

@@ -86,6 +86,7 @@ class ImportOut(Schema):
     problem_counts: dict[str, int]
     problems: list[ImportProblem]
     duplicates: list[dict[str, Any]]
+    updates: list[dict[str, Any]] = []  # each update field by field: field, before, after
     reviews: list[dict[str, Any]]
     unmapped_headers: list[str]
     result: ImportResult | None = None

@@ -371,13 +371,22 @@ def preview_json(plan: Plan, context: ImportContext) -> dict:
             "town": row.town.name if row.town else "",
             "match": row.match,
             "changes": [field_label(k) for k in row.changes] if row.action == "update" else [],
+            "diff": row.diff if row.action == "update" else [],
             "kept": [field_label(k) for k in row.kept],
         }
         for row in plan.rows
         if row.action in ("create", "update")
     ][:PREVIEW_SAMPLE]
     kept_rows = sum(1 for r in plan.rows if r.kept)
+    # Every update, field by field (old → new), for the person to check before importing.
+    updates = [
+        {"row": row.label, "name": row.name, "target_id": row.target_id, "diff": row.diff}
+        for row in plan.rows
+        if row.action == "update"
+    ]
     return {
+        "updates": updates[:PREVIEW_SAMPLE],
+        "update_count": len(updates),
         "counts": plan.counts(),
         "problems": [p.as_json() for p in problems[:PREVIEW_PROBLEMS]],
         "problem_counts": severity_counts,
@@ -497,6 +506,7 @@ class ImportReport:
             "problem_counts": preview["problem_counts"],
             "problems": preview["problems"],
             "duplicates": preview["duplicates"],
+            "updates": preview["updates"],
             "reviews": preview["reviews"],
             "unmapped_headers": self.unmapped,
         }

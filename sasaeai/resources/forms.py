@@ -527,10 +527,10 @@ class PointForm(forms.Form):
     """The exact point a coordinator set by clicking the map."""
 
     latitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, validators=[validate_latitude_in_japan]
+        label="緯度", max_digits=9, decimal_places=6, validators=[validate_latitude_in_japan]
     )
     longitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, validators=[validate_longitude_in_japan]
+        label="経度", max_digits=9, decimal_places=6, validators=[validate_longitude_in_japan]
     )
 
     def clean_latitude(self):

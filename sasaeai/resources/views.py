@@ -89,6 +89,12 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.VIEW_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
+    return _detail_page(request, service)
+
+
+def _detail_page(request: HttpRequest, service: Service, *, point_form=None) -> HttpResponse:
+    """The resource page; with a point form that failed, shown again with what was typed."""
+    user = request.user
     today = timezone.localdate()
     schedules = list(service.schedules.all())
     features = map_features(
@@ -109,7 +115,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_confirm": policy.can_write_municipality(user, service.municipality_id)
             and policy.has(user, Capability.EDIT_RESOURCES),
             "confirm_form": ConfirmForm(initial={"confirmed_on": today}),
-            "point_form": PointForm(
+            "point_form": point_form
+            or PointForm(
                 initial={
                     "latitude": service.location.latitude if service.location else None,
                     "longitude": service.location.longitude if service.location else None,
@@ -121,6 +128,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if service.is_publicly_visible
             else "",
         },
+        status=400 if point_form is not None and point_form.errors else 200,
     )
 
 
@@ -272,10 +280,8 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
     if service.location is None:
         messages.error(request, "場所が登録されていません。先に住所または町を登録してください。")
     elif not form.is_valid():
-        for field, errors in form.errors.items():
-            label = {"latitude": "緯度", "longitude": "経度"}.get(field, "")
-            for error in errors:
-                messages.error(request, f"{label}: {error}")
+        # Shown again on the resource page with both coordinates as typed.
+        return _detail_page(request, service, point_form=form)
     else:
         location = service.location
         services.location_save(

@@ -6,7 +6,7 @@ consultations may mention people, so they are registered as personal; calendars 
 feed URL belong to their coordinator."""
 
 from sasaeai.accounts.policy import Capability as C
-from tests.access_registry import PUBLIC, Access
+from tests.access_registry import PUBLIC, Access, Variant
 
 from .factories import (
     CalendarEntryFactory,
@@ -48,6 +48,21 @@ def _meeting(place) -> dict:
         minutes_text=place.secret(),
     )
     return {"pk": meeting.pk}
+
+
+def _meeting_variants() -> tuple[Variant, ...]:
+    """The meetings of the councils app's registry (with and without a council), asked here
+    through the activity pages and the API: one rule decides both."""
+    from sasaeai.councils.tests.access import MEETING_VARIANTS
+
+    return MEETING_VARIANTS
+
+
+def _api_variants() -> tuple[Variant, ...]:
+    return tuple(
+        Variant(v.name, obj=_api(v.obj, "meeting_id"), reach=v.reach, personal=v.personal)
+        for v in _meeting_variants()
+    )
 
 
 def _other(place) -> dict:
@@ -102,8 +117,18 @@ PAGES = {
     "activities:consultation_detail": Access(C.VIEW_ACTIVITIES, obj=_consultation, personal=True),
     "activities:consultation_edit": Access(C.EDIT_ACTIVITIES, obj=_consultation, area_bound=True),
     "activities:meeting_create": Access(C.EDIT_ACTIVITIES),
-    "activities:meeting_detail": Access(C.VIEW_ACTIVITIES, obj=_meeting, area_bound=True),
-    "activities:meeting_edit": Access(C.EDIT_ACTIVITIES, obj=_meeting, area_bound=True),
+    "activities:meeting_detail": Access(
+        C.VIEW_ACTIVITIES, obj=_meeting, area_bound=True, variants=_meeting_variants()
+    ),
+    "activities:meeting_edit": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_meeting,
+        area_bound=True,
+        # Reading a council's meeting is not editing it: the area decides (no reach override).
+        variants=tuple(
+            Variant(v.name, obj=v.obj, personal=v.personal) for v in _meeting_variants()
+        ),
+    ),
     "activities:other_create": Access(C.EDIT_ACTIVITIES),
     "activities:other_detail": Access(C.VIEW_ACTIVITIES, obj=_other, area_bound=True),
     "activities:other_edit": Access(C.EDIT_ACTIVITIES, obj=_other, area_bound=True),
@@ -168,7 +193,10 @@ API = {
         body=lambda place: {"date": "2024-04-01", "meeting_type": "liaison", "title": "連携会議"},
     ),
     "GET /api/v1/meetings/{meeting_id}": Access(
-        C.VIEW_ACTIVITIES, obj=_api(_meeting, "meeting_id"), area_bound=True
+        C.VIEW_ACTIVITIES,
+        obj=_api(_meeting, "meeting_id"),
+        area_bound=True,
+        variants=_api_variants(),
     ),
     "PATCH /api/v1/meetings/{meeting_id}": Access(
         C.EDIT_ACTIVITIES,

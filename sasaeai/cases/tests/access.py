@@ -9,22 +9,73 @@ person (export, delete) and story review are tier 1's."""
 import datetime as dt
 
 from sasaeai.accounts.policy import Capability as C
-from tests.access_registry import Access
+from sasaeai.cases.models import ReferralStatus
+from tests.access_registry import Access, Variant, personal_in, second_area
 
 from .factories import CaseEntryFactory, CaseFactory, CaseStoryFactory, ReferralFactory
 
 
-def _case(place):
-    return CaseFactory(
-        municipality=place.municipality,
-        area=place.area,
-        town=place.town,
-        person_name=place.secret(),
-        person_name_kana=place.secret("kana"),
-        contact_phone=place.secret("ascii"),
-        needs_text=place.secret(),
-        coordinator=place.user,
-    )
+def _case(place, **kwargs):
+    values = {
+        "municipality": place.municipality,
+        "area": place.area,
+        "town": place.town,
+        "person_name": place.secret(),
+        "person_name_kana": place.secret("kana"),
+        "contact_phone": place.secret("ascii"),
+        "needs_text": place.secret(),
+        "coordinator": place.user,
+    }
+    return CaseFactory(**(values | kwargs))
+
+
+def _case_elsewhere(place):
+    area = second_area(place)
+    from sasaeai.org.models import Town
+
+    return _case(place, area=area, town=Town.objects.filter(area=area).first())
+
+
+def _closed_case(place):
+    return _case(place, status="closed", closed_on=dt.date.today())
+
+
+def _case_with_referral(status: str):
+    def build(place):
+        case = _case(place)
+        ReferralFactory(
+            case=case,
+            agency_name="地域包括支援センター",
+            status=status,
+            reason=place.secret(),
+            interruption_reason="本人の希望" if status == "interrupted" else "",
+            follow_up_on=dt.date.today(),
+        )
+        return case
+
+    return build
+
+
+def _case_variants(address) -> tuple[Variant, ...]:
+    """Every case that changes who sees it: one of another area of the municipality (tier 2
+    of that area, not of this one), a closed case, and a case with a referral in each state
+    (the follow-up lists show referrals by state). `address(case)` gives the URL kwargs."""
+    variants = [
+        Variant(
+            "他の圏域のケース",
+            obj=lambda p: address(_case_elsewhere(p)),
+            reach=personal_in(second_area),
+        ),
+        Variant("終結したケース", obj=lambda p: address(_closed_case(p))),
+    ]
+    variants += [
+        Variant(
+            f"つなぎ先が「{label}」のケース",
+            obj=lambda p, s=status: address(_case_with_referral(s)(p)),
+        )
+        for status, label in ReferralStatus.choices
+    ]
+    return tuple(variants)
 
 
 def _referral(place):
@@ -69,15 +120,24 @@ PAGES = {
         C.VIEW_ACTIVITIES,
         note="counts only (no personal data): coordinators and officials, not council members",
     ),
-    "cases:detail": Access(C.VIEW_CASES, **CASE),
-    "cases:edit": Access(C.EDIT_CASES, **CASE),
-    "cases:match": Access(C.VIEW_CASES, **CASE),
+    "cases:detail": Access(
+        C.VIEW_CASES, **CASE, variants=_case_variants(lambda case: {"pk": case.pk})
+    ),
+    "cases:edit": Access(
+        C.EDIT_CASES, **CASE, variants=_case_variants(lambda case: {"pk": case.pk})
+    ),
+    "cases:match": Access(
+        C.VIEW_CASES, **CASE, variants=_case_variants(lambda case: {"pk": case.pk})
+    ),
     "cases:entry_create": Access(C.EDIT_CASES, **CASE),
     "cases:referral_create": Access(C.EDIT_CASES, **CASE),
     "cases:referral_suggested": Access(C.EDIT_CASES, **CASE),
     "cases:story_create": Access(C.EDIT_CASES, **CASE),
     "cases:person_export": Access(
-        C.HANDLE_SUBJECT_REQUESTS, **CASE, note="requests from the person are tier 1's"
+        C.HANDLE_SUBJECT_REQUESTS,
+        **CASE,
+        note="requests from the person are tier 1's",
+        variants=_case_variants(lambda case: {"pk": case.pk}),
     ),
     "cases:person_delete": Access(
         C.HANDLE_SUBJECT_REQUESTS, **CASE, note="requests from the person are tier 1's"
@@ -110,7 +170,10 @@ API = {
     "GET /api/v1/cases": Access(C.VIEW_CASES),
     "POST /api/v1/cases": Access(C.EDIT_CASES, body=lambda p: {"area_id": p.area.pk, "age": 80}),
     "GET /api/v1/cases/{case_id}": Access(
-        C.VIEW_CASES, obj=lambda p: {"case_id": _case(p).pk}, personal=True
+        C.VIEW_CASES,
+        obj=lambda p: {"case_id": _case(p).pk},
+        personal=True,
+        variants=_case_variants(lambda case: {"case_id": case.pk}),
     ),
     "PATCH /api/v1/cases/{case_id}": Access(
         C.EDIT_CASES,
@@ -119,7 +182,10 @@ API = {
         personal=True,
     ),
     "GET /api/v1/cases/{case_id}/match": Access(
-        C.VIEW_CASES, obj=lambda p: {"case_id": _case(p).pk}, personal=True
+        C.VIEW_CASES,
+        obj=lambda p: {"case_id": _case(p).pk},
+        personal=True,
+        variants=_case_variants(lambda case: {"case_id": case.pk}),
     ),
     "POST /api/v1/cases/{case_id}/entries": Access(
         C.EDIT_CASES,

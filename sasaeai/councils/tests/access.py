@@ -5,7 +5,7 @@ in the municipality reads them. Writing is bounded by area for tier 2; merging i
 everything about proposals is tier 1's."""
 
 from sasaeai.accounts.policy import Capability as C
-from tests.access_registry import PUBLIC, Access, Target
+from tests.access_registry import PUBLIC, Access, Target, Variant, meeting_reach
 
 from .factories import (
     AgendaItemFactory,
@@ -30,6 +30,46 @@ def _meeting(place):
     return MeetingFactory(
         municipality=place.municipality, coordinator=place.user, area=place.area, council=council
     )
+
+
+def _meeting_of_council(place):
+    council = CouncilFactory(municipality=place.municipality, area=place.area)
+    return MeetingFactory(
+        municipality=place.municipality,
+        coordinator=place.user,
+        area=place.area,
+        council=council,
+        minutes_text=place.secret(),
+    )
+
+
+def _meeting_without_council(place):
+    """A 地域ケア会議 about a person, recorded as an activity: no council's material."""
+    return MeetingFactory(
+        municipality=place.municipality,
+        coordinator=place.user,
+        area=place.area,
+        council=None,
+        minutes_text=place.secret(),
+    )
+
+
+# Every meeting a page can show: a council's (council material) and one of no council (an
+# activity record that may discuss a person). Shared with the activities app's entries.
+MEETING_VARIANTS = (
+    Variant(
+        "協議体の会議",
+        obj=lambda p: {"pk": _meeting_of_council(p).pk},
+        reach=meeting_reach(of_council=True),
+    ),
+    Variant(
+        "協議体のない会議（地域ケア会議）",
+        obj=lambda p: {"pk": _meeting_without_council(p).pk},
+        reach=meeting_reach(of_council=False),
+        personal=True,
+        note="minutes of a 地域ケア会議 may name a person",
+    ),
+)
 
 
 def _evidence(place):
@@ -106,7 +146,9 @@ PAGES = {
         ),
         area_bound=True,
     ),
-    "councils:meeting_detail": Access(C.VIEW_COUNCILS, obj=lambda p: {"pk": _meeting(p).pk}),
+    "councils:meeting_detail": Access(
+        C.VIEW_COUNCILS, obj=lambda p: {"pk": _meeting(p).pk}, variants=MEETING_VARIANTS
+    ),
     "councils:agenda_add": Access(
         C.EDIT_COUNCILS, obj=lambda p: {"pk": _meeting(p).pk}, area_bound=True
     ),
@@ -117,6 +159,7 @@ PAGES = {
         C.VIEW_COUNCILS,
         obj=lambda p: {"pk": _meeting(p).pk},
         note="counts and issue texts only, no personal data",
+        variants=MEETING_VARIANTS,
     ),
     "councils:agenda_decide": Access(
         C.EDIT_COUNCILS,

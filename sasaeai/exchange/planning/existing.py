@@ -1,14 +1,21 @@
 """Comparing a row with the resource it updates: what the resource has now, which present fields
 change, and which are kept because a coordinator edited them in the system since the last
-import (the import remembers what it wrote, exchange.models.ImportTrace)."""
+import (the import remembers what it wrote, exchange.models.ImportTrace).
+
+A merge changes only what the file gives: an empty cell never erases a value, and a schedule
+whose text says nothing about holidays, a note or a period keeps those of the resource's
+schedule on the same days. `describe` words each change (old → new) for the preview."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 
-from sasaeai.core.recurrence import schedule_key
-from sasaeai.resources.models import Service
+from sasaeai.core.recurrence import schedule_key, schedule_to_text
+from sasaeai.resources.models import Schedule, Service
 
+from ..records import field_label
 from .columns import CHECK_ONLY_KEYS, LOCATION_KEYS, SCHEDULE_KEYS, SERVICE_DIRECT
 from .folding import fold
 from .plan import RowPlan
@@ -87,10 +94,11 @@ def _empty(value) -> bool:
 
 
 def compare(row: RowPlan, service: Service) -> None:
-    """Which present fields change: a field whose value in the file equals what the last
-    import wrote is left as the system has it (a coordinator may have edited it), and an
-    empty cell never wipes a value the file did not set before."""
+    """Which present fields change. An empty cell never erases a value (a merge changes only
+    what the file gives); a field whose value in the file equals what the last import wrote is
+    left as the system has it (a coordinator may have edited it)."""
     trace = getattr(service, "import_values", None) or {}
+    _carry_unstated_schedule_parts(row, service)
     for key, new in row.new.items():
         if key in CHECK_ONLY_KEYS:
             continue
@@ -102,6 +110,95 @@ def compare(row: RowPlan, service: Service) -> None:
         if key in trace and trace[key] == new:
             row.kept.append(key)
             continue
-        if _empty(new) and key not in trace:
+        if _empty(new):
             continue
         row.changes.append(key)
+
+
+def _rule(values: dict) -> tuple:
+    """A schedule's days (what makes two schedules the same meeting, whatever the hours)."""
+    return schedule_key(values)[:4]
+
+
+def _carry_unstated_schedule_parts(row: RowPlan, service: Service) -> None:
+    """A schedule read from text keeps, from the resource's schedule on the same days, what the
+    text does not state: the holiday rule (unless the text mentions 祝), the note and the
+    period. 「毎週火曜 10:00-12:00」 over a Tuesday class closed on holidays changes the hours
+    only."""
+    schedules = row.typed.get("schedule")
+    if not schedules or "schedule" not in row.new:
+        return
+    current = {_rule(s): s for s in current_typed(service, "schedule")}
+    carried = []
+    for values in schedules:
+        same = current.get(_rule(values))
+        if same is not None:
+            values = dict(values)
+            if not row.holidays_stated:
+                values["closed_on_holidays"] = same["closed_on_holidays"]
+            if not values.get("note"):
+                values["note"] = same["note"]
+            for key in ("valid_from", "valid_to"):
+                if values.get(key) is None:
+                    values[key] = same[key]
+        carried.append(values)
+    row.typed["schedule"] = carried
+    row.new["schedule"] = sorted(list(schedule_key(s)) for s in carried)
+
+
+# --- the preview's words for each change ------------------------------------------------------
+
+NOTHING = "（空欄）"
+
+
+def shown(key: str, value) -> str:
+    """A field's value as the preview shows it."""
+    if key == "schedule":
+        texts = [
+            schedule_to_text(Schedule(**{k: v.get(k) for k in SCHEDULE_KEYS if k in v}))
+            for v in value or []
+        ]
+        return "／".join(texts) or NOTHING
+    if key == "fee":
+        is_free, amount = value if value else (None, None)
+        if is_free:
+            return "無料"
+        if amount is not None:
+            return f"{amount}円"
+        return "有料" if is_free is False else NOTHING
+    if key == "status" and value:
+        return str(Service.Status(value).label)
+    if isinstance(value, list | tuple):
+        return "、".join(str(item) for item in value) or NOTHING
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if value is None or value == "":
+        return NOTHING
+    return str(value)
+
+
+def describe(row: RowPlan, service: Service, importer=None) -> list[dict]:
+    """Each change the row makes to the resource: {"field", "before", "after"}."""
+    changes = [
+        {
+            "field": field_label(key),
+            "before": shown(key, current_typed(service, key)),
+            "after": shown(key, row.typed.get(key)),
+        }
+        for key in row.changes
+        if key not in CHECK_ONLY_KEYS
+    ]
+    if "confirmed_at" in row.changes and importer is not None:
+        before = service.confirmed_by
+        changes.append(
+            {
+                "field": str(Service._meta.get_field("confirmed_by").verbose_name),
+                "before": str(before) if before else NOTHING,
+                "after": str(importer),
+            }
+        )
+    return changes

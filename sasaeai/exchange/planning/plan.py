@@ -40,6 +40,7 @@ class Candidate:
     name: str
     town: str
     reasons: list[str]
+    diff: list[dict] = field(default_factory=list)  # what merging into it would change
 
     def as_json(self) -> dict:
         return {
@@ -47,6 +48,7 @@ class Candidate:
             "name": self.name,
             "town": self.town,
             "reasons": self.reasons,
+            "diff": self.diff,
         }
 
 
@@ -65,6 +67,11 @@ class RowPlan:
     new: dict[str, Any] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    # Each change of an update as the preview shows it: {"field", "before", "after"}.
+    diff: list[dict] = field(default_factory=list)
+    # The schedule text says whether the place is closed on holidays (when it does not, a
+    # merge keeps the rule the resource has).
+    holidays_stated: bool = True
     resolved: ResolvedAddress | None = None
     town: Town | None = None
     writes: RowWrites | None = None  # for rows that create or update (see writes.py)

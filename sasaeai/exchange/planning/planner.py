@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 
@@ -18,7 +19,7 @@ from ..records import Record, field_label
 from .columns import CHECK_ONLY_KEYS
 from .context import ImportContext
 from .duplicates import candidates as duplicate_candidates
-from .existing import compare
+from .existing import compare, describe
 from .folding import fold
 from .plan import Candidate, Plan, RowPlan
 from .reading import read_record
@@ -122,13 +123,32 @@ def plan_import(
         else:
             compare(row, service)
             row.action = "update" if row.changes else "unchanged"
+            row.diff = describe(row, service, ctx.user)
         if row.action != "unchanged":
             row.writes = row_writes(row, service, ctx)
         _check_writable(record, row, ctx, service)
         _check_service(record, row, ctx, service)
         if row.has_errors:
             row.action = "skip" if only_valid else "error"
+    _describe_merges(rows, ctx)
     return Plan(rows=rows)
+
+
+def _describe_merges(rows: list[RowPlan], ctx: ImportContext) -> None:
+    """What merging each likely duplicate into each of its candidates would change, so that the
+    person chooses knowing it."""
+    offered = [r for r in rows if r.candidates and r.action != "error"]
+    services = ctx.load_services({c.service_id for r in offered for c in r.candidates})
+    for row in offered:
+        for candidate in row.candidates:
+            service = services.get(candidate.service_id)
+            if service is None:
+                continue
+            trial = replace(
+                row, changes=[], kept=[], diff=[], typed=dict(row.typed), new=dict(row.new)
+            )
+            compare(trial, service)
+            candidate.diff = describe(trial, service, ctx.user)
 
 
 def _has_other_external_id(ctx: ImportContext, pk: int) -> bool:

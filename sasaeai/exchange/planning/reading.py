@@ -192,6 +192,7 @@ def _read_schedule(record: Record, row: RowPlan) -> None:
     if "schedule" not in record.values:
         return
     reading = _read_schedule_cached(record.values["schedule"])
+    row.holidays_stated = "祝" in (record.values["schedule"] or "")
     if reading.needs_review:
         row.review = reading.reason
         row.warn(

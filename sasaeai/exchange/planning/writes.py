@@ -133,8 +133,13 @@ def row_writes(row: RowPlan, service: Service | None, ctx: ImportContext) -> Row
             return list(row.typed.get(key) or [])
         return None
 
+    values = service_values(row)
+    if values.get("confirmed_at") is not None:
+        # The file says when the resource was confirmed: the person importing it vouches for
+        # that date, not whoever confirmed it before.
+        values["confirmed_by"] = ctx.user
     return RowWrites(
-        service=service_values(row),
+        service=values,
         organization=organization_spec(row, service),
         location=location_spec(row, service, ctx),
         categories=replaced("categories"),

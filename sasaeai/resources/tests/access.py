@@ -7,15 +7,15 @@ finder is public and shows only public, consented, active services."""
 
 from sasaeai.accounts.policy import Capability as C
 from sasaeai.resources.models import Category, Synonym
-from tests.access_registry import PUBLIC, Access, Target
+from tests.access_registry import PUBLIC, Access, Target, Variant, nobody
 
 from .factories import LocationFactory, ServiceFactory
 
 
 def _service(place, **kwargs):
-    location = LocationFactory(town=place.town, municipality=place.municipality)
+    if "location" not in kwargs:
+        kwargs["location"] = LocationFactory(town=place.town, municipality=place.municipality)
     return ServiceFactory(
-        location=location,
         municipality=place.municipality,
         internal_note=place.secret(),
         contact_name=place.secret(),
@@ -23,8 +23,44 @@ def _service(place, **kwargs):
     )
 
 
-def _public_service(place):
-    return _service(place, is_public=True, publication_consent=True)
+def _public_service(place, **kwargs):
+    return _service(place, is_public=True, publication_consent=True, **kwargs)
+
+
+def _home_salon(place, **kwargs):
+    """A salon held in someone's home: its address is never shown to the public."""
+    home = LocationFactory(
+        town=place.town,
+        municipality=place.municipality,
+        is_private_home=True,
+        name=place.secret(),
+        address=f"{place.town.name}{place.secret('ascii')}",
+    )
+    return _service(place, location=home, **kwargs)
+
+
+def _resource_variants(address, *, public_page: bool) -> tuple[Variant, ...]:
+    """Every resource that changes who sees what: not public, public without the organiser's
+    consent, suspended, and a public salon in a private home. Staff read them all; the public
+    finder shows only the public, consented, active ones, and never a home's address."""
+    hidden = nobody if public_page else None
+    return (
+        Variant("非公開の資源", obj=lambda p: address(_service(p, is_public=False)), reach=hidden),
+        Variant(
+            "掲載の同意がない資源",
+            obj=lambda p: address(_service(p, is_public=True, publication_consent=False)),
+            reach=hidden,
+        ),
+        Variant(
+            "休止中の資源",
+            obj=lambda p: address(_public_service(p, status="paused")),
+            reach=hidden,
+        ),
+        Variant(
+            "個人宅のサロン（公開）",
+            obj=lambda p: address(_home_salon(p, is_public=True, publication_consent=True)),
+        ),
+    )
 
 
 def _restore_target(place):
@@ -63,10 +99,21 @@ PAGES = {
     ),
     "resources:synonyms": Access(C.VIEW_RESOURCES, note="adding one needs org.manage"),
     "resources:synonym_edit": Access(C.MANAGE_ORG, obj=lambda p: {"pk": _synonym(p).pk}),
-    "resources:detail": Access(C.VIEW_RESOURCES, obj=lambda p: {"pk": _service(p).pk}),
-    "resources:history": Access(C.VIEW_RESOURCES, obj=lambda p: {"pk": _service(p).pk}),
+    "resources:detail": Access(
+        C.VIEW_RESOURCES,
+        obj=lambda p: {"pk": _service(p).pk},
+        variants=_resource_variants(lambda s: {"pk": s.pk}, public_page=False),
+    ),
+    "resources:history": Access(
+        C.VIEW_RESOURCES,
+        obj=lambda p: {"pk": _service(p).pk},
+        variants=_resource_variants(lambda s: {"pk": s.pk}, public_page=False),
+    ),
     "resources:edit": Access(
-        C.EDIT_RESOURCES, obj=lambda p: {"pk": _service(p).pk}, area_bound=True
+        C.EDIT_RESOURCES,
+        obj=lambda p: {"pk": _service(p).pk},
+        area_bound=True,
+        variants=_resource_variants(lambda s: {"pk": s.pk}, public_page=False),
     ),
     "resources:set_point": Access(
         C.EDIT_RESOURCES,
@@ -87,6 +134,10 @@ PAGES = {
         PUBLIC,
         obj=lambda p: {"code": p.municipality.code, "pk": _public_service(p).pk},
         note="public, consented, active services; internal fields are never shown",
+        private_fields=True,
+        variants=_resource_variants(
+            lambda s: {"code": s.municipality.code, "pk": s.pk}, public_page=True
+        ),
     ),
     "finder:brochure_index": Access(PUBLIC, obj=lambda p: {"code": p.municipality.code}),
     "finder:brochure": Access(
@@ -98,6 +149,8 @@ API = {
     "GET /api/v1/resources": Access(C.VIEW_RESOURCES),
     "GET /api/v1/resources/categories": Access(C.VIEW_RESOURCES),
     "GET /api/v1/resources/{service_id}": Access(
-        C.VIEW_RESOURCES, obj=lambda p: {"service_id": _service(p).pk}
+        C.VIEW_RESOURCES,
+        obj=lambda p: {"service_id": _service(p).pk},
+        variants=_resource_variants(lambda s: {"service_id": s.pk}, public_page=False),
     ),
 }

@@ -119,6 +119,13 @@ class Command(BaseCommand):
                 )
             if len(problems) > SHOWN_PROBLEMS:
                 write(f"  …ほか{len(problems) - SHOWN_PROBLEMS}件")
+        updates = data["updates"]
+        if updates:
+            write(f"更新する資源と変わる項目（{len(updates)}件）:")
+            for update in updates[:SHOWN_DUPLICATES]:
+                write(f"  {update['row']}「{update['name']}」(ID {update['target_id']})")
+                for change in update["diff"]:
+                    write(f"    {change['field']}: {change['before']} → {change['after']}")
         duplicates = data["duplicates"]
         if duplicates:
             write(f"既存の資源と重複していそうな行（{len(duplicates)}件）:")
@@ -127,6 +134,12 @@ class Command(BaseCommand):
                     f"「{c['name']}」(ID {c['service_id']})" for c in duplicate["candidates"]
                 )
                 write(f"  {duplicate['row']}「{duplicate['name']}」→ {names}")
+                for candidate in duplicate["candidates"]:
+                    if duplicate["target_id"] == candidate["service_id"]:
+                        continue  # its changes are listed above
+                    write(f"    「{candidate['name']}」に統合すると変わる項目:")
+                    for change in candidate["diff"]:
+                        write(f"      {change['field']}: {change['before']} → {change['after']}")
         if data["reviews"]:
             write(f"取り込んだ後に確かめてほしい行: {len(data['reviews'])}件")
 
