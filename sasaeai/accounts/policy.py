@@ -7,13 +7,13 @@ object does not exist and when it is outside the user's scope, so that ids canno
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Role, User
+from .models import Role, User, tier_for_role
 
 
 class Capability(StrEnum):
@@ -178,6 +178,42 @@ def can_write_area(user: User, area_id: int | None, municipality_id: int | None)
     if user.role == Role.TIER2:
         return area_id is not None and area_id in area_ids(user)
     return False
+
+
+class AreaOwned(Protocol):
+    """Anything that belongs to one municipality and (maybe) one area: a case, an activity
+    record, a calendar entry."""
+
+    area_id: int | None
+    municipality_id: int | None
+
+
+def can_edit_case(user: User, case: AreaOwned) -> bool:
+    """Tier 1 changes every case of its municipality, tier 2 those in its areas."""
+    return has(user, Capability.EDIT_CASES) and can_write_area(
+        user, case.area_id, case.municipality_id
+    )
+
+
+def can_edit_record(user: User, record: AreaOwned) -> bool:
+    """Activity records and calendar entries: tier 1 changes every one of its municipality,
+    tier 2 those in its areas."""
+    return has(user, Capability.EDIT_ACTIVITIES) and can_write_area(
+        user, record.area_id, record.municipality_id
+    )
+
+
+def can_attach_evidence(user: User, record: AreaOwned) -> bool:
+    """May the user cite this record as evidence of a regional issue? The councils capability,
+    and the record within the areas the user may write to."""
+    return has(user, Capability.EDIT_COUNCILS) and can_write_area(
+        user, record.area_id, record.municipality_id
+    )
+
+
+def tier_of(user: User) -> int:
+    """The tier a record written now by this user is stored (and counted) under."""
+    return tier_for_role(user.role)
 
 
 def writable_area_filter(user: User, field: str = "area") -> Q:

@@ -1,7 +1,6 @@
 """Writes about users, their area assignments and their API tokens."""
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -14,7 +13,7 @@ from sasaeai.org.models import Area, Municipality
 
 from .models import ApiToken, AreaAssignment, PastAreaAssignment, Role, User
 
-TOKEN_PREFIX = "ssa_"
+TOKEN_PREFIX = ApiToken.SECRET_PREFIX
 
 
 def _check_role_areas(
@@ -167,40 +166,22 @@ def one_time_password() -> str:
             return plain
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Creates a token and returns it with its plain text, which is never stored."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "トークンの用途を入力してください。"})
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=plain[:12], digest=_digest(plain)
-    )
-    return token, plain
+    return ApiToken.issue(user=user, name=name[:100])
 
 
 def token_revoke(*, token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    token.revoke()
 
 
 def token_authenticate(plain: str) -> User | None:
     """The active user owning an unrevoked token, or None."""
-    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(plain), revoked_at__isnull=True)
-        .first()
-    )
+    token = ApiToken.live_for(plain)
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.touch()
     return token.user

@@ -116,7 +116,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_visible(user=request.user, pk=pk)
     services.case_record_view(user=request.user, case=case, request=request)
     context = selectors.case_detail_relations(case)
-    can_edit = selectors.can_edit_case(user=request.user, case=case)
+    can_edit = policy.can_edit_case(request.user, case)
     context.update(
         {
             "case": case,
@@ -145,7 +145,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     case = selectors.case_get_visible(user=request.user, pk=pk)
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = CaseForm(request.POST or None, user=request.user, instance=case)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +199,7 @@ def _detail_with_error(request, case, **forms):
 def _editable_case(request: HttpRequest, pk: int) -> Case:
     _require_view(request)
     case = selectors.case_get_visible(user=request.user, pk=pk)
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     return case
 
@@ -227,7 +227,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     entry = selectors.entry_get_visible(user=request.user, pk=pk)
     case = entry.case
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = CaseEntryForm(request.POST or None, case=case, instance=entry)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +299,7 @@ def referral_advance(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     referral = selectors.referral_get_visible(user=request.user, pk=pk)
     case = referral.case
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = ReferralAdvanceForm(request.POST, referral=referral, prefix=f"r{referral.pk}")
     if form.is_valid():
@@ -323,7 +323,7 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     referral = selectors.referral_get_visible(user=request.user, pk=pk)
     case = referral.case
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = FollowUpForm(
         request.POST or None, referral=referral, initial={"follow_up_on": referral.follow_up_on}
@@ -375,7 +375,7 @@ def case_match(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "result": result,
-            "can_edit": selectors.can_edit_case(user=request.user, case=case),
+            "can_edit": policy.can_edit_case(request.user, case),
             "part_labels": matching.PART_LABELS,
             "part_weights": matching.PART_WEIGHTS,
         },
