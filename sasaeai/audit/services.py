@@ -23,7 +23,12 @@ def audit_record(
     target_id: object = "",
     summary: str = "",
     municipality_id: int | None = None,
+    via: str = "",
 ) -> AuditEvent:
+    """One row of the log. `via` names a path other than the pages (「API」, 「コマンド」,
+    「管理サイト」) and is added to the summary in brackets."""
+    if via:
+        summary = f"{summary}（{via}）"
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if target is not None:

@@ -122,6 +122,7 @@ def issue_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             issue = services.issue_create(
+                request=request,
                 user=user,
                 title=data["title"],
                 description=data["description"],
@@ -132,7 +133,6 @@ def issue_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(request=request, action="create", target=issue, summary="地域課題を登録")
             messages.success(request, f"地域課題「{issue.title}」を登録しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return _render(
@@ -196,6 +196,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.issue_update(
+                request=request,
                 user=request.user,
                 issue=issue,
                 title=data["title"],
@@ -207,7 +208,6 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(request=request, action="update", target=issue, summary="地域課題を更新")
             messages.success(request, "地域課題を保存しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return _render(
@@ -229,6 +229,7 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.issue_advance(
+                request=request,
                 user=request.user,
                 issue=issue,
                 to_status=data["to_status"],
@@ -239,12 +240,6 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=issue,
-                summary=f"地域課題の段階を「{IssueStatus(data['to_status']).label}」に変更",
-            )
             messages.success(
                 request, f"段階を「{IssueStatus(data['to_status']).label}」にしました。"
             )
@@ -272,6 +267,7 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.issue_merge(
+                request=request,
                 user=request.user,
                 target=target,
                 sources=form.cleaned_data["sources"],
@@ -280,12 +276,6 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=target,
-                summary=f"地域課題を統合（{len(form.cleaned_data['sources'])}件）",
-            )
             messages.success(
                 request, "課題を統合しました。統合した課題の経過はそれぞれに残ります。"
             )
@@ -311,17 +301,13 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if form.is_valid():
         try:
-            services.evidence_attach(user=request.user, issue=issue, **form.cleaned_data)
+            services.evidence_attach(
+                request=request, user=request.user, issue=issue, **form.cleaned_data
+            )
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=issue,
-                summary=f"地域課題に根拠を追加（{IssueEvidence.Kind(form.cleaned_data['kind']).label}）",
-            )
             messages.success(request, "根拠を追加しました。")
     else:
         messages.error(request, "根拠の種類と記録の番号を正しく指定してください。")
@@ -336,8 +322,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         IssueEvidence.objects.filter(issue__municipality_id=request.user.municipality_id), pk
     )
     issue = evidence.issue
-    services.evidence_detach(user=request.user, evidence=evidence)
-    audit_record(request=request, action="update", target=issue, summary="地域課題の根拠を削除")
+    services.evidence_detach(request=request, user=request.user, evidence=evidence)
     messages.success(request, "根拠を外しました。")
     return redirect("councils:issue_detail", pk=issue.pk)
 
@@ -372,6 +357,7 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
         )
         try:
             services.evidence_attach(
+                request=request,
                 user=request.user,
                 issue=issue,
                 kind=kind,
@@ -381,12 +367,6 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=issue,
-                summary=f"地域課題に根拠を追加（{IssueEvidence.Kind(kind).label}）",
-            )
             messages.success(request, f"「{issue.title}」の根拠に追加しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return render(
@@ -440,16 +420,10 @@ def member_edit(request: HttpRequest, council_pk: int, pk: int | None = None) ->
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_save(user=request.user, member=form.save(commit=False))
+            services.member_save(request=request, user=request.user, member=form.save(commit=False))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update" if pk else "create",
-                target=member,
-                summary="協議体の委員を保存",
-            )
             messages.success(request, "委員を保存しました。")
             return redirect("councils:council_detail", pk=council.pk)
     return _render(
@@ -506,12 +480,14 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.agenda_item_add(
-                user=request.user, meeting=meeting, issue=form.cleaned_data["issue"]
+                request=request,
+                user=request.user,
+                meeting=meeting,
+                issue=form.cleaned_data["issue"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            audit_record(request=request, action="update", target=meeting, summary="議題を追加")
             messages.success(request, "議題に追加しました。")
     else:
         messages.error(request, "議題にする地域課題を選んでください。")
@@ -529,13 +505,11 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST, instance=item, prefix=f"d{item.pk}")
     if form.is_valid():
         services.agenda_item_decide(
+            request=request,
             user=request.user,
             item=item,
             decision=form.cleaned_data["decision"],
             decision_text=form.cleaned_data["decision_text"],
-        )
-        audit_record(
-            request=request, action="update", target=item.meeting, summary="議題の決定を記録"
         )
         messages.success(request, "決定を記録しました。")
     else:
@@ -550,11 +524,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_meeting_edit(request.user, meeting)
     ids = [int(v) for v in request.POST.getlist("present") if v.isdecimal()]
     try:
-        services.attendance_set(user=request.user, meeting=meeting, present_member_ids=ids)
+        services.attendance_set(
+            request=request, user=request.user, meeting=meeting, present_member_ids=ids
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        audit_record(request=request, action="update", target=meeting, summary="出欠を記録")
         messages.success(request, "出欠を記録しました。")
     return redirect("councils:meeting_detail", pk=meeting.pk)
 
@@ -627,6 +602,7 @@ def proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.proposal_save(
+                request=request,
                 user=request.user,
                 proposal=form.save(commit=False),
                 issues=form.cleaned_data["issues"],
@@ -634,12 +610,6 @@ def proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update" if pk else "create",
-                target=saved,
-                summary="政策提言を保存",
-            )
             messages.success(request, "政策提言を保存しました。")
             return redirect("councils:proposal_detail", pk=saved.pk)
     return _render(
@@ -672,9 +642,6 @@ def _recommendation_action(request, recommendation, form, action, summary):
             for error in exc.messages:
                 messages.error(request, error)
         else:
-            audit_record(
-                request=request, action="update", target=recommendation.proposal, summary=summary
-            )
             messages.success(request, summary + "しました。")
     else:
         for field, errors in form.errors.items():
@@ -695,7 +662,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         form,
         lambda data: services.recommendation_save(
-            user=request.user, recommendation=form.save(commit=False)
+            request=request, user=request.user, recommendation=form.save(commit=False)
         ),
         "提言項目を追加",
     )
@@ -710,7 +677,7 @@ def recommendation_answer(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         AnswerForm(request.POST),
         lambda data: services.recommendation_answer(
-            user=request.user, recommendation=recommendation, **data
+            request=request, user=request.user, recommendation=recommendation, **data
         ),
         "市の回答を記録",
     )
@@ -725,7 +692,7 @@ def recommendation_publish(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         PublishForm(request.POST),
         lambda data: services.recommendation_publish_answer(
-            user=request.user, recommendation=recommendation, **data
+            request=request, user=request.user, recommendation=recommendation, **data
         ),
         "市の回答を公表",
     )
@@ -740,7 +707,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         ProgressForm(request.POST),
         lambda data: services.progress_add(
-            user=request.user, recommendation=recommendation, **data
+            request=request, user=request.user, recommendation=recommendation, **data
         ),
         "進捗を記録",
     )

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
-from sasaeai.audit.services import audit_record
 
 from . import selectors, services
 from .forms import (
@@ -150,7 +149,9 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                 fields = form.service_fields()
                 if form.cleaned_data.get("new_organization"):
                     fields["organization"] = services.organization_save(
-                        user=user, fields={"name": form.cleaned_data["new_organization"]}
+                        user=user,
+                        fields={"name": form.cleaned_data["new_organization"]},
+                        request=request,
                     )
                 location = None
                 if form.has_place:
@@ -159,6 +160,7 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                         municipality=municipality,
                         location=service.location if service else None,
                         organization=fields.get("organization"),
+                        request=request,
                         **form.place_values(),
                     )
                 common = dict(
@@ -170,22 +172,18 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                     schedules=_schedule_entries(formset),
                 )
                 if service is None:
-                    saved = services.service_create(municipality=municipality, **common)
+                    saved = services.service_create(
+                        municipality=municipality, request=request, **common
+                    )
                 else:
                     if location is None and service.location_id:
                         common["location"] = None
-                    saved = services.service_update(service=service, **common)
+                    saved = services.service_update(service=service, request=request, **common)
         except ValidationError as exc:
             _add_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            audit_record(
-                request=request,
-                action="create" if service is None else "update",
-                target=saved,
-                summary="社会資源を登録" if service is None else "社会資源を変更",
-            )
             messages.success(request, f"「{saved.name}」を保存しました。")
             return redirect("resources:detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
@@ -251,8 +249,9 @@ def service_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"確認した日: {error}")
     else:
-        services.service_confirm(service=service, user=user, when=form.cleaned_data["confirmed_on"])
-        audit_record(request=request, action="update", target=service, summary="現況を確認")
+        services.service_confirm(
+            service=service, user=user, when=form.cleaned_data["confirmed_on"], request=request
+        )
         messages.success(request, f"「{service.name}」を確認済みにしました。")
     if request.POST.get("next_page") == "recheck":
         return redirect("resources:recheck")
@@ -292,8 +291,8 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
             is_private_home=location.is_private_home,
             place_type=location.place_type,
             organization=location.organization,
+            request=request,
         )
-        audit_record(request=request, action="update", target=location, summary="位置を設定")
         messages.success(request, "地図で指定した位置を保存しました。")
     return redirect("resources:detail", pk=service.pk)
 
@@ -376,12 +375,11 @@ def service_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
     if not _can_edit(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     try:
-        services.service_restore(user=user, service=service, history_id=history_id)
+        services.service_restore(user=user, service=service, history_id=history_id, request=request)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("resources:history", pk=service.pk)
-    audit_record(request=request, action="update", target=service, summary="以前の版を復元")
     messages.success(request, "以前の版を復元しました（復元前の内容も履歴に残っています）。")
     return redirect("resources:detail", pk=service.pk)
 
@@ -419,17 +417,11 @@ def synonym_list(request: HttpRequest) -> HttpResponse:
     if can_manage:
         form = SynonymForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            synonym = form.save(commit=False)
-            synonym.municipality = user.municipality
             try:
-                synonym.full_clean()
+                services.synonym_save(user=user, synonym=form.save(commit=False), request=request)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                synonym.save()
-                audit_record(
-                    request=request, action="create", target=synonym, summary="同義語を追加"
-                )
                 messages.success(request, "同義語を追加しました。")
                 return redirect("resources:synonyms")
     elif request.method == "POST":
@@ -455,8 +447,7 @@ def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
     synonym = policy.get_in_scope(Synonym.objects.filter(municipality=user.municipality), pk)
     form = SynonymForm(request.POST or None, instance=synonym)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit_record(request=request, action="update", target=synonym, summary="同義語を変更")
+        services.synonym_save(user=user, synonym=form.save(commit=False), request=request)
         messages.success(request, "同義語を保存しました。")
         return redirect("resources:synonyms")
     return render(
@@ -509,15 +500,7 @@ def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         municipality=user.municipality,
     )
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit_record(
-            request=request,
-            action="update" if category else "create",
-            target=saved,
-            summary="分類を変更" if category else "分類を追加",
-        )
-        if category is not None:
-            services.services_reindex(services=saved.services.all())
+        saved = services.category_save(user=user, category=form.save(commit=False), request=request)
         messages.success(request, f"分類「{saved.name}」を保存しました。")
         return redirect("resources:categories")
     return render(

@@ -269,6 +269,7 @@ class TestEvidence:
             municipality=world["m"],
             area=world["south"],
             number="X-1",
+            tier=2,
             coordinator=world["tier2_other"],
             created_by=world["tier2_other"],
         )
@@ -533,6 +534,7 @@ class TestBriefingPack:
             municipality=world["m"],
             area=world["east"],
             number="C-2025-001",
+            tier=1,
             coordinator=world["tier1"],
             created_by=world["tier1"],
             person_name="武蔵野 花子",
