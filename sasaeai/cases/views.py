@@ -113,8 +113,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    services.case_record_view(user=request.user, case=case, request=request)
+    case = services.case_open(user=request.user, pk=pk, request=request)
     context = selectors.case_detail_relations(case)
     can_edit = policy.can_edit_case(request.user, case)
     context.update(
@@ -144,7 +143,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
+    case = services.case_open(user=request.user, pk=pk, request=request)
     if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = CaseForm(request.POST or None, user=request.user, instance=case)
@@ -166,6 +165,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_with_error(request, case, **forms):
     """Re-renders the case page with a form that failed, keeping what was typed."""
+    services.case_record_view(user=request.user, case=case, request=request)
     context = selectors.case_detail_relations(case)
     context.update(
         {
@@ -225,7 +225,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    entry = selectors.entry_get_visible(user=request.user, pk=pk)
+    entry = services.entry_open(user=request.user, pk=pk, request=request)
     case = entry.case
     if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
@@ -321,7 +321,7 @@ def referral_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    referral = selectors.referral_get_visible(user=request.user, pk=pk)
+    referral = services.referral_open(user=request.user, pk=pk, request=request)
     case = referral.case
     if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
@@ -366,8 +366,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_match(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    services.case_record_view(user=request.user, case=case, request=request)
+    case = services.case_open(user=request.user, pk=pk, request=request)
     result = matching.match(matching.profile_from_case(case), limit=10)
     return render(
         request,
@@ -630,7 +629,7 @@ def case_person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
+    case = selectors.case_get_visible(user=request.user, pk=pk)  # the page shows its number only
     services.require_data_subject_rights(user=request.user, case=case)
     form = DeleteRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
