@@ -4,13 +4,14 @@ directly."""
 from django.db import models
 from django.http import HttpRequest
 
+from sasaeai.core.client_address import client_address
+
 from .models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (behind a trusted proxy, the one it forwarded)."""
+    return client_address(request)
 
 
 def audit_record(
