@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "sasaeai.reports",
     "sasaeai.api",
     "sasaeai.site",
+    # django-ninja's templates and static files: the API docs (Swagger UI) are served from
+    # here, not from a CDN, under the same CSP as every page.
+    "ninja",
 ]
 
 MIDDLEWARE = [
