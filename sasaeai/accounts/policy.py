@@ -161,6 +161,13 @@ def in_municipality(queryset: QuerySet[M], user: User, field: str = "municipalit
     return queryset.filter(**{f"{field}__in": municipality_ids(user)})
 
 
+def sees_public_only(user: object) -> bool:
+    """The prefecture-wide reader (広域閲覧) sees a municipality's resources as residents do
+    (public, consented, active services; a home salon at its area's point, no internal note or
+    non-public contact) plus aggregate figures: nothing personal, whatever the municipality."""
+    return is_staff_user(user) and getattr(user, "role", None) == Role.REGIONAL
+
+
 def can_write_municipality(user: User, municipality_id: int | None) -> bool:
     return (
         is_staff_user(user)

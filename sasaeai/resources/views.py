@@ -59,7 +59,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
     for service in page:
         service.distance_m = result.distances.get(service.pk)
-    features = map_features(result.queryset, public=False, detail_url="resources:detail")
+    public = policy.sees_public_only(user)  # 広域閲覧: the finder's points and pages
+    features = map_features(
+        result.queryset,
+        public=public,
+        detail_url="finder:detail" if public else "resources:detail",
+    )
     writable = set()
     if policy.has(user, Capability.EDIT_RESOURCES):
         writable = {s.pk for s in page if policy.can_write_area(user, s.area_id, s.municipality_id)}
@@ -88,6 +93,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.VIEW_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
+    if policy.sees_public_only(user):  # 広域閲覧: the page residents see
+        return redirect("finder:detail", service.municipality.code, service.pk)
     today = timezone.localdate()
     schedules = list(service.schedules.all())
     features = map_features(
@@ -301,6 +308,8 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
 def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.VIEW_RESOURCES)
+    if policy.sees_public_only(user):  # every version holds the internal fields
+        raise PermissionDenied("広域閲覧では社会資源の履歴は見られません。")
     service = selectors.service_get_visible(user=user, pk=pk)
     versions = list(service.history.select_related("history_user"))
     category_rows = apps.get_model("resources", "HistoricalService_categories").objects.filter(
