@@ -202,6 +202,14 @@ def can_edit_case(user: User, case: AreaOwned) -> bool:
     )
 
 
+def can_edit_resource(user: User, service: AreaOwned) -> bool:
+    """Social resources: tier 1 and administrators change every one of their municipality,
+    tier 2 those in its areas."""
+    return has(user, Capability.EDIT_RESOURCES) and can_write_area(
+        user, service.area_id, service.municipality_id
+    )
+
+
 def can_edit_record(user: User, record: AreaOwned) -> bool:
     """Activity records and calendar entries: tier 1 changes every one of its municipality,
     tier 2 those in its areas."""

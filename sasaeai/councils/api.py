@@ -13,6 +13,7 @@ from sasaeai.accounts import policy
 from sasaeai.api.pagination import Id, PageNumberPagination
 from sasaeai.org.models import Area
 
+from . import policy as councils_policy
 from . import selectors, services
 from .models import IssueStatus, IssueTheme
 
@@ -149,7 +150,7 @@ def issue_create(request: HttpRequest, payload: IssueIn):
 @router.put("/regional-issues/{issue_id}", response=IssueDetailOut, summary="地域課題の更新")
 def issue_update(request: HttpRequest, issue_id: int, payload: IssueIn):
     issue = policy.get_in_scope(_issues(request), issue_id)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied("この地域課題を変更する権限がありません。")
     services.issue_update(
         request=request,

@@ -18,7 +18,6 @@ from .models import (
     PIPELINE,
     AgendaItem,
     Attendance,
-    Council,
     CouncilMember,
     IssueEvidence,
     IssueStatus,
@@ -29,6 +28,11 @@ from .models import (
     Recommendation,
     RegionalIssue,
     pipeline_position,
+)
+from .policy import (
+    require_council_edit,
+    require_issue_edit,
+    require_meeting_edit,
 )
 
 # Steps a tier-2 coordinator may record; reporting to the tier-1 council and beyond is tier 1's.
@@ -53,22 +57,6 @@ def _check_areas(user: User, areas: list[Area]) -> None:
             raise ValidationError(
                 {"areas": f"担当外の圏域（{'、'.join(outside)}）の課題は登録できません。"}
             )
-
-
-def can_edit_issue(user: User, issue: RegionalIssue) -> bool:
-    if not policy.has(user, policy.Capability.EDIT_COUNCILS):
-        return False
-    if issue.municipality_id != user.municipality_id:
-        return False
-    if user.role == Role.TIER1:
-        return True
-    issue_areas = {a.id for a in issue.areas.all()}
-    return bool(issue_areas) and issue_areas <= policy.area_ids(user)
-
-
-def _require_issue_edit(user: User, issue: RegionalIssue) -> None:
-    if not can_edit_issue(user, issue):
-        raise PermissionDenied("この地域課題を変更する権限がありません。")
 
 
 @transaction.atomic
@@ -129,7 +117,7 @@ def issue_update(
     request: HttpRequest | None = None,
     via: str = "",
 ) -> RegionalIssue:
-    _require_issue_edit(user, issue)
+    require_issue_edit(user, issue)
     areas = list(areas)
     _check_areas(user, areas)
     issue.title = title
@@ -171,7 +159,7 @@ def issue_advance(
     """Moves an issue along the pipeline. The next step needs no reason; skipping a step,
     moving back or reopening a finished issue needs one. Each step is dated and may name the
     meeting where it happened."""
-    _require_issue_edit(user, issue)
+    require_issue_edit(user, issue)
     if issue.is_merged:
         raise ValidationError(
             {
@@ -242,7 +230,7 @@ def issue_merge(
     history and point to the target; their areas, themes and evidence join the target."""
     if not policy.has(user, policy.Capability.STEER_COUNCILS):
         raise PermissionDenied("課題の統合は第1層コーディネーターが行います。")
-    _require_issue_edit(user, target)
+    require_issue_edit(user, target)
     sources = [s for s in sources if s.pk != target.pk]
     if not sources:
         raise ValidationError({"sources": "統合する課題を選んでください。"})
@@ -325,7 +313,7 @@ def evidence_attach(
     request: HttpRequest | None = None,
     via: str = "",
 ) -> IssueEvidence:
-    _require_issue_edit(user, issue)
+    require_issue_edit(user, issue)
     records = evidence_record_queryset(user=user, kind=kind)
     record = records.filter(pk=record_id).first()
     if record is None:
@@ -371,7 +359,7 @@ def evidence_attach(
 def evidence_detach(
     *, user: User, evidence: IssueEvidence, request: HttpRequest | None = None, via: str = ""
 ) -> None:
-    _require_issue_edit(user, evidence.issue)
+    require_issue_edit(user, evidence.issue)
     evidence.delete()
     audit_record(
         action="update",
@@ -384,14 +372,6 @@ def evidence_detach(
 
 
 # --- councils and their meetings -------------------------------------------------------------
-
-
-def require_council_edit(user: User, council: Council) -> None:
-    _require_edit(user)
-    if council.municipality_id != user.municipality_id:
-        raise PermissionDenied("ほかの市区町村の協議体です。")
-    if user.role == Role.TIER2 and council.area_id not in policy.area_ids(user):
-        raise PermissionDenied("担当圏域の協議体だけを編集できます。")
 
 
 def member_save(
@@ -410,14 +390,6 @@ def member_save(
         via=via,
     )
     return member
-
-
-def require_meeting_edit(user: User, meeting) -> None:
-    _require_edit(user)
-    if meeting.municipality_id != user.municipality_id:
-        raise PermissionDenied("ほかの市区町村の会議です。")
-    if user.role == Role.TIER2 and meeting.area_id not in policy.area_ids(user):
-        raise PermissionDenied("担当圏域の会議だけを編集できます。")
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area, Municipality
 
 from . import briefing, selectors, services
+from . import policy as councils_policy
 from .forms import (
     AdvanceForm,
     AgendaAddForm,
@@ -152,7 +153,7 @@ def _issue(request: HttpRequest, pk: int):
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     user = request.user
-    can_edit = services.can_edit_issue(user, issue)
+    can_edit = councils_policy.can_edit_issue(user, issue)
     context = {
         "issue": issue,
         "counts": selectors.evidence_counts(issue=issue),
@@ -180,7 +181,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
     initial = {
         "title": issue.title,
@@ -221,7 +222,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
     meetings = selectors.meeting_visible_to(user=request.user).order_by("-date")
     form = AdvanceForm(request.POST or None, meetings=meetings)
@@ -256,7 +257,7 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
     target = _issue(request, pk)
     policy.require(request.user, policy.Capability.STEER_COUNCILS)
-    if not services.can_edit_issue(request.user, target):
+    if not councils_policy.can_edit_issue(request.user, target):
         raise PermissionDenied
     candidates = (
         selectors.issue_list_visible_to(user=request.user)
@@ -296,7 +297,7 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
     form = EvidenceForm(request.POST)
     if form.is_valid():
@@ -349,7 +350,7 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
     issues = [
         i
         for i in selectors.issue_list_visible_to(user=request.user).filter(merged_into__isnull=True)
-        if services.can_edit_issue(request.user, i)
+        if councils_policy.can_edit_issue(request.user, i)
     ]
     if request.method == "POST":
         issue = policy.get_in_scope(
@@ -413,7 +414,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, council_pk: int, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, policy.Capability.EDIT_COUNCILS)
     council = policy.get_in_scope(selectors.council_list_visible_to(user=request.user), council_pk)
-    services.require_council_edit(request.user, council)
+    councils_policy.require_council_edit(request.user, council)
     member = (
         policy.get_in_scope(council.members.all(), pk) if pk else CouncilMember(council=council)
     )
@@ -475,7 +476,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    services.require_meeting_edit(request.user, meeting)
+    councils_policy.require_meeting_edit(request.user, meeting)
     form = AgendaAddForm(request.POST, issues=selectors.issue_list_visible_to(user=request.user))
     if form.is_valid():
         try:
@@ -501,7 +502,7 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = policy.get_in_scope(
         AgendaItem.objects.filter(meeting__municipality_id=request.user.municipality_id), pk
     )
-    services.require_meeting_edit(request.user, item.meeting)
+    councils_policy.require_meeting_edit(request.user, item.meeting)
     form = DecisionForm(request.POST, instance=item, prefix=f"d{item.pk}")
     if form.is_valid():
         services.agenda_item_decide(
@@ -521,7 +522,7 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    services.require_meeting_edit(request.user, meeting)
+    councils_policy.require_meeting_edit(request.user, meeting)
     ids = [int(v) for v in request.POST.getlist("present") if v.isdecimal()]
     try:
         services.attendance_set(

@@ -35,12 +35,6 @@ from .schedules import service_next_dates
 PAGE_SIZE = 50
 
 
-def _can_edit(user, service: Service) -> bool:
-    return policy.has(user, Capability.EDIT_RESOURCES) and policy.can_write_area(
-        user, service.area_id, service.municipality_id
-    )
-
-
 def _map_settings() -> dict:
     return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
 
@@ -100,7 +94,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     features = map_features(
         Service.objects.filter(pk=service.pk), public=False, detail_url="resources:detail"
     )
-    can_edit = _can_edit(user, service)
+    can_edit = policy.can_edit_resource(user, service)
     return render(
         request,
         "resources/detail.html",
@@ -239,7 +233,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.EDIT_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
-    if not _can_edit(user, service):
+    if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     return _save_service(request, service=service)
 
@@ -272,7 +266,7 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.EDIT_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
-    if not _can_edit(user, service):
+    if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     form = PointForm(request.POST)
     if service.location is None:
@@ -345,7 +339,7 @@ def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/history.html",
-        {"service": service, "rows": rows, "can_edit": _can_edit(user, service)},
+        {"service": service, "rows": rows, "can_edit": policy.can_edit_resource(user, service)},
     )
 
 
@@ -381,7 +375,7 @@ def service_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
     user = request.user
     policy.require(user, Capability.EDIT_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
-    if not _can_edit(user, service):
+    if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     try:
         services.service_restore(user=user, service=service, history_id=history_id, request=request)
