@@ -18,6 +18,10 @@ from .models import Role, User, tier_for_role
 
 class Capability(StrEnum):
     VIEW_RESOURCES = "resources.view"
+    # The staff record of a resource: internal note, non-public contacts, a home salon's exact
+    # address and point, its history and the full export. The regional reader reads
+    # resources without it, as the public does (`sees_public_only`).
+    VIEW_RESOURCE_RECORDS = "resources.view_records"
     EDIT_RESOURCES = "resources.edit"
     IMPORT_RESOURCES = "resources.import"
     VIEW_ACTIVITIES = "activities.view"
@@ -45,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.EDIT_RESOURCES,
             C.IMPORT_RESOURCES,
             C.VIEW_REPORTS,
@@ -58,6 +63,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.TIER1: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.EDIT_RESOURCES,
             C.IMPORT_RESOURCES,
             C.VIEW_ACTIVITIES,
@@ -76,6 +82,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.TIER2: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.EDIT_RESOURCES,
             C.VIEW_ACTIVITIES,
             C.EDIT_ACTIVITIES,
@@ -91,6 +98,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OFFICIAL: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.VIEW_ACTIVITIES,
             C.VIEW_REPORTS,
             C.VIEW_COUNCILS,
@@ -162,10 +170,10 @@ def in_municipality(queryset: QuerySet[M], user: User, field: str = "municipalit
 
 
 def sees_public_only(user: object) -> bool:
-    """The prefecture-wide reader (広域閲覧) sees a municipality's resources as residents do
+    """Reads resources without their staff records: the prefecture-wide reader (広域閲覧) sees a municipality's resources as residents do
     (public, consented, active services; a home salon at its area's point, no internal note or
     non-public contact) plus aggregate figures: nothing personal, whatever the municipality."""
-    return is_staff_user(user) and getattr(user, "role", None) == Role.REGIONAL
+    return has(user, Capability.VIEW_RESOURCES) and not has(user, Capability.VIEW_RESOURCE_RECORDS)
 
 
 def can_write_municipality(user: User, municipality_id: int | None) -> bool:

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -305,11 +304,9 @@ def export_index(request: HttpRequest) -> HttpResponse:
 
 def _search_export(request: HttpRequest, kind: str) -> HttpResponse:
     user = request.user
-    policy.require(user, Capability.VIEW_RESOURCES)
-    if policy.sees_public_only(user):  # every column, internal ones too: staff only
-        raise PermissionDenied(
-            "広域閲覧では公開の情報だけを出力できます（HSDS・公共施設一覧をお使いください）。"
-        )
+    # Every column, internal ones too: staff records only (the regional reader has the
+    # public HSDS and open-data exports).
+    policy.require(user, Capability.VIEW_RESOURCE_RECORDS)
     form = SearchForm(request.GET or None, municipality=user.municipality)
     if form.is_bound:
         form.is_valid()

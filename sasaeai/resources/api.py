@@ -3,7 +3,7 @@ the staff list, with its filters as query parameters, and one record."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -289,12 +289,6 @@ def category_list(request: HttpRequest):
 @router.get("/resources/{service_id}", response=ServiceDetail, summary="社会資源の詳細")
 def resource_detail(request: HttpRequest, service_id: int):
     """広域閲覧の利用者には使えません（公開ページ /finder/ の詳細を使います）。"""
-    policy.require(request.user, Capability.VIEW_RESOURCES)
-    service = selectors.service_get_visible(user=request.user, pk=service_id)
-    if policy.sees_public_only(request.user):
-        # The staff record holds internal fields; the regional reader sees the public page.
-        raise PermissionDenied(
-            "広域閲覧では社会資源の公開情報だけを見られます。公開ページ"
-            f"（/finder/{service.municipality.code}/{service.pk}/）をご覧ください。"
-        )
-    return service
+    # The staff record holds internal fields; the regional reader uses the public page.
+    policy.require(request.user, Capability.VIEW_RESOURCE_RECORDS)
+    return selectors.service_get_visible(user=request.user, pk=service_id)

@@ -301,9 +301,7 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    policy.require(user, Capability.VIEW_RESOURCES)
-    if policy.sees_public_only(user):  # every version holds the internal fields
-        raise PermissionDenied("広域閲覧では社会資源の履歴は見られません。")
+    policy.require(user, Capability.VIEW_RESOURCE_RECORDS)  # versions hold internal fields
     service = selectors.service_get_visible(user=user, pk=pk)
     versions = list(service.history.select_related("history_user"))
     category_rows = apps.get_model("resources", "HistoricalService_categories").objects.filter(
