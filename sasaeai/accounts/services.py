@@ -298,13 +298,7 @@ def _access_changed(
 def _audit(
     *, action: str, user: User, text: str, request: HttpRequest | None, by: User | None, via: str
 ) -> AuditEvent:
-    return audit_record(
-        action=action,
-        request=request,
-        user=by,
-        target=user,
-        summary=text + (f"（{via}）" if via else ""),
-    )
+    return audit_record(action=action, request=request, user=by, target=user, summary=text, via=via)
 
 
 def _role_label(role: str | None) -> str:
@@ -346,7 +340,8 @@ def token_create(
         request=request,
         user=user,
         target=token,
-        summary="APIトークンを作成" + (f"（{via}）" if via else ""),
+        summary="APIトークンを作成",
+        via=via,
     )
     return token, plain
 
@@ -358,7 +353,8 @@ def token_revoke(*, token: ApiToken, request: HttpRequest | None = None, via: st
             request=request,
             user=token.user,
             target=token,
-            summary="APIトークンを失効" + (f"（{via}）" if via else ""),
+            summary="APIトークンを失効",
+            via=via,
         )
 
 
