@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "sasaeai.reports",
     "sasaeai.api",
     "sasaeai.site",
+    # django-ninja's templates and static files: the API docs (Swagger UI) are served from
+    # here, not from a CDN, under the same CSP as every page.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "sasaeai.core.middleware.SecurityHeadersMiddleware",
     "sasaeai.accounts.middleware.UserLanguageMiddleware",
+    "sasaeai.accounts.middleware.NoStoreForStaffMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +160,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated,
+# e.g. "127.0.0.1,10.0.0.0/8"); empty: the header is ignored. See docs/security.md.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "sasaeai.core.client_address.client_address"
 
 # Two-factor login (TOTP, django-otp): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ささえあい")

@@ -1,7 +1,13 @@
+"""The operator's Django admin for users and tokens. Saving a user here goes through the same
+audit and token revocation as the 利用者管理 pages (accounts.services.user_changed,
+password_reset_done)."""
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
+from . import services
 from .models import ApiToken, AreaAssignment, PastAreaAssignment, User
 
 
@@ -78,6 +84,22 @@ class UserAdmin(BaseUserAdmin):
         # A user being added has no assignments yet: the read-only lists would only add
         # empty formsets to the add form.
         return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = services.access_snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            services.audit_user_created(user=obj, request=request, via="管理サイト")
+        else:
+            services.user_changed(user=obj, before=before, request=request, via="管理サイト")
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the form was saved
+            user = self.get_object(request, unquote(id))
+            if user is not None:
+                services.password_reset_done(user=user, request=request, via="管理サイト")
+        return response
 
 
 @admin.register(ApiToken)

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sasaeai.core.tokens import HashedToken
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("システム管理者")
@@ -153,18 +155,15 @@ def assignment_span(valid_from: dt.date | None, valid_until: dt.date | None) -> 
     return f"{start}〜{end}"
 
 
-class ApiToken(models.Model):
+class ApiToken(HashedToken):
     """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""
+
+    SECRET_PREFIX = "ssa_"
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="利用者"
     )
     name = models.CharField("用途", max_length=100)
-    prefix = models.CharField("先頭文字", max_length=12)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True)
-    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "APIトークン"
@@ -173,10 +172,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
 
 
 class TwoFactorRequirement(models.Model):

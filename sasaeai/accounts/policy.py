@@ -7,17 +7,21 @@ object does not exist and when it is outside the user's scope, so that ids canno
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Role, User
+from .models import Role, User, tier_for_role
 
 
 class Capability(StrEnum):
     VIEW_RESOURCES = "resources.view"
+    # The staff record of a resource: internal note, non-public contacts, a home salon's exact
+    # address and point, its history and the full export. The regional reader reads
+    # resources without it, as the public does (`sees_public_only`).
+    VIEW_RESOURCE_RECORDS = "resources.view_records"
     EDIT_RESOURCES = "resources.edit"
     IMPORT_RESOURCES = "resources.import"
     VIEW_ACTIVITIES = "activities.view"
@@ -45,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.EDIT_RESOURCES,
             C.IMPORT_RESOURCES,
             C.VIEW_REPORTS,
@@ -58,6 +63,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.TIER1: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.EDIT_RESOURCES,
             C.IMPORT_RESOURCES,
             C.VIEW_ACTIVITIES,
@@ -76,6 +82,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.TIER2: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.EDIT_RESOURCES,
             C.VIEW_ACTIVITIES,
             C.EDIT_ACTIVITIES,
@@ -91,6 +98,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OFFICIAL: frozenset(
         {
             C.VIEW_RESOURCES,
+            C.VIEW_RESOURCE_RECORDS,
             C.VIEW_ACTIVITIES,
             C.VIEW_REPORTS,
             C.VIEW_COUNCILS,
@@ -161,6 +169,13 @@ def in_municipality(queryset: QuerySet[M], user: User, field: str = "municipalit
     return queryset.filter(**{f"{field}__in": municipality_ids(user)})
 
 
+def sees_public_only(user: object) -> bool:
+    """Reads resources without their staff records: the prefecture-wide reader (広域閲覧) sees a municipality's resources as residents do
+    (public, consented, active services; a home salon at its area's point, no internal note or
+    non-public contact) plus aggregate figures: nothing personal, whatever the municipality."""
+    return has(user, Capability.VIEW_RESOURCES) and not has(user, Capability.VIEW_RESOURCE_RECORDS)
+
+
 def can_write_municipality(user: User, municipality_id: int | None) -> bool:
     return (
         is_staff_user(user)
@@ -178,6 +193,50 @@ def can_write_area(user: User, area_id: int | None, municipality_id: int | None)
     if user.role == Role.TIER2:
         return area_id is not None and area_id in area_ids(user)
     return False
+
+
+class AreaOwned(Protocol):
+    """Anything that belongs to one municipality and (maybe) one area: a case, an activity
+    record, a calendar entry."""
+
+    area_id: int | None
+    municipality_id: int | None
+
+
+def can_edit_case(user: User, case: AreaOwned) -> bool:
+    """Tier 1 changes every case of its municipality, tier 2 those in its areas."""
+    return has(user, Capability.EDIT_CASES) and can_write_area(
+        user, case.area_id, case.municipality_id
+    )
+
+
+def can_edit_resource(user: User, service: AreaOwned) -> bool:
+    """Social resources: tier 1 and administrators change every one of their municipality,
+    tier 2 those in its areas."""
+    return has(user, Capability.EDIT_RESOURCES) and can_write_area(
+        user, service.area_id, service.municipality_id
+    )
+
+
+def can_edit_record(user: User, record: AreaOwned) -> bool:
+    """Activity records and calendar entries: tier 1 changes every one of its municipality,
+    tier 2 those in its areas."""
+    return has(user, Capability.EDIT_ACTIVITIES) and can_write_area(
+        user, record.area_id, record.municipality_id
+    )
+
+
+def can_attach_evidence(user: User, record: AreaOwned) -> bool:
+    """May the user cite this record as evidence of a regional issue? The councils capability,
+    and the record within the areas the user may write to."""
+    return has(user, Capability.EDIT_COUNCILS) and can_write_area(
+        user, record.area_id, record.municipality_id
+    )
+
+
+def tier_of(user: User) -> int:
+    """The tier a record written now by this user is stored (and counted) under."""
+    return tier_for_role(user.role)
 
 
 def writable_area_filter(user: User, field: str = "area") -> Q:

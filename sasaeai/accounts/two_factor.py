@@ -22,8 +22,11 @@ from collections.abc import Iterable
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Municipality
 
 from .models import Role, TwoFactorRequirement, User
@@ -55,8 +58,14 @@ def required_roles(municipality: Municipality) -> set[str]:
 
 
 @transaction.atomic
-def requirement_set(*, municipality: Municipality, roles: Iterable[str]) -> set[str]:
-    """Makes exactly these roles require two-factor login in the municipality."""
+def requirement_set(
+    *,
+    municipality: Municipality,
+    roles: Iterable[str],
+    request: HttpRequest | None = None,
+    by: User | None = None,
+) -> set[str]:
+    """Makes exactly these roles require two-factor login in the municipality (audited)."""
     wanted = {str(r) for r in roles}
     unknown = wanted - set(Role.values)
     if unknown:
@@ -66,6 +75,17 @@ def requirement_set(*, municipality: Municipality, roles: Iterable[str]) -> set[
         requirement = TwoFactorRequirement(municipality=municipality, role=role)
         requirement.full_clean()
         requirement.save()
+    with translation.override("ja"):  # the audit log is kept in Japanese
+        labels = "、".join(str(Role(r).label) for r in sorted(wanted)) or "なし"
+    audit_record(
+        action="update",
+        request=request,
+        user=by,
+        target_type="accounts.twofactorrequirement",
+        target_id=municipality.pk,
+        municipality_id=municipality.pk,
+        summary=f"二要素認証を必須にする役割: {labels}",
+    )
     return wanted
 
 
@@ -78,20 +98,36 @@ def enrolment_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def enrolment_confirm(*, device: TOTPDevice, code: str) -> bool:
+def enrolment_confirm(*, device: TOTPDevice, code: str, request: HttpRequest | None = None) -> bool:
     """Confirms the device when the code from the app is right; other devices go."""
     if not device.verify_token(normalise_code(code)):
         return False
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    audit_record(
+        action="update",
+        request=request,
+        user=device.user,
+        target=device.user,
+        summary="二要素認証を設定",
+    )
     return True
 
 
-def devices_remove(*, user: User) -> int:
+def devices_remove(
+    *, user: User, request: HttpRequest | None = None, by: User | None = None
+) -> int:
     """Removes every device of the user (the user turns it off, or an administrator resets a
-    lost phone). Returns how many were removed."""
+    lost phone; `by`, default the request's user). Returns how many were removed."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    actor = by if by is not None else (request.user if request is not None else user)
+    summary = (
+        "二要素認証を解除"
+        if actor is not None and actor.pk == user.pk
+        else f"利用者 {user.username} の二要素認証を再設定（{deleted}件削除）"
+    )
+    audit_record(action="update", request=request, user=by, target=user, summary=summary)
     return deleted
 
 

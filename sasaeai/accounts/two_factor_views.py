@@ -130,11 +130,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             elif two_factor.verify(user=user, code=form.cleaned_data["code"]) is None:
                 form.add_error("code", _("確認コードが正しくありません。"))
             else:
-                two_factor.devices_remove(user=user)
+                two_factor.devices_remove(user=user, request=request)
                 two_factor.refresh_session_flags(request, user)
-                audit_record(
-                    action="update", request=request, target=user, summary="二要素認証を解除"
-                )
                 messages.success(request, _("二要素認証を解除しました。"))
                 return redirect("accounts:two_factor_setup")
         return render(
@@ -145,10 +142,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         )
     pending = two_factor.enrolment_start(user=user)
     if request.method == "POST" and form.is_valid():
-        if two_factor.enrolment_confirm(device=pending, code=form.cleaned_data["code"]):
+        if two_factor.enrolment_confirm(
+            device=pending, code=form.cleaned_data["code"], request=request
+        ):
             otp_login(request, pending)
             two_factor.refresh_session_flags(request, user)
-            audit_record(action="update", request=request, target=user, summary="二要素認証を設定")
             messages.success(
                 request, _("二要素認証を設定しました。次回からログイン時に確認コードを入力します。")
             )
@@ -187,17 +185,8 @@ def two_factor_policy(request: HttpRequest) -> HttpResponse:
         request.POST or None, roles=roles, initial={"roles": sorted(current)}
     )
     if request.method == "POST" and form.is_valid():
-        chosen = two_factor.requirement_set(
-            municipality=municipality, roles=form.cleaned_data["roles"]
-        )
-        labels = "、".join(str(Role(r).label) for r in sorted(chosen)) or "なし"
-        audit_record(
-            action="update",
-            request=request,
-            target_type="accounts.twofactorrequirement",
-            target_id=municipality.pk,
-            municipality_id=municipality.pk,
-            summary=f"二要素認証を必須にする役割: {labels}",
+        two_factor.requirement_set(
+            municipality=municipality, roles=form.cleaned_data["roles"], request=request
         )
         messages.success(request, _("二要素認証の設定を保存しました。"))
         return redirect("accounts:two_factor_policy")
@@ -235,13 +224,7 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Administrators: remove a user's authenticator (a lost or replaced phone)."""
     policy.require(request.user, policy.Capability.MANAGE_USERS)
     target = policy.get_in_scope(selectors.user_list_manageable_by(user=request.user), pk)
-    removed = two_factor.devices_remove(user=target)
-    audit_record(
-        action="update",
-        request=request,
-        target=target,
-        summary=f"利用者 {target.username} の二要素認証を再設定（{removed}件削除）",
-    )
+    two_factor.devices_remove(user=target, request=request)
     messages.success(
         request,
         _("「%(name)s」の認証アプリの登録を削除しました。次のログインで登録し直します。")

@@ -13,8 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sasaeai.audit.services import audit_record
-
 from . import policy, selectors, services
 from .forms import (
     LoginForm,
@@ -61,12 +59,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         services.user_set_password(
-            user=form.user, password=form.cleaned_data["new_password1"], by_self=True
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            by_self=True,
+            request=self.request,
         )
         update_session_auth_hash(self.request, form.user)
-        audit_record(
-            request=self.request, action="update", target=form.user, summary="パスワードを変更"
-        )
         messages.success(self.request, _("パスワードを変更しました。"))
         return redirect(self._next() or self.get_success_url())
 
@@ -108,8 +106,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
             },
             status=400,
         )
-    token, plain = services.token_create(user=request.user, name=form.cleaned_data["name"])
-    audit_record(request=request, action="create", target=token, summary="APIトークンを作成")
+    token, plain = services.token_create(
+        user=request.user, name=form.cleaned_data["name"], request=request
+    )
     return render(request, "accounts/token_created.html", {"token": token, "plain": plain})
 
 
@@ -117,8 +116,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = policy.get_in_scope(selectors.token_list_for(user=request.user), pk)
-    services.token_revoke(token=token)
-    audit_record(request=request, action="update", target=token, summary="APIトークンを失効")
+    services.token_revoke(token=token, request=request)
     messages.success(request, _("トークン「%(name)s」を失効させました。") % {"name": token.name})
     return redirect("accounts:profile")
 
@@ -150,18 +148,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"],
                 display_name_kana=data["display_name_kana"],
                 email=data["email"],
+                request=request,
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            with translation.override("ja"):  # the audit log is kept in Japanese
-                role_label = str(Role(user.role).label)
-            audit_record(
-                request=request,
-                action="create",
-                target=user,
-                summary=f"利用者 {user.username} を登録（{role_label}）",
-            )
             messages.success(request, _("利用者「%(name)s」を登録しました。") % {"name": user.name})
             return redirect("accounts:user_list")
     return render(
@@ -209,16 +200,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     display_name_kana=data["display_name_kana"],
                     email=data["email"],
                     is_active=data["is_active"],
+                    request=request,
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                audit_record(
-                    request=request,
-                    action="update",
-                    target=target,
-                    summary=f"利用者 {target.username} を更新",
-                )
                 messages.success(
                     request, _("利用者「%(name)s」を更新しました。") % {"name": target.name}
                 )
@@ -243,13 +229,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetByAdminForm(request.POST or None, user=target)
     if request.method == "POST" and form.is_valid():
         services.user_set_password(
-            user=target, password=form.cleaned_data["password"], by_self=False
-        )
-        audit_record(
-            request=request,
-            action="update",
-            target=target,
-            summary=f"利用者 {target.username} のパスワードを再設定",
+            user=target, password=form.cleaned_data["password"], by_self=False, request=request
         )
         messages.success(
             request,

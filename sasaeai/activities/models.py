@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
 from sasaeai.core.plans import plan_date_errors
+from sasaeai.core.tokens import HashedToken
 from sasaeai.org.models import MunicipalityOwned
 
 
@@ -654,9 +655,11 @@ class CalendarException(models.Model):
         return f"{self.entry}（{self.date:%Y-%m-%d}は休み）"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(HashedToken):
     """A coordinator's private iCalendar subscription URL. Only the SHA-256 digest of the
     secret is stored; revoking sets `revoked_at` and the URL stops answering."""
+
+    SHOWN_LENGTH = 8
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -664,11 +667,6 @@ class CalendarFeed(models.Model):
         related_name="calendar_feeds",
         verbose_name="利用者",
     )
-    prefix = models.CharField("先頭文字", max_length=12)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True)
-    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "予定表の購読URL"
@@ -677,7 +675,3 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

@@ -7,7 +7,6 @@ Every write checks the policy, validates with Japanese messages before anything 
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -17,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sasaeai.accounts import policy
-from sasaeai.accounts.models import Role, User, tier_for_role
+from sasaeai.accounts.models import Role, User
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area
@@ -130,32 +129,9 @@ RECORD_FIELDS = {
 }
 
 
-def tier_of(user: User) -> int:
-    """The tier a record written now by this user is stored (and counted) under."""
-    return tier_for_role(user.role)
-
-
-def can_edit_record(user: User, record: ActivityRecord | CalendarEntry) -> bool:
-    """Tier 1 changes every record of its municipality, tier 2 those in its areas."""
-    return policy.has(user, Capability.EDIT_ACTIVITIES) and policy.can_write_area(
-        user, record.area_id, record.municipality_id
-    )
-
-
 # The records a coordinator can attach, from the record itself, as evidence of a regional
 # issue (the councils app's attach page: /councils/attach/?kind=<kind>&id=<pk>).
 ATTACHABLE_KINDS = ("visit", "consultation", "meeting")
-
-
-def can_attach_to_issue(user: User, record: ActivityRecord, kind: str) -> bool:
-    """May the user attach this record to a regional issue? The councils capability, and the
-    record within the areas the user may write to (the councils app's own rule for evidence:
-    tier 1 the municipality, tier 2 its areas)."""
-    return (
-        kind in ATTACHABLE_KINDS
-        and policy.has(user, Capability.EDIT_COUNCILS)
-        and policy.can_write_area(user, record.area_id, record.municipality_id)
-    )
 
 
 def _today() -> dt.date:
@@ -250,7 +226,7 @@ def _validate(
     if record.pk is None:
         record.municipality_id = user.municipality_id
         record.coordinator = user
-        record.tier = tier_of(user)
+        record.tier = policy.tier_of(user)
     _assign(record, fields, RECORD_FIELDS[type(record)])
     skip = set(exclude)
     errors: dict[str, list[str]] = {}
@@ -316,7 +292,7 @@ def _write_record(
     it inside a transaction."""
     policy.require(user, Capability.EDIT_ACTIVITIES)
     creating = record.pk is None
-    if not creating and not can_edit_record(user, record):
+    if not creating and not policy.can_edit_record(user, record):
         raise PermissionDenied("この記録を変更する権限がありません。")
     _validate(user=user, record=record, fields=fields, today=today)
     _save_version(record, user=user, reason=reason)
@@ -700,10 +676,6 @@ def calendar_occurrence_skip(
     return exception
 
 
-def feed_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def calendar_feed_create(
     *, user: User, request: HttpRequest | None = None
@@ -712,8 +684,7 @@ def calendar_feed_create(
     one: a coordinator has one live subscription URL at a time."""
     policy.require(user, Capability.VIEW_ACTIVITIES)
     calendar_feed_revoke_all(user=user, request=request)
-    token = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(user=user, prefix=token[:8], digest=feed_digest(token))
+    feed, token = CalendarFeed.issue(user=user)
     audit_record(
         action="create", request=request, user=user, target=feed, summary="予定表の購読URLを発行"
     )
@@ -722,11 +693,9 @@ def calendar_feed_create(
 
 @transaction.atomic
 def calendar_feed_revoke_all(*, user: User, request: HttpRequest | None = None) -> int:
-    now = timezone.now()
     feeds = list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True))
     for feed in feeds:
-        feed.revoked_at = now
-        feed.save(update_fields=["revoked_at"])
+        feed.revoke()
         audit_record(
             action="update",
             request=request,
@@ -737,8 +706,14 @@ def calendar_feed_revoke_all(*, user: User, request: HttpRequest | None = None) 
     return len(feeds)
 
 
-def calendar_feed_touch(*, feed: CalendarFeed) -> None:
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+def calendar_feed_open(*, token: str) -> CalendarFeed | None:
+    """The live feed behind a presented secret whose owner may still read activities (its
+    use noted), or None."""
+    feed = CalendarFeed.live_for(token)
+    if feed is None or not policy.has(feed.user, Capability.VIEW_ACTIVITIES):
+        return None
+    feed.touch()
+    return feed
 
 
 # --- consultation topics (administrators) -----------------------------------------------------

@@ -134,8 +134,9 @@ def _detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "label": label,
         "rows": detail_rows(record),
         "history": selectors.record_history(record),
-        "can_edit": services.can_edit_record(request.user, record),
-        "can_attach": services.can_attach_to_issue(request.user, record, kind),
+        "can_edit": policy.can_edit_record(request.user, record),
+        "can_attach": kind in services.ATTACHABLE_KINDS
+        and policy.can_attach_evidence(request.user, record),
     }
     if kind == "visit":
         context["consultations"] = list(
@@ -247,7 +248,7 @@ def _save(form, kind: str, request: HttpRequest, record=None):
 def _form_page(request: HttpRequest, kind: str, record=None) -> HttpResponse:
     policy.require(request.user, Capability.EDIT_ACTIVITIES)
     _, form_class, label = KIND_VIEWS[kind]
-    if record is not None and not services.can_edit_record(request.user, record):
+    if record is not None and not policy.can_edit_record(request.user, record):
         raise PermissionDenied("この記録を変更する権限がありません。")
     visit = None
     initial = {} if record is not None else _initial(request, kind)
@@ -628,14 +629,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     in); a wrong or revoked secret answers 404."""
     from .feeds import calendar_ics
 
-    feed_row = (
-        CalendarFeed.objects.filter(digest=services.feed_digest(token), revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    if feed_row is None or not policy.has(feed_row.user, Capability.VIEW_ACTIVITIES):
+    feed_row = services.calendar_feed_open(token=token)
+    if feed_row is None:
         raise Http404("見つかりません。")
-    services.calendar_feed_touch(feed=feed_row)
     response = HttpResponse(
         calendar_ics(user=feed_row.user, host=request.get_host().split(":")[0]),
         content_type="text/calendar; charset=utf-8",

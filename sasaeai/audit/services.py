@@ -4,13 +4,14 @@ directly."""
 from django.db import models
 from django.http import HttpRequest
 
+from sasaeai.core.client_address import client_address
+
 from .models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (behind a trusted proxy, the one it forwarded)."""
+    return client_address(request)
 
 
 def audit_record(
@@ -23,7 +24,12 @@ def audit_record(
     target_id: object = "",
     summary: str = "",
     municipality_id: int | None = None,
+    via: str = "",
 ) -> AuditEvent:
+    """One row of the log. `via` names a path other than the pages (「API」, 「コマンド」,
+    「管理サイト」) and is added to the summary in brackets."""
+    if via:
+        summary = f"{summary}（{via}）"
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if target is not None:

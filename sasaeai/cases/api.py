@@ -499,9 +499,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
 @router.get("/cases/{case_id}", response=CaseOut, summary="個別ケース（経過とつなぎを含む）")
 def case_detail(request: HttpRequest, case_id: int):
     policy.require(request.user, Capability.VIEW_CASES)
-    case = _case_out(case_id, request)
-    services.case_record_view(user=request.user, case=case, request=request)
-    return case
+    return services.case_open(user=request.user, pk=case_id, request=request)
 
 
 @router.patch("/cases/{case_id}", response=CaseOut, summary="個別ケースを変更")
@@ -516,8 +514,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch):
 @router.get("/cases/{case_id}/match", response=MatchOut, summary="このケースに合う社会資源")
 def case_match(request: HttpRequest, case_id: int, limit: int = 10):
     policy.require(request.user, Capability.VIEW_CASES)
-    case = _case_out(case_id, request)
-    services.case_record_view(user=request.user, case=case, request=request)
+    case = services.case_open(user=request.user, pk=case_id, request=request)
     profile = matching.profile_from_case(case)
     result = matching.match(profile, limit=max(1, min(limit, 50)))
     return {

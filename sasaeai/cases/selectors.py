@@ -64,12 +64,6 @@ def entry_get_visible(*, user: User, pk: object) -> CaseEntry:
     )
 
 
-def can_edit_case(*, user: User, case: Case) -> bool:
-    return policy.has(user, Capability.EDIT_CASES) and policy.can_write_area(
-        user, case.area_id, case.municipality_id
-    )
-
-
 @dataclass
 class CaseFilters:
     text: str = ""  # case number, or a word of the needs / hobbies

@@ -26,6 +26,7 @@ from sasaeai.core.text import search_key
 from sasaeai.org.models import Area, Town
 from sasaeai.resources.models import Service
 
+from . import selectors
 from .models import (
     CLOSED_REFERRAL_STATUSES,
     REFERRAL_FLOW,
@@ -240,14 +241,46 @@ def case_update(
 
 
 def case_record_view(*, user: User, case: Case, request: HttpRequest | None = None) -> None:
-    """Every read of a case is logged."""
+    """Every read of a case is logged (once per request, however many parts show it)."""
+    if request is not None:
+        seen = request.__dict__.setdefault("_sasaeai_cases_read", set())
+        if case.pk in seen:
+            return
+        seen.add(case.pk)
     audit_record(
         action=AuditEvent.Action.VIEW,
         request=request,
         user=user,
         target=case,
         summary=f"ケース {case.number} を閲覧",
+        via="API" if request is not None and request.path.startswith("/api/") else "",
     )
+
+
+# Loading a case, or a part of one, to show it is an audited read. Every page and API operation
+# that shows a case's fields loads it through one of these (tests/test_case_reads.py walks the
+# URL patterns and checks each), so a new view cannot forget the audit row.
+
+
+def case_open(*, user: User, pk: object, request: HttpRequest | None = None) -> Case:
+    """The case to show (404 when missing or out of scope), its read audited."""
+    case = selectors.case_get_visible(user=user, pk=pk)
+    case_record_view(user=user, case=case, request=request)
+    return case
+
+
+def entry_open(*, user: User, pk: object, request: HttpRequest | None = None) -> CaseEntry:
+    """A timeline entry to show, with its case; the case's read audited."""
+    entry = selectors.entry_get_visible(user=user, pk=pk)
+    case_record_view(user=user, case=entry.case, request=request)
+    return entry
+
+
+def referral_open(*, user: User, pk: object, request: HttpRequest | None = None) -> Referral:
+    """A referral to show, with its case; the case's read audited."""
+    referral = selectors.referral_get_visible(user=user, pk=pk)
+    case_record_view(user=user, case=referral.case, request=request)
+    return referral
 
 
 # --- timeline ------------------------------------------------------------------------------------

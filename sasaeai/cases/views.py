@@ -113,10 +113,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    services.case_record_view(user=request.user, case=case, request=request)
+    case = services.case_open(user=request.user, pk=pk, request=request)
     context = selectors.case_detail_relations(case)
-    can_edit = selectors.can_edit_case(user=request.user, case=case)
+    can_edit = policy.can_edit_case(request.user, case)
     context.update(
         {
             "case": case,
@@ -144,8 +143,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    if not selectors.can_edit_case(user=request.user, case=case):
+    case = services.case_open(user=request.user, pk=pk, request=request)
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = CaseForm(request.POST or None, user=request.user, instance=case)
     if request.method == "POST" and form.is_valid():
@@ -166,6 +165,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_with_error(request, case, **forms):
     """Re-renders the case page with a form that failed, keeping what was typed."""
+    services.case_record_view(user=request.user, case=case, request=request)
     context = selectors.case_detail_relations(case)
     context.update(
         {
@@ -199,7 +199,7 @@ def _detail_with_error(request, case, **forms):
 def _editable_case(request: HttpRequest, pk: int) -> Case:
     _require_view(request)
     case = selectors.case_get_visible(user=request.user, pk=pk)
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     return case
 
@@ -225,9 +225,9 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    entry = selectors.entry_get_visible(user=request.user, pk=pk)
+    entry = services.entry_open(user=request.user, pk=pk, request=request)
     case = entry.case
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = CaseEntryForm(request.POST or None, case=case, instance=entry)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +299,7 @@ def referral_advance(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     referral = selectors.referral_get_visible(user=request.user, pk=pk)
     case = referral.case
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = ReferralAdvanceForm(request.POST, referral=referral, prefix=f"r{referral.pk}")
     if form.is_valid():
@@ -321,9 +321,9 @@ def referral_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    referral = selectors.referral_get_visible(user=request.user, pk=pk)
+    referral = services.referral_open(user=request.user, pk=pk, request=request)
     case = referral.case
-    if not selectors.can_edit_case(user=request.user, case=case):
+    if not policy.can_edit_case(request.user, case):
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = FollowUpForm(
         request.POST or None, referral=referral, initial={"follow_up_on": referral.follow_up_on}
@@ -366,8 +366,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_match(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    services.case_record_view(user=request.user, case=case, request=request)
+    case = services.case_open(user=request.user, pk=pk, request=request)
     result = matching.match(matching.profile_from_case(case), limit=10)
     return render(
         request,
@@ -375,7 +374,7 @@ def case_match(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "result": result,
-            "can_edit": selectors.can_edit_case(user=request.user, case=case),
+            "can_edit": policy.can_edit_case(request.user, case),
             "part_labels": matching.PART_LABELS,
             "part_weights": matching.PART_WEIGHTS,
         },
@@ -630,7 +629,7 @@ def case_person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def case_person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
-    case = selectors.case_get_visible(user=request.user, pk=pk)
+    case = selectors.case_get_visible(user=request.user, pk=pk)  # the page shows its number only
     services.require_data_subject_rights(user=request.user, case=case)
     form = DeleteRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

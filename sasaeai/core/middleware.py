@@ -36,10 +36,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/docs"):
-            # The interactive API docs load their own inline script; the page itself holds no
-            # personal data. Every other page gets the strict policy.
-            return response
         response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"

@@ -12,9 +12,9 @@ from ninja.responses import Status
 from sasaeai.accounts import policy
 from sasaeai.api.pagination import Id, PageNumberPagination
 from sasaeai.api.types import Date, WriteSchema
-from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area
 
+from . import policy as councils_policy
 from . import selectors, services
 from .models import IssueStatus, IssueTheme
 
@@ -136,6 +136,8 @@ def issue_detail(request: HttpRequest, issue_id: int):
 def issue_create(request: HttpRequest, payload: IssueIn):
     policy.require(request.user, policy.Capability.EDIT_COUNCILS)
     issue = services.issue_create(
+        request=request,
+        via="API",
         user=request.user,
         title=payload.title,
         description=payload.description,
@@ -143,16 +145,17 @@ def issue_create(request: HttpRequest, payload: IssueIn):
         themes=IssueTheme.objects.filter(code__in=payload.theme_codes),
         raised_on=payload.raised_on,
     )
-    audit_record(request=request, action="create", target=issue, summary="地域課題を登録（API）")
     return Status(201, _issues(request).get(pk=issue.pk))
 
 
 @router.put("/regional-issues/{issue_id}", response=IssueDetailOut, summary="地域課題の更新")
 def issue_update(request: HttpRequest, issue_id: int, payload: IssueIn):
     issue = policy.get_in_scope(_issues(request), issue_id)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied("この地域課題を変更する権限がありません。")
     services.issue_update(
+        request=request,
+        via="API",
         user=request.user,
         issue=issue,
         title=payload.title,
@@ -161,7 +164,6 @@ def issue_update(request: HttpRequest, issue_id: int, payload: IssueIn):
         themes=IssueTheme.objects.filter(code__in=payload.theme_codes),
         proposed_wording=issue.proposed_wording,
     )
-    audit_record(request=request, action="update", target=issue, summary="地域課題を更新（API）")
     return _issues(request).get(pk=issue.pk)
 
 
@@ -178,15 +180,14 @@ def issue_advance(request: HttpRequest, issue_id: int, payload: AdvanceIn):
             selectors.meeting_visible_to(user=request.user), payload.meeting_id
         )
     services.issue_advance(
+        request=request,
+        via="API",
         user=request.user,
         issue=issue,
         to_status=payload.to_status,
         date=payload.date,
         meeting=meeting,
         reason=payload.reason,
-    )
-    audit_record(
-        request=request, action="update", target=issue, summary="地域課題の段階を変更（API）"
     )
     return _issues(request).get(pk=issue.pk)
 
@@ -199,14 +200,13 @@ def issue_advance(request: HttpRequest, issue_id: int, payload: AdvanceIn):
 def issue_attach(request: HttpRequest, issue_id: int, payload: EvidenceIn):
     issue = policy.get_in_scope(_issues(request), issue_id)
     services.evidence_attach(
+        request=request,
+        via="API",
         user=request.user,
         issue=issue,
         kind=payload.kind,
         record_id=payload.record_id,
         note=payload.note,
-    )
-    audit_record(
-        request=request, action="update", target=issue, summary="地域課題に根拠を追加（API）"
     )
     return _issues(request).get(pk=issue.pk)
 

@@ -6,17 +6,18 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import Role, User
+from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Area
 
 from .models import (
     PIPELINE,
     AgendaItem,
     Attendance,
-    Council,
     CouncilMember,
     IssueEvidence,
     IssueStatus,
@@ -27,6 +28,11 @@ from .models import (
     Recommendation,
     RegionalIssue,
     pipeline_position,
+)
+from .policy import (
+    require_council_edit,
+    require_issue_edit,
+    require_meeting_edit,
 )
 
 # Steps a tier-2 coordinator may record; reporting to the tier-1 council and beyond is tier 1's.
@@ -53,22 +59,6 @@ def _check_areas(user: User, areas: list[Area]) -> None:
             )
 
 
-def can_edit_issue(user: User, issue: RegionalIssue) -> bool:
-    if not policy.has(user, policy.Capability.EDIT_COUNCILS):
-        return False
-    if issue.municipality_id != user.municipality_id:
-        return False
-    if user.role == Role.TIER1:
-        return True
-    issue_areas = {a.id for a in issue.areas.all()}
-    return bool(issue_areas) and issue_areas <= policy.area_ids(user)
-
-
-def _require_issue_edit(user: User, issue: RegionalIssue) -> None:
-    if not can_edit_issue(user, issue):
-        raise PermissionDenied("この地域課題を変更する権限がありません。")
-
-
 @transaction.atomic
 def issue_create(
     *,
@@ -78,6 +68,8 @@ def issue_create(
     areas: Iterable[Area] = (),
     themes: Iterable[IssueTheme] = (),
     raised_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> RegionalIssue:
     _require_edit(user)
     areas = list(areas)
@@ -106,6 +98,9 @@ def issue_create(
         reason="課題として把握",
         user=user,
     )
+    audit_record(
+        action="create", request=request, user=user, target=issue, summary="地域課題を登録", via=via
+    )
     return issue
 
 
@@ -119,8 +114,10 @@ def issue_update(
     areas: Iterable[Area],
     themes: Iterable[IssueTheme],
     proposed_wording: str = "",
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> RegionalIssue:
-    _require_issue_edit(user, issue)
+    require_issue_edit(user, issue)
     areas = list(areas)
     _check_areas(user, areas)
     issue.title = title
@@ -130,6 +127,9 @@ def issue_update(
     issue.save()
     issue.areas.set(areas)
     issue.themes.set(list(themes))
+    audit_record(
+        action="update", request=request, user=user, target=issue, summary="地域課題を更新", via=via
+    )
     return issue
 
 
@@ -153,11 +153,13 @@ def issue_advance(
     date: dt.date,
     meeting=None,
     reason: str = "",
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> IssueTransition:
     """Moves an issue along the pipeline. The next step needs no reason; skipping a step,
     moving back or reopening a finished issue needs one. Each step is dated and may name the
     meeting where it happened."""
-    _require_issue_edit(user, issue)
+    require_issue_edit(user, issue)
     if issue.is_merged:
         raise ValidationError(
             {
@@ -203,6 +205,14 @@ def issue_advance(
     issue.status = to_status
     issue.status_changed_on = date
     issue.save(update_fields=["status", "status_changed_on", "updated_at"])
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=issue,
+        summary=f"地域課題の段階を「{IssueStatus(to_status).label}」に変更",
+        via=via,
+    )
     return transition
 
 
@@ -213,12 +223,14 @@ def issue_merge(
     target: RegionalIssue,
     sources: Iterable[RegionalIssue],
     reason: str = "",
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> RegionalIssue:
     """Merges several (tier-2) issues into one city-wide issue. The sources keep their own
     history and point to the target; their areas, themes and evidence join the target."""
     if not policy.has(user, policy.Capability.STEER_COUNCILS):
         raise PermissionDenied("課題の統合は第1層コーディネーターが行います。")
-    _require_issue_edit(user, target)
+    require_issue_edit(user, target)
     sources = [s for s in sources if s.pk != target.pk]
     if not sources:
         raise ValidationError({"sources": "統合する課題を選んでください。"})
@@ -257,6 +269,14 @@ def issue_merge(
             reason=f"「{target.title}」に統合。{reason}".strip(),
             user=user,
         )
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=target,
+        summary=f"地域課題を統合（{len(sources)}件）",
+        via=via,
+    )
     return target
 
 
@@ -284,9 +304,16 @@ def evidence_record_queryset(*, user: User, kind: str):
 
 @transaction.atomic
 def evidence_attach(
-    *, user: User, issue: RegionalIssue, kind: str, record_id: int, note: str = ""
+    *,
+    user: User,
+    issue: RegionalIssue,
+    kind: str,
+    record_id: int,
+    note: str = "",
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> IssueEvidence:
-    _require_issue_edit(user, issue)
+    require_issue_edit(user, issue)
     records = evidence_record_queryset(user=user, kind=kind)
     record = records.filter(pk=record_id).first()
     if record is None:
@@ -318,42 +345,57 @@ def evidence_attach(
         raise ValidationError(
             {"record_id": "この記録はすでに根拠として追加されています。"}
         ) from exc
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=issue,
+        summary=f"地域課題に根拠を追加（{IssueEvidence.Kind(kind).label}）",
+        via=via,
+    )
     return evidence
 
 
-def evidence_detach(*, user: User, evidence: IssueEvidence) -> None:
-    _require_issue_edit(user, evidence.issue)
+def evidence_detach(
+    *, user: User, evidence: IssueEvidence, request: HttpRequest | None = None, via: str = ""
+) -> None:
+    require_issue_edit(user, evidence.issue)
     evidence.delete()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=evidence.issue,
+        summary="地域課題の根拠を削除",
+        via=via,
+    )
 
 
 # --- councils and their meetings -------------------------------------------------------------
 
 
-def require_council_edit(user: User, council: Council) -> None:
-    _require_edit(user)
-    if council.municipality_id != user.municipality_id:
-        raise PermissionDenied("ほかの市区町村の協議体です。")
-    if user.role == Role.TIER2 and council.area_id not in policy.area_ids(user):
-        raise PermissionDenied("担当圏域の協議体だけを編集できます。")
-
-
-def member_save(*, user: User, member: CouncilMember) -> CouncilMember:
+def member_save(
+    *, user: User, member: CouncilMember, request: HttpRequest | None = None, via: str = ""
+) -> CouncilMember:
     require_council_edit(user, member.council)
+    existed = member.pk is not None
     member.full_clean()
     member.save()
+    audit_record(
+        action="update" if existed else "create",
+        request=request,
+        user=user,
+        target=member,
+        summary="協議体の委員を保存",
+        via=via,
+    )
     return member
 
 
-def require_meeting_edit(user: User, meeting) -> None:
-    _require_edit(user)
-    if meeting.municipality_id != user.municipality_id:
-        raise PermissionDenied("ほかの市区町村の会議です。")
-    if user.role == Role.TIER2 and meeting.area_id not in policy.area_ids(user):
-        raise PermissionDenied("担当圏域の会議だけを編集できます。")
-
-
 @transaction.atomic
-def agenda_item_add(*, user: User, meeting, issue: RegionalIssue) -> AgendaItem:
+def agenda_item_add(
+    *, user: User, meeting, issue: RegionalIssue, request: HttpRequest | None = None, via: str = ""
+) -> AgendaItem:
     require_meeting_edit(user, meeting)
     if issue.municipality_id != meeting.municipality_id:
         raise ValidationError({"issue": "ほかの市区町村の課題は議題にできません。"})
@@ -363,11 +405,20 @@ def agenda_item_add(*, user: User, meeting, issue: RegionalIssue) -> AgendaItem:
     item = AgendaItem(meeting=meeting, issue=issue, order=order)
     item.full_clean()
     item.save()
+    audit_record(
+        action="update", request=request, user=user, target=meeting, summary="議題を追加", via=via
+    )
     return item
 
 
 def agenda_item_decide(
-    *, user: User, item: AgendaItem, decision: str, decision_text: str
+    *,
+    user: User,
+    item: AgendaItem,
+    decision: str,
+    decision_text: str,
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> AgendaItem:
     require_meeting_edit(user, item.meeting)
     if decision not in AgendaItem.Decision.values:
@@ -376,11 +427,26 @@ def agenda_item_decide(
     item.decision_text = decision_text
     item.full_clean()
     item.save()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=item.meeting,
+        summary="議題の決定を記録",
+        via=via,
+    )
     return item
 
 
 @transaction.atomic
-def attendance_set(*, user: User, meeting, present_member_ids: Iterable[int]) -> None:
+def attendance_set(
+    *,
+    user: User,
+    meeting,
+    present_member_ids: Iterable[int],
+    request: HttpRequest | None = None,
+    via: str = "",
+) -> None:
     require_meeting_edit(user, meeting)
     if meeting.council_id is None:
         raise ValidationError({"council": "協議体の会議ではないため、出欠は記録できません。"})
@@ -389,6 +455,9 @@ def attendance_set(*, user: User, meeting, present_member_ids: Iterable[int]) ->
         Attendance.objects.update_or_create(
             meeting=meeting, member=member, defaults={"present": member.id in present}
         )
+    audit_record(
+        action="update", request=request, user=user, target=meeting, summary="出欠を記録", via=via
+    )
 
 
 # --- proposals ------------------------------------------------------------------------------
@@ -401,9 +470,15 @@ def _require_tier1(user: User) -> None:
 
 @transaction.atomic
 def proposal_save(
-    *, user: User, proposal: Proposal, issues: Iterable[RegionalIssue] = ()
+    *,
+    user: User,
+    proposal: Proposal,
+    issues: Iterable[RegionalIssue] = (),
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> Proposal:
     _require_tier1(user)
+    existed = proposal.pk is not None
     if proposal.pk is None:
         proposal.municipality_id = user.municipality_id
     elif proposal.municipality_id != user.municipality_id:
@@ -415,15 +490,33 @@ def proposal_save(
     proposal.full_clean()
     proposal.save()
     proposal.issues.set(issues)
+    audit_record(
+        action="update" if existed else "create",
+        request=request,
+        user=user,
+        target=proposal,
+        summary="政策提言を保存",
+        via=via,
+    )
     return proposal
 
 
-def recommendation_save(*, user: User, recommendation: Recommendation) -> Recommendation:
+def recommendation_save(
+    *, user: User, recommendation: Recommendation, request: HttpRequest | None = None, via: str = ""
+) -> Recommendation:
     _require_tier1(user)
     if recommendation.proposal.municipality_id != user.municipality_id:
         raise PermissionDenied("ほかの市区町村の政策提言です。")
     recommendation.full_clean()
     recommendation.save()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=recommendation.proposal,
+        summary="提言項目を追加",
+        via=via,
+    )
     return recommendation
 
 
@@ -435,6 +528,8 @@ def recommendation_answer(
     answer_text: str,
     responsible_section: str,
     answered_on: dt.date,
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> Recommendation:
     """Records the city's answer. It is not public until `recommendation_publish_answer`."""
     _require_tier1(user)
@@ -454,11 +549,24 @@ def recommendation_answer(
     recommendation.answer_published_on = None
     recommendation.full_clean()
     recommendation.save()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=recommendation.proposal,
+        summary="市の回答を記録",
+        via=via,
+    )
     return recommendation
 
 
 def recommendation_publish_answer(
-    *, user: User, recommendation: Recommendation, published_on: dt.date
+    *,
+    user: User,
+    recommendation: Recommendation,
+    published_on: dt.date,
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> Recommendation:
     _require_tier1(user)
     if not recommendation.answer:
@@ -467,12 +575,27 @@ def recommendation_publish_answer(
         raise ValidationError({"published_on": "公表日が回答日より前です。"})
     recommendation.answer_published_on = published_on
     recommendation.save(update_fields=["answer_published_on", "updated_at"])
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=recommendation.proposal,
+        summary="市の回答を公表",
+        via=via,
+    )
     return recommendation
 
 
 @transaction.atomic
 def progress_add(
-    *, user: User, recommendation: Recommendation, date: dt.date, percent: int, note: str
+    *,
+    user: User,
+    recommendation: Recommendation,
+    date: dt.date,
+    percent: int,
+    note: str,
+    request: HttpRequest | None = None,
+    via: str = "",
 ) -> ProgressUpdate:
     _require_tier1(user)
     if not recommendation.answer:
@@ -493,4 +616,12 @@ def progress_add(
     latest = recommendation.updates.order_by("-date", "-id").first()
     recommendation.progress_percent = latest.percent
     recommendation.save(update_fields=["progress_percent", "updated_at"])
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=recommendation.proposal,
+        summary="進捗を記録",
+        via=via,
+    )
     return update

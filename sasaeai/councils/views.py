@@ -17,6 +17,7 @@ from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area, Municipality
 
 from . import briefing, selectors, services
+from . import policy as councils_policy
 from .forms import (
     AdvanceForm,
     AgendaAddForm,
@@ -135,6 +136,7 @@ def issue_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             issue = services.issue_create(
+                request=request,
                 user=user,
                 title=data["title"],
                 description=data["description"],
@@ -145,7 +147,6 @@ def issue_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(request=request, action="create", target=issue, summary="地域課題を登録")
             messages.success(request, f"地域課題「{issue.title}」を登録しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return _render(
@@ -165,7 +166,7 @@ def _issue(request: HttpRequest, pk: int):
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     user = request.user
-    can_edit = services.can_edit_issue(user, issue)
+    can_edit = councils_policy.can_edit_issue(user, issue)
     context = {
         "issue": issue,
         "counts": selectors.evidence_counts(issue=issue),
@@ -193,7 +194,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
     initial = {
         "title": issue.title,
@@ -209,6 +210,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.issue_update(
+                request=request,
                 user=request.user,
                 issue=issue,
                 title=data["title"],
@@ -220,7 +222,6 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(request=request, action="update", target=issue, summary="地域課題を更新")
             messages.success(request, "地域課題を保存しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return _render(
@@ -234,7 +235,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
     meetings = selectors.meeting_visible_to(user=request.user).order_by("-date")
     form = AdvanceForm(request.POST or None, meetings=meetings)
@@ -242,6 +243,7 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.issue_advance(
+                request=request,
                 user=request.user,
                 issue=issue,
                 to_status=data["to_status"],
@@ -252,12 +254,6 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=issue,
-                summary=f"地域課題の段階を「{IssueStatus(data['to_status']).label}」に変更",
-            )
             messages.success(
                 request, f"段階を「{IssueStatus(data['to_status']).label}」にしました。"
             )
@@ -274,7 +270,7 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
     target = _issue(request, pk)
     policy.require(request.user, policy.Capability.STEER_COUNCILS)
-    if not services.can_edit_issue(request.user, target):
+    if not councils_policy.can_edit_issue(request.user, target):
         raise PermissionDenied
     candidates = (
         selectors.issue_list_visible_to(user=request.user)
@@ -285,6 +281,7 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.issue_merge(
+                request=request,
                 user=request.user,
                 target=target,
                 sources=form.cleaned_data["sources"],
@@ -293,12 +290,6 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=target,
-                summary=f"地域課題を統合（{len(form.cleaned_data['sources'])}件）",
-            )
             messages.success(
                 request, "課題を統合しました。統合した課題の経過はそれぞれに残ります。"
             )
@@ -319,21 +310,17 @@ def issue_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
-    if not services.can_edit_issue(request.user, issue):
+    if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
     form = EvidenceForm(request.POST)
     if form.is_valid():
         try:
-            services.evidence_attach(user=request.user, issue=issue, **form.cleaned_data)
+            services.evidence_attach(
+                request=request, user=request.user, issue=issue, **form.cleaned_data
+            )
         except (ValidationError, PermissionDenied) as exc:
             _form_errors(form, _as_validation_error(exc))
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=issue,
-                summary=f"地域課題に根拠を追加（{IssueEvidence.Kind(form.cleaned_data['kind']).label}）",
-            )
             messages.success(request, "根拠を追加しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return _form_again(
@@ -358,8 +345,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         IssueEvidence.objects.filter(issue__municipality_id=request.user.municipality_id), pk
     )
     issue = evidence.issue
-    services.evidence_detach(user=request.user, evidence=evidence)
-    audit_record(request=request, action="update", target=issue, summary="地域課題の根拠を削除")
+    services.evidence_detach(request=request, user=request.user, evidence=evidence)
     messages.success(request, "根拠を外しました。")
     return redirect("councils:issue_detail", pk=issue.pk)
 
@@ -386,7 +372,7 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
     editable = [
         i.pk
         for i in selectors.issue_list_visible_to(user=request.user).filter(merged_into__isnull=True)
-        if services.can_edit_issue(request.user, i)
+        if councils_policy.can_edit_issue(request.user, i)
     ]
     form = AttachForm(
         request.POST if request.method == "POST" else None,
@@ -396,6 +382,7 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
         issue = form.cleaned_data["issue"]
         try:
             services.evidence_attach(
+                request=request,
                 user=request.user,
                 issue=issue,
                 kind=kind,
@@ -405,12 +392,6 @@ def attach_from_record(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             _form_errors(form, _as_validation_error(exc))
         else:
-            audit_record(
-                request=request,
-                action="update",
-                target=issue,
-                summary=f"地域課題に根拠を追加（{IssueEvidence.Kind(kind).label}）",
-            )
             messages.success(request, f"「{issue.title}」の根拠に追加しました。")
             return redirect("councils:issue_detail", pk=issue.pk)
     return render(
@@ -459,23 +440,17 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit(request: HttpRequest, council_pk: int, pk: int | None = None) -> HttpResponse:
     policy.require(request.user, policy.Capability.EDIT_COUNCILS)
     council = policy.get_in_scope(selectors.council_list_visible_to(user=request.user), council_pk)
-    services.require_council_edit(request.user, council)
+    councils_policy.require_council_edit(request.user, council)
     member = (
         policy.get_in_scope(council.members.all(), pk) if pk else CouncilMember(council=council)
     )
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_save(user=request.user, member=form.save(commit=False))
+            services.member_save(request=request, user=request.user, member=form.save(commit=False))
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update" if pk else "create",
-                target=member,
-                summary="協議体の委員を保存",
-            )
             messages.success(request, "委員を保存しました。")
             return redirect("councils:council_detail", pk=council.pk)
     return _render(
@@ -527,17 +502,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    services.require_meeting_edit(request.user, meeting)
+    councils_policy.require_meeting_edit(request.user, meeting)
     form = AgendaAddForm(request.POST, issues=selectors.issue_list_visible_to(user=request.user))
     if form.is_valid():
         try:
             services.agenda_item_add(
-                user=request.user, meeting=meeting, issue=form.cleaned_data["issue"]
+                request=request,
+                user=request.user,
+                meeting=meeting,
+                issue=form.cleaned_data["issue"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            audit_record(request=request, action="update", target=meeting, summary="議題を追加")
             messages.success(request, "議題に追加しました。")
     else:
         messages.error(request, "議題にする地域課題を選んでください。")
@@ -551,11 +528,12 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = policy.get_in_scope(
         AgendaItem.objects.filter(meeting__municipality_id=request.user.municipality_id), pk
     )
-    services.require_meeting_edit(request.user, item.meeting)
+    councils_policy.require_meeting_edit(request.user, item.meeting)
     form = DecisionForm(request.POST, instance=item, prefix=f"d{item.pk}")
     if form.is_valid():
         try:
             services.agenda_item_decide(
+                request=request,
                 user=request.user,
                 item=item,
                 decision=form.cleaned_data["decision"],
@@ -564,9 +542,6 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request, action="update", target=item.meeting, summary="議題の決定を記録"
-            )
             messages.success(request, "決定を記録しました。")
             return redirect("councils:meeting_detail", pk=item.meeting_id)
     return _form_again(
@@ -581,14 +556,15 @@ def agenda_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    services.require_meeting_edit(request.user, meeting)
+    councils_policy.require_meeting_edit(request.user, meeting)
     ids = [int(v) for v in request.POST.getlist("present") if v.isdecimal()]
     try:
-        services.attendance_set(user=request.user, meeting=meeting, present_member_ids=ids)
+        services.attendance_set(
+            request=request, user=request.user, meeting=meeting, present_member_ids=ids
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        audit_record(request=request, action="update", target=meeting, summary="出欠を記録")
         messages.success(request, "出欠を記録しました。")
     return redirect("councils:meeting_detail", pk=meeting.pk)
 
@@ -661,6 +637,7 @@ def proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.proposal_save(
+                request=request,
                 user=request.user,
                 proposal=form.save(commit=False),
                 issues=form.cleaned_data["issues"],
@@ -668,12 +645,6 @@ def proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request,
-                action="update" if pk else "create",
-                target=saved,
-                summary="政策提言を保存",
-            )
             messages.success(request, "政策提言を保存しました。")
             return redirect("councils:proposal_detail", pk=saved.pk)
     return _render(
@@ -707,9 +678,6 @@ def _recommendation_action(request, recommendation, form, action, summary):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            audit_record(
-                request=request, action="update", target=recommendation.proposal, summary=summary
-            )
             messages.success(request, summary + "しました。")
             return redirect("councils:proposal_detail", pk=recommendation.proposal_id)
     proposal = recommendation.proposal
@@ -735,7 +703,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         form,
         lambda data: services.recommendation_save(
-            user=request.user, recommendation=form.save(commit=False)
+            request=request, user=request.user, recommendation=form.save(commit=False)
         ),
         "提言項目を追加",
     )
@@ -750,7 +718,7 @@ def recommendation_answer(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         AnswerForm(request.POST),
         lambda data: services.recommendation_answer(
-            user=request.user, recommendation=recommendation, **data
+            request=request, user=request.user, recommendation=recommendation, **data
         ),
         "市の回答を記録",
     )
@@ -765,7 +733,7 @@ def recommendation_publish(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         PublishForm(request.POST),
         lambda data: services.recommendation_publish_answer(
-            user=request.user, recommendation=recommendation, **data
+            request=request, user=request.user, recommendation=recommendation, **data
         ),
         "市の回答を公表",
     )
@@ -780,7 +748,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
         recommendation,
         ProgressForm(request.POST),
         lambda data: services.progress_add(
-            user=request.user, recommendation=recommendation, **data
+            request=request, user=request.user, recommendation=recommendation, **data
         ),
         "進捗を記録",
     )

@@ -310,7 +310,9 @@ def export_index(request: HttpRequest) -> HttpResponse:
 
 def _search_export(request: HttpRequest, kind: str) -> HttpResponse:
     user = request.user
-    policy.require(user, Capability.VIEW_RESOURCES)
+    # Every column, internal ones too: staff records only (the regional reader has the
+    # public HSDS and open-data exports).
+    policy.require(user, Capability.VIEW_RESOURCE_RECORDS)
     form = SearchForm(request.GET or None, municipality=user.municipality)
     if form.is_bound:
         form.is_valid()

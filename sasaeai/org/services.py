@@ -7,7 +7,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.http import HttpRequest
 from django.utils import timezone
+
+from sasaeai.audit.services import audit_record
 
 from . import gazetteer
 from .models import Area, Municipality, SupportCenter, Town, TownBlock
@@ -38,10 +41,13 @@ class AreaTowns:
 
 
 @transaction.atomic
-def area_save_with_towns(*, area: Area, towns: Iterable[Town]) -> AreaTowns:
+def area_save_with_towns(
+    *, area: Area, towns: Iterable[Town], request: HttpRequest | None = None
+) -> AreaTowns:
     """Saves an area and makes it exactly the given towns: a town of another area moves here,
-    a town left out loses its area."""
+    a town left out loses its area (audited)."""
     towns = list(towns)
+    creating = area.pk is None
     if any(t.municipality_id != area.municipality_id for t in towns):
         raise ValidationError({"towns": "ほかの市区町村の町は選べません。"})
     area_save(area=area)
@@ -55,11 +61,17 @@ def area_save_with_towns(*, area: Area, towns: Iterable[Town]) -> AreaTowns:
     now = timezone.now()
     Town.objects.filter(pk__in=[t.pk for t in removed]).update(area=None, updated_at=now)
     Town.objects.filter(pk__in=[t.pk for t in added]).update(area=area, updated_at=now)
+    audit_record(
+        action="create" if creating else "update",
+        request=request,
+        target=area,
+        summary=f"圏域「{area.name}」を{'追加' if creating else '保存'}しました（町 {area.towns.count()}件）。",
+    )
     return AreaTowns(added=added, moved_from=moved_from, removed=removed)
 
 
 @transaction.atomic
-def area_delete(*, area: Area) -> None:
+def area_delete(*, area: Area, request: HttpRequest | None = None) -> None:
     """Deletes an area nothing depends on; its towns lose their area. An area that users are
     assigned to, or that records or support centres refer to, is kept (ValidationError)."""
     if area.users.exists():
@@ -71,6 +83,7 @@ def area_delete(*, area: Area) -> None:
             "この圏域の支援センターがあるため削除できません。先に支援センターの担当圏域を変えてください。"
         )
     area.towns.update(area=None, updated_at=timezone.now())
+    pk, name, municipality_id = area.pk, area.name, area.municipality_id
     try:
         with transaction.atomic():
             area.delete()
@@ -78,22 +91,42 @@ def area_delete(*, area: Area) -> None:
         raise ValidationError(
             "この圏域には記録（社会資源・活動・ケースなど）があるため削除できません。"
         ) from exc
+    audit_record(
+        action="delete",
+        request=request,
+        target_type="org.area",
+        target_id=pk,
+        municipality_id=municipality_id,
+        summary=f"圏域「{name}」を削除",
+    )
 
 
-def town_assign_area(*, town: Town, area: Area | None) -> Town:
+def town_assign_area(*, town: Town, area: Area | None, request: HttpRequest | None = None) -> Town:
     if area is not None and area.municipality_id != town.municipality_id:
         raise ValidationError({"area": "ほかの市区町村の圏域には割り当てられません。"})
     town.area = area
     town.full_clean()
     town.save(update_fields=["area", "updated_at"])
+    audit_record(
+        action="update", request=request, target=town, summary=f"町「{town.name}」を保存しました。"
+    )
     return town
 
 
-def support_center_save(*, center: SupportCenter) -> SupportCenter:
+def support_center_save(
+    *, center: SupportCenter, request: HttpRequest | None = None
+) -> SupportCenter:
     if center.area_id and center.area.municipality_id != center.municipality_id:
         raise ValidationError({"area": "ほかの市区町村の圏域は指定できません。"})
+    creating = center.pk is None
     center.full_clean()
     center.save()
+    audit_record(
+        action="create" if creating else "update",
+        request=request,
+        target=center,
+        summary=f"支援センター「{center.name}」を{'登録' if creating else '保存'}しました。",
+    )
     return center
 
 

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
-from sasaeai.audit.services import audit_record
 
 from . import gazetteer, selectors, services
 from .forms import AreaForm, SupportCenterForm, TownForm
@@ -50,12 +49,6 @@ def _save_form(request, form, save, *, template: str, context: dict, message: st
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            audit_record(
-                request=request,
-                action="update" if context.get("editing") else "create",
-                target=obj,
-                summary=message.format(obj=obj),
-            )
             messages.success(request, message.format(obj=obj))
             return redirect("org:overview")
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
@@ -94,7 +87,7 @@ def _area_form(request: HttpRequest, area: Area, *, title: str, editing: bool) -
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.area_save_with_towns(
-                area=form.save(commit=False), towns=form.cleaned_data["towns"]
+                area=form.save(commit=False), towns=form.cleaned_data["towns"], request=request
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -102,12 +95,6 @@ def _area_form(request: HttpRequest, area: Area, *, title: str, editing: bool) -
         else:
             area = form.instance
             summary = f"圏域「{area.name}」を{'保存' if editing else '追加'}しました（町 {area.towns.count()}件）。"
-            audit_record(
-                request=request,
-                action="update" if editing else "create",
-                target=area,
-                summary=summary,
-            )
             messages.success(request, summary)
             for source, names in changes.moved_from.items():
                 messages.info(request, f"「{source}」から{'、'.join(names)}を移しました。")
@@ -143,17 +130,10 @@ def area_delete(request: HttpRequest, pk: int) -> HttpResponse:
     area = policy.get_in_scope(_manageable(request, Area.objects.all()), pk)
     name = area.name
     try:
-        services.area_delete(area=area)
+        services.area_delete(area=area, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("org:area_edit", pk=pk)
-    audit_record(
-        request=request,
-        action="delete",
-        target_type="org.area",
-        target_id=pk,
-        summary=f"圏域「{name}」を削除",
-    )
     messages.success(request, f"圏域「{name}」を削除しました。")
     return redirect("org:setup")
 
@@ -165,7 +145,7 @@ def town_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_form(
         request,
         form,
-        lambda t: services.town_assign_area(town=t, area=t.area),
+        lambda t: services.town_assign_area(town=t, area=t.area, request=request),
         template="org/form.html",
         context={"title": f"町「{town.name}」の編集", "editing": True},
         message="町「{obj.name}」を保存しました。",
@@ -182,7 +162,7 @@ def center_create(request: HttpRequest) -> HttpResponse:
     return _save_form(
         request,
         form,
-        lambda c: services.support_center_save(center=c),
+        lambda c: services.support_center_save(center=c, request=request),
         template="org/form.html",
         context={"title": "支援センターの登録"},
         message="支援センター「{obj.name}」を登録しました。",
@@ -198,7 +178,7 @@ def center_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_form(
         request,
         form,
-        lambda c: services.support_center_save(center=c),
+        lambda c: services.support_center_save(center=c, request=request),
         template="org/form.html",
         context={"title": f"「{center.name}」の編集", "editing": True},
         message="支援センター「{obj.name}」を保存しました。",

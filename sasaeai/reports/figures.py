@@ -611,7 +611,7 @@ def figures_build(
     now: dt.datetime | None = None,
 ) -> ReportFigures:
     """Counts a report's figures from the records. The caller has checked access
-    (`selection.scope_require`). A report that sets areas side by side shows the areas in
+    (`policy.scope_require`). A report that sets areas side by side shows the areas in
     effect in the period (a past period as it was organised then)."""
     areas: list = []
     if scope.compares_areas:

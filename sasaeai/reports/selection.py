@@ -24,6 +24,8 @@ from sasaeai.core.periods import Period
 from sasaeai.core.text import nfkc, search_key
 from sasaeai.org.models import Area, Municipality
 
+from .policy import AGGREGATE_ONLY_ROLES
+
 
 class ReportRequestError(ValueError):
     """A period or scope that cannot be read; `field` names the input it came from."""
@@ -266,30 +268,6 @@ def scope_from_storage(key: str, *, municipality: Municipality) -> Scope | None:
         return None
 
 
-def scope_allowed(user: User, scope: Scope) -> bool:
-    """May the user read a report of this scope? Reports are aggregates: every role holding
-    VIEW_REPORTS reads its municipality's (the regional reader its prefecture's); a tier-2
-    coordinator only the scopes inside its own areas (its areas, or its own work)."""
-    if not policy.has(user, policy.Capability.VIEW_REPORTS):
-        return False
-    if scope.municipality.pk not in policy.municipality_ids(user):
-        return False
-    if user.role == Role.TIER2:
-        own = policy.area_ids(user)
-        if scope.kind in (ScopeKind.AREA, ScopeKind.AREAS):
-            return bool(scope.areas) and set(scope.area_ids) <= own
-        if scope.kind == ScopeKind.COORDINATOR:
-            return scope.coordinator is not None and scope.coordinator.pk == user.pk
-        return False
-    return True
-
-
-def scope_require(user: User, scope: Scope) -> None:
-    policy.require(user, policy.Capability.VIEW_REPORTS)
-    if not scope_allowed(user, scope):
-        raise PermissionDenied("この範囲の報告書を見る権限がありません。")
-
-
 def scope_default(user: User, municipality: Municipality) -> Scope:
     """What a user's report page opens on: a tier-2 coordinator its area(s), others the
     whole municipality."""
@@ -333,6 +311,8 @@ def scope_choices(
     choices += [(f"area:{a.pk}", a.name) for a in areas]
     if len(areas) > 1:
         choices.append(("areas:" + ",".join(str(a.pk) for a in areas), "全圏域を並べて比較"))
+    if user.role in AGGREGATE_ONLY_ROLES:  # aggregates only: no one person's work record
+        return choices
     coordinators = User.objects.filter(
         municipality=municipality, role__in=COORDINATOR_ROLES, is_active=True
     ).order_by("role", "username")

@@ -15,7 +15,8 @@ from sasaeai.core.periods import Period
 
 from .figures import ReportFigures, figures_build
 from .models import Report, ReportText, TextSection
-from .selection import Scope, ScopeKind, scope_allowed, scope_from_storage, scope_require
+from .policy import scope_allowed, scope_require
+from .selection import Scope, ScopeKind, scope_from_storage
 
 
 def report_find(*, period: Period, scope: Scope) -> Report | None:

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 
-from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.audit.models import AuditEvent
 from sasaeai.audit.services import audit_record
@@ -16,20 +15,11 @@ from sasaeai.core.periods import Period
 
 from .figures import ReportFigures
 from .models import Report, ReportStory, ReportText, TextSection
-from .selection import Scope, scope_allowed
+from .policy import can_write
+from .selection import Scope
 
 TEXT_MAX_LENGTH = 20000
 STORIES_MAX = 10
-
-
-def can_write(user: User, scope: Scope) -> bool:
-    """Coordinators write their reports' text; a tier-2 coordinator only for scopes inside its
-    own areas (or its own work). Officials and council members read."""
-    return (
-        policy.has(user, policy.Capability.EDIT_ACTIVITIES)
-        and policy.can_write_municipality(user, scope.municipality.pk)
-        and scope_allowed(user, scope)
-    )
 
 
 def _require_write(user: User, scope: Scope) -> None:

@@ -18,6 +18,7 @@ from sasaeai.accounts import policy
 from sasaeai.core import periods
 from sasaeai.core.exports import export_view
 
+from . import policy as reports_policy
 from . import selectors, services
 from .document import document_build
 from .exports import FORMATS, export_bytes, export_filename
@@ -174,7 +175,7 @@ def show(request: HttpRequest) -> HttpResponse:
             "period": period,
             "query": query,
             "downloads": [(fmt, label) for fmt, label in FORMATS.items() if fmt != "html"],
-            "can_write": services.can_write(request.user, scope),
+            "can_write": reports_policy.can_write(request.user, scope),
             "text_sections": TextSection.choices,
             "previous_query": selection_query(period.previous(), scope, request.user),
         },
@@ -252,7 +253,7 @@ def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     report, scope = selectors.report_get(user=request.user, pk=pk)
     if section not in TextSection.values:
         raise Http404("この項目は報告書にありません。")
-    if not services.can_write(request.user, scope):
+    if not reports_policy.can_write(request.user, scope):
         raise services.PermissionDenied("この報告書の文章を編集する権限がありません。")
     current = selectors.report_texts(report).get(section)
     errors: dict[str, list[str]] = {}
@@ -311,7 +312,7 @@ def text_versions(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     report, scope = selectors.report_get(user=request.user, pk=pk)
     if section not in TextSection.values:
         raise Http404("この項目は報告書にありません。")
-    can_write = services.can_write(request.user, scope)
+    can_write = reports_policy.can_write(request.user, scope)
     if request.method == "POST":
         if not can_write:
             raise services.PermissionDenied("この報告書の文章を編集する権限がありません。")
@@ -359,7 +360,7 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the published case stories printed in section (2)."""
     policy.require(request.user, policy.Capability.VIEW_REPORTS)
     report, scope = selectors.report_get(user=request.user, pk=pk)
-    if not services.can_write(request.user, scope):
+    if not reports_policy.can_write(request.user, scope):
         raise services.PermissionDenied("この報告書の事例を選ぶ権限がありません。")
     choosable = selectors.stories_choosable(user=request.user, scope=scope)
     chosen_ids = list(report.story_links.order_by("order", "id").values_list("story_id", flat=True))

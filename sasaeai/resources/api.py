@@ -255,7 +255,10 @@ class SearchPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
         page_size = self._get_page_size(pagination.page_size)
         rows, count = selectors.search_page(
-            queryset, offset=(pagination.page - 1) * page_size, limit=page_size
+            queryset,
+            offset=(pagination.page - 1) * page_size,
+            limit=page_size,
+            public=policy.sees_public_only(request.user),
         )
         distances = getattr(request, "resource_distances", {})
         for row in rows:
@@ -286,5 +289,7 @@ def category_list(request: HttpRequest):
 
 @router.get("/resources/{service_id}", response=ServiceDetail, summary="社会資源の詳細")
 def resource_detail(request: HttpRequest, service_id: int):
-    policy.require(request.user, Capability.VIEW_RESOURCES)
+    """広域閲覧の利用者には使えません（公開ページ /finder/ の詳細を使います）。"""
+    # The staff record holds internal fields; the regional reader uses the public page.
+    policy.require(request.user, Capability.VIEW_RESOURCE_RECORDS)
     return selectors.service_get_visible(user=request.user, pk=service_id)

@@ -98,6 +98,8 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
     prefecture; roles without the resources capability read nothing."""
     if not policy.has(user, Capability.VIEW_RESOURCES):
         return Service.objects.none()
+    if policy.sees_public_only(user):  # 広域閲覧: what residents see
+        return policy.in_municipality(service_public_queryset(), user)
     return policy.in_municipality(Service.objects.all(), user)
 
 
@@ -442,10 +444,12 @@ def _search(
     )
 
 
-def list_items(ids: list[int], *, today: dt.date | None = None) -> list[dict]:
+def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = False) -> list[dict]:
     """The items of a page of the API's search list (api.ServiceItem's fields), in the order
-    of `ids`: three queries of plain values, no model objects (a page is read often)."""
+    of `ids`: three queries of plain values, no model objects (a page is read often). With
+    `public`, a private home is placed at its area's point, as the public finder shows it."""
     today = today or timezone.localdate()
+    area_points = area_centroids() if public else {}
     limit = recheck_limit(today)
     items: dict[int, dict] = {}
     for row in Service.objects.filter(pk__in=ids).values(
@@ -463,12 +467,15 @@ def list_items(ids: list[int], *, today: dt.date | None = None) -> list[dict]:
         "location__latitude",
         "location__longitude",
         "location__is_approximate",
+        "location__is_private_home",
         "welcomes_volunteers",
         "is_free",
         "confirmed_at",
     ):
         has_location = row["location_id"] is not None
         latitude, longitude = row["location__latitude"], row["location__longitude"]
+        if public and row["location__is_private_home"]:
+            latitude, longitude = area_points.get(row["area_id"], (None, None))
         items[row["pk"]] = {
             "id": row["pk"],
             "name": row["name"],
@@ -502,7 +509,9 @@ def list_items(ids: list[int], *, today: dt.date | None = None) -> list[dict]:
     return [items[pk] for pk in ids if pk in items]
 
 
-def search_page(queryset: QuerySet[Service], *, offset: int, limit: int) -> tuple[list, int]:
+def search_page(
+    queryset: QuerySet[Service], *, offset: int, limit: int, public: bool = False
+) -> tuple[list, int]:
     """One page of a search (as list_items) and the number of results, in one pass over the
     matches: the ids of the page are sorted with the count of all matches alongside
     (COUNT(*) OVER ()), reading only what the order needs. (A page past the end counts
@@ -514,7 +523,7 @@ def search_page(queryset: QuerySet[Service], *, offset: int, limit: int) -> tupl
     )
     if not found:
         return [], (queryset.count() if offset else 0)
-    return list_items([pk for pk, _ in found]), found[0][1]
+    return list_items([pk for pk, _ in found], public=public), found[0][1]
 
 
 def service_search(
@@ -528,11 +537,12 @@ def service_search(
     queryset = service_list_visible_to(user=user)
     if not filters.statuses:
         filters.statuses = list(USUAL_STATUSES)
+    # The regional reader searches the public document (what it may not see, it may not find).
     return _search(
         queryset,
         filters=filters,
         municipality=user.municipality if policy.is_staff_user(user) else None,
-        public=False,
+        public=policy.sees_public_only(user),
         scope=_scope_facts(user),
     )
 

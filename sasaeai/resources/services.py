@@ -8,15 +8,25 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.http import HttpRequest
 from django.utils import timezone
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
+from sasaeai.audit.services import audit_record
 from sasaeai.org.models import Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
-from .models import Category, Location, Organization, Schedule, Service, TargetGroup
+from .models import (
+    Category,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    Synonym,
+    TargetGroup,
+)
 from .search import facts_deferred, facts_written, service_document, services_facts
 
 SERVICE_FIELDS = [
@@ -115,8 +125,9 @@ def location_save(
     is_private_home: bool = False,
     place_type: Category | None = None,
     organization: Organization | None = None,
+    request: HttpRequest | None = None,
 ) -> Location:
-    """Creates or changes a location. The town comes from the address when not chosen
+    """Creates or changes a location (audited). The town comes from the address when not chosen
     (「吉祥寺北町２丁目３－４」 and 「吉祥寺北町2-3-4」 resolve alike); an approximate position is
     the 丁目's or town's representative point, an exact one is what the coordinator set."""
     location = location or Location(municipality=municipality)
@@ -149,12 +160,20 @@ def location_save(
         location.latitude, location.longitude = latitude, longitude
     area_id = town.area_id if town is not None else None
     _require_write(user=user, municipality_id=municipality.pk, area_id=area_id)
+    creating = location.pk is None
     location.full_clean()
     location.save()
     for service in location.services.all():
         _derive_place(service)
         Service.objects.filter(pk=service.pk).update(town=service.town, area=service.area)
         service_reindex(service=service)
+    audit_record(
+        action="create" if creating else "update",
+        request=request,
+        user=user,
+        target=location,
+        summary="場所を登録" if creating else "場所を変更",
+    )
     return location
 
 
@@ -222,11 +241,13 @@ def service_create(
     target_groups: Iterable[TargetGroup] = (),
     schedules: list[dict] | None = None,
     municipality: Municipality | None = None,
+    request: HttpRequest | None = None,
 ) -> Service:
     """Registers a service in the user's municipality. Tier 2 may register only in its areas."""
     municipality = municipality or user.municipality
     service = Service(municipality=municipality)
     return _service_write(
+        request=request,
         user=user,
         service=service,
         fields=fields,
@@ -248,10 +269,12 @@ def service_update(
     categories: Iterable[Category] | None = None,
     target_groups: Iterable[TargetGroup] | None = None,
     schedules: list[dict] | None = None,
+    request: HttpRequest | None = None,
 ) -> Service:
     """Changes a service. Both its old area and its new one must be writable by the user."""
     _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
     return _service_write(
+        request=request,
         user=user,
         service=service,
         fields=fields,
@@ -273,6 +296,7 @@ def _service_write(
     target_groups: Iterable[TargetGroup] | None,
     schedules: list[dict] | None,
     reason: str,
+    request: HttpRequest | None = None,
 ) -> Service:
     for field, value in fields.items():
         if field not in SERVICE_FIELDS:
@@ -301,6 +325,13 @@ def _service_write(
             _save_schedules(service=service, schedules=schedules)
         _record_version(service, user=user, created=is_new, reason=reason)
         service_reindex(service=service)
+    audit_record(
+        action="create" if is_new else "update",
+        request=request,
+        user=user,
+        target=service,
+        summary="社会資源を登録" if is_new else "社会資源を変更",
+    )
     return service
 
 
@@ -313,7 +344,11 @@ def _record_version(service: Service, *, user: User, created: bool, reason: str)
 
 @transaction.atomic
 def service_confirm(
-    *, service: Service, user: User, when: dt.date | dt.datetime | None = None
+    *,
+    service: Service,
+    user: User,
+    when: dt.date | dt.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Service:
     """Records that the resource was seen as it is (a visit, a call): sets the confirmed date and
     who confirmed it. Activities call this when a visit to the resource is recorded. A date
@@ -334,11 +369,14 @@ def service_confirm(
     service._change_reason = "現況を確認"
     service._history_user = user
     service.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    audit_record(action="update", request=request, user=user, target=service, summary="現況を確認")
     return service
 
 
 @transaction.atomic
-def service_restore(*, user: User, service: Service, history_id: int) -> Service:
+def service_restore(
+    *, user: User, service: Service, history_id: int, request: HttpRequest | None = None
+) -> Service:
     """Restores the fields, categories and target groups of an earlier version (a new version
     is recorded; nothing is lost). Schedules and the location keep their current state."""
     _require_write(user=user, municipality_id=service.municipality_id, area_id=service.area_id)
@@ -377,12 +415,19 @@ def service_restore(*, user: User, service: Service, history_id: int) -> Service
         reason=f"{timezone.localtime(version.history_date):%Y-%m-%d %H:%M}の版を復元",
     )
     service_reindex(service=service)
+    audit_record(
+        action="update", request=request, user=user, target=service, summary="以前の版を復元"
+    )
     return service
 
 
 @transaction.atomic
 def organization_save(
-    *, user: User, organization: Organization | None = None, fields: dict
+    *,
+    user: User,
+    organization: Organization | None = None,
+    fields: dict,
+    request: HttpRequest | None = None,
 ) -> Organization:
     policy.require(user, Capability.EDIT_RESOURCES)
     organization = organization or Organization(municipality=user.municipality)
@@ -390,8 +435,66 @@ def organization_save(
         raise PermissionDenied("この団体を変更する権限がありません。")
     for field, value in fields.items():
         setattr(organization, field, value)
+    creating = organization.pk is None
     organization.full_clean()
     organization.save()
     for service in organization.services.all():
         service_reindex(service=service)
+    audit_record(
+        action="create" if creating else "update",
+        request=request,
+        user=user,
+        target=organization,
+        summary="団体を登録" if creating else "団体を変更",
+    )
     return organization
+
+
+# --- the municipality's own terms (administrators) ---------------------------------------------
+
+
+def synonym_save(*, user: User, synonym: Synonym, request: HttpRequest | None = None) -> Synonym:
+    """Adds or changes a search synonym of the administrator's municipality (shared entries are
+    changed in the Django admin)."""
+    policy.require(user, Capability.MANAGE_ORG)
+    creating = synonym.pk is None
+    if creating:
+        synonym.municipality = user.municipality
+    elif synonym.municipality_id != user.municipality_id:
+        raise PermissionDenied("全国共通の同義語はここでは変更できません。")
+    synonym.full_clean()
+    synonym.save()
+    audit_record(
+        action="create" if creating else "update",
+        request=request,
+        user=user,
+        target=synonym,
+        summary="同義語を追加" if creating else "同義語を変更",
+    )
+    return synonym
+
+
+@transaction.atomic
+def category_save(
+    *, user: User, category: Category, request: HttpRequest | None = None
+) -> Category:
+    """Adds or changes a category of the administrator's municipality; the services filed
+    under a changed one are re-indexed (their search text holds its name)."""
+    policy.require(user, Capability.MANAGE_ORG)
+    creating = category.pk is None
+    if creating:
+        category.municipality = user.municipality
+    elif category.municipality_id != user.municipality_id:
+        raise PermissionDenied("全国共通の分類はここでは変更できません。")
+    category.full_clean()
+    category.save()
+    if not creating:
+        services_reindex(services=category.services.all())
+    audit_record(
+        action="create" if creating else "update",
+        request=request,
+        user=user,
+        target=category,
+        summary="分類を追加" if creating else "分類を変更",
+    )
+    return category

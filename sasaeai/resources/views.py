@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
-from sasaeai.audit.services import audit_record
 
 from . import selectors, services
 from .forms import (
@@ -34,12 +33,6 @@ from .models import Category, Organization, Service, Synonym
 from .schedules import service_next_dates
 
 PAGE_SIZE = 50
-
-
-def _can_edit(user, service: Service) -> bool:
-    return policy.has(user, Capability.EDIT_RESOURCES) and policy.can_write_area(
-        user, service.area_id, service.municipality_id
-    )
 
 
 def _map_settings() -> dict:
@@ -60,7 +53,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
     for service in page:
         service.distance_m = result.distances.get(service.pk)
-    features = map_features(result.queryset, public=False, detail_url="resources:detail")
+    public = policy.sees_public_only(user)  # 広域閲覧: the finder's points and pages
+    features = map_features(
+        result.queryset,
+        public=public,
+        detail_url="finder:detail" if public else "resources:detail",
+    )
     writable = set()
     if policy.has(user, Capability.EDIT_RESOURCES):
         writable = {s.pk for s in page if policy.can_write_area(user, s.area_id, s.municipality_id)}
@@ -89,6 +87,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.VIEW_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
+    if policy.sees_public_only(user):  # 広域閲覧: the page residents see
+        return redirect("finder:detail", service.municipality.code, service.pk)
     return _detail_page(request, service)
 
 
@@ -100,7 +100,7 @@ def _detail_page(request: HttpRequest, service: Service, *, point_form=None) -> 
     features = map_features(
         Service.objects.filter(pk=service.pk), public=False, detail_url="resources:detail"
     )
-    can_edit = _can_edit(user, service)
+    can_edit = policy.can_edit_resource(user, service)
     return render(
         request,
         "resources/detail.html",
@@ -158,7 +158,9 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                 fields = form.service_fields()
                 if form.cleaned_data.get("new_organization"):
                     fields["organization"] = services.organization_save(
-                        user=user, fields={"name": form.cleaned_data["new_organization"]}
+                        user=user,
+                        fields={"name": form.cleaned_data["new_organization"]},
+                        request=request,
                     )
                 location = None
                 if form.has_place:
@@ -167,6 +169,7 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                         municipality=municipality,
                         location=service.location if service else None,
                         organization=fields.get("organization"),
+                        request=request,
                         **form.place_values(),
                     )
                 common = dict(
@@ -178,22 +181,18 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                     schedules=_schedule_entries(formset),
                 )
                 if service is None:
-                    saved = services.service_create(municipality=municipality, **common)
+                    saved = services.service_create(
+                        municipality=municipality, request=request, **common
+                    )
                 else:
                     if location is None and service.location_id:
                         common["location"] = None
-                    saved = services.service_update(service=service, **common)
+                    saved = services.service_update(service=service, request=request, **common)
         except ValidationError as exc:
             _add_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            audit_record(
-                request=request,
-                action="create" if service is None else "update",
-                target=saved,
-                summary="社会資源を登録" if service is None else "社会資源を変更",
-            )
             messages.success(request, f"「{saved.name}」を保存しました。")
             return redirect("resources:detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
@@ -242,7 +241,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.EDIT_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
-    if not _can_edit(user, service):
+    if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     return _save_service(request, service=service)
 
@@ -259,8 +258,9 @@ def service_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"確認した日: {error}")
     else:
-        services.service_confirm(service=service, user=user, when=form.cleaned_data["confirmed_on"])
-        audit_record(request=request, action="update", target=service, summary="現況を確認")
+        services.service_confirm(
+            service=service, user=user, when=form.cleaned_data["confirmed_on"], request=request
+        )
         messages.success(request, f"「{service.name}」を確認済みにしました。")
     if request.POST.get("next_page") == "recheck":
         return redirect("resources:recheck")
@@ -274,7 +274,7 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     policy.require(user, Capability.EDIT_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
-    if not _can_edit(user, service):
+    if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     form = PointForm(request.POST)
     if service.location is None:
@@ -298,8 +298,8 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
             is_private_home=location.is_private_home,
             place_type=location.place_type,
             organization=location.organization,
+            request=request,
         )
-        audit_record(request=request, action="update", target=location, summary="位置を設定")
         messages.success(request, "地図で指定した位置を保存しました。")
     return redirect("resources:detail", pk=service.pk)
 
@@ -307,7 +307,7 @@ def service_set_point(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    policy.require(user, Capability.VIEW_RESOURCES)
+    policy.require(user, Capability.VIEW_RESOURCE_RECORDS)  # versions hold internal fields
     service = selectors.service_get_visible(user=user, pk=pk)
     versions = list(service.history.select_related("history_user"))
     category_rows = apps.get_model("resources", "HistoricalService_categories").objects.filter(
@@ -343,7 +343,7 @@ def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/history.html",
-        {"service": service, "rows": rows, "can_edit": _can_edit(user, service)},
+        {"service": service, "rows": rows, "can_edit": policy.can_edit_resource(user, service)},
     )
 
 
@@ -379,15 +379,14 @@ def service_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
     user = request.user
     policy.require(user, Capability.EDIT_RESOURCES)
     service = selectors.service_get_visible(user=user, pk=pk)
-    if not _can_edit(user, service):
+    if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
     try:
-        services.service_restore(user=user, service=service, history_id=history_id)
+        services.service_restore(user=user, service=service, history_id=history_id, request=request)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("resources:history", pk=service.pk)
-    audit_record(request=request, action="update", target=service, summary="以前の版を復元")
     messages.success(request, "以前の版を復元しました（復元前の内容も履歴に残っています）。")
     return redirect("resources:detail", pk=service.pk)
 
@@ -425,17 +424,11 @@ def synonym_list(request: HttpRequest) -> HttpResponse:
     if can_manage:
         form = SynonymForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            synonym = form.save(commit=False)
-            synonym.municipality = user.municipality
             try:
-                synonym.full_clean()
+                services.synonym_save(user=user, synonym=form.save(commit=False), request=request)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                synonym.save()
-                audit_record(
-                    request=request, action="create", target=synonym, summary="同義語を追加"
-                )
                 messages.success(request, "同義語を追加しました。")
                 return redirect("resources:synonyms")
     elif request.method == "POST":
@@ -461,8 +454,7 @@ def synonym_edit(request: HttpRequest, pk: int) -> HttpResponse:
     synonym = policy.get_in_scope(Synonym.objects.filter(municipality=user.municipality), pk)
     form = SynonymForm(request.POST or None, instance=synonym)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit_record(request=request, action="update", target=synonym, summary="同義語を変更")
+        services.synonym_save(user=user, synonym=form.save(commit=False), request=request)
         messages.success(request, "同義語を保存しました。")
         return redirect("resources:synonyms")
     return render(
@@ -515,15 +507,7 @@ def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         municipality=user.municipality,
     )
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit_record(
-            request=request,
-            action="update" if category else "create",
-            target=saved,
-            summary="分類を変更" if category else "分類を追加",
-        )
-        if category is not None:
-            services.services_reindex(services=saved.services.all())
+        saved = services.category_save(user=user, category=form.save(commit=False), request=request)
         messages.success(request, f"分類「{saved.name}」を保存しました。")
         return redirect("resources:categories")
     return render(

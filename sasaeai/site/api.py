@@ -4,7 +4,7 @@ assembles them and maps errors to Japanese messages. The shared kit every router
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 
@@ -29,6 +29,10 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs",
+    # Swagger UI from django-ninja's own static files (no CDN), under the site's CSP; no call to
+    # the public validator. The docs are open to anyone: they describe the interface, which is
+    # published with the source, and no data.
+    docs=Swagger(settings={"validatorUrl": None}),
     parser=RefusingNulParser(),
 )
 

@@ -22,7 +22,7 @@ The seed's 平成27年度上半期 reads from these as: visits 55 (29 places, 5,
 consultations 95 (来所・電話 42, それ以外 53), talks 15.
 
 Access is the caller's business: reports check the user's capability and the scope
-(reports.selection.scope_require); the home panel counts the user's own work or, for
+(reports.policy.scope_require); the home panel counts the user's own work or, for
 municipality-wide roles, the municipality's (`scope_for_user`).
 """
 

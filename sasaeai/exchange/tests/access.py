@@ -44,8 +44,12 @@ PAGES = {
         C.IMPORT_RESOURCES, obj=_batch, reach=_uploader, note=_BATCH_NOTE
     ),
     "exchange:export": Access(C.VIEW_RESOURCES, note="the resource list's own scope"),
-    "exchange:export_csv": Access(C.VIEW_RESOURCES, note="the resource list's scope, audited"),
-    "exchange:export_xlsx": Access(C.VIEW_RESOURCES, note="the resource list's scope, audited"),
+    "exchange:export_csv": Access(
+        C.VIEW_RESOURCE_RECORDS, note="the resource list's scope, every column, audited"
+    ),
+    "exchange:export_xlsx": Access(
+        C.VIEW_RESOURCE_RECORDS, note="the resource list's scope, every column, audited"
+    ),
     "exchange:export_hsds": Access(C.VIEW_RESOURCES, note="public resources only, audited"),
     "exchange:export_open_data": Access(C.VIEW_RESOURCES, note="public resources only, audited"),
 }

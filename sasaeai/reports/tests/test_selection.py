@@ -6,13 +6,13 @@ import pytest
 
 from sasaeai.accounts.models import User
 from sasaeai.org.models import Area
+from sasaeai.reports.policy import scope_allowed
 from sasaeai.reports.selection import (
     ReportRequestError,
     ScopeKind,
     period_kind,
     period_parse,
     period_query,
-    scope_allowed,
     scope_choices,
     scope_default,
     scope_parse,
@@ -141,11 +141,21 @@ class TestScopes:
         keys = [key for key, _ in scope_choices(tier2, musashino)]
         assert keys == [own.key, "coordinator:tier2-5"]
 
-    @pytest.mark.parametrize("username", ["admin", "tier1", "official", "council"])
+    @pytest.mark.parametrize("username", ["admin", "tier1", "official"])
     def test_municipality_wide_roles_read_every_scope(self, musashino, username):
         user = User.objects.get(username=username)
         for text in ("municipality", "tier2", "area:境南エリア", "coordinator:tier2-1"):
             assert scope_allowed(user, scope_parse(text, municipality=musashino))
+
+    def test_council_members_read_aggregates_but_no_coordinators_work(self, musashino):
+        council = User.objects.get(username="council")
+        for text in ("municipality", "tier2", "area:境南エリア"):
+            assert scope_allowed(council, scope_parse(text, municipality=musashino))
+        assert not scope_allowed(
+            council, scope_parse("coordinator:tier2-1", municipality=musashino)
+        )
+        keys = [key for key, _ in scope_choices(council, musashino)]
+        assert keys and not [key for key in keys if key.startswith("coordinator:")]
 
     def test_another_municipality_is_refused(self, musashino):
         from sasaeai.accounts.tests.factories import UserFactory

@@ -95,6 +95,21 @@ class TestReading:
         response = client.get(reverse("reports:show") + f"?{HALF}&scope=municipality")
         assert response.status_code == 200
 
+    @pytest.mark.parametrize("path", ["show", "download-csv", "download-xlsx", "api"])
+    def test_council_members_never_get_one_coordinators_work(self, client, musashino, path):
+        """Council members read aggregates: a per-coordinator scope is refused on the page,
+        every download and the API."""
+        login(client, "council")
+        query = f"?{HALF}&scope=coordinator:tier2-1"
+        url = {
+            "show": reverse("reports:show"),
+            "download-csv": reverse("reports:download", args=["csv"]),
+            "download-xlsx": reverse("reports:download", args=["xlsx"]),
+            "api": "/api/v1/reports/figures",
+        }[path]
+        assert client.get(url + query).status_code == 403
+        assert client.get(url + f"?{HALF}&scope=municipality").status_code == 200
+
     def test_anonymous_is_sent_to_login(self, client, musashino):
         response = client.get(reverse("reports:show") + f"?{HALF}")
         assert response.status_code == 302 and "login" in response.url

@@ -1,7 +1,9 @@
 """Access rules of the resource database for the access matrix (tests/test_access_matrix.py).
 
 Resources are not personal data: everyone holding resources.view in the municipality reads
-them (the regional role across its prefecture). Writing is bounded by area for tier 2; a
+them; their staff records (internal note, non-public contacts, history, full export) need
+resources.view_records, which the regional role (across its prefecture) lacks: it reads what
+the public reads. Writing is bounded by area for tier 2; a
 confirmation (a visit or a call) may come from any coordinator of the municipality. The
 finder is public and shows only public, consented, active services."""
 
@@ -100,12 +102,13 @@ PAGES = {
     "resources:synonyms": Access(C.VIEW_RESOURCES, note="adding one needs org.manage"),
     "resources:synonym_edit": Access(C.MANAGE_ORG, obj=lambda p: {"pk": _synonym(p).pk}),
     "resources:detail": Access(
-        C.VIEW_RESOURCES,
+        C.VIEW_RESOURCE_RECORDS,
         obj=lambda p: {"pk": _service(p).pk},
         variants=_resource_variants(lambda s: {"pk": s.pk}, public_page=False),
+        note="the regional reader is sent to the public page, so a non-public one is 404",
     ),
     "resources:history": Access(
-        C.VIEW_RESOURCES,
+        C.VIEW_RESOURCE_RECORDS,
         obj=lambda p: {"pk": _service(p).pk},
         variants=_resource_variants(lambda s: {"pk": s.pk}, public_page=False),
     ),
@@ -149,7 +152,7 @@ API = {
     "GET /api/v1/resources": Access(C.VIEW_RESOURCES),
     "GET /api/v1/resources/categories": Access(C.VIEW_RESOURCES),
     "GET /api/v1/resources/{service_id}": Access(
-        C.VIEW_RESOURCES,
+        C.VIEW_RESOURCE_RECORDS,
         obj=lambda p: {"service_id": _service(p).pk},
         variants=_resource_variants(lambda s: {"service_id": s.pk}, public_page=False),
     ),

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sasaeai.accounts import services
 from sasaeai.accounts.models import ApiToken, User
-from sasaeai.audit.services import audit_record
 
 
 class Command(BaseCommand):
@@ -26,10 +25,7 @@ class Command(BaseCommand):
         except User.DoesNotExist as exc:
             raise CommandError(f"ユーザー「{username}」は見つかりません。") from exc
         if action == "create":
-            token, plain = services.token_create(user=user, name=options["name"])
-            audit_record(
-                action="create", user=user, target=token, summary="APIトークンを作成（コマンド）"
-            )
+            token, plain = services.token_create(user=user, name=options["name"], via="コマンド")
             self.stdout.write(plain)
             return
         tokens = ApiToken.objects.filter(user=user)
@@ -44,9 +40,6 @@ class Command(BaseCommand):
                 raise CommandError(f"ID {options['id']} のトークンは見つかりません。")
         count = 0
         for token in tokens.filter(revoked_at__isnull=True):
-            services.token_revoke(token=token)
-            audit_record(
-                action="update", user=user, target=token, summary="APIトークンを失効（コマンド）"
-            )
+            services.token_revoke(token=token, via="コマンド")
             count += 1
         self.stdout.write(f"{count}件のトークンを失効させました。")

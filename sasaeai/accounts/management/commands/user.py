@@ -12,7 +12,6 @@ from django.utils import translation
 
 from sasaeai.accounts import services
 from sasaeai.accounts.models import Role, User
-from sasaeai.audit.services import audit_record
 from sasaeai.core.text import search_key
 from sasaeai.org.models import Area, Municipality
 
@@ -101,6 +100,7 @@ class Command(BaseCommand):
                 display_name=options["name"],
                 display_name_kana=options["kana"],
                 email=options["email"],
+                via="コマンド",
             )
         except ValidationError as exc:
             messages = exc.messages
@@ -112,11 +112,6 @@ class Command(BaseCommand):
             raise CommandError(" ".join(messages)) from exc
         with translation.override("ja"):
             role_label = str(Role(role).label)
-        audit_record(
-            action="create",
-            target=user,
-            summary=f"利用者 {user.username} を登録（{role_label}、コマンド）",
-        )
         self.stdout.write(
             f"利用者「{user.username}」（{role_label}・{place.prefecture}{place.name}）を登録しました。"
         )
@@ -128,12 +123,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"ユーザー「{username}」は見つかりません。")
         password = services.one_time_password()
-        services.user_set_password(user=user, password=password, by_self=False)
-        audit_record(
-            action="update",
-            target=user,
-            summary=f"利用者 {user.username} の初回ログイン用パスワードを再発行（コマンド）",
-        )
+        services.user_set_password(user=user, password=password, by_self=False, via="コマンド")
         self.stdout.write(f"利用者「{user.username}」のパスワードを発行し直しました。")
         self._print_password(password)
 
