@@ -12,7 +12,6 @@ from django.utils import timezone
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
-from sasaeai.core.periods import Period
 from sasaeai.core.text import search_key
 from sasaeai.resources.search import query_terms
 
@@ -22,8 +21,6 @@ from .models import (
     CaseEntry,
     CaseStory,
     Referral,
-    ReferralOutcome,
-    ReferralStatus,
     ReferralTransition,
 )
 
@@ -244,53 +241,3 @@ def stories_for_review(*, user: User) -> QuerySet[CaseStory]:
 
 
 # --- counts (no personal data: for officials and reports) ------------------------------------------
-
-
-def can_view_case_counts(user: User) -> bool:
-    """Counts of cases are for coordinators and city officials; council members see none."""
-    return policy.has(user, Capability.VIEW_CASES) or policy.has(user, Capability.VIEW_ACTIVITIES)
-
-
-def case_counts(*, municipality_id: int, period: Period, area_ids: list[int] | None = None) -> dict:
-    """Cases received, closed and open, referrals by status and outcomes, for a period, per
-    area, computed with grouped queries. Contains no personal data."""
-    cases = Case.objects.filter(municipality_id=municipality_id)
-    if area_ids:
-        cases = cases.filter(area_id__in=area_ids)
-    received = cases.filter(received_on__gte=period.start, received_on__lte=period.end)
-    by_area = {
-        row["area_id"]: row
-        for row in received.values("area_id").annotate(
-            received=Count("id"),
-            closed=Count("id", filter=Q(status=Case.Status.CLOSED)),
-        )
-    }
-    transitions = ReferralTransition.objects.filter(
-        referral__case__in=cases, date__gte=period.start, date__lte=period.end
-    )
-    by_status = {
-        row["to_status"]: row["n"]
-        for row in transitions.values("to_status").annotate(n=Count("referral", distinct=True))
-    }
-    referrals_closed = Referral.objects.filter(
-        case__in=cases,
-        status__in=CLOSED_REFERRAL_STATUSES,
-        status_on__gte=period.start,
-        status_on__lte=period.end,
-    )
-    by_outcome = {
-        row["outcome"]: row["n"]
-        for row in referrals_closed.values("outcome").annotate(n=Count("id"))
-    }
-    return {
-        "received": sum(r["received"] for r in by_area.values()),
-        "closed": sum(r["closed"] for r in by_area.values()),
-        "open_now": cases.filter(status=Case.Status.OPEN).count(),
-        "by_area": by_area,
-        "transitions": [
-            (ReferralStatus(code).label, by_status.get(code, 0)) for code in ReferralStatus.values
-        ],
-        "outcomes": [
-            (ReferralOutcome(code).label, n) for code, n in sorted(by_outcome.items()) if code
-        ],
-    }

@@ -9,7 +9,6 @@ urlpatterns = [
     path("new/", views.case_create, name="create"),
     path("match/", views.quick_match, name="quick_match"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
-    path("counts/", views.case_counts, name="counts"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/match/", views.case_match, name="match"),

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
-from sasaeai.core.periods import fiscal_year, fiscal_year_of
 from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area
 from sasaeai.resources.models import Service
@@ -573,41 +572,6 @@ def story_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- counts for officials ----------------------------------------------------------------------
-
-
-@login_required
-def case_counts(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_view_case_counts(request.user):
-        raise PermissionDenied("この操作の権限がありません。")
-    today = timezone.localdate()
-    year_text = request.GET.get("year", "")
-    year = (
-        int(year_text)
-        if year_text.isdecimal() and 2000 <= int(year_text) <= 2100
-        else fiscal_year_of(today)
-    )
-    period = fiscal_year(year)
-    area_ids = list(policy.area_ids(request.user)) if request.user.role == "tier2" else None
-    counts = selectors.case_counts(
-        municipality_id=request.user.municipality_id, period=period, area_ids=area_ids
-    )
-    areas = Area.objects.filter(municipality_id=request.user.municipality_id).order_by(
-        "order", "id"
-    )
-    rows = [
-        (
-            area.name,
-            counts["by_area"].get(area.pk, {}).get("received", 0),
-            counts["by_area"].get(area.pk, {}).get("closed", 0),
-        )
-        for area in areas
-        if area_ids is None or area.pk in area_ids
-    ]
-    return render(
-        request,
-        "cases/counts.html",
-        {"period": period, "year": year, "counts": counts, "rows": rows},
-    )
 
 
 # --- data-subject requests -------------------------------------------------------------------

@@ -48,3 +48,24 @@ def can_write(user: User, scope: Scope) -> bool:
         and policy.can_write_municipality(user, scope.municipality.pk)
         and scope_allowed(user, scope)
     )
+
+
+def can_view_case_counts(user: User) -> bool:
+    """The cases page's counts are for coordinators and city officials (they hold no personal
+    data); council members and the regional reader see none."""
+    return policy.has(user, policy.Capability.VIEW_CASES) or policy.has(
+        user, policy.Capability.VIEW_ACTIVITIES
+    )
+
+
+def case_counts_scope(user: User) -> Scope:
+    """Whose cases the counts cover: a tier-2 coordinator's own areas (none: nothing), the
+    municipality for everyone else who may see them."""
+    if not can_view_case_counts(user):
+        raise PermissionDenied("この操作の権限がありません。")
+    if user.role == Role.TIER2:
+        from sasaeai.org.models import Area
+
+        areas = Area.objects.filter(pk__in=policy.area_ids(user)).order_by("order", "id")
+        return Scope.for_areas(user.municipality, list(areas))
+    return Scope.for_municipality(user.municipality)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("view/", views.show, name="show"),
     path("download/<str:fmt>/", views.download, name="download"),
     path("prepare/", views.prepare, name="prepare"),
+    path("cases/", views.case_counts, name="case_counts"),
     path("<int:pk>/text/<str:section>/", views.text_edit, name="text_edit"),
     path("<int:pk>/text/<str:section>/versions/", views.text_versions, name="text_versions"),
     path("<int:pk>/stories/", views.stories, name="stories"),

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from sasaeai.accounts import policy
+from sasaeai.activities import counting
+from sasaeai.cases.models import ReferralOutcome, ReferralStatus
 from sasaeai.core import periods
 from sasaeai.core.exports import export_view
+from sasaeai.org.models import Area
 
 from . import policy as reports_policy
 from . import selectors, services
@@ -404,3 +407,58 @@ class _Missing:
 
     def __init__(self, pk: int) -> None:
         self.pk = pk
+
+
+@login_required
+@require_safe
+def case_counts(request: HttpRequest) -> HttpResponse:
+    """個別ケースの件数 for a fiscal year: cases received (as the report counts them), how many of
+    them are closed, by area; the referrals that moved in the year by their status at its end,
+    and the outcomes of those closed. Counted by `activities.counting`, like the report."""
+    user = request.user
+    if not reports_policy.can_view_case_counts(user):
+        raise PermissionDenied("この操作の権限がありません。")
+    scope = reports_policy.case_counts_scope(user)
+    today = timezone.localdate()
+    year_text = request.GET.get("year", "")
+    year = (
+        int(year_text)
+        if year_text.isdecimal() and 2000 <= int(year_text) <= 2100
+        else periods.fiscal_year_of(today)
+    )
+    period = periods.fiscal_year(year)
+    cases = counting.case_counts(period, scope)
+    referrals = counting.referral_counts(period, scope)
+    areas = counting.areas_in_effect(period, scope.municipality)
+    if scope.areas:
+        areas = [area for area in areas if area.pk in set(scope.area_ids)]
+    listed = {area.pk for area in areas}
+    # An area retired before the year still shows the cases stored on it.
+    areas += list(
+        Area.objects.filter(pk__in=set(cases.by_area) - listed - {None}).order_by("order", "pk")
+    )
+    rows = [(area.name, *cases.by_area.get(area.pk, (0, 0))) for area in areas]
+    if None in cases.by_area:
+        rows.append(("圏域なし", *cases.by_area[None]))
+    statuses = [
+        (label, referrals.status_at_end.get(code, 0)) for code, label in ReferralStatus.choices
+    ]
+    outcomes = [
+        (ReferralOutcome(code).label, n)
+        for code, n in sorted(referrals.closed_outcomes.items())
+        if code
+    ]
+    return render(
+        request,
+        "reports/case_counts.html",
+        {
+            "period": period,
+            "year": year,
+            "scope": scope,
+            "cases": cases,
+            "rows": rows,
+            "referrals_new": referrals.new,
+            "statuses": statuses,
+            "outcomes": outcomes,
+        },
+    )

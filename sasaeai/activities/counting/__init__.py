@@ -13,7 +13,8 @@ with grouped queries (COUNT/SUM … GROUP BY), never by looping over records:
     consultations.py  totals by channel group, consulter type, topic, referral destination
     meetings.py       talks (section (4)) by type, programmes at internal meetings (5)
     others.py         trainings, lectures, visitors hosted, preparations, by kind
-    referrals.py      cases received; referrals new, status at the period's end, outcomes
+    referrals.py      cases received (and, for the cases page, closed and open by area);
+                      referrals new, status at the period's end, outcomes
     key_figures.py    the key figures compared between periods and areas (and on the home
                       page), computed only as far as asked
     organisation.py   the areas in effect in a period and who was assigned to each
@@ -52,7 +53,14 @@ from .meetings import (
 )
 from .organisation import Placement, areas_in_effect, placement
 from .others import OTHER_KINDS, other_kind_counts, other_list_counts
-from .referrals import ReferralCounts, cases_received, referral_counts, referrals_new
+from .referrals import (
+    CaseCounts,
+    ReferralCounts,
+    case_counts,
+    cases_received,
+    referral_counts,
+    referrals_new,
+)
 from .scope import Scope, ScopeKind, scope_for_user
 from .visits import PlaceCount, VisitTotals, visit_totals, visits_by_place
 
@@ -61,6 +69,7 @@ __all__ = [
     "OTHER_KINDS",
     "PROGRAMME_MEETING_TYPES",
     "SUPPORT_NEED_TYPES",
+    "CaseCounts",
     "ConsultationTotals",
     "MeetingTotals",
     "PlaceCount",
@@ -70,6 +79,7 @@ __all__ = [
     "ScopeKind",
     "VisitTotals",
     "areas_in_effect",
+    "case_counts",
     "cases_received",
     "consultation_topics",
     "consultation_totals",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from sasaeai.cases.models import (
     CLOSED_REFERRAL_STATUSES,
@@ -21,10 +21,40 @@ from sasaeai.core.periods import Period
 from .scope import Scope
 
 
-def cases_received(period: Period, scope: Scope) -> int:
+def _received(period: Period, scope: Scope) -> QuerySet[Case]:
     return Case.objects.filter(
         scope.q(), received_on__gte=period.start, received_on__lte=period.end
-    ).count()
+    )
+
+
+def cases_received(period: Period, scope: Scope) -> int:
+    return _received(period, scope).count()
+
+
+@dataclass
+class CaseCounts:
+    received: int = 0  # received in the period
+    closed: int = 0  # of those, closed by now
+    open_now: int = 0  # of the scope's cases, open today (whenever received)
+    by_area: dict[int | None, tuple[int, int]] = field(default_factory=dict)  # (received, closed)
+
+
+def case_counts(period: Period, scope: Scope) -> CaseCounts:
+    """The cases page's figures: received in the period (the report's 受付), how many of them
+    are closed by now, by the area stored on the case, and the scope's cases open today."""
+    counts = CaseCounts()
+    rows = (
+        _received(period, scope)
+        .order_by()
+        .values("area_id")
+        .annotate(received=Count("id"), closed=Count("id", filter=Q(status=Case.Status.CLOSED)))
+    )
+    for row in rows:
+        counts.by_area[row["area_id"]] = (row["received"], row["closed"])
+    counts.received = sum(received for received, _ in counts.by_area.values())
+    counts.closed = sum(closed for _, closed in counts.by_area.values())
+    counts.open_now = Case.objects.filter(scope.q(), status=Case.Status.OPEN).count()
+    return counts
 
 
 def _moves(period: Period, **extra) -> Q:

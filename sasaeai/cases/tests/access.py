@@ -116,10 +116,6 @@ PAGES = {
     "cases:create": Access(C.EDIT_CASES, body=lambda p: {"area": p.area.pk}),
     "cases:quick_match": Access(C.VIEW_CASES, note="stores nothing"),
     "cases:follow_ups": Access(C.VIEW_CASES),
-    "cases:counts": Access(
-        C.VIEW_ACTIVITIES,
-        note="counts only (no personal data): coordinators and officials, not council members",
-    ),
     "cases:detail": Access(
         C.VIEW_CASES, **CASE, variants=_case_variants(lambda case: {"pk": case.pk})
     ),

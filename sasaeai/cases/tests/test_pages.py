@@ -310,15 +310,6 @@ def test_quick_match_without_a_case_stores_nothing(client, world):
     assert "このフィールドは必須です。" in response.content.decode()
 
 
-def test_counts_for_officials_but_not_council(client, world, case6):
-    login(client, world, "official")
-    response = client.get(reverse("cases:counts"))
-    assert response.status_code == 200
-    assert "花子" not in response.content.decode()
-    login(client, world, "council")
-    assert client.get(reverse("cases:counts")).status_code == 403
-
-
 def test_story_written_anonymised_reviewed_and_published(client, world, case6):
     case6.needs_text = "武蔵野 花子さんは境南町に住み、カラオケが好き。"
     case6.save()

@@ -43,6 +43,10 @@ PAGES = {
         area_bound=True,
         note="an area's report: tier 2 of another area is refused",
     ),
+    "reports:case_counts": Access(
+        C.VIEW_ACTIVITIES,
+        note="counts only (no personal data): coordinators and officials, not council members",
+    ),
     "reports:prepare": Access(C.EDIT_ACTIVITIES, note="POST only; creates the report to write"),
     "reports:text_edit": Access(
         C.EDIT_ACTIVITIES,
