@@ -73,12 +73,11 @@ def _measure(rounds: int) -> dict:
     from bench.operations import MATCH_PROFILES
     from sasaeai.accounts.models import User
     from sasaeai.cases import facts, matching
+    from sasaeai.cases.profiles import profile_from_input
     from sasaeai.resources.models import Service
 
     municipality = User.objects.get(username="tier1").municipality
-    profiles = [
-        matching.profile_from_input(municipality=municipality, **spec) for spec in MATCH_PROFILES
-    ]
+    profiles = [profile_from_input(municipality=municipality, **spec) for spec in MATCH_PROFILES]
     some_service = (
         Service.objects.filter(municipality=municipality, status=Service.Status.ACTIVE)
         .values_list("pk", flat=True)

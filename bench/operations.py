@@ -751,11 +751,11 @@ def _match_requests(env: Env) -> list[Request]:
     available=lambda: api_path_exists("/match", "POST"),
 )
 def _match(env: Env, i: int) -> None:
-    from sasaeai.cases import matching
+    from sasaeai.cases import matching, profiles
 
     token_and_user(env, "tier1")
     user = env.user("tier1")
-    profile = matching.profile_from_input(
+    profile = profiles.profile_from_input(
         municipality=user.municipality,
         **{k: v for k, v in MATCH_PROFILES[i].items()},
     )

@@ -51,7 +51,7 @@ def _load_demo():
 
 
 def _profile(municipality, spec: dict):
-    from sasaeai.cases.matching import profile_from_input
+    from sasaeai.cases.profiles import profile_from_input
     from sasaeai.org.models import Town, TownBlock
 
     town = Town.objects.get(municipality=municipality, name=spec["town"])

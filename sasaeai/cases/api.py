@@ -22,7 +22,7 @@ from sasaeai.org.models import Area, Town, TownBlock
 from sasaeai.resources.models import Service
 from sasaeai.resources.schedules import schedules_text
 
-from . import matching, selectors, services
+from . import matching, profiles, selectors, services
 from .models import WEEKDAY_CODES, Case, CaseEntry, Referral
 
 router = Router(tags=["個別ケース"])
@@ -151,7 +151,7 @@ def match(request: HttpRequest, payload: MatchIn):
             errors.update(exc.message_dict)
             times[name] = None
     try:
-        profile = matching.profile_from_input(
+        profile = profiles.profile_from_input(
             municipality=request.user.municipality,
             town=payload.town,
             latitude=payload.lat,
@@ -515,7 +515,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch):
 def case_match(request: HttpRequest, case_id: int, limit: int = 10):
     policy.require(request.user, Capability.VIEW_CASES)
     case = services.case_open(user=request.user, pk=case_id, request=request)
-    profile = matching.profile_from_case(case)
+    profile = profiles.profile_from_case(case)
     result = matching.match(profile, limit=max(1, min(limit, 50)))
     return {
         "count": len(result.suggestions),

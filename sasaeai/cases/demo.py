@@ -14,7 +14,7 @@ from sasaeai.accounts.models import User
 from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.resources.models import Service
 
-from . import services
+from . import services, stories
 from .models import Case, CaseEntry, ReferralOutcome
 
 
@@ -140,8 +140,8 @@ def load(municipality: Municipality) -> None:
         services.case_update(
             user=user, case=case, status=Case.Status.CLOSED, closed_on=start + dt.timedelta(days=68)
         )
-        story = services.story_draft_from_case(user=user, case=case)
-        services.story_update(
+        story = stories.story_draft_from_case(user=user, case=case)
+        stories.story_update(
             user=user,
             story=story,
             title="要支援の方をボランティア活動につなげた事例",
@@ -149,8 +149,8 @@ def load(municipality: Municipality) -> None:
             "受け入れ先と一緒に考えた。初回はケアマネジャーと同行し、昼食をともにする体験から始めた。",
             keywords="要支援1、テンミリオンハウス、ボランティア、役割",
         )
-        services.story_submit(user=user, story=story)
-        services.story_review(user=tier1, story=story, approve=True, note="公開可")
+        stories.story_submit(user=user, story=story)
+        stories.story_review(user=tier1, story=story, approve=True, note="公開可")
 
     # --- 2. The 73-year-old man (seed: デイサービスから近所のつどいの場等につなげた事例) -------
     user = _user(municipality, "tier2-3")

@@ -21,7 +21,7 @@ from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area
 from sasaeai.resources.models import Service
 
-from . import matching, selectors, services
+from . import data_subject, matching, profiles, selectors, services, stories
 from .forms import (
     CaseEntryForm,
     CaseForm,
@@ -366,7 +366,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 def case_match(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     case = services.case_open(user=request.user, pk=pk, request=request)
-    result = matching.match(matching.profile_from_case(case), limit=10)
+    result = matching.match(profiles.profile_from_case(case), limit=10)
     return render(
         request,
         "cases/match.html",
@@ -390,7 +390,7 @@ def quick_match(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         data = form.cleaned_data
         try:
-            profile = matching.profile_from_input(
+            profile = profiles.profile_from_input(
                 municipality=municipality,
                 town=data["town"],
                 age=data["age"],
@@ -452,7 +452,7 @@ def story_library(request: HttpRequest) -> HttpResponse:
 @require_POST
 def story_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    story = services.story_draft_from_case(user=request.user, case=case, request=request)
+    story = stories.story_draft_from_case(user=request.user, case=case, request=request)
     messages.success(request, "事例の下書きを作りました。個人が分からないよう見直してください。")
     return redirect("cases:story_edit", pk=story.pk)
 
@@ -478,7 +478,7 @@ def _story_page(request: HttpRequest, story: CaseStory, review_form=None) -> Htt
         "cases/story_detail.html",
         {
             "story": story,
-            "findings": services.story_findings(story)
+            "findings": stories.story_findings(story)
             if story.status != CaseStory.Status.PUBLISHED
             else [],
             "can_edit": story.status != CaseStory.Status.PUBLISHED
@@ -501,7 +501,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseStoryForm(request.POST or None, user=request.user, instance=story)
     if request.method == "POST" and form.is_valid():
         try:
-            services.story_update(
+            stories.story_update(
                 user=request.user, story=story, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -512,7 +512,7 @@ def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/story_form.html",
-        {"form": form, "story": story, "findings": services.story_findings(story)},
+        {"form": form, "story": story, "findings": stories.story_findings(story)},
     )
 
 
@@ -522,7 +522,7 @@ def story_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     story = selectors.story_get_visible(user=request.user, pk=pk)
     try:
-        services.story_submit(user=request.user, story=story, request=request)
+        stories.story_submit(user=request.user, story=story, request=request)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -536,11 +536,11 @@ def story_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def story_review(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     story = selectors.story_get_visible(user=request.user, pk=pk)
-    services.require_story_reviewer(user=request.user, story=story)
+    stories.require_story_reviewer(user=request.user, story=story)
     form = StoryReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.story_review(
+            stories.story_review(
                 user=request.user,
                 story=story,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -562,7 +562,7 @@ def story_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     story = selectors.story_get_visible(user=request.user, pk=pk)
     try:
-        services.story_withdraw(user=request.user, story=story, request=request)
+        stories.story_withdraw(user=request.user, story=story, request=request)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -581,7 +581,7 @@ def story_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def case_person_export(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     case = selectors.case_get_visible(user=request.user, pk=pk)
-    document = services.case_person_export(user=request.user, case=case, request=request)
+    document = data_subject.case_person_export(user=request.user, case=case, request=request)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2, default=str),
         content_type="application/json; charset=utf-8",
@@ -594,11 +594,11 @@ def case_person_export(request: HttpRequest, pk: int) -> HttpResponse:
 def case_person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     case = selectors.case_get_visible(user=request.user, pk=pk)  # the page shows its number only
-    services.require_data_subject_rights(user=request.user, case=case)
+    data_subject.require_data_subject_rights(user=request.user, case=case)
     form = DeleteRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_person_delete(
+            data_subject.case_person_delete(
                 user=request.user,
                 case=case,
                 confirm_number=form.cleaned_data["confirm_number"],

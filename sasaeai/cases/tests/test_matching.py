@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 from sasaeai.cases import matching, services
 from sasaeai.cases.facts import Candidate, category_tables
 from sasaeai.cases.interests import interest_terms, wishes_in
-from sasaeai.cases.matching import distance_text, match, profile_from_case, profile_from_input
+from sasaeai.cases.matching import distance_text, match
 from sasaeai.cases.models import ReferralOutcome
+from sasaeai.cases.profiles import MAX_WALK_M, profile_from_case, profile_from_input
 from sasaeai.cases.tests.factories import CaseFactory
 from sasaeai.core.geo import bounding_box
 from sasaeai.resources import demo as resources_demo
@@ -214,7 +215,7 @@ def _sql_candidates(profile, terms):
         lon=Coalesce(F("location__longitude"), F("town__longitude"), output_field=FloatField()),
     )
     if profile.has_origin:
-        reach = min(profile.walk_m * matching.REACH_FACTOR, matching.MAX_WALK_M)
+        reach = min(profile.walk_m * matching.REACH_FACTOR, MAX_WALK_M)
         south, north, west, east = bounding_box(profile.latitude, profile.longitude, reach)
         where = (
             Q(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
