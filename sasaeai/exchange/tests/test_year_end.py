@@ -92,10 +92,11 @@ def test_a_merge_keeps_a_closure_the_file_is_silent_about(window, tmp_path):
 
 
 def test_a_merge_changes_a_closure_the_file_states(window, tmp_path):
-    ScheduleFactory(service=ServiceFactory(name="別の窓口"), byday="MO")
     _command(tmp_path, 開催日時="月〜金 9:00〜17:00 年末年始も開館")
     # 「年末年始も開館」 names the year end without closing it: the file states it is open.
-    assert Schedule.objects.get(service=window).closed_year_end is False
+    schedule = Schedule.objects.get(service=window)
+    assert schedule.closed_year_end is False
+    assert "年末年始も開館" in schedule.note
 
 
 def _empty_installation() -> None:
