@@ -32,6 +32,10 @@ TARGET_TAXONOMY = "sasaeai-target-group"
 IRREGULAR_NOTE = "不定期"
 
 
+HOLIDAYS_CLOSED = "祝日は休み"
+YEAR_END_CLOSED = "年末年始（12月29日〜1月3日）は休み"
+
+
 def _uuid(code: str, kind: str, key: object) -> str:
     return export_id(municipality_code=code, kind=kind, pk=key)  # type: ignore[arg-type]
 
@@ -71,9 +75,16 @@ def schedule_to_hsds(schedule: Schedule, *, code: str, service_id: str) -> dict:
     _set(data, "valid_from", schedule.valid_from.isoformat() if schedule.valid_from else "")
     _set(data, "valid_to", schedule.valid_to.isoformat() if schedule.valid_to else "")
     data["description"] = schedule_text(schedule)
-    notes = schedule.note
-    if schedule.closed_on_holidays:
-        notes = "祝日は休み" + (f"。{notes}" if notes else "")
+    # HSDS has no closure fields: closures lead the notes, in words the import reads back.
+    closures = [
+        words
+        for flag, words in (
+            (schedule.closed_on_holidays, HOLIDAYS_CLOSED),
+            (schedule.closed_year_end, YEAR_END_CLOSED),
+        )
+        if flag
+    ]
+    notes = "。".join([*closures, schedule.note] if schedule.note else closures)
     if schedule.freq == Schedule.Freq.IRREGULAR:
         notes = notes or IRREGULAR_NOTE
         data["attending_type"] = "irregular"
@@ -468,9 +479,12 @@ def _record(index: int, label: str, service: dict) -> Record:
 
 def _schedule(data: dict) -> dict:
     notes = str(data.get("notes") or "")
-    holidays = notes.startswith("祝日は休み")
-    if holidays:
-        notes = notes[len("祝日は休み") :].lstrip("。")
+    closed = {}
+    for words in (HOLIDAYS_CLOSED, YEAR_END_CLOSED):
+        closed[words] = notes.startswith(words)
+        if closed[words]:
+            notes = notes[len(words) :].lstrip("。")
+    holidays = closed[HOLIDAYS_CLOSED]
     freq = data.get("freq")
     byday = str(data.get("byday") or "").upper().replace(" ", "")
     if freq == "WEEKLY" and byday == "MO,TU,WE,TH,FR,SA,SU":
@@ -490,5 +504,6 @@ def _schedule(data: dict) -> dict:
         "valid_from": str(data.get("valid_from") or "")[:10] or None,
         "valid_to": str(data.get("valid_to") or "")[:10] or None,
         "closed_on_holidays": holidays,
+        "closed_year_end": closed[YEAR_END_CLOSED],
         "note": notes[:300],
     }

@@ -43,6 +43,7 @@ class ScheduleOut(Schema):
     valid_from: dt.date | None
     valid_to: dt.date | None
     closed_on_holidays: bool
+    closed_year_end: bool
     note: str
 
     @staticmethod

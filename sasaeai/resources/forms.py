@@ -463,6 +463,7 @@ class ScheduleForm(forms.ModelForm):
             "valid_from",
             "valid_to",
             "closed_on_holidays",
+            "closed_year_end",
             "note",
         ]
         widgets = {
@@ -513,6 +514,7 @@ class ScheduleForm(forms.ModelForm):
         values["bymonthday"] = values.get("bymonthday") or ""
         values["note"] = values.get("note") or ""
         values["closed_on_holidays"] = bool(values.get("closed_on_holidays"))
+        values["closed_year_end"] = bool(values.get("closed_year_end"))
         if self.instance.pk:
             values["id"] = self.instance.pk
         return values

@@ -500,6 +500,9 @@ class Schedule(TimeStampedModel):
     valid_from = models.DateField("有効期間の開始", null=True, blank=True)
     valid_to = models.DateField("有効期間の終了", null=True, blank=True)
     closed_on_holidays = models.BooleanField("祝日は休み", default=False)
+    closed_year_end = models.BooleanField(
+        "年末年始は休み", default=False, help_text="12月29日〜1月3日は開催しない"
+    )
     note = models.CharField("補足", max_length=300, blank=True)
     # Bit mask of the weekdays it can meet (Monday = 1, Sunday = 64), for the day filter.
     weekday_mask = models.PositiveSmallIntegerField(default=0, editable=False)

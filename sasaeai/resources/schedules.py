@@ -15,6 +15,7 @@ from sasaeai.core.recurrence import (
     ByDay,
     Rule,
     is_holiday,
+    is_year_end,
     month_ordinals,
     parse_byday,
     parse_bymonthday,
@@ -37,6 +38,7 @@ def schedule_rule(schedule) -> Rule | None:
             starts=schedule.valid_from,
             ends=schedule.valid_to,
             closed_on_holidays=schedule.closed_on_holidays,
+            closed_year_end=schedule.closed_year_end,
         )
     except ValueError:
         return None
@@ -108,14 +110,17 @@ def schedule_pattern_text(schedule) -> str:
 
 
 def schedule_text(schedule, *, with_note: bool = False) -> str:
-    """「毎週火曜 10:00〜12:00」「第2・第4水曜 13:30〜15:30（祝日休み）」."""
+    """「毎週火曜 10:00〜12:00」「第2・第4水曜 13:30〜15:30（祝日休み、年末年始休み）」."""
     text = schedule_pattern_text(schedule)
     times = _time_range(schedule)
     if times:
         text += " " + times
     extras = []
-    if schedule.closed_on_holidays and schedule.freq != "IRREGULAR":
-        extras.append("祝日休み")
+    if schedule.freq != "IRREGULAR":
+        if schedule.closed_on_holidays:
+            extras.append("祝日休み")
+        if schedule.closed_year_end:
+            extras.append("年末年始休み")
     if (with_note or schedule.freq == "IRREGULAR") and schedule.note:
         extras.append(schedule.note)
     if extras:
@@ -128,14 +133,16 @@ def schedules_text(schedules) -> str:
 
 
 def schedule_meets_on(schedule, day: dt.date) -> bool:
-    """Does the schedule meet on this date (validity, recurrence and holidays considered)?
+    """Does the schedule meet on this date (validity, recurrence, holidays and the year-end
+    closure considered)?
     Irregular schedules never claim a date."""
     rule = schedule_rule(schedule)
     return rule is not None and recurrence.meets_on(rule, day)
 
 
 def schedule_next_dates(schedule, *, start: dt.date, count: int = 5) -> list[dt.date]:
-    """The next `count` dates on or after `start` when the schedule meets (holidays respected;
+    """The next `count` dates on or after `start` when the schedule meets (holidays and the
+    year-end closure respected;
     looks at most two years ahead)."""
     rule = schedule_rule(schedule)
     return recurrence.next_dates(rule, start=start, count=count) if rule is not None else []
@@ -187,6 +194,8 @@ def open_on_q(day: dt.date, prefix: str = "") -> Q:
     )
     if is_holiday(day):
         validity &= Q(**{f"{p}closed_on_holidays": False})
+    if is_year_end(day):
+        validity &= Q(**{f"{p}closed_year_end": False})
     weekly = Q(**{f"{p}freq": "WEEKLY"}) & _csv_contains(f"{p}byday", code)
     monthly_day = _csv_contains(f"{p}byday", code) | _csv_contains(f"{p}byday", f"{ordinal}{code}")
     if is_last:
@@ -218,7 +227,5 @@ def schedule_parse_japanese(text: str) -> dict:
         )
     fields = {key: parts[key] for key in _SCHEDULE_FIELDS if key in parts}
     fields["closed_on_holidays"] = parts.get("closed_on_holidays", False)
-    if parts.get("closed_year_end") and "年末年始" not in fields.get("note", ""):
-        # A schedule has no year-end field: the closure stays visible in its note.
-        fields["note"] = f"年末年始休み {fields.get('note', '')}".strip()
+    fields["closed_year_end"] = parts.get("closed_year_end", False)
     return fields

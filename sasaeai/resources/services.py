@@ -71,6 +71,7 @@ SCHEDULE_FIELDS = [
     "valid_from",
     "valid_to",
     "closed_on_holidays",
+    "closed_year_end",
     "note",
 ]
 

@@ -476,6 +476,7 @@ def _irregular(note: str) -> dict:
         "opens_at": None,
         "closes_at": None,
         "closed_on_holidays": False,
+        "closed_year_end": False,
         "note": note,
     }
 
@@ -515,9 +516,6 @@ def _read(original: str) -> ScheduleReading:
                 seg.problem or "月の指定（偶数月など）は開催日時に保存できないため補足に残しました"
             )
             seg.note = f"{seg.note} {segment}".strip()
-        if seg.closed_year_end and "年末年始" not in seg.note:
-            # The schedule has no year-end field: the closure stays visible in its note.
-            seg.note = f"年末年始休み {seg.note}".strip()
         note, truncated = _note(seg.note)
         last_regular = {"freq": seg.freq}
         schedules.append(last_regular)
@@ -530,6 +528,7 @@ def _read(original: str) -> ScheduleReading:
                 "opens_at": seg.opens_at,
                 "closes_at": seg.closes_at,
                 "closed_on_holidays": seg.closed_on_holidays,
+                "closed_year_end": seg.closed_year_end,
                 "note": note,
             }
         )
@@ -555,9 +554,9 @@ def _attach(schedule: dict, seg: _Segment, segment: str) -> None:
         kept = [d for d in schedule["byday"].split(",") if d and d not in seg.closing_weekdays]
         if kept:
             schedule["byday"] = ",".join(kept)
+    if seg.closed_year_end:
+        schedule["closed_year_end"] = True
     notes = [schedule["note"]] if schedule["note"] else []
-    if seg.closed_year_end and not any("年末年始" in note for note in notes):
-        notes.insert(0, "年末年始休み")
     if not seg.closure_only:
         notes.append(re.sub(r"^不定期\s*[:：]\s*", "", segment).strip())
     schedule["note"] = _note("。".join(notes))[0]
@@ -581,13 +580,14 @@ def schedule_key(values: dict) -> tuple:
         t(values.get("opens_at")),
         t(values.get("closes_at")),
         bool(values.get("closed_on_holidays")),
+        bool(values.get("closed_year_end")),
         values.get("note") or "",
     )
 
 
 def schedule_to_text(schedule) -> str:
     """One schedule written so that `read_schedule_text` reads it back to the same fields
-    (exports are re-importable): 「第2・第4水曜 13:30〜15:30 祝日休み（雨天中止）」."""
+    (exports are re-importable): 「第2・第4水曜 13:30〜15:30 祝日休み 年末年始休み（雨天中止）」."""
     if schedule.freq == "IRREGULAR":
         note = (schedule.note or "").strip()
         if any(word in note for word in _IRREGULAR_WORDS) and not re.search(r"[/;；。、,]", note):
@@ -600,6 +600,7 @@ def schedule_to_text(schedule) -> str:
             byday=schedule.byday,
             bymonthday=schedule.bymonthday,
             closed_on_holidays=schedule.closed_on_holidays,
+            closed_year_end=getattr(schedule, "closed_year_end", False),
         )
     except ValueError:
         return f"不定期：{schedule.note}" if schedule.note else "不定期"

@@ -27,11 +27,11 @@ REAL_ROWS = [
     # 柳井市
     (
         ("月火水木金土日", "9:00", "17:00", "年末年始休館"),
-        ("WEEKLY", WEEK, False, "年末年始", False),
+        ("WEEKLY", WEEK, False, "", False),
     ),
     (
         ("火水木金土日", "9:00", "17:00", "年末年始休館"),
-        ("WEEKLY", "TU,WE,TH,FR,SA,SU", False, "年末年始", False),
+        ("WEEKLY", "TU,WE,TH,FR,SA,SU", False, "", False),
     ),
     (
         ("月水木金土日", "9:00", "17:00", "随時見学可能"),
@@ -66,13 +66,13 @@ REAL_ROWS = [
     # Found by the issue in other real files
     (
         ("月火水木金", "8:30", "17:15", "土日、祝日、年末年始を除く"),
-        ("WEEKLY", WEEKDAYS, True, "年末年始", False),
+        ("WEEKLY", WEEKDAYS, True, "", False),
     ),
     (
         ("月火水木金土日", "8:30", "17:15", "土日、祝日、年末年始を除く"),
-        ("WEEKLY", WEEKDAYS, True, "年末年始", False),
+        ("WEEKLY", WEEKDAYS, True, "", False),
     ),
-    (("", "", "", "土日、祝日、年末年始を除く"), ("WEEKLY", WEEKDAYS, True, "年末年始", False)),
+    (("", "", "", "土日、祝日、年末年始を除く"), ("WEEKLY", WEEKDAYS, True, "", False)),
     (
         ("月火水木金土日", "9:00", "21:00", "第1・3火曜休館"),
         ("WEEKLY", WEEK, False, "第1・3火曜休館", True),
@@ -95,6 +95,15 @@ def test_real_open_data_rows_are_read_into_the_right_rule(columns, expected):
     assert (first["freq"], first["byday"], first["closed_on_holidays"]) == (freq, byday, holidays)
     assert note_holds in first["note"]
     assert reading.needs_review is review, reading.reason
+
+
+@pytest.mark.parametrize(
+    "columns", [row[0] for row in REAL_ROWS if "年末年始" in row[0][3]], ids=lambda c: c[3][:12]
+)
+def test_a_year_end_closure_is_read_into_the_rule_not_the_note(columns):
+    first = _read_open_data(*columns).schedules[0]
+    assert first["closed_year_end"] is True
+    assert "年末年始休" not in first["note"] and "年末年始を除く" not in first["note"]
 
 
 def test_no_closing_day_phrase_ever_becomes_the_only_opening_day():

@@ -179,6 +179,7 @@ class Saved:
         self.opens_at = values.get("opens_at")
         self.closes_at = values.get("closes_at")
         self.closed_on_holidays = values.get("closed_on_holidays", False)
+        self.closed_year_end = values.get("closed_year_end", False)
         self.note = values.get("note", "")
         self.valid_from = self.valid_to = None
 
@@ -191,6 +192,8 @@ class Saved:
         {"freq": "WEEKLY", "byday": "WE", "interval": 3},
         {"freq": "MONTHLY", "byday": "2WE,4WE", "opens_at": T(13, 30), "closes_at": T(15, 30)},
         {"freq": "MONTHLY", "byday": "1MO,3TH", "closed_on_holidays": True},
+        {"freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "closed_year_end": True},
+        {"freq": "DAILY", "closed_on_holidays": True, "closed_year_end": True, "note": "雨天中止"},
         {"freq": "MONTHLY", "byday": "-1FR", "note": "雨天中止"},
         {"freq": "MONTHLY", "byday": "3SA,-1SA", "interval": 2},
         {"freq": "MONTHLY", "bymonthday": "1,15", "opens_at": T(10)},

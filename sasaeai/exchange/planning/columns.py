@@ -73,5 +73,6 @@ SCHEDULE_KEYS = (
     "valid_from",
     "valid_to",
     "closed_on_holidays",
+    "closed_year_end",
     "note",
 )

@@ -122,8 +122,8 @@ def _rule(values: dict) -> tuple:
 
 def _carry_unstated_schedule_parts(row: RowPlan, service: Service) -> None:
     """A schedule read from text keeps, from the resource's schedule on the same days, what the
-    text does not state: the holiday rule (unless the text mentions 祝), the note and the
-    period. 「毎週火曜 10:00-12:00」 over a Tuesday class closed on holidays changes the hours
+    text does not state: the holiday rule (unless the text mentions 祝), the year-end closure
+    (unless it mentions 年末 or 年始), the note and the period. 「毎週火曜 10:00-12:00」 over a Tuesday class closed on holidays changes the hours
     only."""
     schedules = row.typed.get("schedule")
     if not schedules or "schedule" not in row.new:
@@ -136,6 +136,8 @@ def _carry_unstated_schedule_parts(row: RowPlan, service: Service) -> None:
             values = dict(values)
             if not row.holidays_stated:
                 values["closed_on_holidays"] = same["closed_on_holidays"]
+            if not row.year_end_stated:
+                values["closed_year_end"] = same.get("closed_year_end", False)
             if not values.get("note"):
                 values["note"] = same["note"]
             for key in ("valid_from", "valid_to"):

@@ -72,6 +72,8 @@ class RowPlan:
     # The schedule text says whether the place is closed on holidays (when it does not, a
     # merge keeps the rule the resource has).
     holidays_stated: bool = True
+    # The same for the year-end closure (年末年始).
+    year_end_stated: bool = True
     resolved: ResolvedAddress | None = None
     town: Town | None = None
     writes: RowWrites | None = None  # for rows that create or update (see writes.py)

@@ -193,6 +193,9 @@ def _read_schedule(record: Record, row: RowPlan) -> None:
         return
     reading = _read_schedule_cached(record.values["schedule"])
     row.holidays_stated = "祝" in (record.values["schedule"] or "")
+    row.year_end_stated = "年末" in (record.values["schedule"] or "") or "年始" in (
+        record.values["schedule"] or ""
+    )
     if reading.needs_review:
         row.review = reading.reason
         row.warn(
@@ -253,6 +256,7 @@ def _valid_schedules(record: Record, row: RowPlan, schedules: list[dict]) -> lis
                 "valid_from": None,
                 "valid_to": None,
                 "closed_on_holidays": False,
+                "closed_year_end": False,
                 "note": (note or "日程は要確認")[:300],
             }
             row.review = row.review or messages

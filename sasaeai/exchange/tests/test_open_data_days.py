@@ -80,12 +80,13 @@ def test_closing_days_in_the_note_close_instead_of_opening(tier1):
     ]
     stored = {
         service.name: [
-            (s.freq, s.byday, s.closed_on_holidays, s.note) for s in service.schedules.all()
+            (s.freq, s.byday, s.closed_on_holidays, s.closed_year_end, s.note)
+            for s in service.schedules.all()
         ]
         for service in _import(tier1, rows)
     }
     assert stored == {
-        "平日の窓口": [("WEEKLY", "MO,TU,WE,TH,FR", True, "年末年始休み")],
-        "市民会館": [("WEEKLY", ",".join(CODES), False, "第1・3火曜休館")],
-        "道の駅": [("WEEKLY", ",".join(CODES), False, "トイレは月曜日でも随時利用可能")],
+        "平日の窓口": [("WEEKLY", "MO,TU,WE,TH,FR", True, True, "")],
+        "市民会館": [("WEEKLY", ",".join(CODES), False, False, "第1・3火曜休館")],
+        "道の駅": [("WEEKLY", ",".join(CODES), False, False, "トイレは月曜日でも随時利用可能")],
     }
