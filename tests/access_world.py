@@ -175,6 +175,25 @@ def sample_path(route: Route, kwargs: dict[str, Any]) -> str:
     return "/" + path
 
 
+def addressable_pages(world: World):
+    """(key, access, path, query) of every page of the registry (the admin site aside) with
+    the path of its object built at the world's first place (境南エリア)."""
+    routes = {r.key: r for r in page_routes()}
+    for key in sorted(routes):
+        access = world.pages.get(key)
+        if access is None or key.startswith("admin:"):
+            continue
+        built = world.built.get((f"page:{key}", "here"))
+        if access.obj is not None and built is None:
+            continue
+        target = built.target if built else Target()
+        try:
+            path = sample_path(routes[key], target.kwargs)
+        except Exception:
+            continue
+        yield key, access, path, target.query
+
+
 def suggestion_for_page(route: Route) -> str:
     app = (route.namespace or route.view.split(".")[1]).split(":")[0]
     obj = ""

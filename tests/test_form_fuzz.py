@@ -22,8 +22,8 @@ from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from .access_registry import DJANGO_ADMIN, PUBLIC, Target
-from .access_world import module_world, page_routes, reaches, sample_path
+from .access_registry import DJANGO_ADMIN, PUBLIC
+from .access_world import addressable_pages, module_world, page_routes, reaches
 
 pytestmark = pytest.mark.django_db
 
@@ -246,28 +246,10 @@ def _assert_no_planted_script(response, label: str) -> None:
     assert not found, f"{label}: unescaped planted markup {found.group(0)!r} in the answer"
 
 
-def _addressable_pages(world):
-    """(key, access, path, query) of every page of the registry (the admin site aside) with
-    the path of its object built in 境南エリア."""
-    for key in sorted(ROUTES):
-        access = world.pages.get(key)
-        if access is None or key.startswith("admin:"):
-            continue
-        built = world.built.get((f"page:{key}", "here"))
-        if access.obj is not None and built is None:
-            continue
-        target = built.target if built else Target()
-        try:
-            path = sample_path(ROUTES[key], target.kwargs)
-        except Exception:
-            continue
-        yield key, access, path, target.query
-
-
 def _form_pages(world):
     """(key, requester, path, query) of every page with a role to fill its forms."""
     found = []
-    for key, access, path, query in _addressable_pages(world):
+    for key, access, path, query in addressable_pages(world):
         requester = _filler(access, world.here)
         if requester is not None:
             found.append((key, requester, path, query))
@@ -411,7 +393,7 @@ def test_no_page_shows_stored_script(form_pages):
     failures = []
     for requester in ("tier1", "admin", "tier2", "official", "council", "anonymous"):
         client = _client(world, requester)
-        for _key, access, path, query in _addressable_pages(world):
+        for _key, access, path, query in addressable_pages(world):
             if not reaches(access, world.users[requester], world.here if access.obj else None):
                 continue
             response = client.get(path, query)

@@ -24,8 +24,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from .access_registry import DJANGO_ADMIN, PUBLIC, Target
-from .access_world import module_world, page_routes, reaches, sample_path
+from .access_registry import DJANGO_ADMIN, PUBLIC
+from .access_world import addressable_pages, module_world, page_routes, reaches
 from .form_html import TEXT_KINDS, Control, HtmlForm, Page, field_key, parse
 
 pytestmark = pytest.mark.django_db
@@ -86,21 +86,10 @@ def _filler(access, users, place) -> str | None:
 
 def _pages(world):
     """(key, requester, path, query) of every page of the registry with a role to fill it."""
-    for key in sorted(ROUTES):
-        access = world.pages.get(key)
-        if access is None or key.startswith("admin:"):
-            continue
-        built = world.built.get((f"page:{key}", "here"))
-        if access.obj is not None and built is None:
-            continue
-        target = built.target if built else Target()
-        try:
-            path = sample_path(ROUTES[key], target.kwargs)
-        except Exception:
-            continue
+    for key, access, path, query in addressable_pages(world):
         requester = _filler(access, world.users, world.here)
         if requester is not None:
-            yield key, requester, path, target.query
+            yield key, requester, path, query
 
 
 def _client(world, requester: str) -> Client:
