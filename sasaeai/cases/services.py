@@ -70,7 +70,6 @@ CASE_FIELDS = [
     "role_preference",
     "constraints",
 ]
-IDENTITY_FIELDS = ("person_name", "person_name_kana", "contact_phone", "contact_note")
 
 
 # --- dates of what has happened ------------------------------------------------------------------

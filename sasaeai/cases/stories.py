@@ -26,7 +26,6 @@ from .models import Case, CaseStory, ReferralTransition
 
 _PHONE = re.compile(r"0\d{1,4}[-‐－ー(（]?\d{1,4}[-‐－ー)）]?\d{3,4}")
 _AGE = re.compile(r"(\d{2,3})\s*(歳|才)(?!代|以上|未満)")
-_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
 
 
 def story_findings(story: CaseStory) -> list[str]:
