@@ -25,6 +25,7 @@ SERVICE_WORKER = "js/offline_sw.js"
 # The static files the two forms need to open without a connection.
 FORM_ASSETS = [
     "css/sasaeai.css",
+    "vendor/dads/tokens.css",  # imported by sasaeai.css
     "vendor/htmx/htmx.min.js",
     "js/app.js",
     "js/error_summary.js",

@@ -335,3 +335,34 @@ def test_logging_out_tells_the_browser_to_clear_what_the_site_stored(musashino):
     assert answer.status_code == 302
     assert answer["Clear-Site-Data"] == '"cache", "storage"'
     assert client.get("/activities/offline/session.json").status_code == 302
+
+
+def test_the_worker_keeps_every_file_the_two_forms_load(musashino):
+    """A form opened offline looks and works as online: each stylesheet and script it loads
+    (and each stylesheet those import) is among the worker's files."""
+    import posixpath
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    config = json.loads(
+        Client()
+        .get("/sw.js")
+        .content.decode()
+        .partition("\n")[0]
+        .removeprefix("self.SASAEAI_OFFLINE = ")
+        .rstrip(";")
+    )
+    client = login("tier2-1")
+    for url in config["pages"]:
+        html = client.get(url).content.decode()
+        loaded = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+)"', html)
+        assert loaded
+        for static_url in loaded:
+            assert static_url in config["assets"], (url, static_url)
+            if static_url.endswith(".css"):
+                css = Path(finders.find(static_url.removeprefix("/static/"))).read_text()
+                for imported in re.findall(r'@import url\("([^"]+)"\)', css):
+                    folder = posixpath.dirname(static_url)
+                    assert posixpath.normpath(f"{folder}/{imported}") in config["assets"]
