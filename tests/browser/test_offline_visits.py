@@ -1,17 +1,17 @@
 """Visits recorded without a connection (issue 21, 「オフラインで記録」): a tier-2 coordinator on a
 375 px phone opens the site once, goes into a basement without signal (Playwright's offline
 mode), opens the visit form from the phone (the service worker kept it), records two visits and
-one with a mistake, sees them waiting on the phone, comes back online and sees the two sent
-once and counted once, the mistaken one refused with the server's Japanese message; a resend
-with the same key makes no duplicate; the consultation form offline keeps no summary; logging
-out clears the queue, the kept pages and the worker."""
+one with a mistake, and a consultation without its summary, sees them waiting on the phone,
+comes back online and sees them sent once and counted once, the mistaken one refused with the
+server's Japanese message; a resend with the same key makes no duplicate; logging out clears
+the queue, the kept pages and the worker."""
 
 import re
 
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from sasaeai.activities.models import SubmissionKey, Visit
+from sasaeai.activities.models import Consultation, SubmissionKey, Visit
 
 from .harness import axe_check, login, phone, shot
 
@@ -92,10 +92,20 @@ def test_two_visits_recorded_offline_are_sent_once_and_counted_once(page: Page):
         assert item["payload"]["date"] == today.isoformat()
     shot(page, JOURNEY, "queue-offline")
 
-    # The consultation form offline: its summary is not kept, and the form says so.
+    # The consultation form offline: its summary is not kept, and the form says so; the rest
+    # waits like a visit.
     page.goto("/activities/consultations/new/")
     expect(page.locator("[data-offline-note]")).to_contain_text("概要は接続が戻ってから")
     expect(page.get_by_label(re.compile(r"^概要"))).to_be_disabled()
+    page.get_by_role("radio", name="高齢者（本人）").check()
+    page.get_by_role("radio", name="訪問先・出先").check()
+    page.get_by_role("checkbox", name="認知症").check()
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("[data-offline-queue] .offline-item")).to_have_count(4)
+    expect(page.locator("[data-offline-queue]")).to_contain_text(
+        f"相談 {today.month}月{today.day}日 認知症"
+    )
+    consultations_before = Consultation.objects.count()
 
     # Back in signal: the waiting visits are sent, one at a time, each once.
     context.set_offline(False)
@@ -107,8 +117,14 @@ def test_two_visits_recorded_offline_are_sent_once_and_counted_once(page: Page):
     expect(failed).to_contain_text("終了時刻: 終了時刻が開始時刻より前（または同じ）です。")
     shot(page, JOURNEY, "queue-sent-one-refused")
     axe_check(page, label="offline queue with a refused visit on a phone")
+    expect(queue).to_contain_text("3件を送信しました。")
     for place in PLACES:
         assert Visit.objects.filter(place_name=place).count() == 1
+    assert Consultation.objects.count() == consultations_before + 1
+    consultation = Consultation.objects.order_by("-id").first()
+    assert consultation.summary == "" and consultation.channel == "on_site"
+    assert [t.name for t in consultation.topics.all()] == ["認知症"]
+    assert consultation.coordinator.username == "tier2-1"
     assert not Visit.objects.filter(place_name=WRONG).exists()
     assert Visit.objects.count() == before + 2
     visit = Visit.objects.get(place_name=PLACES[0])
@@ -144,7 +160,12 @@ def test_two_visits_recorded_offline_are_sent_once_and_counted_once(page: Page):
     with page.expect_navigation():
         page.get_by_role("button", name="ログアウト").click()
     assert page.evaluate(QUEUE) == []
-    assert page.evaluate(
-        "async () => (await caches.keys()).filter((n) => n.startsWith('sasaeai-offline-'))"
-    ) == []
-    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+    assert (
+        page.evaluate(
+            "async () => (await caches.keys()).filter((n) => n.startsWith('sasaeai-offline-'))"
+        )
+        == []
+    )
+    assert (
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+    )

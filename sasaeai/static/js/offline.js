@@ -132,7 +132,8 @@
   }
 
   function labelOf(form, kind, payload) {
-    var parts = [KIND_LABEL[kind], payload.date || ""];
+    var day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(payload.date || "");
+    var parts = [KIND_LABEL[kind], day ? Number(day[2]) + "月" + Number(day[3]) + "日" : (payload.date || "")];
     if (payload.start_time) { parts.push(payload.start_time + (payload.end_time ? "〜" + payload.end_time : "")); }
     if (kind === "visit") {
       var picked = form.querySelector('input[name="service"]:checked');
@@ -152,6 +153,7 @@
 
   var sending = false;
   var lastProblem = "";
+  var sent = 0; // sent since this page opened
 
   function messagesOf(body) {
     var lines = [];
@@ -191,6 +193,7 @@
       body: JSON.stringify(item.payload)
     }).then(function (answer) {
       if (answer.status === 200 || answer.status === 201) {
+        sent += 1;
         remove(item.key);
         return "sent";
       }
@@ -262,6 +265,7 @@
       var status = navigator.onLine
         ? (sending ? "送信しています…" : (waiting ? "送信待ち " + waiting + "件。" : "送信待ちはありません。"))
         : "接続がありません。記録は端末に保存し、接続が戻ると送信します。";
+      if (sent) { status = sent + "件を送信しました。" + status; }
       if (failed) { status += " 送信できなかった記録 " + failed + "件（内容を確かめて入力し直してください）。"; }
       if (lastProblem && navigator.onLine && !sending) { status += " " + lastProblem; }
       region.appendChild(el("p", { "class": "offline-queue__status" }, status));
