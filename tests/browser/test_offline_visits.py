@@ -91,6 +91,8 @@ def test_two_visits_recorded_offline_are_sent_once_and_counted_once(page: Page):
         }
         assert item["payload"]["date"] == today.isoformat()
     shot(page, JOURNEY, "queue-offline")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, JOURNEY, "queue-offline-first-screen", full_page=False)  # the guide's picture
 
     # The consultation form offline: its summary is not kept, and the form says so; the rest
     # waits like a visit.
