@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sasaeai.activities.offline import service_worker
 from sasaeai.site import views as site_views
 from sasaeai.site.api import api
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    # The offline queue's service worker, at the root so that its scope covers the forms.
+    path("sw.js", service_worker, name="service_worker"),
     path("accounts/", include("sasaeai.accounts.urls")),
     path("org/", include("sasaeai.org.urls")),
     path("audit/", include("sasaeai.audit.urls")),

@@ -32,7 +32,14 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Logging out also tells the browser to drop what this site stored: the visits and
+    consultations waiting offline, the service worker and the pages it kept (nothing offline
+    outlives logout). The page script clears them too, before the form is sent."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

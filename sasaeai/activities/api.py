@@ -382,6 +382,21 @@ def _editable(request: HttpRequest, model, pk: int):
     return _get(request, model, pk)
 
 
+ONCE_DOC = (
+    "ヘッダー Idempotency-Key（英数字・ハイフン・下線の16〜64文字、UUIDなど）を付けると、"
+    "同じ利用者が同じキーで送り直しても記録は1件だけ: 2回目以降は最初の記録を200で返す。"
+    "入力に誤りがあって記録されなかった送信はキーを使わないので、直して同じキーで送れる。"
+)
+
+
+def _once(request: HttpRequest, kind: str, create):
+    """Creates the record, once per Idempotency-Key when the request carries one."""
+    key = request.headers.get(services.SUBMISSION_KEY_FIELD)
+    if key is None:
+        return create(), True
+    return services.record_once(user=request.user, key=key, kind=kind, create=create)
+
+
 LIST_DOC = (
     "period: month / last_month / half（既定）/ last_half / fy / last_fy / custom（start・end）/ all。"
     "mine=true で自分の記録だけ。"
@@ -417,14 +432,26 @@ def visit_list(
     return _list(request, Visit, filters)
 
 
-@router.post("/visits", response={201: VisitOut}, summary="訪問を記録")
+@router.post(
+    "/visits",
+    response={200: VisitOut, 201: VisitOut},
+    summary="訪問を記録",
+    description=ONCE_DOC,
+)
 def visit_create(request: HttpRequest, payload: VisitIn):
     policy.require(request.user, Capability.EDIT_ACTIVITIES)
     data = payload.dict(exclude_unset=True)
-    visit = services.visit_record(
-        user=request.user, fields=_resolve(request, data), request=request
+
+    def create() -> Visit:
+        return services.visit_record(
+            user=request.user, fields=_resolve(request, data), request=request
+        )
+
+    visit, created = _once(request, "visit", create)
+    return Status(
+        201 if created else 200,
+        selectors.record_get_visible(user=request.user, model=Visit, pk=visit.pk),
     )
-    return Status(201, selectors.record_get_visible(user=request.user, model=Visit, pk=visit.pk))
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="訪問")
@@ -475,20 +502,29 @@ def consultation_list(
     return _list(request, Consultation, filters)
 
 
-@router.post("/consultations", response={201: ConsultationOut}, summary="相談を記録")
+@router.post(
+    "/consultations",
+    response={200: ConsultationOut, 201: ConsultationOut},
+    summary="相談を記録",
+    description=ONCE_DOC,
+)
 def consultation_create(request: HttpRequest, payload: ConsultationIn):
     policy.require(request.user, Capability.EDIT_ACTIVITIES)
     data = payload.dict(exclude_unset=True)
-    topics = _topics(request, data.pop("topic_ids", []))
-    fields = _resolve(request, data)
-    if fields.get("date") is None:
-        fields.pop("date", None)
-        if fields.get("visit") is None:
-            raise ValidationError({"date": "相談日を入力してください。"})
-    consultation = services.consultation_record(
-        user=request.user, fields=fields, topics=topics, request=request
-    )
-    return Status(201, _get(request, Consultation, consultation.pk))
+
+    def create() -> Consultation:
+        topics = _topics(request, data.pop("topic_ids", []))
+        fields = _resolve(request, data)
+        if fields.get("date") is None:
+            fields.pop("date", None)
+            if fields.get("visit") is None:
+                raise ValidationError({"date": "相談日を入力してください。"})
+        return services.consultation_record(
+            user=request.user, fields=fields, topics=topics, request=request
+        )
+
+    consultation, created = _once(request, "consultation", create)
+    return Status(201 if created else 200, _get(request, Consultation, consultation.pk))
 
 
 @router.get("/consultations/{consultation_id}", response=ConsultationOut, summary="相談")

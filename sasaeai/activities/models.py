@@ -675,3 +675,43 @@ class CalendarFeed(HashedToken):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class SubmissionKey(models.Model):
+    """The idempotency key a phone sent with a visit or consultation it recorded offline
+    (`Idempotency-Key` on the API): one per user and key, so that sending the same item again
+    (a retry after a lost answer, two tabs sending at once) answers with the record the first
+    send made instead of making a second one. The key is a random value the phone chose; it
+    says nothing about the record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="利用者",
+    )
+    key = models.CharField("冪等キー", max_length=64)
+    kind = models.CharField("記録の種類", max_length=20)
+    # SET_NULL: a record deleted after it was sent keeps its key, so that a late resend of
+    # the same item is refused rather than recording it again.
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("受信日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "送信キー"
+        verbose_name_plural = "送信キー"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+    @property
+    def record(self) -> "Visit | Consultation | None":
+        return self.visit or self.consultation

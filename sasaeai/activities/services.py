@@ -7,11 +7,12 @@ Every write checks the policy, validates with Japanese messages before anything 
 """
 
 import datetime as dt
+import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from .models import (
     ConsultationTopic,
     Meeting,
     OtherActivity,
+    SubmissionKey,
     Visit,
 )
 from .recurrence import first_occurrence
@@ -479,6 +481,70 @@ def consultation_update(
         request=request,
         today=today,
     )
+
+
+# --- records sent once (the phone's offline queue) -------------------------------------------
+
+SUBMISSION_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SUBMISSION_KEY_FIELD = "Idempotency-Key"
+
+
+def submission_key_check(key: str) -> str:
+    """The key a client sends so that a retry never records twice: 16 to 64 letters, digits,
+    '-' or '_' (a UUID fits)."""
+    if not SUBMISSION_KEY_PATTERN.match(key or ""):
+        raise ValidationError(
+            {
+                SUBMISSION_KEY_FIELD: "送信キーは英数字・ハイフン・下線の16〜64文字で指定してください。"
+            }
+        )
+    return key
+
+
+def _sent_before(claim: SubmissionKey, *, kind: str) -> ActivityRecord:
+    if claim.kind != kind:
+        raise ValidationError(
+            {SUBMISSION_KEY_FIELD: "この送信キーは別の種類の記録に使われています。"}
+        )
+    record = claim.record
+    if record is None:
+        raise ValidationError(
+            {
+                SUBMISSION_KEY_FIELD: "この送信キーの記録は受け付けた後に削除されています。"
+                "もう一度記録する場合は、新しく入力してください。"
+            }
+        )
+    return record
+
+
+def record_once(
+    *, user: User, key: str, kind: str, create: Callable[[], ActivityRecord]
+) -> tuple[ActivityRecord, bool]:
+    """Runs `create` (visit_record or consultation_record with their arguments) once per user
+    and key: `(record, True)` the first time, `(the same record, False)` for every resend.
+
+    The key is claimed in the same transaction as the record is written, under a unique
+    constraint: of two sends racing (two tabs, a retry while the first answer is on its way)
+    one writes, the other waits for it on the constraint and then answers with its record. A
+    send that fails validation claims nothing, so the corrected item can be sent with its key."""
+    if kind not in ("visit", "consultation"):
+        raise ValueError(kind)
+    submission_key_check(key)
+    claimed = SubmissionKey.objects.filter(user=user, key=key).first()
+    if claimed is not None:
+        return _sent_before(claimed, kind=kind), False
+    try:
+        with transaction.atomic():
+            claim = SubmissionKey.objects.create(user=user, key=key, kind=kind)
+            record = create()
+            setattr(claim, kind, record)
+            claim.save(update_fields=[kind])
+    except IntegrityError:
+        claimed = SubmissionKey.objects.filter(user=user, key=key).first()
+        if claimed is None:
+            raise
+        return _sent_before(claimed, kind=kind), False
+    return record, True
 
 
 # --- meetings and other activities ------------------------------------------------------------

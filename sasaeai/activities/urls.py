@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "activities"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("others/new/", views.other_create, name="other_create"),
     path("others/<int:pk>/", views.other_detail, name="other_detail"),
     path("others/<int:pk>/edit/", views.other_edit, name="other_edit"),
+    path("offline/", offline.offline_queue, name="offline_queue"),
+    path("offline/session.json", offline.offline_session, name="offline_session"),
     path("resource-picker/", views.resource_picker, name="resource_picker"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/team/", views.calendar_team, name="calendar_team"),

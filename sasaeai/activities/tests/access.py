@@ -6,7 +6,7 @@ consultations may mention people, so they are registered as personal; calendars 
 feed URL belong to their coordinator."""
 
 from sasaeai.accounts.policy import Capability as C
-from tests.access_registry import PUBLIC, Access, Variant
+from tests.access_registry import LOGIN, PUBLIC, Access, Variant
 
 from .factories import (
     CalendarEntryFactory,
@@ -150,6 +150,15 @@ PAGES = {
         obj=_feed,
         note="calendar programs cannot log in: the secret in the URL is the credential "
         "(revocable, only its digest stored, notes never included)",
+    ),
+    "activities:offline_queue": Access(
+        C.EDIT_ACTIVITIES, note="the page only; the queue itself lives in the phone's browser"
+    ),
+    "activities:offline_session": Access(
+        LOGIN, note="who is logged in and a fresh CSRF token for one's own queue"
+    ),
+    "service_worker": Access(
+        PUBLIC, note="the offline queue's worker: code and the URLs of two empty forms, no data"
     ),
     "activities:topic_list": Access(C.MANAGE_ORG),
     "activities:topic_create": Access(C.MANAGE_ORG),
