@@ -109,6 +109,20 @@ def service_direction(
     return SERVICE
 
 
+WOMEN_ONLY = re.compile(r"女性(限定|のみ|専用|だけ)|女性の方のみ|男性(の方)?はご遠慮")
+MEN_ONLY = re.compile(r"男性(限定|のみ|専用|だけ)|男性の方のみ|女性(の方)?はご遠慮")
+
+
+def single_sex(*, text: str, targets: frozenset[str] | set[str]) -> str:
+    """ "female" or "male" for a place for one sex only: its words say so (女性限定), or its only
+    target group is men; "" otherwise."""
+    if WOMEN_ONLY.search(text):
+        return "female"
+    if MEN_ONLY.search(text) or targets == {"men"}:
+        return "male"
+    return ""
+
+
 def is_small(*, capacity: int | None, text: str, private_home: bool) -> bool:
     """A small or quiet gathering: at most SMALL_CAPACITY places, held in a home, or said to
     be small or quiet in its own words."""
@@ -131,6 +145,7 @@ class Candidate(NamedTuple):
     area_id: int | None = None
     direction: str = SERVICE  # SERVICE, RECRUITING or BOTH (service_direction)
     small: bool = False  # a small or quiet gathering (is_small)
+    only_sex: str = ""  # "female" or "male" for a single-sex place (single_sex)
 
     @property
     def takes_helpers(self) -> bool:
@@ -331,6 +346,7 @@ def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Fact
         return frozenset(codes)
 
     categories = _shared(category_ids, codes_of)
+    groups = _shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks))
     empty: frozenset[str] = frozenset()
     rows = []
     for pk, lat, lon, welcomes, step_free, search_text, area_id, *more in raw:
@@ -353,6 +369,7 @@ def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Fact
                     welcomes_volunteers=welcomes,
                 ),
                 is_small(capacity=capacity, text=text, private_home=bool(private_home)),
+                single_sex(text=text, targets=groups.get(pk, empty)),
             )
         )
     outreach_ids = {pk for pk, (code, _) in category_codes.items() if code in OUTREACH_CODES}
@@ -361,7 +378,7 @@ def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Fact
         key=key,
         rows=rows,
         categories=categories,
-        targets=_shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks)),
+        targets=groups,
         schedules=schedules,
         outreach=frozenset(
             service_id

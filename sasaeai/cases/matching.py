@@ -487,11 +487,16 @@ def fit(
     profile: MatchProfile, row: Candidate, codes: frozenset[str], targets: frozenset[str]
 ) -> int | None:
     """Whether the service may be suggested at all (None: never), and its tier (0 first, then
-    1): a person who cannot go out gets only what comes to the home; a participant never a
-    call for helpers; a target group is a rule for those who would take part (a men's club
-    never for a woman, a carers' group for carers), not for a helper; a helper gets the
-    places that take helpers first."""
+    1): a person who cannot go out gets only what comes to the home; a single-sex place never
+    the other sex; a participant never a call for helpers; a target group is a rule for those
+    who would take part (a carers' group for carers), not for a helper; a helper gets the
+    places that take helpers first (tier 1 for the others, unless one of the person's
+    interests is there, see `tier_of`: a 将棋教室 for a helper who can teach 将棋)."""
     if profile.cannot_go_out and not comes_to_the_person(profile, row, codes):
+        return None
+    if (row.only_sex == "female" and profile.sex == Sex.MALE) or (
+        row.only_sex == "male" and profile.sex == Sex.FEMALE
+    ):
         return None
     if profile.role == RolePreference.HELPER:
         return 0 if row.takes_helpers else 1
@@ -500,6 +505,11 @@ def fit(
     if targets and not any(_person_fits(profile, t) for t in targets):
         return None
     return 0
+
+
+def tier_of(tier: int, interests: float) -> int:
+    """The tier of `fit`, with a helper's interest found in the place lifting it to the first."""
+    return 0 if interests > 0 else tier
 
 
 # --- the whole match ------------------------------------------------------------------------
@@ -688,6 +698,7 @@ def _rank(
         if schedule is None:
             part = _schedule_part(profile, list(meetings), explain=False)[0]
             schedule = by_slots[meetings] = round(part * weights["schedule"], 1)
+        tier = tier_of(tier, interests)
         role_key = (welcomes, row.direction)
         role = role_points.get(role_key)
         if role is None:

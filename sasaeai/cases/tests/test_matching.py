@@ -15,6 +15,7 @@ from sasaeai.cases.facts import (
     category_tables,
     is_small,
     service_direction,
+    single_sex,
 )
 from sasaeai.cases.interests import interest_terms, wishes_in
 from sasaeai.cases.matching import distance_text, match
@@ -246,7 +247,8 @@ def _sql_candidates(profile, terms):
         )
         private = bool(service.location_id and service.location.is_private_home)
         small = is_small(capacity=service.capacity, text=text, private_home=private)
-        row = Candidate(*values, direction, small)
+        targets = set(service.target_groups.values_list("code", flat=True))
+        row = Candidate(*values, direction, small, single_sex(text=text, targets=targets))
         is_near = active.filter(near, pk=service.pk).exists()
         comes = bool(codes & matching.OUTREACH_CODES) and direction != RECRUITING
         if profile.cannot_go_out:
@@ -281,6 +283,7 @@ def _reference(profile, *, today, limit=50):
         total, points, reasons, metres = matching._score(
             profile, terms, row, frozenset(codes), frozenset(targets), schedules, category_strings
         )
+        tier = matching.tier_of(tier, points["interests"])
         scored.append(
             (tier, -total, metres if metres is not None else 1e9, row.pk, points, reasons)
         )
