@@ -124,15 +124,18 @@ def _plain_document_function(search):
     """The app's document builder of plain values (search.search_document), with the folding
     and the readings memoised for the bulk run (names, towns, categories and organisations
     repeat)."""
-    originals = {name: getattr(search, name) for name in ("reading", "search_key")}
-    search.reading = functools.lru_cache(maxsize=200_000)(search.reading)
-    search.search_key = functools.lru_cache(maxsize=200_000)(search.search_key)
+    memoised = ("reading", "search_key", "bounded_reading", "bounded_kana")
+    originals = {name: getattr(search, name) for name in memoised}
+    for name in memoised:
+        setattr(search, name, functools.lru_cache(maxsize=200_000)(originals[name]))
 
     def document(service) -> dict:
         organization, location = service.organization, service.location
         categories: list[str] = []
+        category_kana: list[tuple[str, str]] = []
         for category in service.categories.all():
-            categories += [category.name, category.name_kana]
+            categories.append(category.name)
+            category_kana.append((category.name, category.name_kana))
             if category.parent_id:
                 categories.append(category.parent.name)
         values = search.DocumentValues(
@@ -143,6 +146,7 @@ def _plain_document_function(search):
             organization=organization.name if organization else "",
             organization_kana=organization.name_kana if organization else "",
             categories=tuple(categories),
+            category_kana=tuple(category_kana),
             target_groups=tuple((t.name, t.public_label) for t in service.target_groups.all()),
             place_name=location.name,
             address=location.address,

@@ -43,7 +43,9 @@ class MatchIn(Schema):
         "",
         description="independent（自立）/ program（事業対象者）/ support1, support2 / care1〜care5 / applying（申請中）",
     )
-    max_walk_m: int | None = Field(None, description="歩ける距離（m）。省略時は1000m")
+    max_walk_m: int | None = Field(
+        None, description="歩ける距離（m）。省略時は1000m。0は外出が難しい（来てくれるものだけ）"
+    )
     days: list[str] = Field(default_factory=list, description="空いている曜日: mon〜sun")
     time_from: str | None = Field(None, description="空いている時間の始まり（HH:MM）")
     time_to: str | None = Field(None, description="空いている時間の終わり（HH:MM）")
@@ -54,7 +56,7 @@ class MatchIn(Schema):
     )
     wishes: list[str] = Field(
         default_factory=list,
-        description="希望: company, role, exercise, meals, learning, carer_support",
+        description="希望: company, role, exercise, meals, learning, carer_support, quiet（少人数）",
     )
     is_carer: bool = False
     memory_concern: bool = False

@@ -5,11 +5,13 @@ those services, their category and target group links and their schedules from t
 every request cost more than the ranking itself, though they change at human pace. So each
 process keeps one `Facts` per municipality (the most recently used, as many as the setting
 MATCH_FACTS_MUNICIPALITIES, 16 by default):
-- every active service as a `Candidate` (id, point, volunteers, step-free, search text, area),
+- every active service as a `Candidate` (id, point, volunteers, step-free, search text, area,
+  what it is for: a service to those who use it, a call for helpers, or both, and whether it
+  is a small or quiet gathering),
 - its category codes (with their parents') and target group codes, equal sets shared as one
   frozenset (the ranking remembers what it worked out per set),
 - its schedules (frequency, weekdays, hours, end of validity),
-- the services that come to the person, the category and target group tables, and the
+- the services that come to the person (not those that recruit helpers for it), the category and target group tables, and the
   municipality's synonym groups.
 
 A copy is used only while the municipality's version tokens (resources.ResourceVersion: its own
@@ -24,6 +26,7 @@ The shown suggestions' names, addresses and schedules are always read from the d
 """
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -47,8 +50,87 @@ from sasaeai.resources.models import (
 from sasaeai.resources.search import synonym_groups
 
 # Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
-# limit them, so they are candidates wherever they are based in the municipality.
+# limit them, so they are candidates wherever they are based in the municipality. Only when
+# they deliver to the person: a listing that recruits volunteers for them (配食ボランティア)
+# brings nothing to the person's home (see service_direction).
 OUTREACH_CODES = frozenset({"mobility-support", "dining-delivery", "watching", "housework"})
+
+SERVICE = Service.Direction.SERVICE.value
+RECRUITING = Service.Direction.RECRUITING.value
+BOTH = Service.Direction.BOTH.value
+# Words that say who a listing is for is people who want to help (「ボランティアをしたい方」): it
+# recruits, whatever its categories.
+HELPERS_WANTED = re.compile(
+    r"(ボランティア|お手伝い|手伝い|担い手|支え手|協力員|サポーター)(活動)?(を|に|として|で)?"
+    r"(したい|してみたい|やりたい|やってみたい|できる|になりたい|になれる|関わりたい)方|"
+    r"(担い手|協力員|支え手|サポーター|隊員)(を|の|さん)?(募集|養成|大募集)"
+)
+# Words that say a listing also takes helpers (「ボランティア募集」 of a salon).
+RECRUIT_WORDS = re.compile(
+    r"(ボランティア|スタッフ|協力者|お手伝い)(さん)?(を|も)?(大)?(募集|登録|求め)|担い手|"
+    r"手伝ってくださる|活動してくださる|協力してくださる|お手伝いいただける"
+)
+# Categories of a listing whose people help: without a category for participants, it recruits.
+HELPER_CODES = frozenset({"volunteer", "work", "other"})
+# Names of a group of helpers (配食ボランティア, 見守り隊, 傾聴ボランティアの会).
+HELPER_NAME = re.compile(r"ボランティア|協力員|サポーター|担い手|隊$|隊[ 　（(]")
+# A small or quiet gathering (for a person who wishes for one): by its capacity or its words.
+SMALL_CAPACITY = 15
+SMALL_WORDS = re.compile(
+    r"少人数|こぢんまり|こじんまり|一軒家|個人宅|自宅を開放|静か|ゆったり|落ち着"
+)
+
+
+def service_direction(
+    *,
+    direction: str,
+    name: str,
+    text: str,
+    codes: frozenset[str] | set[str],
+    welcomes_volunteers: bool,
+) -> str:
+    """What a service is for: SERVICE (to those who use it), RECRUITING (it recruits people to
+    help) or BOTH. What staff set (the service's `direction`) is taken as it is; when blank it
+    is judged from the data: a listing recruits when it says it is for people who want to
+    help (「ボランティアをしたい方」「担い手募集」), or when its words or categories say it takes
+    helpers (「ボランティア募集」, ボランティア活動) and its name names a group of helpers
+    (配食ボランティア, 見守り隊) or it has no category for participants; a service that also
+    welcomes volunteers, or says it takes helpers, is BOTH."""
+    if direction:
+        return direction
+    if HELPERS_WANTED.search(text):
+        return RECRUITING
+    recruits = bool(RECRUIT_WORDS.search(text)) or "volunteer" in codes
+    participant_codes = {c for c in codes if c not in HELPER_CODES}
+    if recruits and (HELPER_NAME.search(name) or not participant_codes):
+        return RECRUITING
+    if recruits or welcomes_volunteers:
+        return BOTH
+    return SERVICE
+
+
+WOMEN_ONLY = re.compile(r"女性(限定|のみ|専用|だけ)|女性の方のみ|男性(の方)?はご遠慮")
+MEN_ONLY = re.compile(r"男性(限定|のみ|専用|だけ)|男性の方のみ|女性(の方)?はご遠慮")
+
+
+def single_sex(*, text: str, targets: frozenset[str] | set[str]) -> str:
+    """ "female" or "male" for a place for one sex only: its words say so (女性限定), or its only
+    target group is men; "" otherwise."""
+    if WOMEN_ONLY.search(text):
+        return "female"
+    if MEN_ONLY.search(text) or targets == {"men"}:
+        return "male"
+    return ""
+
+
+def is_small(*, capacity: int | None, text: str, private_home: bool) -> bool:
+    """A small or quiet gathering: at most SMALL_CAPACITY places, held in a home, or said to
+    be small or quiet in its own words."""
+    return (
+        (capacity is not None and 0 < capacity <= SMALL_CAPACITY)
+        or private_home
+        or bool(SMALL_WORDS.search(text))
+    )
 
 
 class Candidate(NamedTuple):
@@ -61,6 +143,14 @@ class Candidate(NamedTuple):
     step_free: bool | None
     search_text: str = ""
     area_id: int | None = None
+    direction: str = SERVICE  # SERVICE, RECRUITING or BOTH (service_direction)
+    small: bool = False  # a small or quiet gathering (is_small)
+    only_sex: str = ""  # "female" or "male" for a single-sex place (single_sex)
+
+    @property
+    def takes_helpers(self) -> bool:
+        """Whether a person can join it to help: it welcomes volunteers or recruits."""
+        return self.welcomes_volunteers or self.direction != SERVICE
 
 
 class ScheduleSlot(NamedTuple):
@@ -191,21 +281,31 @@ def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Fact
         "service__status": Service.Status.ACTIVE,
     }
     # Read as floats: a Decimal per coordinate is slow to make and only turned into a float.
-    rows = [
-        Candidate(*values)
-        for values in Service.objects.filter(
-            municipality_id=municipality_id, status=Service.Status.ACTIVE
-        )
+    # The direction and the size are judged once the categories are known (below).
+    raw = list(
+        Service.objects.filter(municipality_id=municipality_id, status=Service.Status.ACTIVE)
         .annotate(
             lat=Coalesce(F("location__latitude"), F("town__latitude"), output_field=FloatField()),
             lon=Coalesce(F("location__longitude"), F("town__longitude"), output_field=FloatField()),
         )
         .order_by("pk")
         .values_list(
-            "pk", "lat", "lon", "welcomes_volunteers", "step_free", "search_text", "area_id"
+            "pk",
+            "lat",
+            "lon",
+            "welcomes_volunteers",
+            "step_free",
+            "search_text",
+            "area_id",
+            "direction",
+            "name",
+            "description",
+            "eligibility_note",
+            "capacity",
+            "location__is_private_home",
         )
-    ]
-    ids = [row.pk for row in rows]
+    )
+    ids = [values[0] for values in raw]
 
     def of_services(model: type[Model]) -> Q | RawSQL:
         """The rows of a link or schedule table that belong to those services: on PostgreSQL
@@ -245,15 +345,45 @@ def read_facts(municipality_id: int, key: tuple[int | None, int | None]) -> Fact
                 codes.add(parent_code)
         return frozenset(codes)
 
+    categories = _shared(category_ids, codes_of)
+    groups = _shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks))
+    empty: frozenset[str] = frozenset()
+    rows = []
+    for pk, lat, lon, welcomes, step_free, search_text, area_id, *more in raw:
+        direction, name, description, eligibility, capacity, private_home = more
+        text = f"{name} {description} {eligibility}"
+        rows.append(
+            Candidate(
+                pk,
+                lat,
+                lon,
+                welcomes,
+                step_free,
+                search_text,
+                area_id,
+                service_direction(
+                    direction=direction,
+                    name=name,
+                    text=text,
+                    codes=categories.get(pk, empty),
+                    welcomes_volunteers=welcomes,
+                ),
+                is_small(capacity=capacity, text=text, private_home=bool(private_home)),
+                single_sex(text=text, targets=groups.get(pk, empty)),
+            )
+        )
     outreach_ids = {pk for pk, (code, _) in category_codes.items() if code in OUTREACH_CODES}
+    recruiting = {row.pk for row in rows if row.direction == RECRUITING}
     return Facts(
         key=key,
         rows=rows,
-        categories=_shared(category_ids, codes_of),
-        targets=_shared(group_ids, lambda pks: frozenset(group_codes[pk] for pk in pks)),
+        categories=categories,
+        targets=groups,
         schedules=schedules,
         outreach=frozenset(
-            service_id for service_id, pks in category_ids.items() if outreach_ids & set(pks)
+            service_id
+            for service_id, pks in category_ids.items()
+            if outreach_ids & set(pks) and service_id not in recruiting
         ),
         category_codes=category_codes,
         category_strings=category_strings,

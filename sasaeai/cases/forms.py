@@ -286,7 +286,11 @@ class QuickMatchForm(forms.Form):
 
     town = forms.ModelChoiceField(label="住まいの町", queryset=Town.objects.none())
     max_walk_m = forms.IntegerField(
-        label="歩ける距離（m）", min_value=50, max_value=20000, required=False
+        label="歩ける距離（m）",
+        min_value=0,
+        max_value=20000,
+        required=False,
+        help_text="0は外出が難しい方（自宅まで来てくれるサービスだけを探します）",
     )
     days = forms.MultipleChoiceField(
         label="空いている曜日",

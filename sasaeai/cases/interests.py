@@ -9,8 +9,14 @@ tokenizer the resource search also makes its readings with) and taken in their n
   from the chiVe word vectors shipped in the ja-ginza package (see data/build_related_words.py),
   weighted by their cosine similarity (scaled by SEMANTIC_FACTOR so that a real match of the
   word always outranks a near one).
+Needs in plain words (「話し相手がほしい」「体を動かしたい」) are read with the needs vocabulary
+(data/needs_vocabulary.txt): a phrase that says a need becomes a term whose alternatives are the
+activities that meet it (おしゃべり, 傾聴, 茶話会, サロン), weighted NEED_WEIGHT, in the interests
+and, a little weaker (NOTES_WEIGHT), in the person's own words (notes).
 Every alternative is folded with the same `search_key` as the services' search text, so a term
-matches a service when it is a substring of the service's `search_text`.
+matches a service when it is a substring of the service's `search_text`; a katakana alternative
+is found in the stored readings only at word boundaries (core.readings.bounded_term: ウタ is
+not in カイゴ|ヨボウ|タイソウ).
 """
 
 import json
@@ -20,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sasaeai.core import readings
+from sasaeai.core.readings import bounded_term
 from sasaeai.core.text import search_key
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,9 +37,12 @@ SHORT_WORDS_ALLOWED = frozenset({"歌", "絵", "畑", "碁", "花"})
 # Sections of the vocabulary that are wishes (company, role, care), not interests.
 NON_INTEREST_SECTIONS = frozenset({"交流・居場所", "役割・担い手", "介護・家族"})
 CONTAINED_WEIGHT = 0.9
+NEED_WEIGHT = 0.9
+NOTES_WEIGHT = 0.8
 # A word found only in a service's category names (カラオケ in 「カラオケ・音楽」 of a choir).
 CATEGORY_ONLY_FACTOR = 0.6
 MAX_INTEREST_TERMS = 8
+MAX_NEED_TERMS = 4
 MAX_ALTERNATIVES = 16
 
 _KATAKANA = re.compile(r"[ァ-ヶー]+")
@@ -93,6 +103,7 @@ GENERIC = frozenset(
         "いろいろ",
         "たくさん",
         "少し",
+        "相手",
     }
 )
 
@@ -149,7 +160,16 @@ class Alternative:
     text: str  # as shown in a reason
     folded: str  # as matched against search_text
     weight: float
-    kind: str  # exact / synonym / contained / semantic
+    kind: str  # exact / synonym / contained / semantic / need
+    forms: tuple[str, ...] = ()  # what is looked for: folded, and its bounded reading form
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            bounded = bounded_term(self.folded)
+            self.forms = (self.folded, bounded) if bounded else (self.folded,)
+
+    def found_in(self, text: str) -> bool:
+        return any(form in text for form in self.forms)
 
 
 @dataclass
@@ -179,9 +199,9 @@ class InterestTerm:
         category names (CATEGORY_ONLY_FACTOR), with the weight it earns."""
         best: tuple[Alternative, float] | None = None
         for alternative in self.alternatives:
-            if alternative.folded in text:
+            if alternative.found_in(text):
                 weight = alternative.weight
-            elif category_text and alternative.folded in category_text:
+            elif category_text and alternative.found_in(category_text):
                 weight = alternative.weight * CATEGORY_ONLY_FACTOR
             else:
                 continue
@@ -238,14 +258,49 @@ def _term_for(word: str, *, synonym_groups: list[frozenset[str]], weight: float)
     return term
 
 
+@lru_cache(maxsize=1)
+def needs_vocabulary() -> list[tuple[re.Pattern, str, tuple[str, ...]]]:
+    """(pattern of the need in plain words, its label, the activities that meet it) of
+    data/needs_vocabulary.txt, in file order."""
+    needs = []
+    for line in (DATA / "needs_vocabulary.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        label, _, rest = line.partition(":")
+        pattern, _, words = rest.partition("=")
+        needs.append(
+            (
+                re.compile(pattern.strip()),
+                label.strip(),
+                tuple(w.strip() for w in words.split(",") if w.strip()),
+            )
+        )
+    return needs
+
+
+def need_terms(text: str, *, weight: float = 1.0) -> list[InterestTerm]:
+    """The needs a text says in plain words (「話し相手がほしい」), each as a term whose
+    alternatives are the activities that meet it."""
+    terms = []
+    for pattern, label, words in needs_vocabulary():
+        if pattern.search(text or ""):
+            term = InterestTerm(label=label, weight=weight)
+            for word in words:
+                term.add(word, NEED_WEIGHT, "need")
+            terms.append(term)
+    return terms
+
+
 def interest_terms(
     interests: str,
     *,
     synonym_groups: list[frozenset[str]] | None = None,
+    notes: str = "",
 ) -> list[InterestTerm]:
-    """The person's interests as terms with weighted alternatives. (Notes in the person's own
-    words feed the wishes, not the interests: 「2キロ歩ける」 says what they can do, not what
-    they like.)"""
+    """The person's interests as terms with weighted alternatives, and the needs said in plain
+    words in the interests and (weaker) in the notes. (The notes' other words feed the wishes,
+    not the interests: 「2キロ歩ける」 says what they can do, not what they like.)"""
     groups = synonym_groups or []
     terms: list[InterestTerm] = []
     seen: set[str] = set()
@@ -259,14 +314,21 @@ def interest_terms(
 
     for phrase in _PHRASE_SPLIT.split(interests or ""):
         phrase = phrase.strip()
-        if not phrase:
-            continue
+        if not phrase or need_terms(phrase):
+            continue  # a need said in plain words is read as the activities that meet it
         words = _content_words(phrase)
         # A short phrase that is one word stays whole (健康麻雀), else its words count.
         if len(words) <= 1 and len(phrase) <= 8 and phrase not in GENERIC:
             push(words[0] if words and words[0] in vocabulary() else phrase, 1.0)
         for word in words:
             push(word, 1.0)
+    # Then the needs said in plain words, in the interests and (weaker) in the notes.
+    needs = 0
+    for term in need_terms(interests) + need_terms(notes, weight=NOTES_WEIGHT):
+        if term.label not in seen and needs < MAX_NEED_TERMS:
+            seen.add(term.label)
+            terms.append(term)
+            needs += 1
     return terms
 
 
@@ -283,6 +345,10 @@ WISH_PATTERNS: dict[str, re.Pattern] = {
     "meals": re.compile(r"食事|昼食|ごはん|ご飯|食堂|会食|ランチ|弁当"),
     "learning": re.compile(r"学び|学ぶ|学習|勉強|講座|教わ|覚えたい"),
     "carer_support": re.compile(r"介護している|介護者|介護疲れ|家族の介護|看病"),
+    "quiet": re.compile(
+        r"少人数|こぢんまり|こじんまり|静か|落ち着い|大勢(は|が|の)?(苦手|嫌|疲れ)|"
+        r"人(混み|ごみ)|(にぎやか|賑やか|騒がし)[^。、]{0,6}(苦手|嫌|疲れ)"
+    ),
 }
 
 

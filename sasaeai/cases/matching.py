@@ -45,7 +45,15 @@ from sasaeai.resources.schedules import (
 )
 from sasaeai.resources.selectors import with_display_relations
 
-from .facts import OUTREACH_CODES, Candidate, Facts, ScheduleSlot, municipality_facts
+from .facts import (
+    OUTREACH_CODES,
+    RECRUITING,
+    SERVICE,
+    Candidate,
+    Facts,
+    ScheduleSlot,
+    municipality_facts,
+)
 from .interests import InterestTerm, interest_terms
 from .models import (
     CareLevel,
@@ -83,6 +91,7 @@ WISH_LABELS = {
     "meals": "食事",
     "learning": "学び",
     "carer_support": "介護者の支え",
+    "quiet": "少人数・落ち着いた場",
 }
 WISH_CATEGORIES = {
     "company": {
@@ -106,6 +115,14 @@ WISH_CATEGORIES = {
     "meals": {"dining", "dining-community"},
     "learning": {"learning", "learning-course", "learning-digital", "dementia-brain"},
     "carer_support": {"carer-support"},
+    "quiet": set(),  # met by a small or quiet gathering (facts.is_small), not by a category
+}
+# What a service that comes to the person brings, by its category (the reason names them).
+OUTREACH_LABELS = {
+    "dining-delivery": "配食",
+    "mobility-support": "送迎・外出支援",
+    "watching": "見守り訪問",
+    "housework": "家事援助",
 }
 SUPPORT_LEVELS = {
     CareLevel.PROGRAM,
@@ -166,13 +183,27 @@ def _candidates(profile: MatchProfile, terms: list[InterestTerm], facts: Facts) 
     area, and what shows an interest). Never those the person left or is connected to."""
     excluded = profile.excluded_service_ids | profile.left_service_ids
     words = [
-        alternative.folded
+        form
         for term in terms
         for alternative in term.alternatives
         if alternative.kind in ("exact", "synonym")
+        for form in alternative.forms
     ]
     chosen: list[Candidate] = []
-    if profile.has_origin:
+    if profile.cannot_go_out:
+        # Only what comes to the person's home, wherever it is based.
+        chosen = [row for row in facts.rows if row.pk in facts.outreach and row.pk not in excluded]
+        if profile.has_origin:
+            chosen.sort(
+                key=lambda row: (
+                    row.lat is None,
+                    0.0
+                    if row.lat is None
+                    else haversine_m(profile.latitude, profile.longitude, row.lat, row.lon),
+                    row.pk,
+                )
+            )
+    elif profile.has_origin:
         reach = min(profile.walk_m * REACH_FACTOR, MAX_WALK_M)
         south, north, west, east = bounding_box(profile.latitude, profile.longitude, reach)
         outreach = facts.outreach
@@ -218,8 +249,30 @@ def distance_text(metres: float) -> str:
     return f"徒歩約{shown}（約{minutes}分）"
 
 
+def comes_to_the_person(profile: MatchProfile, row: Candidate, codes: frozenset[str]) -> bool:
+    """A service that comes to the person's home (配食, 送迎, 見守り訪問, 家事援助), for a person
+    who would use it: not a listing that recruits helpers for such a service, and not for a
+    person who means to help."""
+    return (
+        bool(codes & OUTREACH_CODES)
+        and row.direction != RECRUITING
+        and profile.role != RolePreference.HELPER
+    )
+
+
+def outreach_text(codes: frozenset[str] | set[str]) -> str:
+    """「自宅まで来てくれる（配食）」: what comes to the home, from the service's categories."""
+    labels = [label for code, label in OUTREACH_LABELS.items() if code in codes]
+    return f"自宅まで来てくれる（{'・'.join(labels)}）"
+
+
 def _distance_part(
-    profile: MatchProfile, row: Candidate, *, outreach: bool = False, explain: bool = True
+    profile: MatchProfile,
+    row: Candidate,
+    *,
+    outreach: bool = False,
+    explain: bool = True,
+    codes: frozenset[str] = frozenset(),
 ) -> tuple[float, float | None, str | None]:
     if outreach:
         metres = None
@@ -227,7 +280,7 @@ def _distance_part(
             metres = haversine_m(
                 profile.latitude, profile.longitude, float(row.lat), float(row.lon)
             )
-        return 0.8, metres, "自宅まで来てくれる（送迎・配達・訪問）"
+        return 0.8, metres, outreach_text(codes) if explain else None
     if not profile.has_origin:
         return 0.5, None, None
     if row.lat is None:
@@ -319,9 +372,11 @@ def _interests_part(
         alternative, weight = found
         got += weight * term.weight
         best_single = max(best_single, weight * term.weight)
-        if alternative.folded not in own_text:
-            name = next((n for f, n in categories if alternative.folded in f), alternative.text)
+        if not alternative.found_in(own_text):
+            name = next((n for f, n in categories if alternative.found_in(f)), alternative.text)
             reasons.append(f"{term.label}: 分類「{name}」に該当")
+        elif alternative.kind == "need":
+            reasons.append(f"{term.label}: 「{alternative.text}」がある")
         elif alternative.kind == "exact":
             reasons.append(f"{term.label}: 一致")
         elif alternative.kind in ("synonym", "contained"):
@@ -347,7 +402,11 @@ def _split_text(
 
 
 def _wishes_part(
-    profile: MatchProfile, codes: set[str], targets: set[str], welcomes: bool
+    profile: MatchProfile,
+    codes: set[str],
+    targets: set[str],
+    takes_helpers: bool,
+    small: bool = False,
 ) -> tuple[float, str | None]:
     if not profile.wishes:
         return 0.0, None
@@ -355,8 +414,9 @@ def _wishes_part(
     for wish in sorted(profile.wishes, key=list(WISH_LABELS).index):
         if (
             codes & WISH_CATEGORIES[wish]
-            or (wish == "role" and welcomes)
+            or (wish == "role" and takes_helpers)
             or (wish == "carer_support" and "family-carers" in targets)
+            or (wish == "quiet" and small)
         ):
             met.append(wish)
     if not met:
@@ -367,7 +427,7 @@ def _wishes_part(
 
 def _person_fits(profile: MatchProfile, target: str) -> bool:
     if target == "support-needed":
-        return profile.care_level in SUPPORT_LEVELS
+        return profile.care_level in SUPPORT_LEVELS or not profile.care_level
     if target == "dementia":
         return profile.memory_concern or profile.is_carer
     if target == "family-carers":
@@ -382,7 +442,9 @@ def _target_part(
 ) -> tuple[float, list[str]]:
     score, reasons = 0.5, []
     if targets and not any(_person_fits(profile, t) for t in targets):
-        score, reasons = 0.0, ["対象が本人と合わない可能性（要確認）"]
+        # Only a helper gets here (fit() leaves the service out for others): the target groups
+        # say who it serves, not who helps.
+        pass
     else:
         if profile.sex == Sex.MALE and "men" in targets:
             score += 0.3
@@ -409,12 +471,45 @@ def _target_part(
     return max(0.0, min(1.0, score)), reasons
 
 
-def _role_part(profile: MatchProfile, welcomes: bool) -> tuple[float, str | None]:
+def _role_part(profile: MatchProfile, welcomes: bool, direction: str) -> tuple[float, str | None]:
+    if profile.role == RolePreference.PARTICIPANT:
+        return 0.5, None
+    if welcomes:
+        reason = "ボランティア受入あり"
+    elif direction != SERVICE:
+        reason = "担い手を募集している"
+    else:
+        return (0.0, None) if profile.role == RolePreference.HELPER else (0.5, None)
+    return (1.0 if profile.role == RolePreference.HELPER else 0.8), reason
+
+
+def fit(
+    profile: MatchProfile, row: Candidate, codes: frozenset[str], targets: frozenset[str]
+) -> int | None:
+    """Whether the service may be suggested at all (None: never), and its tier (0 first, then
+    1): a person who cannot go out gets only what comes to the home; a single-sex place never
+    the other sex; a participant never a call for helpers; a target group is a rule for those
+    who would take part (a carers' group for carers), not for a helper; a helper gets the
+    places that take helpers first (tier 1 for the others, unless one of the person's
+    interests is there, see `tier_of`: a 将棋教室 for a helper who can teach 将棋)."""
+    if profile.cannot_go_out and not comes_to_the_person(profile, row, codes):
+        return None
+    if (row.only_sex == "female" and profile.sex == Sex.MALE) or (
+        row.only_sex == "male" and profile.sex == Sex.FEMALE
+    ):
+        return None
     if profile.role == RolePreference.HELPER:
-        return (1.0, "ボランティア受入あり") if welcomes else (0.0, None)
-    if profile.role == RolePreference.EITHER:
-        return (0.8, "ボランティア受入あり") if welcomes else (0.5, None)
-    return 0.5, None
+        return 0 if row.takes_helpers else 1
+    if row.direction == RECRUITING:
+        return None if profile.role == RolePreference.PARTICIPANT else 0
+    if targets and not any(_person_fits(profile, t) for t in targets):
+        return None
+    return 0
+
+
+def tier_of(tier: int, interests: float) -> int:
+    """The tier of `fit`, with a helper's interest found in the place lifting it to the first."""
+    return 0 if interests > 0 else tier
 
 
 # --- the whole match ------------------------------------------------------------------------
@@ -439,8 +534,9 @@ def _score(
         profile,
         row,
         # Services that come to the person, unless the person is to help in them.
-        outreach=bool(codes & OUTREACH_CODES) and profile.role != RolePreference.HELPER,
+        outreach=comes_to_the_person(profile, row, codes),
         explain=explain,
+        codes=codes,
     )
     if reason:
         reasons.append(reason)
@@ -453,12 +549,12 @@ def _score(
         reasons.extend(found)
     else:
         parts["interests"] = 0.0
-    parts["wishes"], reason = _wishes_part(profile, codes, targets, row.welcomes_volunteers)
+    parts["wishes"], reason = _wishes_part(profile, codes, targets, row.takes_helpers, row.small)
     if reason:
         reasons.append(reason)
     parts["target"], found = _target_part(profile, targets, row.step_free)
     reasons.extend(found)
-    parts["role"], reason = _role_part(profile, row.welcomes_volunteers)
+    parts["role"], reason = _role_part(profile, row.welcomes_volunteers, row.direction)
     if reason:
         reasons.append(reason)
     points = {name: round(parts[name] * PART_WEIGHTS[name], 1) for name in PART_WEIGHTS}
@@ -529,15 +625,15 @@ def _rank(
     slots: dict[int, tuple[ScheduleSlot, ...]],
     category_strings: dict[str, list[tuple[str, str]]],
 ) -> list[tuple[float, float, int, int]]:
-    """(total, metres, pk, row index) of every candidate: the same totals as `_score`, worked
-    out without its per-candidate cost. The parts that depend only on a service's category,
+    """(tier, total, metres, pk, row index) of every candidate that may be suggested (`fit`):
+    the same totals as `_score`, worked out without its per-candidate cost. The parts that depend only on a service's category,
     target and schedule facts are computed once per distinct combination (there are far fewer
     than services), and the interests are looked up once per word over all the texts: only
     a service whose text holds a word needs its own text split from its category names; for
     the others the part follows from their categories alone."""
     weights = PART_WEIGHTS
     not_helper = profile.role != RolePreference.HELPER
-    words = {a.folded for term in terms for a in term.alternatives}
+    words = {form for term in terms for a in term.alternatives for form in a.forms}
     if any(" " in word for word in words):
         # Taking category names out puts spaces in: a word with one could appear only then.
         hits = set(range(len(rows)))
@@ -550,17 +646,18 @@ def _rank(
     # (categories, for carers, welcomes volunteers) → wishes, schedule slots → schedule.
     by_codes: dict[frozenset[str], tuple[bool, float]] = {}
     by_group: dict[frozenset[str], tuple[bool, dict[bool | None, float]]] = {}
-    by_wish: dict[tuple[frozenset[str], bool, bool], float] = {}
+    by_wish: dict[tuple[frozenset[str], bool, bool, bool], float] = {}
     by_slots: dict[tuple[ScheduleSlot, ...], float] = {}
-    role_points = {
-        welcomes: round(_role_part(profile, welcomes)[0] * weights["role"], 1)
-        for welcomes in (False, True)
-    }
+    role_points: dict[tuple[bool, str], float] = {}
     empty: frozenset[str] = frozenset()
     scored = []
     for index, row in enumerate(rows):
         pk = row.pk
         codes = categories.get(pk, empty)
+        group = targets.get(pk, empty)
+        tier = fit(profile, row, codes, group)
+        if tier is None:
+            continue
         known = by_codes.get(codes)
         if known is None:
             interests = 0.0
@@ -570,13 +667,15 @@ def _rank(
             known = by_codes[codes] = (bool(codes & OUTREACH_CODES), interests)
         outreach, interests = known
         distance, metres, _ = _distance_part(
-            profile, row, outreach=outreach and not_helper, explain=False
+            profile,
+            row,
+            outreach=outreach and not_helper and row.direction != RECRUITING,
+            explain=False,
         )
         distance = round(distance * weights["distance"], 1)
         if index in hits:
             own_text, names = _split_text(row.search_text, codes, category_strings)
             interests = round(_interests_part(terms, own_text, names)[0] * weights["interests"], 1)
-        group = targets.get(pk, empty)
         welcomes = row.welcomes_volunteers
         of_group = by_group.get(group)
         if of_group is None:
@@ -588,20 +687,26 @@ def _rank(
             target = target_by_step_free[row.step_free] = round(part * weights["target"], 1)
         wishes = 0.0
         if profile.wishes:
-            key = (codes, carers, welcomes)
+            key = (codes, carers, row.takes_helpers, row.small)
             wishes = by_wish.get(key)
             if wishes is None:
                 # _wishes_part looks at the target groups only for family-carers.
-                part = _wishes_part(profile, codes, group, welcomes)[0]
+                part = _wishes_part(profile, codes, group, row.takes_helpers, row.small)[0]
                 wishes = by_wish[key] = round(part * weights["wishes"], 1)
         meetings = slots.get(pk, ())
         schedule = by_slots.get(meetings)
         if schedule is None:
             part = _schedule_part(profile, list(meetings), explain=False)[0]
             schedule = by_slots[meetings] = round(part * weights["schedule"], 1)
+        tier = tier_of(tier, interests)
+        role_key = (welcomes, row.direction)
+        role = role_points.get(role_key)
+        if role is None:
+            part = _role_part(profile, welcomes, row.direction)[0]
+            role = role_points[role_key] = round(part * weights["role"], 1)
         # Summed in the order of PART_WEIGHTS, as `_score` does, for the very same floats.
-        total = 0 + distance + interests + wishes + schedule + target + role_points[welcomes]
-        scored.append((total, metres if metres is not None else 1e9, pk, index))
+        total = 0 + distance + interests + wishes + schedule + target + role
+        scored.append((tier, total, metres if metres is not None else 1e9, pk, index))
     return scored
 
 
@@ -610,18 +715,22 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     today = today or timezone.localdate()
     limit = max(1, min(limit, 50))
     facts = municipality_facts(profile.municipality.pk)
-    terms = interest_terms(profile.interests, synonym_groups=facts.synonym_groups)
+    terms = interest_terms(
+        profile.interests, synonym_groups=facts.synonym_groups, notes=profile.notes
+    )
     rows = _candidates(profile, terms, facts)
     categories, targets, category_strings = facts.categories, facts.targets, facts.category_strings
     slots = facts.slots_on(today, hours=bool(profile.time_from or profile.time_to))
 
     scored = _rank(profile, terms, rows, categories, targets, slots, category_strings)
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    scored.sort(key=lambda item: (item[0], -item[1], item[2], item[3]))
     shown = scored[:limit]
-    services = with_display_relations(Service.objects.filter(pk__in=[pk for _, _, pk, _ in shown]))
+    services = with_display_relations(
+        Service.objects.filter(pk__in=[pk for _, _, _, pk, _ in shown])
+    )
     by_id = {service.pk: service for service in services}
     suggestions = []
-    for _, _, pk, index in shown:
+    for _, _, _, pk, index in shown:
         if pk not in by_id:
             continue  # deleted since the facts were read (the next request reads them anew)
         # The shown services come with their schedules (in id order): those still valid are
@@ -656,9 +765,14 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
             )
         )
     notices = []
-    if not profile.has_origin:
+    if profile.cannot_go_out:
+        notices.append(
+            "外出が難しいため、自宅まで来てくれるサービス（配食・送迎・見守り訪問・家事援助）"
+            "だけを探しました。"
+        )
+    elif not profile.has_origin:
         notices.append("住所（町）が未登録のため、距離を考えずに担当圏域と関心から探しました。")
-    elif not profile.max_walk_m:
+    elif profile.max_walk_m is None:
         notices.append(f"歩ける距離が未登録のため、{DEFAULT_WALK_M:,}m を目安に探しました。")
     left_names = []
     if profile.left_service_ids:

@@ -192,7 +192,8 @@ class Case(MunicipalityOwned):
         "歩ける距離（m）",
         null=True,
         blank=True,
-        validators=[MinValueValidator(50), MaxValueValidator(20000)],
+        validators=[MinValueValidator(0), MaxValueValidator(20000)],
+        help_text="0は外出が難しい方（自宅まで来てくれるサービスだけを探します）",
     )
     free_days = models.CharField(
         "空いている曜日", max_length=40, blank=True, help_text="mon,tue … のカンマ区切り"

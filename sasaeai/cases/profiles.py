@@ -62,6 +62,11 @@ class MatchProfile:
         return self.max_walk_m or DEFAULT_WALK_M
 
     @property
+    def cannot_go_out(self) -> bool:
+        """A walking distance of 0: only what comes to the home can be suggested."""
+        return self.max_walk_m == 0
+
+    @property
     def days_mask(self) -> int:
         mask = 0
         for day in self.days:
@@ -183,8 +188,10 @@ def profile_from_input(
         errors["care_level"] = (
             "要介護度等は independent, program, support1, support2, care1〜care5, applying のいずれかで指定してください。"
         )
-    if max_walk_m is not None and not (50 <= max_walk_m <= MAX_WALK_M):
-        errors["max_walk_m"] = "歩ける距離は50〜20000（m）で指定してください。"
+    if max_walk_m is not None and not (0 <= max_walk_m <= MAX_WALK_M):
+        errors["max_walk_m"] = (
+            "歩ける距離は0〜20000（m）で指定してください（0は外出が難しい方です）。"
+        )
     day_numbers = []
     for code in days or []:
         code = str(code).strip().lower()[:3]

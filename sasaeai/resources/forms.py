@@ -304,6 +304,7 @@ class ServiceForm(forms.ModelForm):
             "capacity",
             "application_required",
             "application_process",
+            "direction",
             "welcomes_volunteers",
             "volunteer_roles",
             "step_free",
@@ -347,6 +348,10 @@ class ServiceForm(forms.ModelForm):
         from django.db.models import Q
 
         shared_or_own = Q(municipality__isnull=True) | Q(municipality=municipality)
+        self.fields["direction"].choices = [
+            ("", "自動（分類・対象者・内容から判断）"),
+            *Service.Direction.choices,
+        ]
         self.fields["categories"].queryset = Category.objects.filter(
             shared_or_own, axis=Category.Axis.ACTIVITY, is_active=True
         ).order_by("order", "id")

@@ -330,6 +330,20 @@ class Service(MunicipalityOwned):
         TargetGroup, blank=True, related_name="services", verbose_name="対象者"
     )
     eligibility_note = models.CharField("対象の補足", max_length=300, blank=True)
+
+    class Direction(models.TextChoices):
+        SERVICE = "service", "利用者へのサービス"
+        RECRUITING = "recruiting", "担い手の募集"
+        BOTH = "both", "両方"
+
+    direction = models.CharField(
+        "この資源は",
+        max_length=12,
+        choices=Direction.choices,
+        blank=True,
+        default="",
+        help_text="空欄のときは分類・対象者・内容から判断します（マッチングで使います）",
+    )
     welcomes_volunteers = models.BooleanField("ボランティア募集", default=False)
     volunteer_roles = models.TextField("ボランティアの役割", blank=True)
     is_free = models.BooleanField("無料", null=True, blank=True, help_text="空欄は不明")

@@ -51,7 +51,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains, In
 
-from sasaeai.core.readings import reading
+from sasaeai.core.readings import bounded_kana, bounded_reading, bounded_term, reading
 from sasaeai.core.text import search_key, split_terms
 
 from .models import Category, Schedule, Service, Synonym
@@ -104,7 +104,9 @@ def expand_query(
     text: str, *, municipality_id: int | None = None, groups: list[frozenset[str]] | None = None
 ) -> list[list[str]]:
     """A query as a list of terms, each with its alternatives (the term first, then its
-    synonyms), all folded: 「からおけ 桜堤」→ [["カラオケ", "歌"], ["桜堤"]].
+    synonyms), all folded, and each katakana alternative also in the form that finds it in
+    readings at word boundaries only (core.readings.bounded_term):
+    「からおけ 桜堤」→ [["カラオケ", "ウタ", "歌", "歌声", "ゖからおけゖ", "ゖうたゖ"], ["桜堤"]].
 
     Reusable wherever free text is matched against resources (for instance a person's
     interests in case matching)."""
@@ -116,7 +118,8 @@ def expand_query(
         for group in groups:
             if term in group:
                 alternatives.extend(sorted(t for t in group if t not in alternatives))
-        expanded.append(alternatives)
+        bounded = [b for b in map(bounded_term, alternatives) if b]
+        expanded.append(alternatives + [b for b in bounded if b not in alternatives])
     return expanded
 
 
@@ -144,8 +147,10 @@ class DocumentValues:
     description: str = ""
     organization: str = ""
     organization_kana: str = ""
-    # Each activity category's name, its reading and its parent's name (the shared taxonomy).
+    # Each activity category's name and its parent's name (the shared taxonomy).
     categories: tuple[str, ...] = ()
+    # Each activity category's (name, its reading typed as katakana).
+    category_kana: tuple[tuple[str, str], ...] = ()
     # Each target group as (its name, the label residents see).
     target_groups: tuple[tuple[str, str], ...] = ()
     place_name: str = ""
@@ -190,8 +195,10 @@ def chars_of(text: str) -> str:
     return " ".join(sorted(pairs))
 
 
-def _joined(parts: Iterable[str]) -> str:
-    return " ".join(folded for folded in (search_key(p) for p in parts if p) if folded)
+def _joined(parts: Iterable[str], readings: Iterable[str] = ()) -> str:
+    """The parts folded, then the readings (already in their bounded form), space-separated."""
+    folded = [f for f in (search_key(p) for p in parts if p) if f]
+    return " ".join([*folded, *(r for r in readings if r)])
 
 
 def search_document(values: DocumentValues) -> SearchDocument:
@@ -199,32 +206,48 @@ def search_document(values: DocumentValues) -> SearchDocument:
     resources.public.public_service shows: names, description, organisation, categories, the
     labels of target groups, the place (a private home's only by its town) and the area; the
     staff one holds those and the rest (alternate name, organisation's kana, target groups'
-    own names, a private home's place name, address and 方書)."""
+    own names, a private home's place name, address and 方書). Readings (made or typed) are
+    stored in the bounded form of core.readings, so a katakana term finds them only at word
+    boundaries (ウタ is not in カイゴ|ヨボウ|タイソウ)."""
     name_reading = reading(values.name)
-    public_names = [values.name, values.name_kana, name_reading]
+    name_words = bounded_reading(values.name)
+    name_kana = bounded_kana(values.name_kana, values.name)
+    public_names = [values.name]
+    readings = [name_kana, name_words if name_words != name_kana else ""]
     public = [*public_names, values.description]
+    public_readings = list(readings)
     staff_only = [values.alternate_name]
+    staff_readings = []
     if values.organization:
-        public += [values.organization, reading(values.organization)]
-        staff_only.append(values.organization_kana)
+        public.append(values.organization)
+        public_readings.append(bounded_reading(values.organization))
+        staff_readings.append(bounded_kana(values.organization_kana, values.organization))
     public += values.categories
+    public_readings += [bounded_kana(kana, name) for name, kana in values.category_kana if kana]
     for name, label in values.target_groups:
         public.append(label or name)
         staff_only.append(name)
-    place = [values.place_name, reading(values.place_name), values.address, values.address_2]
+    place = [values.place_name, values.address, values.address_2]
+    place_readings = [bounded_reading(values.place_name)] if values.place_name else []
     if values.is_private_home:
         staff_only += place
+        staff_readings += place_readings
     else:
         public += place
-    public += [values.town, values.town_kana, values.area, values.area_kana]
-    search_text = _joined(public + staff_only)
+        public_readings += place_readings
+    public += [values.town, values.area]
+    public_readings += [
+        bounded_kana(values.town_kana, values.town),
+        bounded_kana(values.area_kana, values.area),
+    ]
+    search_text = _joined(public + staff_only, public_readings + staff_readings)
     return SearchDocument(
-        search_name=_joined([*public_names, values.alternate_name]),
+        search_name=_joined([*public_names, values.alternate_name], readings),
         search_text=search_text,
         search_chars=chars_of(search_text),
         name_reading=name_reading,
-        public_search_name=_joined(public_names),
-        public_search_text=_joined(public),
+        public_search_name=_joined(public_names, readings),
+        public_search_text=_joined(public, public_readings),
     )
 
 
@@ -239,8 +262,10 @@ def service_document_values(
     if target_groups is None:
         target_groups = service.target_groups.all() if service.pk else []
     category_words: list[str] = []
+    category_kana: list[tuple[str, str]] = []
     for category in categories:
-        category_words += [category.name, category.name_kana]
+        category_words.append(category.name)
+        category_kana.append((category.name, category.name_kana))
         if category.parent_id:
             category_words.append(category.parent.name)
     organization = service.organization if service.organization_id else None
@@ -255,6 +280,7 @@ def service_document_values(
         organization=organization.name if organization else "",
         organization_kana=organization.name_kana if organization else "",
         categories=tuple(category_words),
+        category_kana=tuple(category_kana),
         target_groups=tuple((t.name, t.public_label) for t in target_groups),
         place_name=location.name if location else "",
         address=location.address if location else "",

@@ -38,6 +38,7 @@ SERVICE_FIELDS = [
     "is_public",
     "publication_consent",
     "eligibility_note",
+    "direction",
     "welcomes_volunteers",
     "volunteer_roles",
     "is_free",

@@ -118,7 +118,7 @@ def test_schedules_links_and_bulk_inserts_are_seen(client, world):
     assert named(match(client, interests="カラオケ", max_walk_m=100), "吉祥寺東カラオケ") is None
     far.categories.add(category("mobility-support"))
     items = match(client, interests="カラオケ", max_walk_m=100)
-    assert "自宅まで来てくれる（送迎・配達・訪問）" in reasons(items, "吉祥寺東カラオケ")
+    assert "自宅まで来てくれる（送迎・外出支援）" in reasons(items, "吉祥寺東カラオケ")
 
     Service.objects.bulk_create(
         [

@@ -9,7 +9,14 @@ from django.db.models import F, FloatField, Q
 from django.db.models.functions import Coalesce
 
 from sasaeai.cases import matching, services
-from sasaeai.cases.facts import Candidate, category_tables
+from sasaeai.cases.facts import (
+    RECRUITING,
+    Candidate,
+    category_tables,
+    is_small,
+    service_direction,
+    single_sex,
+)
 from sasaeai.cases.interests import interest_terms, wishes_in
 from sasaeai.cases.matching import distance_text, match
 from sasaeai.cases.models import ReferralOutcome
@@ -172,13 +179,13 @@ def test_profile_errors_are_japanese_per_field(world):
             town="どこか町",
             days=["tuesday", "xyz"],
             role="boss",
-            max_walk_m=10,
+            max_walk_m=30000,
         )
     errors = info.value.message_dict
     assert "どこか町" in errors["town"][0]
     assert "mon" in errors["days"][0]
     assert "participant" in errors["role"][0]
-    assert "50〜20000" in errors["max_walk_m"][0]
+    assert "0〜20000" in errors["max_walk_m"][0]
     with pytest.raises(ValidationError) as info:
         profile_from_input(municipality=world["municipality"])
     assert "town" in info.value.message_dict
@@ -200,8 +207,8 @@ def test_wishes_in_the_persons_words():
 def _sql_candidates(profile, terms):
     """The candidates as plain SQL finds them (what `_candidates` must find in memory): active
     services of the municipality with a point in the box of 1.5 × the walking range, those
-    that come to the person, and those with no point whose text holds an interest; without
-    the person's point, the person's area and the texts."""
+    that come to the person (not a call for helpers), and those with no point whose text holds
+    an interest; without the person's point, the person's area and the texts."""
     active = Service.objects.filter(
         municipality_id=profile.municipality.pk, status=Service.Status.ACTIVE
     ).exclude(pk__in=profile.excluded_service_ids | profile.left_service_ids)
@@ -209,23 +216,47 @@ def _sql_candidates(profile, terms):
     for term in terms:
         for alternative in term.alternatives:
             if alternative.kind in ("exact", "synonym"):
-                text_q |= Q(search_text__contains=alternative.folded)
+                for form in alternative.forms:
+                    text_q |= Q(search_text__contains=form)
     active = active.annotate(
         lat=Coalesce(F("location__latitude"), F("town__latitude"), output_field=FloatField()),
         lon=Coalesce(F("location__longitude"), F("town__longitude"), output_field=FloatField()),
     )
+    outreach = Q(categories__code__in=matching.OUTREACH_CODES)
     if profile.has_origin:
         reach = min(profile.walk_m * matching.REACH_FACTOR, MAX_WALK_M)
         south, north, west, east = bounding_box(profile.latitude, profile.longitude, reach)
-        where = (
-            Q(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
-            | Q(categories__code__in=matching.OUTREACH_CODES)
-            | (Q(lat__isnull=True) & text_q)
+        near = Q(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east) | (
+            Q(lat__isnull=True) & text_q
         )
     else:
-        where = Q(area_id=profile.area_id) | text_q
+        near = Q(area_id=profile.area_id) | text_q
     columns = ["pk", "lat", "lon", "welcomes_volunteers", "step_free", "search_text", "area_id"]
-    return [Candidate(*values) for values in active.filter(where).distinct().values_list(*columns)]
+    found = []
+    for service in active.filter((near | outreach) if profile.has_origin else near).distinct():
+        values = active.filter(pk=service.pk).values_list(*columns).get()
+        codes = set(service.categories.values_list("code", flat=True))
+        codes |= set(service.categories.exclude(parent=None).values_list("parent__code", flat=True))
+        text = f"{service.name} {service.description} {service.eligibility_note}"
+        direction = service_direction(
+            direction=service.direction,
+            name=service.name,
+            text=text,
+            codes=codes,
+            welcomes_volunteers=service.welcomes_volunteers,
+        )
+        private = bool(service.location_id and service.location.is_private_home)
+        small = is_small(capacity=service.capacity, text=text, private_home=private)
+        targets = set(service.target_groups.values_list("code", flat=True))
+        row = Candidate(*values, direction, small, single_sex(text=text, targets=targets))
+        is_near = active.filter(near, pk=service.pk).exists()
+        comes = bool(codes & matching.OUTREACH_CODES) and direction != RECRUITING
+        if profile.cannot_go_out:
+            if comes:
+                found.append(row)
+        elif is_near or (comes and profile.has_origin):
+            found.append(row)
+    return found
 
 
 def _reference(profile, *, today, limit=50):
@@ -233,7 +264,7 @@ def _reference(profile, *, today, limit=50):
     whole schedules, category and target group rows, then sorted; what `match` must rank the
     same."""
     groups = synonym_groups(municipality_id=profile.municipality.pk)
-    terms = interest_terms(profile.interests, synonym_groups=groups)
+    terms = interest_terms(profile.interests, synonym_groups=groups, notes=profile.notes)
     _, category_strings = category_tables()
     scored = []
     for row in _sql_candidates(profile, terms):
@@ -246,12 +277,18 @@ def _reference(profile, *, today, limit=50):
             for s in Schedule.objects.filter(service_id=row.pk).order_by("id")
             if s.valid_to is None or s.valid_to >= today
         ]
+        tier = matching.fit(profile, row, frozenset(codes), frozenset(targets))
+        if tier is None:
+            continue
         total, points, reasons, metres = matching._score(
             profile, terms, row, frozenset(codes), frozenset(targets), schedules, category_strings
         )
-        scored.append((-total, metres if metres is not None else 1e9, row.pk, points, reasons))
-    scored.sort(key=lambda item: item[:3])
-    return [(pk, points, reasons) for _, _, pk, points, reasons in scored[:limit]]
+        tier = matching.tier_of(tier, points["interests"])
+        scored.append(
+            (tier, -total, metres if metres is not None else 1e9, row.pk, points, reasons)
+        )
+    scored.sort(key=lambda item: item[:4])
+    return [(pk, points, reasons) for _, _, _, pk, points, reasons in scored[:limit]]
 
 
 DEMO_PROFILES = [

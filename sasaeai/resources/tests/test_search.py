@@ -116,7 +116,31 @@ def test_synonyms_are_editable(places):
 
 def test_expand_query_is_reusable():
     expanded = expand_query("からおけ　体操", groups=[frozenset({"カラオケ", "歌"})])
-    assert expanded == [["カラオケ", "歌"], ["体操"]]
+    # A katakana word also in the form that finds it in readings only at word boundaries.
+    assert expanded == [["カラオケ", "歌", "ゖからおけゖ"], ["体操"]]
+
+
+@pytest.mark.parametrize("query", ["カラオケ", "ｶﾗｵｹ", "からおけ", "歌"])
+def test_a_reading_is_matched_at_word_boundaries_only(musashino, query):
+    """うた (a synonym of カラオケ and 歌) is inside カイゴヨボ「ウタ」イソウ and ケンコ「ウタ」イソウ,
+    the readings of 介護予防体操 and 健康体操: those are no karaoke (issue 25)."""
+    town = Town.objects.get(municipality=musashino, name="境南町")
+
+    def make(name, **kwargs):
+        return ServiceFactory(name=name, location=LocationFactory(town=town), **kwargs)
+
+    karaoke = make("老人クラブ カラオケ定例会", name_kana="ロウジンクラブカラオケテイレイカイ")
+    singing = make("うたの会")
+    exercise = make("介護予防体操教室", name_kana="カイゴヨボウタイソウキョウシツ")
+    gymnastics = make("境南コミセン 健康体操", categories=[category("exercise-gymnastics")])
+    found = ids(search(query))
+    assert {karaoke.pk, singing.pk} <= found
+    assert not found & {exercise.pk, gymnastics.pk}
+    # A reading is still found by its words, one or several in a row, in any kana.
+    assert exercise.pk in ids(search("かいごよぼう"))
+    assert exercise.pk in ids(search("タイソウ"))
+    assert gymnastics.pk in ids(search("けんこうたいそう"))
+    assert exercise.pk not in ids(search("ぼうたい"))
 
 
 def test_several_words_must_all_match(places):
