@@ -51,7 +51,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains, In
 
-from sasaeai.core.readings import bounded_kana, bounded_reading, bounded_term, reading
+from sasaeai.core.readings import BOUNDARY, bounded_kana, bounded_reading, bounded_term, reading
 from sasaeai.core.text import search_key, split_terms
 
 from .models import Category, Schedule, Service, Synonym
@@ -106,7 +106,8 @@ def expand_query(
     """A query as a list of terms, each with its alternatives (the term first, then its
     synonyms), all folded, and each katakana alternative also in the form that finds it in
     readings at word boundaries only (core.readings.bounded_term):
-    「からおけ 桜堤」→ [["カラオケ", "ウタ", "歌", "歌声", "ゖからおけゖ", "ゖうたゖ"], ["桜堤"]].
+    「からおけ 桜堤」→ [["カラオケ", "ウタ", "歌", "歌声", "ゖからおけ", "ゖうたゖ"], ["桜堤"]]:
+    the typed term from the start of a reading's word (as one types), its synonyms whole.
 
     Reusable wherever free text is matched against resources (for instance a person's
     interests in case matching)."""
@@ -118,7 +119,12 @@ def expand_query(
         for group in groups:
             if term in group:
                 alternatives.extend(sorted(t for t in group if t not in alternatives))
-        bounded = [b for b in map(bounded_term, alternatives) if b]
+        # The typed term is found where a reading's word starts (さくら finds サクラヅツミ as one
+        # types); its synonyms only as whole words (ウタ is no start of ウタイ… in any sense).
+        bounded = [b for b in map(bounded_term, alternatives[1:]) if b]
+        typed = bounded_term(term)
+        if typed:
+            bounded.insert(0, typed.removesuffix(BOUNDARY))
         expanded.append(alternatives + [b for b in bounded if b not in alternatives])
     return expanded
 

@@ -116,8 +116,21 @@ def test_synonyms_are_editable(places):
 
 def test_expand_query_is_reusable():
     expanded = expand_query("からおけ　体操", groups=[frozenset({"カラオケ", "歌"})])
-    # A katakana word also in the form that finds it in readings only at word boundaries.
-    assert expanded == [["カラオケ", "歌", "ゖからおけゖ"], ["体操"]]
+    # A katakana word also in the form that finds it in readings only from a word's start.
+    assert expanded == [["カラオケ", "歌", "ゖからおけ"], ["体操"]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"), [("さくら", "yoriai"), ("サクラ", "yoriai"), ("たいそ", "taiso")]
+)
+def test_a_typed_word_start_finds_the_reading(places, typed, key):
+    """As a person types, the start of a reading's word finds it (さくら → サクラヅツミ, the town
+    of よりあい食堂; たいそ → タイソウ)."""
+    assert places[key].pk in ids(search(typed))
+
+
+def test_a_piece_from_inside_a_reading_word_is_not_found(places):
+    assert places["yoriai"].pk not in ids(search("くらづつみ"))
 
 
 @pytest.mark.parametrize("query", ["カラオケ", "ｶﾗｵｹ", "からおけ", "歌"])
