@@ -155,7 +155,12 @@
   }
 
   if (features.length) {
-    map.fitBounds(group.getBounds().pad(0.15), { maxZoom: 16 });
+    // Room round the edge so that no marker sits under the zoom buttons or the attribution.
+    map.fitBounds(group.getBounds(), {
+      maxZoom: 16,
+      paddingTopLeft: [SIZE + 40, SIZE],
+      paddingBottomRight: [SIZE, SIZE + 48],
+    });
   } else {
     map.setView(DEFAULT_CENTER, 13);
   }
