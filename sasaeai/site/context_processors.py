@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 
 from sasaeai.accounts import policy
 
-from .navigation import MODULES
+from .navigation import MODULES, current_section
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -26,7 +26,10 @@ def navigation(request: HttpRequest) -> dict:
                 "label": module.label,
                 "url": url,
                 "description": module.description,
-                "active": request.path.startswith(url) and url != "/",
+                "section": module.section or url,
             }
         )
+    current = current_section(request.path, [item["section"] for item in items])
+    for item in items:
+        item["active"] = item["section"] == current
     return {"nav_items": items}

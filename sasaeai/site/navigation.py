@@ -16,6 +16,8 @@ class Module:
     url_name: str
     capability: Capability | None
     description: str = ""
+    # The path prefix of the pages that belong to the module, when wider than its URL's.
+    section: str = ""
 
 
 MODULES: list[Module] = [
@@ -31,6 +33,7 @@ MODULES: list[Module] = [
         "exchange:import_start",
         Capability.IMPORT_RESOURCES,
         _("社会資源の台帳（Excel・CSV）の取り込みとオープンデータの出力"),
+        section="/exchange/",
     ),
     Module(
         _("活動記録"),
@@ -51,3 +54,18 @@ MODULES: list[Module] = [
     Module(_("利用者管理"), "accounts:user_list", Capability.MANAGE_USERS, _("利用者と担当圏域")),
     Module(_("監査ログ"), "audit:list", Capability.VIEW_AUDIT, _("閲覧・変更・ログインの記録")),
 ]
+
+
+def current_section(path: str, sections: list[str]) -> str | None:
+    """The one section the page at `path` belongs to: the longest section prefix the path
+    starts with at a segment boundary (the calendar at /activities/calendar/ is 予定表, not
+    also 活動記録 at /activities/). The home page "/" is current only on itself."""
+    best: str | None = None
+    for url in sections:
+        if url == "/":
+            matches = path == "/"
+        else:
+            matches = path == url or path.startswith(url if url.endswith("/") else url + "/")
+        if matches and (best is None or len(url) > len(best)):
+            best = url
+    return best

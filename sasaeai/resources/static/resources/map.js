@@ -12,7 +12,9 @@
   var features = JSON.parse(dataNode.textContent || "[]");
   var DEFAULT_CENTER = [35.7088, 139.5636];  // 武蔵野市役所 (used only when nothing is drawn)
 
-  var map = L.map(element, { scrollWheelZoom: false, keyboard: true });
+  var map = L.map(element, { scrollWheelZoom: false, keyboard: true, zoomControl: false });
+  // Zoom buttons named in Japanese (Leaflet's own say "Zoom in"): the map works without dragging.
+  L.control.zoom({ zoomInTitle: "拡大", zoomOutTitle: "縮小" }).addTo(map);
   var tiles = L.tileLayer(element.getAttribute("data-tile-url"), {
     attribution: element.getAttribute("data-attribution"),
     maxZoom: 18,
@@ -32,13 +34,28 @@
     map.attributionControl.addAttribution(element.getAttribute("data-points-attribution"));
   }
 
-  function markerIcon(feature) {
+  // Markers are targets at least 24 px (44 px on the public finder) and never overlap: markers
+  // closer than that on the screen are drawn as one group marker (WCAG 2.2, 2.5.8).
+  var SIZE = element.closest(".finder") ? 44 : 32;
+
+  function markerNode(className, text, color) {
     var node = document.createElement("span");
-    node.className = "rmarker" + (feature.precision === "exact" ? "" : " rmarker--approx");
-    node.style.backgroundColor = feature.color;
-    node.textContent = feature.symbol;
+    node.className = className;
+    if (color) { node.style.backgroundColor = color; }
+    node.style.width = SIZE + "px";
+    node.style.height = SIZE + "px";
+    node.textContent = text;
     node.setAttribute("aria-hidden", "true");
-    return L.divIcon({ html: node, className: "rmarker-icon", iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -14] });
+    return node;
+  }
+
+  function divIcon(node) {
+    var half = SIZE / 2;
+    return L.divIcon({ html: node, className: "rmarker-icon", iconSize: [SIZE, SIZE], iconAnchor: [half, half], popupAnchor: [0, -half] });
+  }
+
+  function markerIcon(feature) {
+    return divIcon(markerNode("rmarker" + (feature.precision === "exact" ? "" : " rmarker--approx"), feature.symbol, feature.color));
   }
 
   function popup(feature) {
@@ -74,14 +91,81 @@
     });
     marker.bindPopup(popup(feature));
     marker.featureId = feature.id;
+    marker.feature = feature;
     group.addLayer(marker);
   });
-  group.addTo(map);
+  // What is drawn: each marker on its own, or a group marker for those that would overlap
+  // at this zoom. A group opens closer (or, where its places share one point, lists them).
+  var shown = L.layerGroup().addTo(map);
+
+  function groupPopup(members) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = "この場所の" + members.length + "件";
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    list.className = "rmarker-popup__list";
+    members.forEach(function (marker) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = marker.feature.url;
+      link.textContent = marker.feature.name;
+      link.className = "rmarker-popup__link";
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function drawMarkers() {
+    shown.clearLayers();
+    var zoom = map.getZoom();
+    var clusters = [];
+    group.getLayers().forEach(function (marker) {
+      var point = map.project(marker.getLatLng(), zoom);
+      var home = null;
+      for (var i = 0; i < clusters.length && !home; i++) {
+        if (Math.abs(clusters[i].point.x - point.x) < SIZE + 4 && Math.abs(clusters[i].point.y - point.y) < SIZE + 4) {
+          home = clusters[i];
+        }
+      }
+      if (home) { home.members.push(marker); } else { clusters.push({ point: point, members: [marker] }); }
+    });
+    clusters.forEach(function (cluster) {
+      if (cluster.members.length === 1) { shown.addLayer(cluster.members[0]); return; }
+      var bounds = L.latLngBounds(cluster.members.map(function (m) { return m.getLatLng(); }));
+      var names = cluster.members.map(function (m) { return m.feature.name; });
+      var many = L.marker(cluster.members[0].getLatLng(), {
+        icon: divIcon(markerNode("rmarker rmarker--group", String(cluster.members.length))),
+        title: "ここに" + cluster.members.length + "件（" + names.slice(0, 3).join("、") + (names.length > 3 ? "ほか" : "") + "）",
+        alt: cluster.members.length + "件",
+        keyboard: true,
+      });
+      var sharesOnePoint = bounds.getNorthEast().equals(bounds.getSouthWest());
+      if (sharesOnePoint || zoom >= map.getMaxZoom()) {
+        many.bindPopup(groupPopup(cluster.members));
+      } else {
+        many.on("click", function () { map.fitBounds(bounds.pad(0.3)); });
+      }
+      many.groupSize = cluster.members.length;
+      shown.addLayer(many);
+    });
+    element.setAttribute("data-drawn", String(clusters.length));
+  }
+
   if (features.length) {
-    map.fitBounds(group.getBounds().pad(0.15), { maxZoom: 16 });
+    // Room round the edge so that no marker sits under the zoom buttons or the attribution.
+    map.fitBounds(group.getBounds(), {
+      maxZoom: 16,
+      paddingTopLeft: [SIZE + 40, SIZE],
+      paddingBottomRight: [SIZE, SIZE + 48],
+    });
   } else {
     map.setView(DEFAULT_CENTER, 13);
   }
+  drawMarkers();
+  map.on("zoomend", drawMarkers);
   element.setAttribute("data-markers", String(group.getLayers().length));
   window.sasaeaiResourceMap = { map: map, markers: group };
 
