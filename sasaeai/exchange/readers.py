@@ -302,7 +302,7 @@ def _sheet_from_rows(name, raw_rows, *, column_label, merged) -> Sheet | None:
         for i in range(last + 1, width):
             if cells[i]:
                 last = max(last, i)
-        if any(cells):
+        if any(cells) and not _is_meta_row(cells):
             body.append((number, cells))
     headers = headers[: last + 1]
     for i in range(len(headers)):
@@ -315,6 +315,13 @@ def _sheet_from_rows(name, raw_rows, *, column_label, merged) -> Sheet | None:
         rows=[(number, cells[: last + 1]) for number, cells in body],
         header_row=header_row,
     )
+
+
+def _is_meta_row(cells: list[str]) -> bool:
+    """A LinkData meta row (#type, #datatype, #label …) or a comment line: its first value
+    starts with 「#」."""
+    first = next((c for c in cells if c), "")
+    return first.startswith("#")
 
 
 def _is_sub_header(
