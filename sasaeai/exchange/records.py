@@ -149,7 +149,21 @@ def care_kind_categories(kind: str) -> str:
 
 def _gives_opening_days(note: str) -> bool:
     """The note names its own opening days (not only closing days, not a remark)."""
-    if not any(word in note for word in ("第", "毎月", "毎週", "隔週", "毎日", "不定期")):
+    if not any(
+        word in note
+        for word in (
+            "第",
+            "毎月",
+            "毎週",
+            "隔週",
+            "隔月",
+            "最終",
+            "偶数月",
+            "奇数月",
+            "毎日",
+            "不定期",
+        )
+    ):
         return False
     if "不定期" in note:
         return True

@@ -289,13 +289,19 @@ def batch_records(batch: ImportBatch) -> list[Record]:
 
 def published_as_open_data(records: list[Record], file_format: str) -> list[Record]:
     """Open data is already published by the municipality: its rows come in public, with
-    consent, unless the file itself says otherwise. (Template sheets say it in their 公開 and
+    consent, with its contact details public, unless the file itself says otherwise. (Template sheets say it in their 公開 and
     掲載の同意 columns, empty meaning not public; HSDS: see hsds.records_from_hsds.)"""
     if file_format == ImportBatch.Format.OPEN_DATA:
         for record in records:
             for key in ("is_public", "publication_consent"):
                 if not record.values.get(key):
                     record.values[key] = "はい"
+            # A phone or address published in open data is public contact information.
+            values = record.values
+            if not values.get("contact_is_public") and (
+                values.get("contact_phone") or values.get("contact_email")
+            ):
+                values["contact_is_public"] = "はい"
     return records
 
 
