@@ -156,9 +156,9 @@ def test_the_open_data_export_imports_into_an_empty_installation(tier1):
     kana, ids, public phones, organisations, towns, schedules with their closures, URLs) comes
     back; a private home's address never leaves, so only its town is compared."""
     from sasaeai.core.text import to_katakana_reading
-    from sasaeai.org.addresses import fold_address
     from sasaeai.exchange.exports import export_open_data_csv
     from sasaeai.exchange.planning import service_export_id
+    from sasaeai.org.addresses import fold_address
 
     municipality = tier1.municipality
     public = list(selectors.public_services(user=tier1))
