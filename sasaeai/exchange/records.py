@@ -5,6 +5,7 @@ joined here."""
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 from sasaeai.core.recurrence import read_day_list, read_schedule_text, weekly_text
@@ -44,20 +45,26 @@ def records_from_rows(
     used = {int(i): key for i, key in mapping.items() if key}
     several_sheets = len(sheets) > 1
     records = []
+    # Where each field comes from, made once per sheet and shared by its rows (a row's own
+    # additions go into a small overlay): 50,000 rows do not hold 50,000 copies.
+    sheet_columns: dict[int, dict[str, str]] = {}
     for index, (sheet_index, number, cells) in enumerate(rows):
         sheet = sheets[sheet_index] if sheet_index < len(sheets) else {"name": "", "columns": {}}
         prefix = f"シート「{sheet['name']}」の" if several_sheets and sheet.get("name") else ""
+        base = sheet_columns.get(sheet_index)
+        if base is None:
+            base = sheet_columns[sheet_index] = {}
+            for column_index, key in used.items():
+                letter = sheet.get("columns", {}).get(str(column_index), "")
+                place = f"{letter}列" if letter and not letter.endswith("列目") else letter
+                header = headers[column_index] if column_index < len(headers) else ""
+                base[key] = f"{place}「{header}」" if place else f"「{header}」"
         values: dict[str, str] = {}
-        columns: dict[str, str] = {}
+        columns = ChainMap({}, base)
         for column_index, key in used.items():
             if column_index >= len(cells):
                 continue
             value = cells[column_index]
-            letter = sheet.get("columns", {}).get(str(column_index), "")
-            place = f"{letter}列" if letter and not letter.endswith("列目") else letter
-            columns[key] = (
-                f"{place}「{headers[column_index]}」" if place else f"「{headers[column_index]}」"
-            )
             if key in values and values[key] and value:
                 values[key] = values[key] + "\n" + value  # two columns mapped to one text field
             elif value or key not in values:

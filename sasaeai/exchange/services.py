@@ -104,11 +104,15 @@ def parse_upload(upload: Upload) -> ParsedFile:
             index_map.append(position[key])
             columns[str(position[key])] = sheet.columns[column]
         sheets.append({"name": sheet.name, "columns": columns, "header_row": sheet.header_row})
+        identity = index_map == list(range(len(index_map)))
         for number, cells in sheet.rows:
-            aligned = [""] * len(headers)
-            for column, value in enumerate(cells):
-                if column < len(index_map):
-                    aligned[index_map[column]] = value
+            if identity and len(cells) <= len(index_map):
+                aligned = cells  # already in the headers' order: no copy
+            else:
+                aligned = [""] * len(headers)
+                for column, value in enumerate(cells):
+                    if column < len(index_map):
+                        aligned[index_map[column]] = value
             rows.append([sheet_index, number, aligned])
     width = len(headers)
     for row in rows:
@@ -273,7 +277,7 @@ def _record_json(record: Record) -> dict:
         "index": record.index,
         "label": record.label,
         "values": record.values,
-        "columns": record.columns,
+        "columns": dict(record.columns),
         "structured": record.structured,
     }
 
@@ -601,6 +605,10 @@ def import_upload(
         plan, context = make_plan()
         if plan.error_count and not only_valid:
             raise refused(plan, context)
+        # The plan holds what is written: the file's rows and records go before writing
+        # (memory: a 50,000-row file, see docs/exchange.md).
+        parsed.rows.clear()
+        records.clear()
         result = write_plan(
             plan, context, reason=f"取り込み: {upload.name}"[:100], progress=progress
         )

@@ -192,7 +192,7 @@ def read_record(record: Record, ctx: ImportContext) -> RowPlan:
     # The comparable form of every present field.
     for key, value in typed.items():
         if key == "schedule":
-            row.new[key] = sorted(_schedule_json(s) for s in value)
+            row.new[key] = _comparable_schedules(value)
         elif key in ("categories", "target_groups"):
             row.new[key] = sorted(item.pk for item in value)
         elif key == "organization":
@@ -235,6 +235,21 @@ def _read_schedule(record: Record, row: RowPlan) -> None:
 
 
 _SCHEDULE_CHECKS: dict[tuple, tuple[dict | None, str]] = {}
+
+
+_COMPARABLE_SCHEDULES: dict[tuple, list] = {}
+
+
+def _comparable_schedules(schedules: list[dict]) -> list:
+    """The comparable form of a row's schedules, one shared list per distinct set (memory: a
+    50,000-row sheet repeats a few patterns)."""
+    keys = sorted(schedule_key(s) for s in schedules)
+    shared = _COMPARABLE_SCHEDULES.get(tuple(keys))
+    if shared is None:
+        if len(_COMPARABLE_SCHEDULES) > 10_000:
+            _COMPARABLE_SCHEDULES.clear()
+        shared = _COMPARABLE_SCHEDULES[tuple(keys)] = [list(k) for k in keys]
+    return shared
 
 
 def _schedule_json(values: dict) -> list:
@@ -293,7 +308,9 @@ def _valid_schedules(record: Record, row: RowPlan, schedules: list[dict]) -> lis
                 f"開催日時を構造化できませんでした（{messages}）。補足として残します。",
                 "review",
             )
-        valid.append(dict(cleaned))
+        # The checked values are shared by every row with the same schedule (a sheet repeats
+        # a few patterns); nobody changes them in place (existing.py copies before it does).
+        valid.append(cleaned)
     return valid
 
 
