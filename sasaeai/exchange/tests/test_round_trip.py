@@ -135,6 +135,22 @@ def test_the_hsds_export_is_valid_and_imports_into_an_empty_installation(tier1):
     for key in homes:
         assert before[key].pop("address") != after[key].pop("address")
     assert after == before
+    # The ids and the public phones come back: exporting the new installation gives the same
+    # service ids (the UUIDs are kept as external ids) and the same phone numbers.
+    ids_before = {
+        s["name"]: (s["id"], [p["number"] for p in s.get("phones", [])]) for s in exported
+    }
+    # (a private home comes back unpublished, waiting for consent: not in this export)
+    again_exported = services_to_hsds(
+        list(selectors.public_services(user=tier1)), municipality=tier1.municipality
+    )
+    ids_after = {
+        s["name"]: (s["id"], [p["number"] for p in s.get("phones", [])]) for s in again_exported
+    }
+    assert len(ids_after) >= len(ids_before) - len(homes)
+    for name, (sid, phones) in ids_before.items():
+        if name in ids_after:
+            assert ids_after[name] == (sid, phones), name
     # and the same file again changes nothing
     again = services.import_upload(user=tier1, upload=upload(content, "hsds.json"), commit=True)
     assert again.plan.counts()["unchanged"] == len(public)
