@@ -80,6 +80,7 @@ def service_values(service: Service, *, municipality_code: str) -> dict[str, str
         "application_process": service.application_process,
         "contact_name": service.contact_name,
         "contact_phone": service.contact_phone,
+        "fax": service.fax,
         "contact_email": service.contact_email,
         "contact_is_public": _yes_no(service.contact_is_public),
         "url": service.url,
@@ -174,6 +175,7 @@ def open_data_row(
     row["名称"] = service.name
     kana = service.name_kana or service.name_reading
     row["名称_カナ"] = to_katakana_reading(kana) if kana else ""
+    row["名称_通称"] = service.alternate_name
     if location is not None:
         private = location.is_private_home
         machiaza, rest = _address_parts(location, municipality)
@@ -222,7 +224,7 @@ def open_data_row(
     if timed:
         row["開始時間"] = timed[0].opens_at.strftime("%H:%M")
         row["終了時間"] = timed[0].closes_at.strftime("%H:%M") if timed[0].closes_at else ""
-    row["利用可能日時特記事項"] = "／".join(schedule_to_text(s) for s in schedules)
+    row["利用可能時間特記事項"] = "／".join(schedule_to_text(s) for s in schedules)
     row["説明"] = service.description
     access = [
         label

@@ -91,3 +91,28 @@ def read_decisions(data, duplicates: list[dict]) -> dict[int, str]:
         if value in DUPLICATE_CHOICES or value in allowed:
             decisions[index] = value
     return decisions
+
+
+class PublicationFilterForm(forms.Form):
+    """The conditions of the bulk publication page (GET)."""
+
+    q = forms.CharField(label="名称", required=False, max_length=100)
+    area = forms.TypedChoiceField(label="圏域", required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(
+        label="公開の状態",
+        required=False,
+        choices=[
+            ("", "すべて"),
+            ("public", "公開している"),
+            ("hidden", "公開していない"),
+            ("no_consent", "掲載の同意がない"),
+        ],
+    )
+    source = forms.ChoiceField(label="出典", required=False)
+    batch = forms.ChoiceField(label="取り込んだファイル", required=False)
+
+    def __init__(self, *args, areas, sources, batches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "すべて"), *[(a.pk, a.name) for a in areas]]
+        self.fields["source"].choices = [("", "すべて"), *sources]
+        self.fields["batch"].choices = [("", "すべて"), *[(name, name) for name in batches]]

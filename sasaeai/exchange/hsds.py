@@ -225,6 +225,8 @@ def _location(service, location, code, sid, municipality, area_points) -> dict:
     place: dict = {"id": lid, "location_type": "physical"}
     if not private:
         _set(place, "name", location.name)
+    else:
+        place["description"] = PRIVATE_HOME_NOTE
     if private:
         point = (area_points or {}).get(location.area_id)
         if point is not None:
@@ -471,10 +473,28 @@ def _record(index: int, label: str, service: dict) -> Record:
         structured["schedules"] = [_schedule(s) for s in schedules]
         columns["schedule"] = "schedules"
         values["schedule"] = ""
-    # A feed of HSDS services is published data: it comes in as public, with consent.
-    values["is_public"] = "はい"
-    values["publication_consent"] = "はい"
+    # A feed of HSDS services is published data: it comes in as public, with consent, except
+    # a place in a private home (自宅開放型 and the like), which waits for the organiser's
+    # consent in this municipality before it is published.
+    if location and _is_private_home(location):
+        values["is_private_home"] = "はい"
+        values["is_public"] = "いいえ"
+        values["publication_consent"] = "いいえ"
+    else:
+        values["is_public"] = "はい"
+        values["publication_consent"] = "はい"
     return Record(index=index, label=label, values=values, columns=columns, structured=structured)
+
+
+PRIVATE_HOME_NOTE = "個人宅のため、所在地は町まで、位置は圏域の代表点で示しています。"
+_PRIVATE_WORDS = ("個人宅", "自宅", "private home", "private residence")
+
+
+def _is_private_home(location: dict) -> bool:
+    """A location our export marks as a private home, or one whose name or description says
+    it is one."""
+    text = f"{location.get('name') or ''} {location.get('description') or ''}".lower()
+    return any(word in text for word in _PRIVATE_WORDS)
 
 
 def _schedule(data: dict) -> dict:

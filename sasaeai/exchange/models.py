@@ -30,7 +30,10 @@ class ImportBatch(TimeStampedModel):
     class Format(models.TextChoices):
         XLSX = "xlsx", "Excel"
         CSV = "csv", "CSV"
-        OPEN_DATA = "opendata", "公共施設一覧（オープンデータ）"
+        OPEN_DATA = (
+            "opendata",
+            "自治体標準オープンデータ（公共施設一覧・介護サービス事業所一覧など）",
+        )
         HSDS = "hsds", "HSDS（JSON）"
 
     class Status(models.TextChoices):

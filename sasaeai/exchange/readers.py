@@ -267,7 +267,9 @@ def _sheet_from_rows(name, raw_rows, *, column_label, merged) -> Sheet | None:
     if not raw_rows:
         return None
     width = max((len(cells) for _, cells in raw_rows), default=0)
-    rows = {number: cells + [""] * (width - len(cells)) for number, cells in raw_rows}
+    for _, cells in raw_rows:  # padded in place: no second copy of a large sheet
+        cells.extend([""] * (width - len(cells)))
+    rows = dict(raw_rows)
     _fill_merged(rows, merged, width)
     candidates = [(n, rows[n]) for n, _ in raw_rows[:HEADER_SCAN_ROWS]]
     best = max(candidates, key=lambda pair: (_header_score(pair[1]), -pair[0]))
@@ -302,7 +304,7 @@ def _sheet_from_rows(name, raw_rows, *, column_label, merged) -> Sheet | None:
         for i in range(last + 1, width):
             if cells[i]:
                 last = max(last, i)
-        if any(cells):
+        if any(cells) and not _is_meta_row(cells):
             body.append((number, cells))
     headers = headers[: last + 1]
     for i in range(len(headers)):
@@ -312,9 +314,21 @@ def _sheet_from_rows(name, raw_rows, *, column_label, merged) -> Sheet | None:
         name=name,
         headers=headers,
         columns=[column_label(i) for i in range(len(headers))],
-        rows=[(number, cells[: last + 1]) for number, cells in body],
+        rows=[(number, _cut(cells, last + 1)) for number, cells in body],
         header_row=header_row,
     )
+
+
+def _cut(cells: list[str], width: int) -> list[str]:
+    del cells[width:]  # in place: no copy of each row
+    return cells
+
+
+def _is_meta_row(cells: list[str]) -> bool:
+    """A LinkData meta row (#type, #datatype, #label …) or a comment line: its first value
+    starts with 「#」."""
+    first = next((c for c in cells if c), "")
+    return first.startswith("#")
 
 
 def _is_sub_header(

@@ -5,12 +5,14 @@ joined here."""
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 from sasaeai.core.recurrence import read_day_list, read_schedule_text, weekly_text
 from sasaeai.core.text import nfkc
 
 from .fields import FIELDS_BY_KEY, OPEN_DATA_KEYS
+from .values import is_nothing
 
 
 @dataclass
@@ -43,20 +45,26 @@ def records_from_rows(
     used = {int(i): key for i, key in mapping.items() if key}
     several_sheets = len(sheets) > 1
     records = []
+    # Where each field comes from, made once per sheet and shared by its rows (a row's own
+    # additions go into a small overlay): 50,000 rows do not hold 50,000 copies.
+    sheet_columns: dict[int, dict[str, str]] = {}
     for index, (sheet_index, number, cells) in enumerate(rows):
         sheet = sheets[sheet_index] if sheet_index < len(sheets) else {"name": "", "columns": {}}
         prefix = f"シート「{sheet['name']}」の" if several_sheets and sheet.get("name") else ""
+        base = sheet_columns.get(sheet_index)
+        if base is None:
+            base = sheet_columns[sheet_index] = {}
+            for column_index, key in used.items():
+                letter = sheet.get("columns", {}).get(str(column_index), "")
+                place = f"{letter}列" if letter and not letter.endswith("列目") else letter
+                header = headers[column_index] if column_index < len(headers) else ""
+                base[key] = f"{place}「{header}」" if place else f"「{header}」"
         values: dict[str, str] = {}
-        columns: dict[str, str] = {}
+        columns = ChainMap({}, base)
         for column_index, key in used.items():
             if column_index >= len(cells):
                 continue
             value = cells[column_index]
-            letter = sheet.get("columns", {}).get(str(column_index), "")
-            place = f"{letter}列" if letter and not letter.endswith("列目") else letter
-            columns[key] = (
-                f"{place}「{headers[column_index]}」" if place else f"「{headers[column_index]}」"
-            )
             if key in values and values[key] and value:
                 values[key] = values[key] + "\n" + value  # two columns mapped to one text field
             elif value or key not in values:
@@ -91,6 +99,9 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
             columns.setdefault(
                 "schedule", columns.get("od_days") or "「利用可能曜日・開始時間・終了時間」"
             )
+    if values.get("addr_town"):
+        values["od_machiaza"] = values["addr_town"]  # tried when the address names no town
+        columns["od_machiaza"] = columns.get("addr_town", "「所在地_町字」")
     if any(k in values for k in ("addr_prefecture", "addr_city", "addr_town", "addr_rest")):
         joined = "".join(
             values.pop(k, "") for k in ("addr_prefecture", "addr_city", "addr_town", "addr_rest")
@@ -98,12 +109,68 @@ def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:
         if not values.get("address"):
             values["address"] = joined
             columns.setdefault("address", columns.get("addr_town") or "「所在地」")
-    values.pop("od_extension", None)  # an extension is not part of the number we store
+    # 内線番号 follows the number it belongs to (「0833-45-1234 内線223」).
+    extension = nfkc(values.pop("od_extension", "")).strip()
+    phone = values.get("contact_phone", "")
+    if extension and phone and "内線" not in phone and not is_nothing(extension):
+        values["contact_phone"] = f"{phone} 内線{extension.removeprefix('内線')}"
+    # 事業所番号 (介護サービス事業所一覧) is the key on re-import; else the file's own ID.
+    office = nfkc(values.pop("od_office_number", "")).strip()
+    own_id = values.pop("od_id", "").strip()
+    if not values.get("external_id") and (office or own_id):
+        values["external_id"] = office or own_id
+        columns["external_id"] = columns.get("od_office_number" if office else "od_id", "")
+    kind = values.pop("od_care_kind", "").strip()
+    if kind:
+        if not values.get("categories"):
+            values["categories"] = care_kind_categories(kind)
+            columns.setdefault("categories", columns.get("od_care_kind", "「実施サービス」"))
+        # The kind as written stays visible on the resource, whatever category it became.
+        line = f"サービスの種類: {kind}"
+        description = values.get("description", "")
+        if line not in description:
+            values["description"] = f"{line}\n{description}" if description else line
+            columns.setdefault("description", columns.get("od_care_kind", "「実施サービス」"))
+
+
+# 介護サービスの種類 (実施サービス / サービスの種類) → the activity list's nearest terms. The kind
+# itself is kept in the description; kinds not listed here (通所介護, 施設, 福祉用具 …) become
+# 「その他」, never an activity they are not.
+CARE_KIND_CATEGORIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("居宅介護支援", "介護予防支援", "地域包括支援", "ケアプラン", "相談"), "相談"),
+    (("配食",), "配食"),
+    (("見守り", "夜間対応", "定期巡回"), "見守り"),
+    (("訪問介護", "生活援助", "家事"), "家事援助"),
+    (("短期入所", "ショートステイ", "家族介護", "介護者"), "介護者支援"),
+    # Day services, residential care and equipment have no nearer term than その他.
+)
+
+
+def care_kind_categories(kind: str) -> str:
+    """The category names (「、」-separated) for a 介護サービスの種類 as written."""
+    for words, name in CARE_KIND_CATEGORIES:
+        if any(word in kind for word in words):
+            return name
+    return "その他"
 
 
 def _gives_opening_days(note: str) -> bool:
     """The note names its own opening days (not only closing days, not a remark)."""
-    if not any(word in note for word in ("第", "毎月", "毎週", "隔週", "毎日", "不定期")):
+    if not any(
+        word in note
+        for word in (
+            "第",
+            "毎月",
+            "毎週",
+            "隔週",
+            "隔月",
+            "最終",
+            "偶数月",
+            "奇数月",
+            "毎日",
+            "不定期",
+        )
+    ):
         return False
     if "不定期" in note:
         return True

@@ -27,6 +27,7 @@ from sasaeai.resources.models import Service
 from .fields import (
     FIELDS_BY_KEY,
     IGNORE,
+    OPEN_DATA_KEYS,
     header_fold,
     header_set_key,
     is_open_data,
@@ -103,11 +104,15 @@ def parse_upload(upload: Upload) -> ParsedFile:
             index_map.append(position[key])
             columns[str(position[key])] = sheet.columns[column]
         sheets.append({"name": sheet.name, "columns": columns, "header_row": sheet.header_row})
+        identity = index_map == list(range(len(index_map)))
         for number, cells in sheet.rows:
-            aligned = [""] * len(headers)
-            for column, value in enumerate(cells):
-                if column < len(index_map):
-                    aligned[index_map[column]] = value
+            if identity and len(cells) <= len(index_map):
+                aligned = cells  # already in the headers' order: no copy
+            else:
+                aligned = [""] * len(headers)
+                for column, value in enumerate(cells):
+                    if column < len(index_map):
+                        aligned[index_map[column]] = value
             rows.append([sheet_index, number, aligned])
     width = len(headers)
     for row in rows:
@@ -156,26 +161,17 @@ def mapping_problems(mapping: dict[str, str], headers: list[str]) -> list[str]:
         if key:
             used.setdefault(key, []).append(headers[int(index)])
     if "name" not in used:
+        found = "、".join(f"「{h}」" for h in headers[:40] if h)
         problems.append(
-            "「名称」に対応する見出しがありません。資源の名称の列を「名称」に対応づけてください。"
+            "「名称」に対応する見出しがありません。資源の名称の列を「名称」に対応づけてください"
+            f"（コマンドでは --map 見出し=名称）。このファイルの見出し: {found}"
         )
     for key, names in used.items():
         if len(names) > 1 and key not in ("description", "internal_note", "source_note"):
             problems.append(
                 f"「{field_label(key)}」に2つ以上の見出し（{'、'.join(names)}）が対応づけられています。1つにしてください。"
             )
-    known = set(FIELDS_BY_KEY) | {
-        "municipality_code",
-        "od_days",
-        "od_opens",
-        "od_closes",
-        "od_schedule_note",
-        "od_extension",
-        "addr_prefecture",
-        "addr_city",
-        "addr_town",
-        "addr_rest",
-    }
+    known = set(FIELDS_BY_KEY) | set(OPEN_DATA_KEYS)
     for key in used:
         if key not in known:
             problems.append(f"項目「{key}」はありません。")
@@ -281,7 +277,7 @@ def _record_json(record: Record) -> dict:
         "index": record.index,
         "label": record.label,
         "values": record.values,
-        "columns": record.columns,
+        "columns": dict(record.columns),
         "structured": record.structured,
     }
 
@@ -289,9 +285,28 @@ def _record_json(record: Record) -> dict:
 def batch_records(batch: ImportBatch) -> list[Record]:
     if batch.source_format == ImportBatch.Format.HSDS:
         return [Record(**data) for data in batch.records]
-    return records_from_rows(
+    records = records_from_rows(
         headers=batch.headers, sheets=batch.sheets, rows=batch.rows, mapping=batch.mapping
     )
+    return published_as_open_data(records, batch.source_format)
+
+
+def published_as_open_data(records: list[Record], file_format: str) -> list[Record]:
+    """Open data is already published by the municipality: its rows come in public, with
+    consent, with its contact details public, unless the file itself says otherwise. (Template sheets say it in their 公開 and
+    掲載の同意 columns, empty meaning not public; HSDS: see hsds.records_from_hsds.)"""
+    if file_format == ImportBatch.Format.OPEN_DATA:
+        for record in records:
+            for key in ("is_public", "publication_consent"):
+                if not record.values.get(key):
+                    record.values[key] = "はい"
+            # A phone or address published in open data is public contact information.
+            values = record.values
+            if not values.get("contact_is_public") and (
+                values.get("contact_phone") or values.get("contact_email")
+            ):
+                values["contact_is_public"] = "はい"
+    return records
 
 
 def _unmapped_problems(batch: ImportBatch) -> list[Problem]:
@@ -556,8 +571,11 @@ def import_upload(
             for i, k in chosen.items()
             if not k and recognise_header(parsed.headers[int(i)]) is None
         ]
-        records = records_from_rows(
-            headers=parsed.headers, sheets=parsed.sheets, rows=parsed.rows, mapping=chosen
+        records = published_as_open_data(
+            records_from_rows(
+                headers=parsed.headers, sheets=parsed.sheets, rows=parsed.rows, mapping=chosen
+            ),
+            parsed.format,
         )
     from .planning import plan_import
 
@@ -587,6 +605,10 @@ def import_upload(
         plan, context = make_plan()
         if plan.error_count and not only_valid:
             raise refused(plan, context)
+        # The plan holds what is written: the file's rows and records go before writing
+        # (memory: a 50,000-row file, see docs/exchange.md).
+        parsed.rows.clear()
+        records.clear()
         result = write_plan(
             plan, context, reason=f"取り込み: {upload.name}"[:100], progress=progress
         )

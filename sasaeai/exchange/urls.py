@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<str:token>/", views.import_preview, name="import_preview"),
     path("import/<str:token>/commit/", views.import_commit, name="import_commit"),
     path("import/<str:token>/done/", views.import_summary, name="import_summary"),
+    path("publication/", views.publication, name="publication"),
     path("export/", views.export_index, name="export"),
     path("export/resources.csv", views.export_search_csv, name="export_csv"),
     path("export/resources.xlsx", views.export_search_xlsx, name="export_xlsx"),

@@ -174,8 +174,47 @@ def decimal(value: str) -> Decimal | None:
     return number.quantize(Decimal("0.000001"))
 
 
+# What people write in an optional cell to say "nothing": read as empty.
+NOTHING = {
+    "なし",
+    "無し",
+    "無",
+    "-",
+    "ー",
+    "―",
+    "‐",
+    "－",
+    "—",
+    "未定",
+    "不明",
+    "非公開",
+    "なし。",
+}
+
+
+def is_nothing(value: str) -> bool:
+    return nfkc(value or "").strip() in {nfkc(n) for n in NOTHING}
+
+
+_EXTENSION = re.compile(
+    r"[(（]?\s*(?:内線|内|ext\.?|EXT\.?)\s*[:：]?\s*([0-9０-９\-]+)\s*[)）]?\s*$"
+)
+
+
 def phone(value: str) -> str:
-    """Digits and hyphens as written (全角 folded); 10 or 11 digits expected."""
+    """Digits and hyphens as written (全角 folded); 10 or 11 digits expected. An extension
+    written after the number (「内線２２３」) is kept after it: 「0833-45-1234 内線223」."""
+    if is_nothing(value):
+        return ""
+    extension = ""
+    match = _EXTENSION.search(nfkc(value))
+    if match:
+        extension = f" 内線{match.group(1)}"
+        value = nfkc(value)[: match.start()]
+    return _phone_number(value) + extension if _phone_number(value) else ""
+
+
+def _phone_number(value: str) -> str:
     folded = nfkc(value).replace("(", "-").replace(")", "-").replace(" ", "")
     folded = re.sub(r"[‐‑–—−ー－]", "-", folded).strip("-")
     if not folded:
@@ -190,6 +229,8 @@ def phone(value: str) -> str:
 
 
 def postal_code(value: str) -> str:
+    if is_nothing(value):
+        return ""
     folded = nfkc(value).replace("〒", "").replace(" ", "")
     if not folded:
         return ""
@@ -205,7 +246,7 @@ _url = URLValidator(schemes=["http", "https"])
 
 def email(value: str) -> str:
     folded = nfkc(value).replace(" ", "")
-    if not folded:
+    if not folded or is_nothing(folded):
         return ""
     try:
         _email(folded)
@@ -216,7 +257,7 @@ def email(value: str) -> str:
 
 def url(value: str) -> str:
     folded = nfkc(value).replace(" ", "")
-    if not folded:
+    if not folded or is_nothing(folded):
         return ""
     if folded.startswith("www."):
         folded = "https://" + folded
@@ -230,6 +271,13 @@ def url(value: str) -> str:
 
 
 def corporate_number(value: str) -> str:
+    if is_nothing(value):
+        return ""
+    if re.fullmatch(r"\s*[0-9.]+[eE]\+?[0-9]+\s*", nfkc(value)):
+        raise CellError(
+            f"法人番号「{value}」はExcelが指数の形（4.00E+12 など）にしたため、13桁が失われています。"
+            "元の台帳で列を「文字列」にして13桁を入れ直してください。"
+        )
     folded = re.sub(r"\D", "", nfkc(value))
     if not folded:
         return ""

@@ -24,7 +24,7 @@ from sasaeai.resources.forms import SearchForm
 
 from . import selectors, services
 from .exports import export_csv, export_open_data_csv, export_xlsx
-from .forms import MappingForm, UploadForm, read_decisions
+from .forms import MappingForm, PublicationFilterForm, UploadForm, read_decisions
 from .hsds import services_to_hsds
 from .models import ImportBatch
 from .template import template_workbook
@@ -282,6 +282,89 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 
 # --- export ---------------------------------------------------------------------------------------
+
+
+PUBLICATION_PAGE_SIZE = 100
+
+
+@login_required
+def publication(request: HttpRequest) -> HttpResponse:
+    """Publishing or hiding many resources at once: filters (name, area, state, source, the
+    file they were imported from), a checkbox per row, 「このページをすべて選ぶ」 and 「条件に合う
+    すべて」. Tier 2 sees and changes only its areas' resources."""
+    from django.core.paginator import Paginator
+
+    from sasaeai.org.models import Area
+    from sasaeai.resources import selectors as resource_selectors
+    from sasaeai.resources import services as resource_services
+    from sasaeai.resources.models import Source
+
+    user = request.user
+    policy.require(user, Capability.EDIT_RESOURCES)
+    areas = Area.objects.filter(municipality_id=user.municipality_id).order_by("pk")
+    if user.role == "tier2":
+        areas = areas.filter(pk__in=policy.area_ids(user))
+    form = PublicationFilterForm(
+        request.GET or None,
+        areas=list(areas),
+        sources=list(Source.choices),
+        batches=resource_selectors.import_batch_names(user=user),
+    )
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = resource_selectors.PublicationFilters(
+        q=data.get("q") or "",
+        area_id=data.get("area"),
+        state=data.get("state") or "",
+        source=data.get("source") or "",
+        batch=data.get("batch") or "",
+    )
+    found = resource_selectors.publication_list(user=user, filters=filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if request.POST.get("scope") == "all":
+            ids = list(found.values_list("pk", flat=True))
+        else:
+            ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        if action not in resource_services.PUBLICATION_ACTIONS:
+            messages.error(request, "操作（公開する・公開しない など）を選んでください。")
+        elif not ids:
+            messages.error(
+                request, "社会資源が選ばれていません。変更する行にチェックを入れてください。"
+            )
+        else:
+            result = resource_services.services_set_publication(
+                user=user, service_ids=ids, action=action, request=request
+            )
+            label = resource_services.PUBLICATION_ACTIONS[action]
+            messages.success(
+                request,
+                f"{label}: {len(result.changed)}件を変更しました"
+                f"（変更なし {len(result.unchanged)}件・変更できなかった {len(result.skipped)}件）。",
+            )
+            for service, why in result.skipped[:20]:
+                messages.warning(request, f"「{service.name}」: {why}。")
+            if len(result.skipped) > 20:
+                messages.warning(
+                    request, f"ほか{len(result.skipped) - 20}件も変更できませんでした。"
+                )
+        target = request.path + (
+            f"?{request.POST.get('query', '')}" if request.POST.get("query") else ""
+        )
+        return redirect(target)
+    page = Paginator(found, PUBLICATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exchange/publication.html",
+        {
+            "form": form,
+            "page": page,
+            "count": page.paginator.count,
+            "query": query.urlencode(),
+            "actions": resource_services.PUBLICATION_ACTIONS,
+        },
+    )
 
 
 @login_required

@@ -313,6 +313,7 @@ class ServiceForm(forms.ModelForm):
             "accessibility_note",
             "contact_name",
             "contact_phone",
+            "fax",
             "contact_email",
             "contact_is_public",
             "url",

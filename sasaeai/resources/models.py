@@ -360,6 +360,7 @@ class Service(MunicipalityOwned):
     accessibility_note = models.CharField("バリアフリーの補足", max_length=300, blank=True)
     contact_name = models.CharField("連絡先の担当者", max_length=100, blank=True)
     contact_phone = models.CharField("連絡先電話番号", max_length=30, blank=True)
+    fax = models.CharField("FAX番号", max_length=30, blank=True)
     contact_email = models.EmailField("連絡先メールアドレス", blank=True)
     contact_is_public = models.BooleanField(
         "連絡先を公開する", default=False, help_text="公開ページに担当者名と電話番号を載せる"

@@ -14,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -704,3 +705,58 @@ def town_list_for(*, municipality: Municipality) -> QuerySet[Town]:
         .select_related("area")
         .order_by("area__order", "name_kana")
     )
+
+
+# --- publication ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicationFilters:
+    q: str = ""
+    area_id: int | None = None
+    state: str = ""  # "" / public / hidden / no_consent
+    source: str = ""  # a Source value
+    batch: str = ""  # the imported file's name (ImportTrace.batch_source)
+
+
+def publication_list(*, user: User, filters: PublicationFilters) -> QuerySet[Service]:
+    """The resources a user may publish or hide, filtered for the bulk publication page: by
+    name, area, publication state, source and the file they were imported from."""
+    if not policy.has(user, Capability.EDIT_RESOURCES):
+        return Service.objects.none()
+    queryset = (
+        Service.objects.filter(municipality_id=user.municipality_id)
+        .filter(service_writable_q(user=user))
+        .select_related("area", "town")
+        .order_by("name_kana", "name", "pk")
+    )
+    if filters.q:
+        queryset = queryset.filter(name__icontains=filters.q.strip())
+    if filters.area_id:
+        queryset = queryset.filter(area_id=filters.area_id)
+    if filters.state == "public":
+        queryset = queryset.filter(is_public=True)
+    elif filters.state == "hidden":
+        queryset = queryset.filter(is_public=False)
+    elif filters.state == "no_consent":
+        queryset = queryset.filter(publication_consent=False)
+    if filters.source:
+        queryset = queryset.filter(source=filters.source)
+    if filters.batch:
+        queryset = queryset.filter(import_trace__batch_source=filters.batch)
+    return queryset
+
+
+def import_batch_names(*, user: User) -> list[str]:
+    """The files resources of the user's municipality were last imported from, newest first."""
+    from django.apps import apps
+
+    trace = apps.get_model("exchange", "ImportTrace")
+    rows = (
+        trace.objects.filter(service__municipality_id=user.municipality_id)
+        .exclude(batch_source="")
+        .values("batch_source")
+        .annotate(last=Max("updated_at"))
+        .order_by("-last")[:50]
+    )
+    return [row["batch_source"] for row in rows]

@@ -1,8 +1,10 @@
 """Writes to the social resource database: services with their location and schedules,
 organisations, confirmations (a visit confirms a resource), restoring an earlier version."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +55,7 @@ SERVICE_FIELDS = [
     "accessibility_note",
     "contact_name",
     "contact_phone",
+    "fax",
     "contact_email",
     "contact_is_public",
     "url",
@@ -373,6 +376,78 @@ def service_confirm(
     service.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
     audit_record(action="update", request=request, user=user, target=service, summary="現況を確認")
     return service
+
+
+# --- publication, many at once ------------------------------------------------------------------
+
+
+PUBLICATION_ACTIONS = {
+    "publish": "公開する",
+    "hide": "公開しない",
+    "consent": "掲載の同意ありにする",
+    "consent_publish": "掲載の同意ありにして公開する",
+}
+
+
+@dataclass
+class PublicationResult:
+    changed: list[Service] = dataclasses.field(default_factory=list)
+    unchanged: list[Service] = dataclasses.field(default_factory=list)
+    skipped: list[tuple[Service, str]] = dataclasses.field(default_factory=list)  # (service, why)
+
+
+@transaction.atomic
+def services_set_publication(
+    *,
+    user: User,
+    service_ids: Iterable[int],
+    action: str,
+    request: HttpRequest | None = None,
+) -> PublicationResult:
+    """Publishes, hides or records consent for many resources at once. A resource is published
+    only with its organiser's consent (「掲載の同意ありにして公開する」 records both); a tier-2
+    coordinator changes only the resources of its areas. Each change is kept in the resource's
+    history and the audit log."""
+    if action not in PUBLICATION_ACTIONS:
+        raise ValidationError("操作を選んでください。")
+    policy.require(user, Capability.EDIT_RESOURCES)
+    result = PublicationResult()
+    found = (
+        Service.objects.filter(pk__in=list(service_ids), municipality_id=user.municipality_id)
+        .select_for_update()
+        .order_by("pk")
+    )
+    for service in found:
+        if not policy.can_write_area(user, service.area_id, service.municipality_id):
+            result.skipped.append((service, "担当圏域の外の社会資源です"))
+            continue
+        before = (service.is_public, service.publication_consent)
+        if action in ("consent", "consent_publish"):
+            service.publication_consent = True
+        if action in ("publish", "consent_publish"):
+            if not service.publication_consent:
+                result.skipped.append((service, "掲載の同意がないため公開できません"))
+                continue
+            service.is_public = True
+        if action == "hide":
+            service.is_public = False
+        if (service.is_public, service.publication_consent) == before:
+            result.unchanged.append(service)
+            continue
+        label = PUBLICATION_ACTIONS[action]
+        service._change_reason = f"まとめて{label}"
+        service._history_user = user
+        service.save(update_fields=["is_public", "publication_consent", "updated_at"])
+        service_reindex(service=service)  # the public search document follows publication
+        audit_record(
+            action="update",
+            request=request,
+            user=user,
+            target=service,
+            summary=f"公開の状態をまとめて変更: {label}",
+        )
+        result.changed.append(service)
+    return result
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ _IRREGULAR_WORDS = (
     "問合せ",
     "問合わせ",
     "要問合",
+    "24時間",  # 「24時間対応」: open round the clock, no hours to read (kept as said)
 )
 _CONNECTORS = {"と", "及び", "および", "毎", "の", "に", "は", "で"}
 _FILLER = re.compile(
@@ -96,8 +97,13 @@ def _time_of(meridiem: str | None, hour: str, minute: str | None, minute_jp: str
     return dt.time(h, m), meridiem
 
 
+_ROUND_THE_CLOCK = re.compile(r"24\s*時間")
+
+
 def _read_times(segment: str) -> tuple[dt.time | None, dt.time | None, str, str]:
     """(opens, closes, the segment without the times, a problem or "")."""
+    if _ROUND_THE_CLOCK.search(segment):
+        return None, None, segment, ""  # 「24時間対応」: no hours to read, kept as said
     segment = _NOON.sub("12時", segment)
     bare = _BARE_RANGE.search(segment)
     if bare and not _TIME_RANGE.search(segment):

@@ -23,7 +23,9 @@ def _read_open_data(days: str, opens: str, closes: str, note: str):
 # (利用可能曜日, 開始, 終了, 特記事項) → (freq, byday, closed on holidays, note holds, review)
 REAL_ROWS = [
     # 高松市: 47 rows
-    (("月火水木金土日", "", "", "24時間対応"), ("WEEKLY", WEEK, False, "24時間対応", True)),
+    # 「24時間対応」 is understood (open round the clock, no hours to read): kept in the note
+    # as said, not sent for review.
+    (("月火水木金土日", "", "", "24時間対応"), ("WEEKLY", WEEK, False, "24時間対応", False)),
     # 柳井市
     (
         ("月火水木金土日", "9:00", "17:00", "年末年始休館"),

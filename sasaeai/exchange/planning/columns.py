@@ -48,6 +48,7 @@ SERVICE_DIRECT = (
     *TEXT_FIELDS,
     "status",
     "contact_phone",
+    "fax",
     "contact_email",
     "url",
     "capacity",

@@ -1,18 +1,16 @@
 """What an import plan reads once, so that planning costs no query per row: the municipality's
 towns, areas, managed lists and existing resources, and addresses placed once per distinct town
-and 丁目 (org.selectors.address_resolve)."""
+and 丁目 (org.addresses.AddressResolver)."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q
 
 from sasaeai.accounts.models import User
-from sasaeai.core.text import nfkc
+from sasaeai.org.addresses import AddressResolver, Placement, ResolvedAddress
 from sasaeai.org.models import Area, Municipality, Town
-from sasaeai.org.selectors import ResolvedAddress, address_resolve
 from sasaeai.resources.models import (
     Category,
     Location,
@@ -28,36 +26,18 @@ from .ids import export_id, is_uuid
 
 
 class AddressBook:
-    """Places addresses with org.selectors.address_resolve, once per distinct town and 丁目."""
-
-    _BLOCK = re.compile(r"^\s*([0-9]+|[一二三四五六七八九十]+)\s*(?:丁目|[-‐－ー−の])?")
+    """Places addresses with org.addresses.AddressResolver (大字 optional, 丁目 in kanji or
+    digits, the nearest town to a good point), once per distinct address."""
 
     def __init__(self, municipality: Municipality, towns: list[Town]):
         self.municipality = municipality
-        self.towns = sorted(towns, key=lambda t: len(t.name), reverse=True)
-        self.cache: dict[str, ResolvedAddress | None] = {}
-
-    def _key(self, address: str) -> str | None:
-        text = nfkc(address).replace(" ", "")
-        for prefix in (self.municipality.prefecture, self.municipality.name):
-            if text.startswith(prefix):
-                text = text[len(prefix) :]
-        for town in self.towns:
-            position = text.find(town.name)
-            if position == -1 or position > 2:
-                continue
-            end = position + len(town.name)
-            match = self._BLOCK.match(text[end:])
-            return text[: end + (match.end() if match else 0)]
-        return None
+        self.resolver = AddressResolver(municipality, towns)
 
     def resolve(self, address: str) -> ResolvedAddress | None:
-        key = self._key(address)
-        if key is None:
-            return None
-        if key not in self.cache:
-            self.cache[key] = address_resolve(municipality=self.municipality, address=key)
-        return self.cache[key]
+        return self.resolver.resolve(address)
+
+    def place(self, **kwargs) -> Placement:
+        return self.resolver.place(**kwargs)
 
 
 class ImportContext:

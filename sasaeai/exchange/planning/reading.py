@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from sasaeai.core.recurrence import read_schedule_text, schedule_key
 from sasaeai.core.text import nfkc
+from sasaeai.org.addresses import ResolvedAddress
 from sasaeai.org.models import Town, TownBlock
 from sasaeai.resources.models import Category, Location, Organization, Schedule, Service
 
@@ -44,6 +45,27 @@ def is_representative(
         and abs(longitude - Decimal(str(p_lon))) < REPRESENTATIVE_TOLERANCE
         for p_lat, p_lon in points
     )
+
+
+# Optional columns whose unreadable value is left out with a warning instead of refusing the
+# row (「なし」 in 電話番号, 法人番号 written by Excel as 4.00E+12, 郵便番号「-」 …): only what
+# makes a row meaningless (no name, no place) is an error.
+SOFT_FIELDS = {
+    "contact_phone",
+    "fax",
+    "contact_email",
+    "url",
+    "postal_code",
+    "corporate_number",
+    "capacity",
+    "confirmed_at",
+    "application_required",
+    "step_free",
+    "accessible_toilet",
+    "has_seating",
+    "welcomes_volunteers",
+    "is_private_home",
+}
 
 
 def comparable_json(value: Any) -> Any:
@@ -93,13 +115,18 @@ def read_record(record: Record, ctx: ImportContext) -> RowPlan:
         try:
             typed[key] = reader(v[key])
         except read.CellError as exc:
-            row.error(record, key, str(exc))
+            if key in SOFT_FIELDS:
+                # Junk in an optional column never blocks the row: the rest comes in.
+                row.warn(record, key, f"{exc}この値は取り込みません（ほかの項目は取り込みます）。")
+            else:
+                row.error(record, key, str(exc))
 
     for key in TEXT_FIELDS:
         if key in v:
             typed[key] = read.text(v[key]) if key in MULTILINE_FIELDS else read.line(v[key])
     take("status", read.status)
     take("contact_phone", read.phone)
+    take("fax", read.phone)
     take("contact_email", read.email)
     take("url", read.url)
     take("postal_code", read.postal_code)
@@ -165,7 +192,7 @@ def read_record(record: Record, ctx: ImportContext) -> RowPlan:
     # The comparable form of every present field.
     for key, value in typed.items():
         if key == "schedule":
-            row.new[key] = sorted(_schedule_json(s) for s in value)
+            row.new[key] = _comparable_schedules(value)
         elif key in ("categories", "target_groups"):
             row.new[key] = sorted(item.pk for item in value)
         elif key == "organization":
@@ -208,6 +235,21 @@ def _read_schedule(record: Record, row: RowPlan) -> None:
 
 
 _SCHEDULE_CHECKS: dict[tuple, tuple[dict | None, str]] = {}
+
+
+_COMPARABLE_SCHEDULES: dict[tuple, list] = {}
+
+
+def _comparable_schedules(schedules: list[dict]) -> list:
+    """The comparable form of a row's schedules, one shared list per distinct set (memory: a
+    50,000-row sheet repeats a few patterns)."""
+    keys = sorted(schedule_key(s) for s in schedules)
+    shared = _COMPARABLE_SCHEDULES.get(tuple(keys))
+    if shared is None:
+        if len(_COMPARABLE_SCHEDULES) > 10_000:
+            _COMPARABLE_SCHEDULES.clear()
+        shared = _COMPARABLE_SCHEDULES[tuple(keys)] = [list(k) for k in keys]
+    return shared
 
 
 def _schedule_json(values: dict) -> list:
@@ -266,7 +308,9 @@ def _valid_schedules(record: Record, row: RowPlan, schedules: list[dict]) -> lis
                 f"開催日時を構造化できませんでした（{messages}）。補足として残します。",
                 "review",
             )
-        valid.append(dict(cleaned))
+        # The checked values are shared by every row with the same schedule (a sheet repeats
+        # a few patterns); nobody changes them in place (existing.py copies before it does).
+        valid.append(cleaned)
     return valid
 
 
@@ -291,18 +335,52 @@ def _read_place(record: Record, row: RowPlan, ctx: ImportContext) -> None:
         typed["town"] = town
     elif "town" in v:
         typed["town"] = None
+    lat, lon = typed.get("latitude"), typed.get("longitude")
+    if (lat is None) != (lon is None) and ("latitude" in typed or "longitude" in typed):
+        row.error(
+            record,
+            "latitude",
+            "緯度と経度は両方とも入力してください（片方だけでは位置を決められません）。",
+        )
+    elif lat is not None and lon is not None:
+        if 122 <= lat <= 154 and 20 <= lon <= 46:
+            typed["latitude"], typed["longitude"] = lon, lat
+            row.warn(
+                record, "latitude", "緯度と経度が入れ替わっていたため、入れ替えて取り込みます。"
+            )
+        elif not (20 <= lat <= 46 and 122 <= lon <= 154):
+            row.error(
+                record,
+                "latitude",
+                f"緯度・経度（{lat}, {lon}）が日本の範囲の外です。世界測地系の10進数で入力してください。",
+            )
     address = typed.get("address", "")
-    if address:
-        resolved = ctx.addresses.resolve(address)
+    machiaza = (v.get("od_machiaza") or "").strip()
+    if address or machiaza:
+        resolved = ctx.addresses.resolve(address) if address else None
+        if resolved is None and machiaza:
+            resolved = ctx.addresses.resolve(machiaza)  # 所在地_町字 when the address fails
         if resolved is None:
             if town is None:
-                row.error(
-                    record,
-                    "address",
-                    f"住所「{address}」から{ctx.municipality.name}の町を特定できません。"
-                    "市内の住所か確かめるか、「町」の列に町名を入れてください。",
+                lat, lon = typed.get("latitude"), typed.get("longitude")
+                placement = ctx.addresses.place(
+                    address=address, town=machiaza, latitude=lat, longitude=lon
                 )
-                return
+                if placement.town is None:
+                    written = address or machiaza
+                    row.error(
+                        record,
+                        "address",
+                        f"住所「{written}」から{ctx.municipality.name}の町を特定できず、"
+                        "緯度・経度もありません。市内の住所か確かめるか、「町」の列に町名か、"
+                        "緯度・経度を入れてください。",
+                    )
+                    return
+                # A good point with an unknown town: the point stays, the nearest town is taken.
+                for warning in placement.warnings:
+                    row.warn(record, "address", warning)
+                town = placement.town
+                row.resolved = ResolvedAddress(town=town, block=placement.block, rest="")
         elif town is not None and resolved.town.pk != town.pk:
             row.warn(
                 record,
@@ -333,25 +411,6 @@ def _read_place(record: Record, row: RowPlan, ctx: ImportContext) -> None:
                 record,
                 "area",
                 "圏域だけでは場所を決められません。「町」か「住所」を入れてください。",
-            )
-    lat, lon = typed.get("latitude"), typed.get("longitude")
-    if (lat is None) != (lon is None) and ("latitude" in typed or "longitude" in typed):
-        row.error(
-            record,
-            "latitude",
-            "緯度と経度は両方とも入力してください（片方だけでは位置を決められません）。",
-        )
-    elif lat is not None and lon is not None:
-        if 122 <= lat <= 154 and 20 <= lon <= 46:
-            typed["latitude"], typed["longitude"] = lon, lat
-            row.warn(
-                record, "latitude", "緯度と経度が入れ替わっていたため、入れ替えて取り込みます。"
-            )
-        elif not (20 <= lat <= 46 and 122 <= lon <= 154):
-            row.error(
-                record,
-                "latitude",
-                f"緯度・経度（{lat}, {lon}）が日本の範囲の外です。世界測地系の10進数で入力してください。",
             )
     lat, lon = typed.get("latitude"), typed.get("longitude")
     if lat is not None and lon is not None and town is not None:

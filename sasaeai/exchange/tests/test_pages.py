@@ -142,18 +142,24 @@ def test_errors_are_shown_by_row_and_column_in_japanese_and_nothing_is_written(c
     )
     token = _token(_upload(client, content, "誤りあり.xlsx"))
     preview = _text(client.get(f"/exchange/import/{token}/"))
-    assert re.search(r'data-count="error"[^>]*>2件', preview)
+    # Only a row without a place is an error; a wrong date in an optional column is left out
+    # of the row with a warning (the row still comes in).
+    assert re.search(r'data-count="error"[^>]*>1件', preview)
     problems = preview[preview.index('id="import-problems"') :]
     assert "3行目" in problems and "町" in problems and "存在しない町" in problems
     assert "4行目" in problems and "最終確認日" in problems
 
     refused = client.post(f"/exchange/import/{token}/commit/")
     assert refused.status_code == 409
-    assert "エラーのある行が2行あるため、何も取り込んでいません" in _text(refused)
+    assert "エラーのある行が1行あるため、何も取り込んでいません" in _text(refused)
     assert Service.objects.count() == 0
 
     client.post(f"/exchange/import/{token}/commit/", {"only_valid": "1"})
-    assert list(Service.objects.values_list("name", flat=True)) == ["ふれあいサロン"]
+    assert sorted(Service.objects.values_list("name", flat=True)) == [
+        "ふれあいサロン",
+        "日付の誤り",
+    ]
+    assert Service.objects.get(name="日付の誤り").confirmed_at is None
 
 
 def test_a_bad_file_is_refused_on_the_upload_page_with_a_japanese_message(client):
