@@ -115,7 +115,7 @@ FIELD = dict(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resources", "0008_schedule_closed_year_end"),
+        ("resources", "0009_service_fax"),
     ]
 
     operations = [
