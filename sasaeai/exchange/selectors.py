@@ -1,7 +1,7 @@
 """Reads of the exchange app: a person's own import batches (never anybody else's), and the
 resources an export covers."""
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
@@ -9,7 +9,7 @@ from sasaeai.resources import selectors as resources
 from sasaeai.resources.models import Service
 from sasaeai.resources.selectors import ServiceFilters
 
-from .models import ImportBatch
+from .models import ImportBatch, ImportTrace
 
 
 def batch_list_for(*, user: User) -> QuerySet[ImportBatch]:
@@ -65,3 +65,16 @@ def services_by_ids(*, user: User, ids: list[int]) -> list[Service]:
     found = resources.service_list_visible_to(user=user).filter(pk__in=ids).only("pk", "name")
     by_id = {s.pk: s for s in found}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def import_batch_names(*, user: User) -> list[str]:
+    """The files resources of the user's municipality were last imported from, newest first
+    (the bulk publication page's filter)."""
+    rows = (
+        ImportTrace.objects.filter(service__municipality_id=user.municipality_id)
+        .exclude(batch_source="")
+        .values("batch_source")
+        .annotate(last=Max("updated_at"))
+        .order_by("-last")[:50]
+    )
+    return [row["batch_source"] for row in rows]

@@ -308,7 +308,7 @@ def publication(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         areas=list(areas),
         sources=list(Source.choices),
-        batches=resource_selectors.import_batch_names(user=user),
+        batches=selectors.import_batch_names(user=user),
     )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = resource_selectors.PublicationFilters(

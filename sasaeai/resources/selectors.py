@@ -14,7 +14,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -746,17 +745,3 @@ def publication_list(*, user: User, filters: PublicationFilters) -> QuerySet[Ser
         queryset = queryset.filter(import_trace__batch_source=filters.batch)
     return queryset
 
-
-def import_batch_names(*, user: User) -> list[str]:
-    """The files resources of the user's municipality were last imported from, newest first."""
-    from django.apps import apps
-
-    trace = apps.get_model("exchange", "ImportTrace")
-    rows = (
-        trace.objects.filter(service__municipality_id=user.municipality_id)
-        .exclude(batch_source="")
-        .values("batch_source")
-        .annotate(last=Max("updated_at"))
-        .order_by("-last")[:50]
-    )
-    return [row["batch_source"] for row in rows]
