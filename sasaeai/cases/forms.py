@@ -11,6 +11,7 @@ from sasaeai.core.plans import PlanDateConfirmation
 from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Town, TownBlock
 
+from .checks import today
 from .matching import WISH_LABELS
 from .models import (
     WEEKDAY_CODES,
@@ -225,7 +226,7 @@ class ReferralAdvanceForm(PlanDateConfirmation, forms.Form):
             (code, ReferralStatus(code).label) for code in referral.allowed_statuses()
         ]
         # The rules, stated next to the controls before the user breaks them.
-        rules = ["日付は今日までの日です。"]
+        rules = ["日付は今日までの日です（見学・体験は予定の日も入れられます）。"]
         if referral.status == ReferralStatus.PROPOSED and not referral.case.consent_to_share:
             rules.insert(
                 0,
@@ -257,6 +258,9 @@ class ReferralAdvanceForm(PlanDateConfirmation, forms.Form):
             anchor=data.get("date"),
             anchor_label="日付",
         )
+        if data.get("to_status") == "trial" and data.get("date") and data["date"] > today():
+            # A planned trial more than a year ahead is most likely a typo (2027 for 2026).
+            self.check_plan_date("date", plan=data["date"], anchor=today(), anchor_label="今日")
         return data
 
 
