@@ -318,7 +318,7 @@ def advance_meeting_choices(
     titles = [m.title for m in fitting + others]
 
     def label(meeting) -> str:
-        text = f"{era_date(meeting.date)} {meeting.title}"
+        text = f"{era_date(meeting.date, full_width=True)} {meeting.title}"
         kind = meeting.get_meeting_type_display()
         if kind not in meeting.title:
             text += f"（{kind}）"

@@ -72,7 +72,7 @@ def test_advancing_offers_recent_meetings_of_the_right_kind_with_era_dates(
     html = client.get(f"/councils/issues/{issue.pk}/").content.decode()
     select = _select(html, "meeting")
     assert not re.search(r"\d{4}-\d{2}-\d{2}", select), "ISO dates in the meeting list"
-    assert era_date(liaison[0].date) in select
+    assert era_date(liaison[0].date, full_width=True) in select
     assert "会場: 市役所" in select and "会場: かたらいの道" in select  # alike names told apart
     assert "昔の連携会議" not in select  # over a year ago
     fitting, rest = select.split("そのほかの最近の会議")
