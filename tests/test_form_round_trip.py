@@ -366,6 +366,7 @@ BUTTONS_ELSEWHERE = {
     "/activities/calendar/entries/#/skip/": "a button on each occurrence of the calendar",
     "/cases/stories/#/submit/": "a button on a draft story",
     "/councils/evidence/#/remove/": "a button beside each evidence of an issue",
+    "/councils/issues/#/evidence/": "a button beside each record the evidence search found",
     "/exchange/import/#/commit/": "the button under an import's preview",
     "/resources/#/history/#/restore/": "a button beside each version of a resource",
 }

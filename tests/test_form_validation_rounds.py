@@ -65,3 +65,95 @@ def test_no_model_form_switches_the_model_validation_off():
         "these forms skip the model's rules, so their errors come one round late: "
         + ", ".join(sorted(set(silenced)))
     )
+
+
+# The other way a form shows its errors in rounds: a `clean()` that stops at the first error
+# (`if self.errors: return`, `if "x" in self.errors: return data`), so that the checks after it
+# run only on the next submit. Each form found doing so must say why the later checks cannot
+# run without the field in error.
+STOPS_FOR_A_REASON = {
+    "sasaeai.cases.forms.ReferralAdvanceForm": (
+        "without a readable next status no rule of the step (consent, dates) applies"
+    ),
+}
+
+
+def _forms() -> list[type[forms.BaseForm]]:
+    found = []
+    for module_info in pkgutil.iter_modules(sasaeai.__path__):
+        name = f"sasaeai.{module_info.name}.forms"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == name
+            ):
+                found.append(value)
+    return found
+
+
+def _mentions_errors(node: ast.AST) -> bool:
+    return any(
+        isinstance(sub, ast.Attribute) and sub.attr in ("errors", "_errors")
+        for sub in ast.walk(node)
+    )
+
+
+def _stops_at_an_error(function) -> bool:
+    """An `if` on the form's errors whose body returns, before the end of clean()."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    body = tree.body[0].body
+    for node in ast.walk(tree.body[0]):
+        if (
+            isinstance(node, ast.If)
+            and _mentions_errors(node.test)
+            and any(isinstance(sub, ast.Return) for sub in ast.walk(node))
+            and node is not body[-1]
+        ):
+            return True
+    return False
+
+
+def test_the_forms_are_found():
+    names = {cls.__name__ for cls in _forms()}
+    assert {"CaseForm", "ReferralAdvanceForm", "AdvanceForm", "ScheduleForm"} <= names, names
+
+
+def test_no_clean_stops_at_the_first_error():
+    stopping = sorted(
+        {
+            f"{klass.__module__}.{klass.__name__}"
+            for cls in _forms()
+            for klass in cls.__mro__
+            if klass.__module__.startswith("sasaeai.")
+            and "clean" in vars(klass)
+            and _stops_at_an_error(vars(klass)["clean"])
+        }
+    )
+    unexplained = [name for name in stopping if name not in STOPS_FOR_A_REASON]
+    assert not unexplained, (
+        "these forms stop checking at the first error, so the rest come one round late: "
+        + ", ".join(unexplained)
+    )
+    stale = sorted(set(STOPS_FOR_A_REASON) - set(stopping))
+    assert not stale, f"no longer stopping, remove from STOPS_FOR_A_REASON: {stale}"
+
+
+def test_the_check_sees_a_form_that_stops():
+    class Stopping(forms.Form):
+        day = forms.DateField()
+
+        def clean(self):
+            data = super().clean()
+            if self.errors:
+                return data
+            self.add_error(None, "later rule")
+            return data
+
+    assert _stops_at_an_error(Stopping.clean)

@@ -102,7 +102,7 @@ def detail_rows(record) -> list[tuple[str, str]]:
     for label, value_of in COLUMNS[type(record)]:
         value = value_of(record)
         if isinstance(value, dt.date):
-            value = era_date(value)
+            value = era_date(value, full_width=True)
         if value in ("", None):
             continue
         rows.append((label, str(value)))

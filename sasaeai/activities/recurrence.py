@@ -4,6 +4,7 @@
 import datetime as dt
 
 from sasaeai.core import recurrence
+from sasaeai.core.eras import era_date
 from sasaeai.core.recurrence import Rule, parse_byday, parse_bymonth, parse_bymonthday
 
 
@@ -92,7 +93,7 @@ def recurrence_text(entry) -> str:
         return "（繰り返しの指定を読めません）"
     text = recurrence.rule_text(rule)
     if entry.until:
-        text += f"（{entry.until.year}年{entry.until.month}月{entry.until.day}日まで）"
+        text += f"（{era_date(entry.until, weekday=False)}まで）"
     if entry.skip_holidays:
         text += "・祝日休み"
     return text

@@ -19,6 +19,7 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.audit.services import audit_record
 from sasaeai.core.datebounds import parse_bounded_date
+from sasaeai.core.eras import era_date, era_year
 from sasaeai.core.exports import export_view
 from sasaeai.core.recurrence import holiday_name
 from sasaeai.core.text import parse_id
@@ -434,13 +435,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
         start = _week_start(day)
         end = start + dt.timedelta(days=6)
         previous, following = start - dt.timedelta(days=7), start + dt.timedelta(days=7)
-        title = f"{start.year}年{start.month}月{start.day}日からの週"
+        title = f"{era_date(start, full_width=True)}からの週"
     else:
         start = day.replace(day=1)
         following = (start + dt.timedelta(days=32)).replace(day=1)
         end = following - dt.timedelta(days=1)
         previous = (start - dt.timedelta(days=1)).replace(day=1)
-        title = f"{start.year}年{start.month}月"
+        title = f"{era_year(start)}{start.month}月"
     days = selectors.calendar_days(user=user, coordinators=[whose.pk], start=start, end=end)[
         whose.pk
     ]

@@ -11,6 +11,7 @@ from sasaeai.core.plans import PlanDateConfirmation
 from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Town, TownBlock
 
+from .checks import today
 from .matching import WISH_LABELS
 from .models import (
     WEEKDAY_CODES,
@@ -43,7 +44,30 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def choose_the_one_area(form: forms.ModelForm, areas) -> None:
+    """A new record of a user with one area has it chosen, with no empty choice beside it (the
+    instance's empty area in `form.initial` would hide a field's initial value)."""
+    if not form.initial.get("area"):
+        form.initial["area"] = areas[0].pk
+    form.fields["area"].empty_label = None
+
+
+class TownBlockSelect(forms.Select):
+    """Each 丁目 names its 町 (`data-town`), so that the page's script offers only the blocks of
+    the chosen 町 (cases/case_form.js); without the script every block is offered and the
+    model refuses a block of another 町."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-town"] = str(instance.town_id)
+        return option
+
+
 class TownBlockChoiceField(forms.ModelChoiceField):
+    widget = TownBlockSelect
+
     def label_from_instance(self, obj: TownBlock) -> str:
         return f"{obj.town.name}{obj.number}丁目"
 
@@ -121,8 +145,8 @@ class CaseForm(ModelChecksOnCopy, forms.ModelForm):
         if user.role == "tier2":
             areas = areas.filter(pk__in=user.areas.values("pk"))
         self.fields["area"].queryset = areas
-        if areas.count() == 1 and not self.instance.pk:
-            self.fields["area"].initial = areas.first().pk
+        if len(areas) == 1 and not self.instance.pk:
+            choose_the_one_area(self, areas)
         elif not areas.exists():
             # A case is kept under an area (its access scope); say so instead of a bare
             # 「必須」 where the municipality has not made its areas yet.
@@ -225,7 +249,7 @@ class ReferralAdvanceForm(PlanDateConfirmation, forms.Form):
             (code, ReferralStatus(code).label) for code in referral.allowed_statuses()
         ]
         # The rules, stated next to the controls before the user breaks them.
-        rules = ["日付は今日までの日です。"]
+        rules = ["日付は今日までの日です（見学・体験は予定の日も入れられます）。"]
         if referral.status == ReferralStatus.PROPOSED and not referral.case.consent_to_share:
             rules.insert(
                 0,
@@ -257,6 +281,9 @@ class ReferralAdvanceForm(PlanDateConfirmation, forms.Form):
             anchor=data.get("date"),
             anchor_label="日付",
         )
+        if data.get("to_status") == "trial" and data.get("date") and data["date"] > today():
+            # A planned trial more than a year ahead is most likely a typo (2027 for 2026).
+            self.check_plan_date("date", plan=data["date"], anchor=today(), anchor_label="今日")
         return data
 
 

@@ -420,8 +420,9 @@ def referral_advance_errors(
         current = ReferralStatus(referral.status).label
         target = ReferralStatus(to_status).label
         return {"to_status": f"「{current}」から「{target}」には進められません。"}
-    if date is not None and date > checks.today():
-        errors["date"] = "日付に未来の日付は入れられません。"
+    # A trial visit (見学・体験) is arranged before it happens: its date may be a plan.
+    if date is not None and date > checks.today() and to_status != ReferralStatus.TRIAL:
+        errors["date"] = "日付に未来の日付は入れられません（見学・体験は予定の日を入れられます）。"
     last = referral.transitions.order_by("-date", "-id").first()
     if date is not None and last is not None and date < last.date:
         errors["date"] = f"日付が前回の状態変更（{last.date:%Y-%m-%d}）より前になっています。"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
+from sasaeai.core.plans import CONFIRM_FIELD
 from sasaeai.core.text import parse_id
 from sasaeai.org.models import Area
 from sasaeai.resources.models import Service
@@ -302,9 +303,11 @@ def referral_advance(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("このケースを変更する権限がありません。")
     form = ReferralAdvanceForm(request.POST, referral=referral, prefix=f"r{referral.pk}")
     if form.is_valid():
+        # The confirmation of a date a year ahead is the form's, not the service's.
+        values = {k: v for k, v in form.cleaned_data.items() if k != CONFIRM_FIELD}
         try:
             services.referral_advance(
-                user=request.user, referral=referral, request=request, **form.cleaned_data
+                user=request.user, referral=referral, request=request, **values
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

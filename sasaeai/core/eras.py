@@ -29,15 +29,20 @@ def era_year(day: dt.date, *, prefer_end: bool = False) -> str:
     return f"{era.kanji}{'元' if number == 1 else number}年"
 
 
-def era_date(day: dt.date | dt.datetime | None, *, weekday: bool = True) -> str:
-    """令和7年4月28日(月): the form every official document uses."""
+def era_date(
+    day: dt.date | dt.datetime | None, *, weekday: bool = True, full_width: bool = False
+) -> str:
+    """令和7年4月28日(月): the form every official document uses (the seed's reports keep it).
+    `full_width=True` gives 令和7年4月28日（月）, the form of the site's pages, whose Japanese
+    text uses full-width brackets throughout (tests/test_brackets.py)."""
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
         day = day.date()
     text = f"{era_year(day)}{day.month}月{day.day}日"
     if weekday:
-        text += f"({WEEKDAYS[day.weekday()]})"
+        name = WEEKDAYS[day.weekday()]
+        text += f"（{name}）" if full_width else f"({name})"
     return text
 
 

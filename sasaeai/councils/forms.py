@@ -69,10 +69,38 @@ class AdvanceForm(forms.Form):
         help_text="段階を飛ばす・戻す場合は必須です。",
     )
 
-    def __init__(self, *args, meetings, **kwargs):
+    def __init__(self, *args, meetings, meeting_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any meeting the user may read is accepted; the list offers the ones that make sense
+        # (recent, of the step's kind, with era dates: `selectors.advance_meeting_choices`).
         self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%Y-%m-%d} {m.title}"
+        if meeting_choices is not None:
+            self.fields["meeting"].choices = meeting_choices
+            self.fields[
+                "meeting"
+            ].help_text = (
+                "この段階に進んだ会議。最近1年の会議を、段階に合う種類から順に並べています"
+            )
+
+
+class EvidenceSearchForm(forms.Form):
+    """Finding a record to attach as evidence: by words and a period (never by its number)."""
+
+    q = forms.CharField(
+        label="記録を探す言葉",
+        required=False,
+        max_length=100,
+        help_text="相談の内容、訪問先、会議名、ケース番号などの言葉（空白で区切ると全部を含むもの）",
+    )
+    date_from = forms.DateField(label="期間（から）", required=False, widget=DATE)
+    date_to = forms.DateField(label="期間（まで）", required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "期間の終わりが始まりより前になっています。")
+        return data
 
 
 class MergeForm(forms.Form):
@@ -89,8 +117,13 @@ class MergeForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    kind = forms.ChoiceField(label="記録の種類", choices=IssueEvidence.Kind.choices)
-    record_id = forms.IntegerField(label="記録の番号", min_value=1)
+    """The 「根拠に追加」 button of a record found by the search or suggested: the record is
+    named by the page, never typed."""
+
+    kind = forms.ChoiceField(
+        label="記録の種類", choices=IssueEvidence.Kind.choices, widget=forms.HiddenInput
+    )
+    record_id = forms.IntegerField(label="記録", min_value=1, widget=forms.HiddenInput)
     note = forms.CharField(label="メモ", required=False, max_length=300)
 
 

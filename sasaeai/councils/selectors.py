@@ -198,6 +198,146 @@ def suggested_evidence(*, user: User, issue: RegionalIssue, limit: int = 20) -> 
     return suggestions
 
 
+def evidence_search(
+    *,
+    user: User,
+    issue: RegionalIssue,
+    text: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 20,
+) -> list[dict]:
+    """The records the user may attach, found by words (every word in the record's text:
+    a consultation's summary and topics, a visit's place and notes, a meeting's name, venue
+    and agenda, a case's number and needs) and by a period, newest first; records already
+    attached are left out. Each item: kind, record, date, label (what the user recognises,
+    never an internal number)."""
+    from .services import evidence_record_queryset
+
+    if user.role not in (Role.TIER1, Role.TIER2):
+        return []
+    words = [w for w in text.split() if w][:5]
+    searched = {
+        IssueEvidence.Kind.CONSULTATION: (
+            "date",
+            ["summary", "topics__name", "consulter_body"],
+            ["area"],
+        ),
+        IssueEvidence.Kind.VISIT: (
+            "date",
+            ["place_name", "service__name", "observations", "needs_heard"],
+            ["area", "service"],
+        ),
+        IssueEvidence.Kind.MEETING: ("date", ["title", "venue", "agenda"], ["area"]),
+        IssueEvidence.Kind.CASE: ("received_on", ["number", "needs_text"], ["area"]),
+    }
+    taken = {
+        kind: set(issue.evidence.filter(kind=kind).values_list(f"{kind}_id", flat=True))
+        for kind in searched
+    }
+    found: list[dict] = []
+    for kind, (date_field, fields, related) in searched.items():
+        records = evidence_record_queryset(user=user, kind=kind).select_related(*related)
+        for word in words:
+            condition = Q()
+            for name in fields:
+                condition |= Q(**{f"{name}__icontains": word})
+            records = records.filter(condition)
+        if date_from:
+            records = records.filter(**{f"{date_field}__gte": date_from})
+        if date_to:
+            records = records.filter(**{f"{date_field}__lte": date_to})
+        records = records.exclude(pk__in=taken[kind]).distinct().order_by(f"-{date_field}", "-pk")
+        for record in records[:limit]:
+            found.append(
+                {
+                    "kind": kind,
+                    "kind_label": IssueEvidence.Kind(kind).label,
+                    "record": record,
+                    "date": getattr(record, date_field),
+                    "label": evidence_label(kind, record),
+                }
+            )
+    found.sort(key=lambda item: item["date"], reverse=True)
+    return found[:limit]
+
+
+def evidence_label(kind: str, record) -> str:
+    """What names a record to its coordinator: the consultation's summary, the visit's place,
+    the meeting's name, the case's number (never a database id)."""
+    if kind == IssueEvidence.Kind.CONSULTATION:
+        text = " ".join(record.summary.split())
+        about = text[:40] + ("…" if len(text) > 40 else "")
+        return f"{record.get_consulter_type_display()}からの相談「{about}」"
+    if kind == IssueEvidence.Kind.VISIT:
+        return f"{record.place_label}への訪問"
+    if kind == IssueEvidence.Kind.MEETING:
+        return f"{record.title}（{record.get_meeting_type_display()}）"
+    return f"ケース {record.number}"
+
+
+# Which meetings an issue moves forward at, by the step it moves to (the seed's pipeline:
+# 第2層 reviews at its own meetings, pooling at the coordinators' liaison meeting, reports and
+# proposals at the tier-1 council, follow-up in the city's internal meetings).
+ADVANCE_MEETING_TYPES: dict[str, tuple[str, ...]] = {
+    IssueStatus.TIER2_REVIEW: (
+        "community_care",
+        "community_care_prep",
+        "community_care_review",
+        "preparation_group",
+        "community_forum",
+        "community_group",
+    ),
+    IssueStatus.POOLED: ("liaison",),
+    IssueStatus.REPORTED: ("tier1_council",),
+    IssueStatus.PROPOSED: ("tier1_council",),
+    IssueStatus.IN_PROGRESS: ("internal", "tier1_council"),
+}
+ADVANCE_MEETING_DAYS = 365
+ADVANCE_MEETING_LIMIT = 20
+
+
+def advance_meeting_choices(
+    *, user: User, to_status: str, today: dt.date | None = None
+) -> list[tuple]:
+    """The meeting drop-down of 「段階を進める」: the meetings of the last year up to today,
+    those of the kind that fits the step first, each named by its era date, kind and name
+    (with the venue or area where two share a name), at most 20 per group."""
+    from sasaeai.core.eras import era_date
+
+    today = today or dt.date.today()
+    recent = (
+        meeting_visible_to(user=user)
+        .filter(date__gte=today - dt.timedelta(days=ADVANCE_MEETING_DAYS), date__lte=today)
+        .select_related("area")
+        .order_by("-date", "-id")
+    )
+    kinds = ADVANCE_MEETING_TYPES.get(to_status, ())
+    fitting = list(recent.filter(meeting_type__in=kinds)[:ADVANCE_MEETING_LIMIT]) if kinds else []
+    others = list(recent.exclude(meeting_type__in=kinds)[:ADVANCE_MEETING_LIMIT])
+    titles = [m.title for m in fitting + others]
+
+    def label(meeting) -> str:
+        text = f"{era_date(meeting.date, full_width=True)} {meeting.title}"
+        kind = meeting.get_meeting_type_display()
+        if kind not in meeting.title:
+            text += f"（{kind}）"
+        if titles.count(meeting.title) > 1:
+            place = meeting.venue or (meeting.area.name if meeting.area_id else "")
+            if place:
+                text += f" 会場: {place}"
+        return text
+
+    choices: list[tuple] = [("", "（会議を選ばない）")]
+    if fitting:
+        step = IssueStatus(to_status).label
+        choices.append((f"「{step}」の会議（最近1年）", [(m.pk, label(m)) for m in fitting]))
+    if others:
+        heading = "そのほかの最近の会議" if fitting else "最近1年の会議"
+        choices.append((heading, [(m.pk, label(m)) for m in others]))
+    return choices
+
+
 def _matched(words: set[str], text: str) -> str:
     key = search_key(text)
     hits = [w for w in sorted(words) if search_key(w) in key]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("issues/<int:pk>/advance/", views.issue_advance, name="issue_advance"),
     path("issues/<int:pk>/merge/", views.issue_merge, name="issue_merge"),
     path("issues/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("issues/<int:pk>/evidence/search/", views.evidence_search, name="evidence_search"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("attach/", views.attach_from_record, name="attach"),
     path("bodies/", views.council_list, name="council_list"),

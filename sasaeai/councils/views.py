@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
@@ -25,6 +26,7 @@ from .forms import (
     AttachForm,
     DecisionForm,
     EvidenceForm,
+    EvidenceSearchForm,
     IssueForm,
     MemberForm,
     MergeForm,
@@ -49,7 +51,8 @@ VIEW = policy.Capability.VIEW_COUNCILS
 def _form_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, errors)
     else:
         form.add_error(None, exc.messages)
 
@@ -183,12 +186,47 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if can_edit:
         context["suggestions"] = selectors.suggested_evidence(user=user, issue=issue, limit=10)
-        context["evidence_form"] = EvidenceForm()
+        context.update(_evidence_search(request, issue))
+        next_status = (services.allowed_next_statuses(issue.status) or [""])[0]
         context["advance_form"] = AdvanceForm(
-            meetings=selectors.meeting_visible_to(user=user).order_by("-date")[:50],
-            initial={"to_status": (services.allowed_next_statuses(issue.status) or [""])[0]},
+            meetings=selectors.meeting_visible_to(user=user),
+            meeting_choices=selectors.advance_meeting_choices(
+                user=user, to_status=next_status, today=timezone.localdate()
+            ),
+            initial={"to_status": next_status},
         )
     return render(request, "councils/issue_detail.html", context)
+
+
+def _evidence_search(request: HttpRequest, issue) -> dict:
+    """The search of records to attach (words and a period), from the page's query string."""
+    form = EvidenceSearchForm(request.GET if "q" in request.GET else None)
+    searched = form.is_bound and form.is_valid()
+    results = []
+    if searched:
+        data = form.cleaned_data
+        results = selectors.evidence_search(
+            user=request.user,
+            issue=issue,
+            text=data["q"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    return {"search_form": form, "searched": searched, "results": results}
+
+
+@login_required
+def evidence_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results of the evidence search as an htmx fragment (the page itself shows the same
+    results without JavaScript)."""
+    issue = _issue(request, pk)
+    if not councils_policy.can_edit_issue(request.user, issue):
+        raise PermissionDenied
+    return render(
+        request,
+        "councils/_evidence_results.html",
+        {"issue": issue, **_evidence_search(request, issue)},
+    )
 
 
 @login_required
@@ -237,8 +275,17 @@ def issue_advance(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue(request, pk)
     if not councils_policy.can_edit_issue(request.user, issue):
         raise PermissionDenied
-    meetings = selectors.meeting_visible_to(user=request.user).order_by("-date")
-    form = AdvanceForm(request.POST or None, meetings=meetings)
+    to_status = (
+        request.POST.get("to_status") or (services.allowed_next_statuses(issue.status) or [""])[0]
+    )
+    form = AdvanceForm(
+        request.POST or None,
+        meetings=selectors.meeting_visible_to(user=request.user),
+        meeting_choices=selectors.advance_meeting_choices(
+            user=request.user, to_status=to_status, today=timezone.localdate()
+        ),
+        initial={"to_status": to_status},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

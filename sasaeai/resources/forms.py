@@ -2,11 +2,13 @@
 with its place and schedules, synonyms and categories."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sasaeai.core.recurrence import Rule, read_rule_text, rule_text, schedule_to_text
 from sasaeai.org.forms import PostalCodeField
 from sasaeai.org.models import Area, Municipality, Town
 
@@ -445,7 +447,10 @@ class ScheduleForm(forms.ModelForm):
         label="かんたん入力",
         required=False,
         max_length=200,
-        help_text="例:「第2・第4水曜 13:30〜15:30 祝日休み」。入力すると下の項目に反映します",
+        help_text=(
+            "例:「第2・第4水曜 13:30〜15:30 祝日休み」。ここに書くと、この文のとおりに保存します"
+            "（下の項目より優先）"
+        ),
     )
     byday_choice = forms.MultipleChoiceField(
         label="曜日",
@@ -478,9 +483,9 @@ class ScheduleForm(forms.ModelForm):
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"byday": "曜日（詳細）"}
+        labels = {"byday": "曜日（毎月の場合）"}
         help_texts = {
-            "byday": "毎月の場合: 第2火曜=2TU、第2・第4水曜=2WE,4WE、最終金曜=-1FR",
+            "byday": "例: 第2火曜、第2・第4水曜、最終金曜、第1月曜・第3木曜",
             "bymonthday": "毎月の日付で決まる場合: 1,15",
         }
         error_messages = {
@@ -493,6 +498,30 @@ class ScheduleForm(forms.ModelForm):
         instance = self.instance
         if instance.pk and instance.freq == "WEEKLY" and not self.is_bound:
             self.initial["byday_choice"] = [c for c in instance.byday.split(",") if c]
+        if instance.pk and not self.is_bound:
+            # The days in words (第2・第4金曜), never the stored codes (2FR,4FR).
+            self.initial["byday"] = days_in_words(instance.byday)
+
+    @property
+    def in_words(self) -> str:
+        """The saved schedule as one reads it: 「第2・第4金曜 13:30〜15:00 祝日休み」."""
+        return schedule_to_text(self.instance) if self.instance.pk else ""
+
+    def clean_byday(self) -> str:
+        """The days in words (第2・第4水曜, 火・木曜) or as iCal codes (2WE,4WE: the API's and
+        imports' form); kept as codes."""
+        value = (self.cleaned_data.get("byday") or "").strip()
+        if not value or re.fullmatch(r"[-0-9A-Za-z, ]+", value):
+            return value
+        try:
+            parts = read_rule_text(value)
+        except ValueError:
+            parts = {}
+        if not parts.get("byday"):
+            raise ValidationError(
+                f"曜日「{value}」を読み取れませんでした。例:「第2火曜」「第2・第4水曜」「最終金曜」"
+            )
+        return parts["byday"]
 
     def clean(self):
         cleaned = super().clean()
@@ -524,6 +553,21 @@ class ScheduleForm(forms.ModelForm):
         if self.instance.pk:
             values["id"] = self.instance.pk
         return values
+
+
+def days_in_words(byday: str) -> str:
+    """Stored day codes as words: 2FR,4FR → 第2・第4金曜; TU,TH → 火・木曜."""
+    if not byday:
+        return ""
+    monthly = any(ch.isdigit() for ch in byday)
+    try:
+        rule = Rule.from_parts(
+            freq="MONTHLY" if monthly else "WEEKLY", interval=1, byday=byday, bymonthday=""
+        )
+    except ValueError:
+        return byday
+    text = rule_text(rule)
+    return text.removeprefix("毎週") if not monthly else text
 
 
 ScheduleFormSet = forms.inlineformset_factory(

@@ -101,10 +101,10 @@ def test_a_refused_referral_step_is_announced_at_the_top_on_a_phone(page: Page):
     card.get_by_text("状態を進める").click()
     # The consent rule is stated before it is broken.
     expect(card).to_contain_text("本人の同意")
-    card.get_by_label(re.compile(r"^次の状態")).select_option(label="見学・体験")
+    card.get_by_label(re.compile(r"^次の状態")).select_option(label="利用開始")
     card.get_by_label(re.compile(r"^日付")).fill((today + dt.timedelta(days=7)).isoformat())
     card.get_by_label(re.compile(r"^次の確認日")).fill(today.isoformat())
-    card.get_by_label(re.compile(r"^メモ")).fill("体験の日程を電話で調整")
+    card.get_by_label(re.compile(r"^メモ")).fill("利用開始を電話で確認")
     with page.expect_navigation():
         card.get_by_role("button", name="記録する").click()
 
@@ -118,7 +118,7 @@ def test_a_refused_referral_step_is_announced_at_the_top_on_a_phone(page: Page):
     # The card holding the form is open, with what was typed.
     card = page.locator(f"#referral-{referral.pk}")
     expect(card.locator("details")).to_have_attribute("open", "")
-    expect(card.get_by_label(re.compile(r"^メモ"))).to_have_value("体験の日程を電話で調整")
+    expect(card.get_by_label(re.compile(r"^メモ"))).to_have_value("利用開始を電話で確認")
     # A link of the summary brings the focus to its field.
     summary.get_by_role("link", name=re.compile(r"^日付")).click()
     expect(card.get_by_label(re.compile(r"^日付"))).to_be_focused()

@@ -366,3 +366,14 @@ def test_the_feed_url_is_revocable_and_only_one_lives(client_t2, tier2):
     assert Client().get(f"/activities/calendar/feed/{second}.ics").status_code == 404
     assert Client().get("/activities/calendar/feed/not-a-token.ics").status_code == 404
     assert CalendarFeed.objects.filter(user=tier2, revoked_at__isnull=True).count() == 0
+
+
+def test_the_calendar_headings_say_the_era_like_every_other_date(client_t2):
+    """The week and month headings in 令和 (issue 21), never 2026年 beside era dates."""
+    week = client_t2.get("/activities/calendar/", {"date": "2026-10-22"}).content.decode()
+    assert "令和8年10月19日（月）からの週" in week
+    assert "2026年" not in week
+    month = client_t2.get(
+        "/activities/calendar/", {"date": "2026-10-22", "view": "month"}
+    ).content.decode()
+    assert "令和8年10月" in month and "2026年" not in month

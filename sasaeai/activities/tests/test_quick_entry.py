@@ -172,3 +172,45 @@ def test_bad_consultation_input_is_refused_and_kept(client_t2, tier2, change, me
     assert message in html
     assert "物忘れが心配とのこと" in html
     assert not Consultation.objects.exists()
+
+
+def test_save_and_another_survives_an_error(client_t2, tier2, salon):
+    """「保存してもう1件」 stays on a consultation form of a visit refused once (issue 21), and
+    then records the consultation and opens the next one of the same visit."""
+    area = tier2.areas.first()
+    visit = Visit.objects.create(
+        municipality=tier2.municipality,
+        coordinator=tier2,
+        tier=2,
+        area=area,
+        date=timezone.localdate(),
+        service=salon,
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+    )
+    page = client_t2.get(f"/activities/consultations/new/?visit={visit.pk}").content.decode()
+    assert 'value="another"' in page
+    topic = ConsultationTopic.objects.get(code="activity-funds")
+    data = {
+        "visit": visit.pk,
+        "date": visit.date.isoformat(),
+        "consulter_type": "activist",
+        "channel": "on_site",
+        "topics": [topic.pk],
+        "summary": "会費の集め方",
+        "referral": "none",
+        "area": area.pk,
+        "start_time": "11:00",
+        "end_time": "10:00",  # refused: ends before it starts
+        "then": "another",
+    }
+    refused = client_t2.post("/activities/consultations/new/", data)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'name="then" value="another"' in html
+    assert "会費の集め方" in html
+    data.update(start_time="", end_time="")
+    saved = client_t2.post("/activities/consultations/new/", data)
+    assert saved.status_code == 302
+    assert saved["Location"].endswith(f"/activities/consultations/new/?visit={visit.pk}")
+    assert Consultation.objects.filter(visit=visit, summary="会費の集め方").count() == 1

@@ -96,7 +96,7 @@ def test_advancing_a_referral_names_every_rule_broken_at_once(client, world, tie
     response = client.post(
         reverse("cases:referral_advance", args=[referral.pk]),
         {
-            prefix + "to_status": "trial",
+            prefix + "to_status": "started",
             prefix + "date": FUTURE,
             prefix + "follow_up_on": (TODAY - dt.timedelta(days=1)).isoformat(),
         },
@@ -130,3 +130,42 @@ def test_a_timeline_entry_names_every_mistake_at_once(client, world, tier2):
     summary = _summary(response.content.decode())
     assert "日付" in summary and "つなぎ先" in summary
     assert not CaseEntry.objects.filter(case=case).exists()
+
+
+def test_a_trial_visit_can_be_planned_for_a_future_date(client, world, tier2):
+    """見学・体験 is arranged before it happens (issue 21): its date may be ahead; the start of
+    use (利用開始) is still recorded once it happened."""
+    case = CaseFactory(area=world["areas"][5], town=world["kyonan"], consent_to_share=True)
+    referral = ReferralFactory(case=case, status_on=TODAY - dt.timedelta(days=3))
+    prefix = f"r{referral.pk}-"
+    planned = TODAY + dt.timedelta(days=10)
+    response = client.post(
+        reverse("cases:referral_advance", args=[referral.pk]),
+        {prefix + "to_status": "trial", prefix + "date": planned.isoformat()},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    referral.refresh_from_db()
+    assert (referral.status, referral.status_on) == ("trial", planned)
+    response = client.post(
+        reverse("cases:referral_advance", args=[referral.pk]),
+        {prefix + "to_status": "started", prefix + "date": FUTURE},
+    )
+    assert response.status_code == 422
+    assert "未来の日付" in _summary(response.content.decode())
+
+
+def test_a_trial_planned_over_a_year_ahead_asks_for_a_confirmation(client, world, tier2):
+    case = CaseFactory(area=world["areas"][5], town=world["kyonan"], consent_to_share=True)
+    referral = ReferralFactory(case=case, status_on=TODAY - dt.timedelta(days=3))
+    prefix = f"r{referral.pk}-"
+    far = (TODAY + dt.timedelta(days=400)).isoformat()
+    url = reverse("cases:referral_advance", args=[referral.pk])
+    response = client.post(url, {prefix + "to_status": "trial", prefix + "date": far})
+    assert response.status_code == 422
+    assert "1年以上先" in _summary(response.content.decode())
+    response = client.post(
+        url,
+        {prefix + "to_status": "trial", prefix + "date": far, prefix + "confirm_far_plan": "on"},
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).status == "trial"

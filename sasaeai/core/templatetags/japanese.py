@@ -1,4 +1,4 @@
-"""Template filters for Japanese dates and numbers: {{ day|era_date }} → 令和7年4月28日(月)."""
+"""Template filters for Japanese dates and numbers: {{ day|era_date }} → 令和7年4月28日（月）."""
 
 import datetime as dt
 
@@ -14,7 +14,7 @@ register = template.Library()
 def era_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return eras.era_date(value)
+    return eras.era_date(value, full_width=True)
 
 
 @register.filter
@@ -30,7 +30,7 @@ def era_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{eras.era_date(local)} {local:%H:%M}"
+    return f"{eras.era_date(local, full_width=True)} {local:%H:%M}"
 
 
 @register.filter

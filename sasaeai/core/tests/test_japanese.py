@@ -66,6 +66,7 @@ class TestEraDates:
 
     def test_reiwa(self):
         assert eras.era_date(dt.date(2025, 4, 28)) == "令和7年4月28日(月)"
+        assert eras.era_date(dt.date(2025, 4, 28), full_width=True) == "令和7年4月28日（月）"
 
     def test_first_year_is_gannen(self):
         assert eras.era_date(dt.date(2019, 5, 1), weekday=False) == "令和元年5月1日"
@@ -90,7 +91,7 @@ class TestEraDates:
         out = Template(
             "{{ d|era_date }} / {{ 2015|fiscal_year_label }} / {{ 94|minutes_as_hours }}"
         ).render(Context({"d": dt.date(2015, 4, 28)}))
-        assert out == "平成27年4月28日(火) / 平成27年度 / 1時間34分"
+        assert out == "平成27年4月28日（火） / 平成27年度 / 1時間34分"  # pages: full-width
 
 
 def test_holidays():

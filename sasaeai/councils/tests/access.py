@@ -125,6 +125,9 @@ PAGES = {
     "councils:evidence_add": Access(
         C.EDIT_COUNCILS, obj=lambda p: {"pk": _issue(p).pk}, area_bound=True
     ),
+    "councils:evidence_search": Access(
+        C.EDIT_COUNCILS, obj=lambda p: {"pk": _issue(p).pk}, area_bound=True
+    ),
     "councils:evidence_remove": Access(
         C.EDIT_COUNCILS, obj=lambda p: {"pk": _evidence(p).pk}, area_bound=True
     ),

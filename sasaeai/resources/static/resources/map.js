@@ -12,9 +12,18 @@
   var features = JSON.parse(dataNode.textContent || "[]");
   var DEFAULT_CENTER = [35.7088, 139.5636];  // 武蔵野市役所 (used only when nothing is drawn)
 
-  var map = L.map(element, { scrollWheelZoom: false, keyboard: true, zoomControl: false });
-  // Zoom buttons named in Japanese (Leaflet's own say "Zoom in"): the map works without dragging.
+  // Quarter zoom steps: the first view fits the markers closely instead of falling back a
+  // whole level, which left a city's places bunched in a blob in the middle of the map.
+  var map = L.map(element, {
+    scrollWheelZoom: false, keyboard: true, zoomSnap: 0.25, zoomDelta: 0.5, zoomControl: false,
+  });
+  // Leaflet's own words in Japanese (its defaults are English: Zoom in, Close popup …).
   L.control.zoom({ zoomInTitle: "拡大", zoomOutTitle: "縮小" }).addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", "閉じる"); close.setAttribute("title", "閉じる"); }
+  });
   var tiles = L.tileLayer(element.getAttribute("data-tile-url"), {
     attribution: element.getAttribute("data-attribution"),
     maxZoom: 18,
