@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -18,7 +18,9 @@ from .figures import (
     ConsulterRow,
     DatedEntry,
     ReportFigures,
+    Series,
     percent,
+    series_of,
 )
 from .models import TextSection
 
@@ -47,8 +49,9 @@ class Table:
     caption: str = ""
     widths: list[float] | None = None  # relative column widths for PDF and Word
     total_row: bool = False  # the last row is a total (bold)
-    # A detail table repeats, cell by cell, what the list above it says: the spreadsheet and
-    # the web page show it (folded), the PDF and Word leave it out.
+    # A detail table repeats, cell by cell, what the list above it says, or is the full list
+    # the main report rolls up: the spreadsheet and the web page show it (folded), the main
+    # PDF and Word leave it out, the appendix (`appendix_build`) prints it.
     detail: bool = False
     kind: str = "table"
 
@@ -117,7 +120,24 @@ def dated(entry: DatedEntry, *, with_people: str = "") -> str:
         text += f"（{entry.counterpart}）"
     if entry.head_count is not None and with_people:
         text += with_people.format(n=entry.head_count)
+    if entry.records > 1:
+        text += f"（コーディネーター{entry.records}人）"
     return text
+
+
+def series_text(s: Series, people: str) -> str:
+    """生活支援コーディネーター養成研修（4回、コーディネーター延べ9人）; with head counts, 計N名."""
+    parts = [f"{count(s.events)}回"]
+    if s.records > s.events:
+        parts.append(f"コーディネーター延べ{count(s.records)}人")
+    if people and s.people:
+        parts.append(f"計{count(s.people)}名")
+    return f"{s.title}（{'、'.join(parts)}）"
+
+
+def count(value: int) -> str:
+    """A count with thousands separators: 5,160."""
+    return f"{value:,}"
 
 
 def topic_text(row: ConsulterRow, support_center_label: str) -> str:
@@ -140,8 +160,40 @@ def topic_text(row: ConsulterRow, support_center_label: str) -> str:
     return body
 
 
+def topic_summary(row: ConsulterRow, support_center_label: str) -> str:
+    """The 内容 cell of a long row (over TOPIC_TEXT_MAX characters), short: the
+    TOPICS_LISTED most frequent topics, the rest
+    as 「ほかN項目(M件)」, and the referrals as one note (the full text is the appendix's)."""
+    full = topic_text(row, support_center_label)
+    if len(full) <= TOPIC_TEXT_MAX or len(row.topics) <= TOPICS_LISTED:
+        return full
+    shown = row.topics[:TOPICS_LISTED]
+    rest = row.topics[TOPICS_LISTED:]
+    parts = [f"{t.name}({count(t.count)}件)" for t in shown]
+    parts.append(f"ほか{len(rest)}項目({count(sum(t.count for t in rest))}件)")
+    if row.untagged:
+        parts.append(f"内容の記録なし({count(row.untagged)}件)")
+    body = "、".join(parts)
+    if row.referred:
+        body += f"（※うち{count(row.referred)}件は{support_center_label}につないだ）"
+    if row.bodies:
+        names = row.bodies[:BODIES_LISTED]
+        more = f"ほか{len(row.bodies) - len(names)}者" if len(row.bodies) > len(names) else ""
+        return f"{'、'.join(names)}{more}より: {body}"
+    return body
+
+
 def signed(value: int) -> str:
     return f"+{value}" if value > 0 else ("±0" if value == 0 else str(value))
+
+
+# How far the main report lists before it rolls up (the full lists are the appendix's).
+PLACES_IN_FULL = 30  # a visit table up to this many places is printed whole
+PLACES_ROLLED_UP = 20  # else the most visited and 「ほかNか所」
+ITEMS_LISTED = 12  # dated events, programmes, publications
+TOPICS_LISTED = 10  # topics per consulter type in a summarised 内容 cell
+TOPIC_TEXT_MAX = 320  # characters of a 内容 cell printed whole (the seed's longest is shorter)
+BODIES_LISTED = 8
 
 
 # --- the sections -----------------------------------------------------------------------------
@@ -180,17 +232,48 @@ def _visits(f: ReportFigures) -> Section:
             )
         blocks.append(Para("＜主な訪問先＞", "label"))
         blocks.append(Para("、".join(p.display for p in v.main_places)))
+        columns = ["訪問先", "町", "訪問回数", "時間（分）"]
         rows: list[list[Cell]] = [[p.name, p.town, p.visits, p.minutes] for p in v.places]
         rows.append(["合計", "", v.total, v.minutes])
-        blocks.append(
-            Table(
-                ["訪問先", "町", "訪問回数", "時間（分）"],
-                rows,
-                caption=f"訪問先別の回数（{v.distinct}か所）",
-                widths=[5, 2, 1.4, 1.4],
-                total_row=True,
+        caption = f"訪問先別の回数（{v.distinct}か所）"
+        if len(v.places) <= PLACES_IN_FULL:
+            blocks.append(
+                Table(columns, rows, caption=caption, widths=[5, 2, 1.4, 1.4], total_row=True)
             )
-        )
+        else:
+            # The most visited places, the rest in one line; the full list in the appendix.
+            top = v.places[:PLACES_ROLLED_UP]
+            rest = v.places[PLACES_ROLLED_UP:]
+            main: list[list[Cell]] = [[p.name, p.town, p.visits, p.minutes] for p in top]
+            main.append(
+                [
+                    f"ほか{count(len(rest))}か所",
+                    "",
+                    sum(p.visits for p in rest),
+                    sum(p.minutes for p in rest),
+                ]
+            )
+            main.append(["合計", "", v.total, v.minutes])
+            blocks.append(
+                Table(
+                    columns,
+                    main,
+                    caption=f"訪問の多い訪問先（上位{len(top)}か所、全{count(v.distinct)}か所の"
+                    "一覧は付録とExcel）",
+                    widths=[5, 2, 1.4, 1.4],
+                    total_row=True,
+                )
+            )
+            blocks.append(
+                Table(
+                    columns,
+                    rows,
+                    caption=caption,
+                    widths=[5, 2, 1.4, 1.4],
+                    total_row=True,
+                    detail=True,
+                )
+            )
     else:
         blocks.append(Para("この期間の訪問の記録はありません。", "note"))
     return Section(
@@ -315,14 +398,21 @@ def _programmes(f: ReportFigures) -> Section:
     m = f.meetings
     blocks: list[Block] = []
     if m.programmes:
+        shown = m.programmes[:ITEMS_LISTED]
         blocks.append(
             Items(
-                [
-                    f"{p.title}への参加" + (f"（{p.count}回）" if p.count > 1 else "")
-                    for p in m.programmes
-                ]
+                [f"{p.title}への参加" + (f"（{p.count}回）" if p.count > 1 else "") for p in shown]
             )
         )
+        if len(m.programmes) > len(shown):
+            rest = m.programmes[len(shown) :]
+            blocks.append(
+                Para(
+                    f"ほか{count(len(rest))}件（{count(sum(p.count for p in rest))}回）"
+                    "（一覧は付録とExcel）",
+                    "note",
+                )
+            )
         blocks.append(
             Table(
                 ["事業・会議", "回数", "初回", "最終回"],
@@ -340,7 +430,8 @@ def _programmes(f: ReportFigures) -> Section:
 
 def _publications(f: ReportFigures) -> Section:
     blocks: list[Block] = []
-    for pub in f.others.publications:
+    publications = f.others.publications
+    for pub in publications[:ITEMS_LISTED]:
         blocks.append(Para(f"{pub.title}の作成、配布"))
         run = f"1回{pub.copies_per_issue}部発行" if pub.copies_per_issue else ""
         schedule = pub.schedule
@@ -358,11 +449,21 @@ def _publications(f: ReportFigures) -> Section:
             Table(
                 ["発行日", "誌名", "部数"],
                 [[d, pub.title, n] for d, n in zip(pub.issues, pub.copies, strict=True)],
-                caption="発行の記録",
+                caption=f"発行の記録（{pub.title}）",
                 widths=[3, 5, 1.4],
+                detail=True,
             )
         )
-    if not f.others.publications:
+    if len(publications) > ITEMS_LISTED:
+        rest = publications[ITEMS_LISTED:]
+        blocks.append(
+            Para(
+                f"ほか{count(len(rest))}誌（{count(sum(len(p.issues) for p in rest))}回発行）"
+                "（一覧は付録とExcel）",
+                "note",
+            )
+        )
+    if not publications:
         blocks.append(Para("この期間の広報誌の発行はありません。", "note"))
     return Section("publications", "その他（広報誌の作成・配布）", "(6)広報誌", blocks, "(6)")
 
@@ -372,18 +473,41 @@ def _dated_section(
 ) -> Section:
     entries: list[DatedEntry] = getattr(f.others, key)
     blocks: list[Block] = []
-    if entries:
+    if entries and len(entries) <= ITEMS_LISTED:
         blocks.append(Items([dated(e, with_people=people) for e in entries]))
-        if f.others.unlisted(key):
-            blocks.append(
-                Para(f"ほか{f.others.unlisted(key)}件（一覧は最初の{len(entries)}件まで）", "note")
+    elif entries:
+        # Many events: one line per name (a training series, a visiting body) with how often
+        # and how many took part; the dated list in the appendix.
+        series = series_of(entries)
+        shown = series[:ITEMS_LISTED]
+        blocks.append(
+            Para(
+                f"{count(f.others.events(key))}回（記録{count(f.others.total(key))}件）。"
+                "名称ごとにまとめています（日付ごとの一覧は付録とExcel）。",
+                "note",
             )
+        )
+        blocks.append(Items([series_text(s, people) for s in shown]))
+        if len(series) > len(shown):
+            rest = series[len(shown) :]
+            blocks.append(
+                Para(f"ほか{count(len(rest))}件（{count(sum(s.events for s in rest))}回）", "note")
+            )
+    if f.others.unlisted(key):
+        blocks.append(
+            Para(
+                f"ほか{count(f.others.unlisted(key))}回（一覧は最初の{count(len(entries))}回まで）",
+                "note",
+            )
+        )
+    if entries:
         columns: list[tuple[str, float, object]] = [
             ("日付", 3, lambda e: e.date),
             ("終了日", 3, lambda e: e.end_date),
             ("名称", 5, lambda e: e.title),
             ("相手先・主催", 3, lambda e: e.counterpart),
             ("人数", 1.1, lambda e: e.head_count),
+            ("コーディネーター数", 2, lambda e: e.records if e.records > 1 else None),
         ]
         # Leave out columns no entry fills (終了日 of one-day events, 人数 of trainings).
         used = [c for c in columns if any(c[2](e) not in (None, "") for e in entries)]
@@ -419,19 +543,44 @@ def _consultation_table(f: ReportFigures) -> Section:
         Para(f"(来所及び電話{c.office}件：それ以外{c.other}件)"),
     ]
     if c.rows:
+        columns = ["相談者", "相談件数", "割合（%）", "内容"]
         rows: list[list[Cell]] = [
             [r.label, r.count, c.share(r), topic_text(r, c.support_center_label)] for r in c.rows
         ]
         rows.append(["合計", c.total, percent(c.total, c.total), ""])
+        long_rows = any(len(str(row[3])) > TOPIC_TEXT_MAX for row in rows[:-1])
+        main = rows
+        if long_rows:
+            main = [
+                [r.label, r.count, c.share(r), topic_summary(r, c.support_center_label)]
+                for r in c.rows
+            ]
+            main.append(rows[-1])
         blocks.append(
             Table(
-                ["相談者", "相談件数", "割合（%）", "内容"],
-                rows,
-                caption="相談者別の件数と内容",
+                columns,
+                main,
+                caption="相談者別の件数と内容"
+                + (
+                    f"（内容は多い順に{TOPICS_LISTED}項目まで、全項目は付録とExcel）"
+                    if long_rows
+                    else ""
+                ),
                 widths=[2.4, 1.5, 1.4, 8.7],
                 total_row=True,
             )
         )
+        if long_rows:
+            blocks.append(
+                Table(
+                    columns,
+                    rows,
+                    caption="相談者別の件数と内容（全項目）",
+                    widths=[2.4, 1.5, 1.4, 8.7],
+                    total_row=True,
+                    detail=True,
+                )
+            )
         blocks.append(Pie("《相談者別の割合》", [(r.label, r.count) for r in c.rows]))
         if c.destinations:
             blocks.append(
@@ -513,6 +662,29 @@ def _notes(f: ReportFigures) -> Section:
         blocks.append(Para("＜この報告書についての注記＞", "label"))
         blocks.extend(Para(p) for p in text.split("\n") if p.strip())
     return Section("notes", "集計についての注記", "注記", blocks)
+
+
+def appendix_build(f: ReportFigures) -> Document:
+    """The appendix: the full lists the main report rolls up (every place visited, every
+    dated event, every issue, every topic), section by section, for whoever checks a figure."""
+    main = document_build(f)
+    sections = []
+    for section in main.sections:
+        tables = [
+            replace(b, detail=False) for b in section.blocks if isinstance(b, Table) and b.detail
+        ]
+        if tables:
+            sections.append(replace(section, blocks=list(tables)))
+    if not sections:
+        sections.append(
+            Section(
+                "appendix",
+                "付録",
+                "付録",
+                [Para("本文に載せきれなかった一覧はありません。", "note")],
+            )
+        )
+    return Document(f"{f.title} 付録（一覧）", main.lines, sections)
 
 
 def document_build(f: ReportFigures) -> Document:

@@ -52,7 +52,7 @@ from .meetings import (
     talk_titles,
 )
 from .organisation import Placement, areas_in_effect, placement
-from .others import OTHER_KINDS, other_kind_counts, other_list_counts
+from .others import OTHER_KINDS, OtherEvent, other_events, other_kind_counts, other_list_counts
 from .referrals import (
     CaseCounts,
     ReferralCounts,
@@ -72,6 +72,7 @@ __all__ = [
     "CaseCounts",
     "ConsultationTotals",
     "MeetingTotals",
+    "OtherEvent",
     "PlaceCount",
     "Placement",
     "ReferralCounts",
@@ -90,6 +91,7 @@ __all__ = [
     "key_figures_by_area",
     "meeting_group",
     "meeting_totals",
+    "other_events",
     "other_kind_counts",
     "other_list_counts",
     "placement",

@@ -279,3 +279,34 @@ def test_scope_for_user(world):
     scope = counting.scope_for_user(official)
     assert scope.coordinator is None and scope.municipality == world["municipality"]
     assert scope.kind == counting.ScopeKind.MUNICIPALITY
+
+
+def test_other_events_gather_one_training_attended_by_several(world):
+    """The same training recorded by each coordinator who attended is one event with its
+    attendances counted; a lecture's audience is counted once, not once per record."""
+    scope = counting.Scope.for_municipality(world["municipality"])
+    for user in (world["t2a"], world["t2b"]):
+        OtherActivityFactory(
+            coordinator=user, date=D(2015, 4, 28), kind="training_attended", title="共通研修"
+        )
+    for user in (world["t1"], world["t2a"]):
+        OtherActivityFactory(
+            coordinator=user,
+            date=D(2015, 9, 4),
+            kind="lecture_given",
+            title="活動報告",
+            counterpart="民生委員協議会",
+            head_count=40,
+        )
+    trainings, total = counting.other_events(H1, scope, "trainings")
+    records = counting.other_list_counts(H1, scope)["trainings"]
+    assert records == sum(e.records for e in trainings)
+    shared = [e for e in trainings if e.title == "共通研修"]
+    assert [(e.date, e.records) for e in shared] == [(D(2015, 4, 28), 2)]
+    assert total == len(trainings) == records - 1
+    lectures, total = counting.other_events(H1, scope, "lectures")
+    assert [(e.title, e.counterpart, e.records, e.head_count) for e in lectures] == [
+        ("活動報告", "民生委員協議会", 2, 40)
+    ]
+    cut, total = counting.other_events(H1, scope, "trainings", limit=1)
+    assert (len(cut), total) == (1, len(trainings))
