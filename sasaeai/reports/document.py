@@ -15,6 +15,7 @@ from sasaeai.core.eras import era_date
 
 from .figures import (
     KEY_FIGURES,
+    Comparison,
     ConsulterRow,
     DatedEntry,
     ReportFigures,
@@ -26,7 +27,7 @@ from .models import TextSection
 
 Cell = str | int | Decimal | dt.date | None
 
-_SIGNED = re.compile(r"^[+±-]\d+$")
+_SIGNED = re.compile(r"^(?:[+±-]\d+|\d+(?:\.\d+)?%)$")
 
 
 @dataclass
@@ -181,6 +182,26 @@ def topic_summary(row: ConsulterRow, support_center_label: str) -> str:
         more = f"ほか{len(row.bodies) - len(names)}者" if len(row.bodies) > len(names) else ""
         return f"{'、'.join(names)}{more}より: {body}"
     return body
+
+
+NO_RECORDS = "記録なし"
+
+
+def compared_cells(value: int, other: Comparison, key: str) -> list[Cell]:
+    """The other period's figure and the change; 「記録なし」 and 「—」 when the other period
+    has no records at all (a change from nothing says nothing)."""
+    if other.empty:
+        return [NO_RECORDS, "—"]
+    before = other.values.get(key, 0)
+    return [before, signed(value - before)]
+
+
+def ratio(value: int, other: Comparison, key: str) -> str:
+    """前年同期比 as officials write it (104.2%); 「—」 when there is nothing to divide by."""
+    before = other.values.get(key, 0)
+    if other.empty or not before:
+        return "—"
+    return f"{percent(value, before)}%"
 
 
 def signed(value: int) -> str:
@@ -600,24 +621,33 @@ def _comparisons(f: ReportFigures) -> list[Section]:
     sections: list[Section] = []
     current = f.key_values()
     if f.previous is not None:
+        compared = [f.previous] + ([f.previous_year] if f.previous_year is not None else [])
+        columns = ["項目", f.period.label, f.previous.label, "増減"]
+        widths = [4.6, 2.1, 2.1, 1.3]
+        if f.previous_year is not None:
+            columns += [f"{f.previous_year.label}（前年同期）", "増減", "前年同期比"]
+            widths += [2.3, 1.3, 1.6]
         rows: list[list[Cell]] = []
         for key, label, unit in KEY_FIGURES:
-            before = f.previous.values.get(key, 0)
-            rows.append([label, current[key], before, signed(current[key] - before), unit])
-        sections.append(
-            Section(
-                "previous",
-                f"前期（{f.previous.label}）との比較",
-                "前期との比較",
-                [
-                    Table(
-                        ["項目", f.period.label, f.previous.label, "増減", "単位"],
-                        rows,
-                        widths=[5, 2.2, 2.2, 1.4, 1.1],
-                    )
-                ],
+            row: list[Cell] = [label, current[key]]
+            for other in compared:
+                row.extend(compared_cells(current[key], other, key))
+            if f.previous_year is not None:
+                row.append(ratio(current[key], f.previous_year, key))
+            rows.append([*row, unit])
+        title = f"前期（{f.previous.label}）との比較"
+        if f.previous_year is not None:
+            title = f"前期（{f.previous.label}）・前年同期（{f.previous_year.label}）との比較"
+        blocks: list[Block] = [Table([*columns, "単位"], rows, widths=[*widths, 1])]
+        empty = [c.label for c in compared if c.empty]
+        if empty:
+            blocks.append(
+                Para(
+                    f"{'・'.join(empty)}は記録がないため「記録なし」とし、増減を出していません。",
+                    "note",
+                )
             )
-        )
+        sections.append(Section("previous", title, "前期との比較", blocks))
     if f.areas:
         columns = ["項目", *[a.label for a in f.areas], "単位"]
         rows = [

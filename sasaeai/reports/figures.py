@@ -312,6 +312,12 @@ class Comparison:
     label: str
     values: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def empty(self) -> bool:
+        """No record counted in it (a period before the records began): compared as
+        「記録なし」, never as an increase from zero."""
+        return not any(self.values.values())
+
 
 # --- the whole report -------------------------------------------------------------------------
 
@@ -332,6 +338,7 @@ class ReportFigures:
     texts: dict[str, str] = field(default_factory=dict)  # TextSection value -> current text
     text_versions: dict[str, int] = field(default_factory=dict)
     previous: Comparison | None = None
+    previous_year: Comparison | None = None  # the same period of the previous year (前年同期)
     areas: list[Comparison] = field(default_factory=list)  # side by side, when several
     placement: list[AreaPlacement] | None = None  # for scopes made of areas
     generated_at: dt.datetime | None = None
@@ -694,6 +701,9 @@ def figures_build(
         texts=texts or {},
         text_versions=text_versions or {},
         previous=key_figures(scope, period.previous()),
+        previous_year=key_figures(scope, period.same_period_last_year())
+        if period.same_period_last_year() != period.previous()
+        else None,
         areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
         if len(areas) > 1
         else [],

@@ -93,7 +93,18 @@ def figure_rows(f: ReportFigures) -> list[tuple[str, str, str, object, str]]:
     if f.previous is not None:
         for key, label, unit in KEY_FIGURES:
             add(("前期との比較", label, f.period.label, values[key], unit))
-            add(("前期との比較", label, f.previous.label, f.previous.values.get(key, 0), unit))
+            if not f.previous.empty:
+                add(("前期との比較", label, f.previous.label, f.previous.values.get(key, 0), unit))
+            if f.previous_year is not None and not f.previous_year.empty:
+                add(
+                    (
+                        "前年同期との比較",
+                        label,
+                        f.previous_year.label,
+                        f.previous_year.values.get(key, 0),
+                        unit,
+                    )
+                )
     for area in f.areas:
         for key, label, unit in KEY_FIGURES:
             add(("圏域別の比較", label, area.label, area.values.get(key, 0), unit))
