@@ -84,7 +84,22 @@ class Pie:
         return sum(value for _, value in self.slices)
 
 
-Block = Para | Items | Table | Pie
+@dataclass
+class Bars:
+    """Counts by month as grouped bars; `series` are (name, one count per category). Excel
+    draws it from the table just above it (one row per series, a column per category)."""
+
+    title: str
+    categories: list[str]
+    series: list[tuple[str, list[int]]]
+    kind: str = "bars"
+
+    @property
+    def largest(self) -> int:
+        return max((v for _, values in self.series for v in values), default=0)
+
+
+Block = Para | Items | Table | Pie | Bars
 
 
 @dataclass
@@ -671,6 +686,74 @@ def _comparisons(f: ReportFigures) -> list[Section]:
     return sections
 
 
+def _trends(f: ReportFigures) -> list[Section]:
+    from sasaeai.activities.counting import MONTHLY_FIGURES
+
+    sections: list[Section] = []
+    if f.monthly:
+        categories = [month_label(m.month, f.monthly[0].month) for m in f.monthly]
+        rows: list[list[Cell]] = [
+            [label, *[m.values[key] for m in f.monthly], sum(m.values[key] for m in f.monthly)]
+            for key, label in MONTHLY_FIGURES
+        ]
+        first, last = f.monthly[0].month, f.monthly[-1].month
+        span = f"{month_label(first, first)}〜{month_label(last, last)}"
+        sections.append(
+            Section(
+                "trends",
+                "月別の推移",
+                "月別の推移",
+                [
+                    Table(
+                        ["項目", *[f"{m.month.month}月" for m in f.monthly], "合計"],
+                        rows,
+                        caption=f"月別の件数（{span}）",
+                        widths=[3.2, *[1] * len(f.monthly), 1.3],
+                    ),
+                    Bars(
+                        "《月別の件数》",
+                        categories,
+                        [
+                            (label, [m.values[key] for m in f.monthly])
+                            for key, label in MONTHLY_FIGURES
+                        ],
+                    ),
+                ],
+            )
+        )
+    if f.tiers:
+        rows = [
+            [label, *[t.values.get(key, 0) for t in f.tiers], unit]
+            for key, label, unit in KEY_FIGURES
+        ]
+        sections.append(
+            Section(
+                "tiers",
+                "層別の内訳",
+                "層別の内訳",
+                [
+                    Table(
+                        ["項目", *[t.label for t in f.tiers], "単位"],
+                        rows,
+                        widths=[5, *[2] * len(f.tiers), 1],
+                    ),
+                    Para(
+                        "記録したときのコーディネーターの層で数えています（後の異動で過去の数は変わりません）。",
+                        "note",
+                    ),
+                ],
+            )
+        )
+    return sections
+
+
+def month_label(month: dt.date, first: dt.date) -> str:
+    """4月 … 3月; with the era year at the first month and at each January (令和2年1月)."""
+    if month == first or month.month == 1:
+        return f"{era_date(month, weekday=False).split('月')[0]}月"
+    return f"{month.month}月"
+
+
 AUTOMATIC_NOTES = [
     "延べ件数は訪問の回数、実件数は訪問先（社会資源、または社会資源に登録のない訪問先の名称）の数です。",
     "総時間と1件あたりの平均は、開始・終了時刻を記録した訪問から計算し、"
@@ -748,6 +831,7 @@ def document_build(f: ReportFigures) -> Document:
         _texts(f),
         _consultation_table(f),
         *_comparisons(f),
+        *_trends(f),
         _notes(f),
     ]
     return Document(f.title, lines, sections)

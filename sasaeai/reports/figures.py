@@ -341,6 +341,8 @@ class ReportFigures:
     previous_year: Comparison | None = None  # the same period of the previous year (前年同期)
     areas: list[Comparison] = field(default_factory=list)  # side by side, when several
     placement: list[AreaPlacement] | None = None  # for scopes made of areas
+    monthly: list[counting.MonthCount] = field(default_factory=list)  # periods of 2+ months
+    tiers: list[Comparison] = field(default_factory=list)  # 第1層・第2層, for the municipality
     generated_at: dt.datetime | None = None
 
     @property
@@ -686,6 +688,15 @@ def figures_build(
             else counting.areas_in_effect(period, scope.municipality)
         )
     referrals = referral_figures(scope, period)
+    monthly = counting.monthly_counts(period, scope)
+    if len(monthly) < 2:
+        monthly = []
+    tiers = []
+    if scope.kind == counting.ScopeKind.MUNICIPALITY:
+        tiers = [
+            Comparison(label, counting.key_figures(period, Scope.for_tier(scope.municipality, n)))
+            for n, label in ((1, "第1層"), (2, "第2層"))
+        ]
     return ReportFigures(
         municipality_name=scope.municipality.name,
         period=period,
@@ -708,5 +719,7 @@ def figures_build(
         if len(areas) > 1
         else [],
         placement=placement_figures(scope, period),
+        monthly=monthly,
+        tiers=tiers,
         generated_at=now,
     )

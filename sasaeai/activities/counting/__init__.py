@@ -15,6 +15,7 @@ with grouped queries (COUNT/SUM … GROUP BY), never by looping over records:
     others.py         trainings, lectures, visitors hosted, preparations, by kind
     referrals.py      cases received (and, for the cases page, closed and open by area);
                       referrals new, status at the period's end, outcomes
+    trends.py         visits, consultations and talks month by month
     key_figures.py    the key figures compared between periods and areas (and on the home
                       page), computed only as far as asked
     organisation.py   the areas in effect in a period and who was assigned to each
@@ -62,16 +63,19 @@ from .referrals import (
     referrals_new,
 )
 from .scope import Scope, ScopeKind, scope_for_user
+from .trends import MONTHLY_FIGURES, MonthCount, monthly_counts
 from .visits import PlaceCount, VisitTotals, visit_totals, visits_by_place
 
 __all__ = [
     "KEY_FIGURES",
+    "MONTHLY_FIGURES",
     "OTHER_KINDS",
     "PROGRAMME_MEETING_TYPES",
     "SUPPORT_NEED_TYPES",
     "CaseCounts",
     "ConsultationTotals",
     "MeetingTotals",
+    "MonthCount",
     "OtherEvent",
     "PlaceCount",
     "Placement",
@@ -91,6 +95,7 @@ __all__ = [
     "key_figures_by_area",
     "meeting_group",
     "meeting_totals",
+    "monthly_counts",
     "other_events",
     "other_kind_counts",
     "other_list_counts",

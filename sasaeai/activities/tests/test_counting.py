@@ -310,3 +310,21 @@ def test_other_events_gather_one_training_attended_by_several(world):
     ]
     cut, total = counting.other_events(H1, scope, "trainings", limit=1)
     assert (len(cut), total) == (1, len(trainings))
+
+
+def test_monthly_counts_add_up_to_the_period(world):
+    """Every month of the half year, months without records as zeros; each month's counts
+    add up to the period's totals, the talks without the internal meetings."""
+    scope = counting.Scope.for_municipality(world["municipality"])
+    MeetingFactory(coordinator=world["t1"], area=None, date=D(2015, 7, 2), meeting_type="internal")
+    months = counting.monthly_counts(H1, scope)
+    assert [m.month for m in months] == [D(2015, n, 1) for n in range(4, 10)]
+    assert sum(m.values["visits"] for m in months) == counting.visit_totals(H1, scope).total
+    assert sum(m.values["consultations"] for m in months) == (
+        counting.consultation_totals(H1, scope).total
+    )
+    assert sum(m.values["meetings"] for m in months) == counting.meeting_totals(H1, scope).talks
+    by_month = {m.month.month: m.values for m in months}
+    assert by_month[4] == {"visits": 1, "consultations": 2, "meetings": 2}
+    assert by_month[7] == {"visits": 1, "consultations": 1, "meetings": 0}
+    assert by_month[9]["visits"] == 1  # 30 September, the half's last day
