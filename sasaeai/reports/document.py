@@ -33,7 +33,8 @@ _SIGNED = re.compile(r"^(?:[+±-]\d+|\d+(?:\.\d+)?%)$")
 @dataclass
 class Para:
     text: str
-    style: str = "body"  # body | figure (a headline figure) | label (＜主な訪問先＞) | note
+    # body | figure (a headline figure) | label (＜主な訪問先＞) | note | alert (to check)
+    style: str = "body"
     kind: str = "para"
 
 
@@ -560,13 +561,57 @@ def _dated_section(
     return Section(key, title, sheet, blocks, number)
 
 
+_QUOTED = re.compile(r"(\d[\d,]*)\s*(件|か所|時間)")
+
+
+def stale_numbers(text: str, then: dict[str, int], now: dict[str, int]) -> list[str]:
+    """The numbers a text quotes that were a key figure when it was written and that figure
+    has changed since: 「総時間86時間」 written when the visits came to 86 hours reads
+    「86時間（訪問の総時間）: 書いた時点は86時間、現在は90時間」. A number counts as quoted
+    only with its figure's unit, and only if no figure of that unit still has that value."""
+    if not then:
+        return []
+    found: list[str] = []
+    for match in _QUOTED.finditer(text):
+        value, unit = int(match.group(1).replace(",", "")), match.group(2)
+        keys = [key for key, _, u in KEY_FIGURES if u == unit and then.get(key) == value]
+        if not keys or any(now.get(key) == value for key, _, u in KEY_FIGURES if u == unit):
+            continue
+        labels = {key: label for key, label, _ in KEY_FIGURES}
+        for key in keys:
+            note = (
+                f"「{match.group(0)}」（{labels[key]}）: 書いた時点は{count(value)}{unit}、"
+                f"現在は{count(now.get(key, 0))}{unit}"
+            )
+            if note not in found:
+                found.append(note)
+    return found
+
+
+def _text_blocks(f: ReportFigures, section: str) -> list[Block]:
+    """A written section's paragraphs and, when numbers it quotes no longer match the records,
+    a notice saying which."""
+    text = f.texts.get(section, "").strip()
+    blocks: list[Block] = [Para(p) for p in text.split("\n") if p.strip()]
+    stale = stale_numbers(text, f.text_figures.get(section, {}), f.key_values())
+    if stale:
+        blocks.append(
+            Para(
+                "※本文の数字が現在の集計と合いません（記録が変わりました。本文を見直してください）: "
+                + "／".join(stale),
+                "alert",
+            )
+        )
+    return blocks
+
+
 def _texts(f: ReportFigures) -> Section:
     blocks: list[Block] = []
     for section, label in ((TextSection.ACHIEVEMENTS, "成果"), (TextSection.CHALLENGES, "課題")):
         blocks.append(Para(f"＜{label}＞", "label"))
         text = f.texts.get(section, "").strip()
         if text:
-            blocks.extend(Para(p) for p in text.split("\n") if p.strip())
+            blocks.extend(_text_blocks(f, section))
         else:
             blocks.append(Para("（まだ書かれていません）", "note"))
     return Section("texts", "活動の成果と課題", "(11)成果と課題", blocks, "(11)")
@@ -773,7 +818,7 @@ def _notes(f: ReportFigures) -> Section:
     text = f.texts.get(TextSection.NOTES, "").strip()
     if text:
         blocks.append(Para("＜この報告書についての注記＞", "label"))
-        blocks.extend(Para(p) for p in text.split("\n") if p.strip())
+        blocks.extend(_text_blocks(f, TextSection.NOTES))
     return Section("notes", "集計についての注記", "注記", blocks)
 
 

@@ -337,6 +337,8 @@ class ReportFigures:
     stories: list[StoryFigure] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # TextSection value -> current text
     text_versions: dict[str, int] = field(default_factory=dict)
+    # TextSection value -> the key figures when the current version was written
+    text_figures: dict[str, dict[str, int]] = field(default_factory=dict)
     previous: Comparison | None = None
     previous_year: Comparison | None = None  # the same period of the previous year (前年同期)
     areas: list[Comparison] = field(default_factory=list)  # side by side, when several
@@ -675,6 +677,7 @@ def figures_build(
     report=None,
     texts: dict[str, str] | None = None,
     text_versions: dict[str, int] | None = None,
+    text_figures: dict[str, dict[str, int]] | None = None,
     now: dt.datetime | None = None,
 ) -> ReportFigures:
     """Counts a report's figures from the records. The caller has checked access
@@ -711,6 +714,7 @@ def figures_build(
         stories=story_figures(report),
         texts=texts or {},
         text_versions=text_versions or {},
+        text_figures=text_figures or {},
         previous=key_figures(scope, period.previous()),
         previous_year=key_figures(scope, period.same_period_last_year())
         if period.same_period_last_year() != period.previous()

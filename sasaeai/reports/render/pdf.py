@@ -82,6 +82,18 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle(
             "note", parent=base, fontSize=8.5, leading=13, textColor=MUTED, spaceAfter=3
         ),
+        "alert": ParagraphStyle(
+            "alert",
+            parent=base,
+            fontSize=9,
+            leading=13.5,
+            textColor=colors.HexColor("#B3261E"),
+            borderColor=colors.HexColor("#B3261E"),
+            borderWidth=0.6,
+            borderPadding=3,
+            spaceBefore=4,
+            spaceAfter=6,
+        ),
         "item": ParagraphStyle(
             "item", parent=base, leftIndent=11, firstLineIndent=-11, spaceAfter=1
         ),

@@ -159,6 +159,8 @@ def _section(ws: Worksheet, section: Section, row: int) -> int:
                     cell.font = Font(name=FONT_NAME, size=11, bold=True)
                 elif block.style == "note":
                     cell.font = Font(name=FONT_NAME, size=9.5, color="555555")
+                elif block.style == "alert":
+                    cell.font = Font(name=FONT_NAME, size=10.5, bold=True, color="B3261E")
                 row += 1
         elif isinstance(block, Items):
             for item in block.items:
