@@ -226,7 +226,7 @@ def signed(value: int) -> str:
 
 # How far the main report lists before it rolls up (the full lists are the appendix's).
 PLACES_IN_FULL = 30  # a visit table up to this many places is printed whole
-PLACES_ROLLED_UP = 20  # else the most visited and 「ほかNか所」
+PLACES_ROLLED_UP = 15  # else the most visited and 「ほかNか所」
 ITEMS_LISTED = 12  # dated events, programmes, publications
 TOPICS_LISTED = 10  # topics per consulter type in a summarised 内容 cell
 TOPIC_TEXT_MAX = 320  # characters of a 内容 cell printed whole (the seed's longest is shorter)
@@ -407,7 +407,7 @@ def _meetings(f: ReportFigures) -> Section:
     blocks: list[Block] = []
     if m.rows:
         blocks.append(Items([f"{r.label}への参加 {r.count}件" for r in m.rows]))
-        examples = [e for r in m.rows for e in r.examples]
+        examples = [e for r in m.rows for e in r.examples][:ITEMS_LISTED]
         if examples:
             blocks.append(Para("＜具体例＞", "label"))
             blocks.append(Para("\n".join(examples) + " など"))
@@ -792,6 +792,47 @@ def _trends(f: ReportFigures) -> list[Section]:
     return sections
 
 
+def _indicators(f: ReportFigures) -> list[Section]:
+    if not f.indicators:
+        return []
+    documents: list[str] = []
+    for i in f.indicators:
+        if i.document not in documents:
+            documents.append(i.document)
+    rows: list[list[Cell]] = [
+        [
+            i.name,
+            i.shown,
+            i.unit,
+            i.reason if i.status else i.rule,
+            f"[{documents.index(i.document) + 1}] {i.item}",
+        ]
+        for i in f.indicators
+    ]
+    return [
+        Section(
+            "indicators",
+            "国・都道府県への報告に使う指標",
+            "国への報告指標",
+            [
+                Para(
+                    "記録から数えられる指標と、その数え方・出典（資料と項目）です。"
+                    "「未集計」は必要なデータをまだ持っていないもの、「公式の文言未確認」は"
+                    "出典の項目の文言を確認できていないもので、どちらも値を載せていません。",
+                    "note",
+                ),
+                Table(
+                    ["指標", "値", "単位", "数え方（未集計の理由）", "出典の項目"],
+                    rows,
+                    widths=[3.4, 1.7, 0.9, 5, 3.6],
+                ),
+                Para("出典の資料", "label"),
+                Items([f"[{n}] {d}" for n, d in enumerate(documents, start=1)]),
+            ],
+        )
+    ]
+
+
 def month_label(month: dt.date, first: dt.date) -> str:
     """4月 … 3月; with the era year at the first month and at each January (令和2年1月)."""
     if month == first or month.month == 1:
@@ -877,6 +918,7 @@ def document_build(f: ReportFigures) -> Document:
         _consultation_table(f),
         *_comparisons(f),
         *_trends(f),
+        *_indicators(f),
         _notes(f),
     ]
     return Document(f.title, lines, sections)

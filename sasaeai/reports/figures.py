@@ -345,6 +345,7 @@ class ReportFigures:
     placement: list[AreaPlacement] | None = None  # for scopes made of areas
     monthly: list[counting.MonthCount] = field(default_factory=list)  # periods of 2+ months
     tiers: list[Comparison] = field(default_factory=list)  # 第1層・第2層, for the municipality
+    indicators: list = field(default_factory=list)  # indicators.Indicator, municipality's year
     generated_at: dt.datetime | None = None
 
     @property
@@ -700,6 +701,11 @@ def figures_build(
             Comparison(label, counting.key_figures(period, Scope.for_tier(scope.municipality, n)))
             for n, label in ((1, "第1層"), (2, "第2層"))
         ]
+    indicators = []
+    if scope.kind == counting.ScopeKind.MUNICIPALITY and period.label.endswith("年度"):
+        from .indicators import indicators_build
+
+        indicators = indicators_build(period, scope)
     return ReportFigures(
         municipality_name=scope.municipality.name,
         period=period,
@@ -725,5 +731,6 @@ def figures_build(
         placement=placement_figures(scope, period),
         monthly=monthly,
         tiers=tiers,
+        indicators=indicators,
         generated_at=now,
     )

@@ -37,6 +37,7 @@ from .consultations import (
     consulting_bodies,
     referral_destinations,
 )
+from .indicators import coordinators_by_tier, council_meetings
 from .key_figures import (
     KEY_FIGURES,
     hours,
@@ -90,6 +91,8 @@ __all__ = [
     "consultation_totals",
     "consultations_by_consulter",
     "consulting_bodies",
+    "coordinators_by_tier",
+    "council_meetings",
     "hours",
     "key_figures",
     "key_figures_by_area",

@@ -56,7 +56,7 @@ def _register_font() -> None:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
-        "body", fontName=FONT, fontSize=9.5, leading=15, textColor=TEXT, wordWrap="CJK"
+        "body", fontName=FONT, fontSize=9.5, leading=14, textColor=TEXT, wordWrap="CJK"
     )
     return {
         "title": ParagraphStyle(
@@ -175,7 +175,8 @@ def _table(block: Table, st: dict[str, ParagraphStyle]) -> list:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")))
     table.setStyle(TableStyle(style))
     caption = [Paragraph(_text(block.caption), st["caption"])] if block.caption else []
-    if len(rows) <= 16:
+    long_cells = any(len(cell_text(v)) > 120 for row in block.rows for v in row)
+    if len(rows) <= 16 and not long_cells:
         return [KeepTogether([*caption, table]), Spacer(1, 4)]
     # A long table breaks across pages (its header repeats); keep its caption with its start.
     return [CondPageBreak(45 * mm), *caption, table, Spacer(1, 4)]
