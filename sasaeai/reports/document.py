@@ -249,13 +249,13 @@ def _summary(f: ReportFigures) -> Section:
 
 def _visits(f: ReportFigures) -> Section:
     v = f.visits
-    blocks: list[Block] = [Para(f"延べ{v.total}件(実{v.distinct}件)", "figure")]
+    blocks: list[Block] = [Para(f"延べ{count(v.total)}件(実{count(v.distinct)}件)", "figure")]
     if v.total:
         blocks.append(
             Para(
                 "住民主体のサロン、趣味活動、体験教室等の高齢者が集まる場や主に高齢者を対象とした"
                 "ボランティア団体の活動を中心に訪問した。"
-                f"総時間{'' if v.hours_exact else '約'}{v.hours}時間"
+                f"総時間{'' if v.hours_exact else '約'}{count(v.hours)}時間"
                 f"(1件あたり平均約{v.average_minutes}分訪問)"
             )
         )
@@ -327,8 +327,8 @@ def _support(f: ReportFigures) -> Section:
     blocks: list[Block] = [
         Para(
             "高齢者本人・家族・ケアマネジャー・民生委員からの相談 "
-            f"延べ{c.support_needs}件"
-            f"（{c.support_center_label}につないだ相談は、全体で{c.referred_to_support_center}件）",
+            f"延べ{count(c.support_needs)}件"
+            f"（{c.support_center_label}につないだ相談は、全体で{count(c.referred_to_support_center)}件）",
             "figure",
         ),
         Para("＜個別ケースのつなぎ＞", "label"),
@@ -370,7 +370,7 @@ def _support(f: ReportFigures) -> Section:
         blocks.append(Para("この報告書に載せる事例は選ばれていません。", "note"))
     return Section(
         "support",
-        f"支援を必要とする人への社会資源の紹介(相談対応) 延べ{c.support_needs}件",
+        f"支援を必要とする人への社会資源の紹介(相談対応) 延べ{count(c.support_needs)}件",
         "(2)社会資源の紹介",
         blocks,
         "(2)",
@@ -382,16 +382,16 @@ def _activity_consultations(f: ReportFigures) -> Section:
     rows = [r for r in c.rows if r.code in ACTIVITY_TYPES]
     blocks: list[Block] = [
         Para(
-            f"地域活動者・福祉施設・事業所・その他関係機関等からの相談 延べ{c.activity_related}件",
+            f"地域活動者・福祉施設・事業所・その他関係機関等からの相談 延べ{count(c.activity_related)}件",
             "figure",
         )
     ]
     if rows:
-        blocks.append(Items([f"{r.label} {r.count}件" for r in rows]))
+        blocks.append(Items([f"{r.label} {count(r.count)}件" for r in rows]))
     return Section(
         "activity_consultations",
         "すでに活動している人や高齢者向けの活動を検討している人からの相談 "
-        f"延べ{c.activity_related}件",
+        f"延べ{count(c.activity_related)}件",
         "(3)活動者からの相談",
         blocks,
         "(3)",
@@ -406,7 +406,7 @@ def _meetings(f: ReportFigures) -> Section:
     m = f.meetings
     blocks: list[Block] = []
     if m.rows:
-        blocks.append(Items([f"{r.label}への参加 {r.count}件" for r in m.rows]))
+        blocks.append(Items([f"{r.label}への参加 {count(r.count)}件" for r in m.rows]))
         examples = [e for r in m.rows for e in r.examples][:ITEMS_LISTED]
         if examples:
             blocks.append(Para("＜具体例＞", "label"))
@@ -424,7 +424,7 @@ def _meetings(f: ReportFigures) -> Section:
         blocks.append(Para("この期間の会議の記録はありません。", "note"))
     return Section(
         "meetings",
-        f"地域住民および関係団体等との話し合いへの参加 {m.total}件",
+        f"地域住民および関係団体等との話し合いへの参加 {count(m.total)}件",
         "(4)話し合い",
         blocks,
         "(4)",
@@ -477,7 +477,10 @@ def _publications(f: ReportFigures) -> Section:
             or f"{len(pub.issues)}回発行"
         )
         blocks.append(
-            Para(f"※{detail}（期間中{len(pub.issues)}回、計{pub.copies_total}部）", "note")
+            Para(
+                f"※{detail}（期間中{count(len(pub.issues))}回、計{count(pub.copies_total)}部）",
+                "note",
+            )
         )
         if pub.distribution:
             blocks.append(Para("＜主な配布先＞", "label"))
@@ -620,8 +623,8 @@ def _texts(f: ReportFigures) -> Section:
 def _consultation_table(f: ReportFigures) -> Section:
     c = f.consultations
     blocks: list[Block] = [
-        Para(f"【参考】{f.period.label}相談対応件数 合計{c.total}件", "figure"),
-        Para(f"(来所及び電話{c.office}件：それ以外{c.other}件)"),
+        Para(f"【参考】{f.period.label}相談対応件数 合計{count(c.total)}件", "figure"),
+        Para(f"(来所及び電話{count(c.office)}件：それ以外{count(c.other)}件)"),
     ]
     if c.rows:
         columns = ["相談者", "相談件数", "割合（%）", "内容"]

@@ -115,6 +115,8 @@ def cell_text(value: object) -> str:
         return era_date(value)
     if isinstance(value, Decimal):
         return f"{value}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # 5,160
     return str(value)
 
 

@@ -21,6 +21,8 @@ def report_cell(value: object) -> str:
         return era_date(value)
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # 5,160
     return str(value)
 
 

@@ -181,7 +181,10 @@ def test_a_city_fiscal_year_fits_eight_pages_with_the_full_lists_in_the_appendix
     # The visit table: the most visited places, then the rest in one line, counted.
     top = [p.name for p in figures.visits.places[:PLACES_ROLLED_UP]]
     rest_visits = visits.exclude(place_name__in=top).count()
-    assert f"ほか{distinct - PLACES_ROLLED_UP}か所{rest_visits}" in text
+    assert f"ほか{distinct - PLACES_ROLLED_UP}か所{rest_visits:,}" in text
+    # Thousands separators in the text and in the tables' cells.
+    assert f"延べ{visits.count():,}件(実{distinct}件)" in text
+    assert f"合計{visits.count():,}" in text
     least = figures.visits.places[-1].name
     assert least not in text
     # Trainings: one line per training, its days and the coordinators' attendances.
@@ -204,7 +207,7 @@ def test_a_city_fiscal_year_fits_eight_pages_with_the_full_lists_in_the_appendix
     assert all(p.name in appendix_text for p in figures.visits.places)
     assert "ほか" in text and "項目(" in text
     issues = OtherActivity.objects.filter(municipality=city, kind=OtherActivityKind.PUBLICATION)
-    assert f"期間中{issues.count()}回、計{500 * issues.count()}部" in text
+    assert f"期間中{issues.count()}回、計{500 * issues.count():,}部" in text
     assert len(figures.others.lectures) > ITEMS_LISTED
     assert f"ほか{len(figures.others.trainings)}" not in text
 
