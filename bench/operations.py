@@ -856,3 +856,48 @@ def _report_web(env: Env, i: int) -> None:
 )
 def _report_pdf(env: Env, i: int) -> None:
     _report_data(env, "tier1")
+
+
+# --- reports at volume (issue 22) ---------------------------------------------------------------
+
+REPORT_FY_QUERY = "fiscal_year=2025&scope=municipality"
+REPORT_FY_PDF_TARGET = Target(
+    p95_ms=2000, binds=lambda backend, size: size == "prefecture", source="#22"
+)
+
+
+def _report_fy_data(env: Env, username: str) -> None:
+    from sasaeai.reports import selectors
+    from sasaeai.reports.selection import municipality_for, period_parse, scope_parse
+
+    user = env.user(username)
+    session_and_user(env, username)
+    period = period_parse(fiscal_year="2025")
+    scope = scope_parse("municipality", municipality=municipality_for(user, None))
+    selectors.report_figures(user=user, period=period, scope=scope)
+
+
+@operation(
+    key="report_fy_pdf",
+    label="年度の活動報告（市全体、PDF、8ページ以内）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", f"/reports/download/pdf/?{REPORT_FY_QUERY}")],
+    target=REPORT_FY_PDF_TARGET,
+    available=lambda: url_exists("reports:download", "pdf"),
+)
+def _report_fy_pdf(env: Env, i: int) -> None:
+    _report_fy_data(env, "tier1")
+
+
+@operation(
+    key="report_fy_xlsx",
+    label="年度の活動報告（市全体、Excel、国への報告指標のシートを含む）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: [Request("GET", f"/reports/download/xlsx/?{REPORT_FY_QUERY}")],
+    target=REPORT_FY_PDF_TARGET,
+    available=lambda: url_exists("reports:download", "xlsx"),
+)
+def _report_fy_xlsx(env: Env, i: int) -> None:
+    _report_fy_data(env, "tier1")

@@ -445,7 +445,16 @@ class _ServiceFactory:
             for freq, byday, bymonthday, opens, closes, holidays in rng.sample(
                 SCHEDULE_PATTERNS, k=1 if rng.random() < 0.85 else 2
             ):
-                schedule = NS(freq=freq, byday=byday, bymonthday=bymonthday)
+                schedule = NS(
+                    freq=freq,
+                    interval=1,
+                    byday=byday,
+                    bymonthday=bymonthday,
+                    valid_from=None,
+                    valid_to=None,
+                    closed_on_holidays=holidays,
+                    closed_year_end=False,
+                )
                 schedules.append(
                     {
                         "service_id": service.id,

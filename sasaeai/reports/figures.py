@@ -10,6 +10,7 @@ numbers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -169,6 +170,38 @@ class DatedEntry:
     end_date: dt.date | None = None
     counterpart: str = ""
     head_count: int | None = None
+    records: int = 1  # the records the event gathers (one per coordinator who attended)
+
+
+@dataclass(frozen=True)
+class Series:
+    """Events of one name (a training series, a body's visits), for the report's roll-up."""
+
+    title: str
+    events: int
+    records: int
+    people: int  # head counts added up (0 when none was recorded)
+    first: dt.date
+    last: dt.date
+
+
+def series_of(entries: list[DatedEntry]) -> list[Series]:
+    """The entries grouped by name, the most frequent first (then by first date)."""
+    grouped: dict[str, list[DatedEntry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.title, []).append(entry)
+    result = [
+        Series(
+            title,
+            len(group),
+            sum(e.records for e in group),
+            sum(e.head_count or 0 for e in group),
+            min(e.date for e in group),
+            max(e.end_date or e.date for e in group),
+        )
+        for title, group in grouped.items()
+    ]
+    return sorted(result, key=lambda s: (-s.events, s.first, s.title))
 
 
 @dataclass
@@ -210,16 +243,21 @@ class OtherFigures:
     lectures: list[DatedEntry] = field(default_factory=list)  # (9)
     visitors: list[DatedEntry] = field(default_factory=list)  # (10) 視察対応
     publications: list[Publication] = field(default_factory=list)  # (6)
-    # How many there were, when a long list was cut to LISTED entries (key: the list's name).
+    # Records of each list (key: the list's name; a key figure: one per attendance).
     totals: dict[str, int] = field(default_factory=dict)
+    # Events of each list, when a long list was cut to LISTED events.
+    event_totals: dict[str, int] = field(default_factory=dict)
 
-    LISTED = 100
+    LISTED = 1000
 
     def total(self, name: str) -> int:
-        return self.totals.get(name, len(getattr(self, name)))
+        return self.totals.get(name, sum(e.records for e in getattr(self, name)))
+
+    def events(self, name: str) -> int:
+        return self.event_totals.get(name, len(getattr(self, name)))
 
     def unlisted(self, name: str) -> int:
-        return self.total(name) - len(getattr(self, name))
+        return self.events(name) - len(getattr(self, name))
 
 
 # --- case referrals and stories ---------------------------------------------------------------
@@ -274,6 +312,12 @@ class Comparison:
     label: str
     values: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def empty(self) -> bool:
+        """No record counted in it (a period before the records began): compared as
+        「記録なし」, never as an increase from zero."""
+        return not any(self.values.values())
+
 
 # --- the whole report -------------------------------------------------------------------------
 
@@ -293,9 +337,15 @@ class ReportFigures:
     stories: list[StoryFigure] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # TextSection value -> current text
     text_versions: dict[str, int] = field(default_factory=dict)
+    # TextSection value -> the key figures when the current version was written
+    text_figures: dict[str, dict[str, int]] = field(default_factory=dict)
     previous: Comparison | None = None
+    previous_year: Comparison | None = None  # the same period of the previous year (前年同期)
     areas: list[Comparison] = field(default_factory=list)  # side by side, when several
     placement: list[AreaPlacement] | None = None  # for scopes made of areas
+    monthly: list[counting.MonthCount] = field(default_factory=list)  # periods of 2+ months
+    tiers: list[Comparison] = field(default_factory=list)  # 第1層・第2層, for the municipality
+    indicators: list = field(default_factory=list)  # indicators.Indicator, municipality's year
     generated_at: dt.datetime | None = None
 
     @property
@@ -477,20 +527,22 @@ def other_figures(scope: Scope, period: Period) -> OtherFigures:
 
     records = scope.records(OtherActivity, period)
     figures = OtherFigures(totals=counting.other_list_counts(period, scope))
-    fields = ("date", "end_date", "title", "counterpart", "head_count")
-    for name, kinds in counting.OTHER_KINDS.items():
-        rows = records.filter(kind__in=kinds).order_by("date", "start_time", "id").values(*fields)
+    for name in counting.OTHER_KINDS:
+        events, total = counting.other_events(period, scope, name, limit=OtherFigures.LISTED)
+        figures.event_totals[name] = total
         entries = []
-        for row in rows[: OtherFigures.LISTED]:
+        for e in events:
             if name == "visitors":
                 # 平成27年6月9日(火)東京都(2名): the visiting body is what the line names.
-                title = row["counterpart"] or row["title"]
-                extra = "" if row["title"] in GENERIC_VISITOR_TITLES else row["title"]
+                title = e.counterpart or e.title
+                extra = "" if e.title in GENERIC_VISITOR_TITLES else e.title
                 entries.append(
-                    DatedEntry(row["date"], title, row["end_date"], extra, row["head_count"])
+                    DatedEntry(e.date, title, e.end_date, extra, e.head_count, e.records)
                 )
             else:
-                entries.append(DatedEntry(**row))
+                entries.append(
+                    DatedEntry(e.date, e.title, e.end_date, e.counterpart, e.head_count, e.records)
+                )
         setattr(figures, name, entries)
     issues = (
         records.filter(kind=OtherActivityKind.PUBLICATION)
@@ -498,14 +550,32 @@ def other_figures(scope: Scope, period: Period) -> OtherFigures:
         .values("title", "date", "copies", "distribution")
     )
     publications: dict[str, Publication] = {}
-    for row in issues[:500]:
-        pub = publications.setdefault(row["title"], Publication(row["title"]))
+    for row in issues[: OtherFigures.LISTED]:
+        series = series_title(row["title"])
+        pub = publications.setdefault(series, Publication(series))
         pub.issues.append(row["date"])
         pub.copies.append(row["copies"] or 0)
         if row["distribution"]:
             pub.distribution = row["distribution"]
+    for pub in publications.values():
+        # Issues of a series come in date order whatever their numbers.
+        pairs = sorted(zip(pub.issues, pub.copies, strict=True))
+        pub.issues = [d for d, _ in pairs]
+        pub.copies = [n for _, n in pairs]
     figures.publications = sorted(publications.values(), key=lambda p: p.issues[0])
     return figures
+
+
+_ISSUE_NUMBER = re.compile(
+    r"[\s　]*(?:[（(]?(?:第\s*[0-9０-９一二三四五六七八九十百]+\s*号|[0-9０-９]+\s*月号|"
+    r"(?:No|NO|no|Vol|VOL|vol)\.?\s*[0-9０-９]+|[0-9０-９]+\s*号)[）)]?)$"
+)
+
+
+def series_title(title: str) -> str:
+    """A publication's series: its title without the issue number (「安心・安全ニュース 第7号」
+    → 「安心・安全ニュース」), so that the issues of one newsletter are counted together."""
+    return _ISSUE_NUMBER.sub("", title).strip() or title
 
 
 def referral_figures(scope: Scope, period: Period) -> ReferralFigures:
@@ -608,6 +678,7 @@ def figures_build(
     report=None,
     texts: dict[str, str] | None = None,
     text_versions: dict[str, int] | None = None,
+    text_figures: dict[str, dict[str, int]] | None = None,
     now: dt.datetime | None = None,
 ) -> ReportFigures:
     """Counts a report's figures from the records. The caller has checked access
@@ -621,6 +692,20 @@ def figures_build(
             else counting.areas_in_effect(period, scope.municipality)
         )
     referrals = referral_figures(scope, period)
+    monthly = counting.monthly_counts(period, scope)
+    if len(monthly) < 2:
+        monthly = []
+    tiers = []
+    if scope.kind == counting.ScopeKind.MUNICIPALITY:
+        tiers = [
+            Comparison(label, counting.key_figures(period, Scope.for_tier(scope.municipality, n)))
+            for n, label in ((1, "第1層"), (2, "第2層"))
+        ]
+    indicators = []
+    if scope.kind == counting.ScopeKind.MUNICIPALITY and period.label.endswith("年度"):
+        from .indicators import indicators_build
+
+        indicators = indicators_build(period, scope)
     return ReportFigures(
         municipality_name=scope.municipality.name,
         period=period,
@@ -635,10 +720,17 @@ def figures_build(
         stories=story_figures(report),
         texts=texts or {},
         text_versions=text_versions or {},
+        text_figures=text_figures or {},
         previous=key_figures(scope, period.previous()),
+        previous_year=key_figures(scope, period.same_period_last_year())
+        if period.same_period_last_year() != period.previous()
+        else None,
         areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
         if len(areas) > 1
         else [],
         placement=placement_figures(scope, period),
+        monthly=monthly,
+        tiers=tiers,
+        indicators=indicators,
         generated_at=now,
     )

@@ -79,6 +79,9 @@ class ReportText(models.Model):
     version = models.PositiveIntegerField("版")
     text = models.TextField("本文", blank=True)
     change_note = models.CharField("変更の内容", max_length=200, blank=True)
+    # The key figures (counting.KEY_FIGURES) when this version was written: the numbers the
+    # text may quote, so that the report can flag a quoted number the records have changed.
+    figures = models.JSONField("保存時の主な数字", default=dict, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -96,6 +96,7 @@ def report_figures(
         report=report,
         texts={section: version.text for section, version in texts.items()},
         text_versions={section: version.version for section, version in texts.items()},
+        text_figures={section: version.figures for section, version in texts.items()},
         now=now or timezone.localtime(),
     )
     return figures, report

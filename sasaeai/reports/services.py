@@ -88,6 +88,7 @@ def report_text_save(
             text=text,
             change_note=change_note[:200],
             author=user,
+            figures=_figures_now(report, scope),
         )
         version.full_clean()
         try:
@@ -104,6 +105,15 @@ def report_text_save(
         summary=f"報告書の文章「{TextSection(section).label}」第{version.version}版を保存",
     )
     return version
+
+
+def _figures_now(report: Report, scope: Scope) -> dict[str, int]:
+    """The key figures as the text is written (what its numbers may quote)."""
+    from sasaeai.activities import counting
+    from sasaeai.core.periods import Period
+
+    period = Period(report.period_start, report.period_end, report.period_label)
+    return counting.key_figures(period, scope)
 
 
 def report_text_restore(

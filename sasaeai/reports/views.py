@@ -24,7 +24,7 @@ from sasaeai.org.models import Area
 from . import policy as reports_policy
 from . import selectors, services
 from .document import document_build
-from .exports import FORMATS, export_bytes, export_filename
+from .exports import FORMATS, export_bytes, export_extension, export_filename
 from .models import TextSection
 from .selection import (
     ReportRequestError,
@@ -192,7 +192,7 @@ def show(request: HttpRequest) -> HttpResponse:
     formats=("xlsx", "csv"),
     allow=policy.Capability.VIEW_REPORTS,
     format_kwarg="fmt",
-    other_formats=("pdf", "docx", "html"),
+    other_formats=("pdf", "appendix", "docx", "html"),
 )
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The report as a file; every download is written to the audit log."""
@@ -214,7 +214,8 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     response = HttpResponse(content, content_type=content_type)
     name = export_filename(figures, fmt)
-    ascii_name = f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    suffix = "-appendix" if fmt == "appendix" else ""
+    ascii_name = f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}{suffix}.{export_extension(fmt)}"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{_quote(name)}"
     )

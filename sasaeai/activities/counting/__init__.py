@@ -15,6 +15,7 @@ with grouped queries (COUNT/SUM … GROUP BY), never by looping over records:
     others.py         trainings, lectures, visitors hosted, preparations, by kind
     referrals.py      cases received (and, for the cases page, closed and open by area);
                       referrals new, status at the period's end, outcomes
+    trends.py         visits, consultations and talks month by month
     key_figures.py    the key figures compared between periods and areas (and on the home
                       page), computed only as far as asked
     organisation.py   the areas in effect in a period and who was assigned to each
@@ -36,6 +37,7 @@ from .consultations import (
     consulting_bodies,
     referral_destinations,
 )
+from .indicators import coordinators_by_tier, council_meetings
 from .key_figures import (
     KEY_FIGURES,
     hours,
@@ -52,7 +54,7 @@ from .meetings import (
     talk_titles,
 )
 from .organisation import Placement, areas_in_effect, placement
-from .others import OTHER_KINDS, other_kind_counts, other_list_counts
+from .others import OTHER_KINDS, OtherEvent, other_events, other_kind_counts, other_list_counts
 from .referrals import (
     CaseCounts,
     ReferralCounts,
@@ -62,16 +64,20 @@ from .referrals import (
     referrals_new,
 )
 from .scope import Scope, ScopeKind, scope_for_user
+from .trends import MONTHLY_FIGURES, MonthCount, monthly_counts
 from .visits import PlaceCount, VisitTotals, visit_totals, visits_by_place
 
 __all__ = [
     "KEY_FIGURES",
+    "MONTHLY_FIGURES",
     "OTHER_KINDS",
     "PROGRAMME_MEETING_TYPES",
     "SUPPORT_NEED_TYPES",
     "CaseCounts",
     "ConsultationTotals",
     "MeetingTotals",
+    "MonthCount",
+    "OtherEvent",
     "PlaceCount",
     "Placement",
     "ReferralCounts",
@@ -85,11 +91,15 @@ __all__ = [
     "consultation_totals",
     "consultations_by_consulter",
     "consulting_bodies",
+    "coordinators_by_tier",
+    "council_meetings",
     "hours",
     "key_figures",
     "key_figures_by_area",
     "meeting_group",
     "meeting_totals",
+    "monthly_counts",
+    "other_events",
     "other_kind_counts",
     "other_list_counts",
     "placement",

@@ -3,7 +3,10 @@ study sessions and other preparation, publications."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min
 
 from sasaeai.core.periods import Period
 
@@ -49,3 +52,48 @@ def other_list_counts_by_area(
         name = list_of[row["kind"]]
         lists[name] = lists.get(name, 0) + row["n"]
     return result
+
+
+@dataclass(frozen=True)
+class OtherEvent:
+    """One event of a list: the records with the same day(s), name and counterpart (the same
+    training recorded by each coordinator who attended it is one event)."""
+
+    date: dt.date
+    end_date: dt.date | None
+    title: str
+    counterpart: str
+    records: int  # how many records (coordinators' attendances) the event gathers
+    head_count: int | None  # the largest head count recorded for it (an audience is counted once)
+
+
+def other_events(
+    period: Period, scope: Scope, name: str, *, limit: int = 1000
+) -> tuple[list[OtherEvent], int]:
+    """The events of one of the report's lists (OTHER_KINDS), in date order, at most `limit`,
+    and how many events there are in all."""
+    rows = (
+        scope.records(OtherActivity, period)
+        .filter(kind__in=OTHER_KINDS[name])
+        .values("date", "end_date", "title", "counterpart")
+        .annotate(
+            records=Count("id"),
+            people=Max("head_count"),
+            start=Min("start_time"),
+            first_id=Min("id"),
+        )
+        .order_by("date", "start", "first_id")
+    )
+    events = [
+        OtherEvent(
+            row["date"],
+            row["end_date"],
+            row["title"],
+            row["counterpart"],
+            row["records"],
+            row["people"],
+        )
+        for row in rows[:limit]
+    ]
+    total = len(events) if len(events) < limit else rows.count()
+    return events, total

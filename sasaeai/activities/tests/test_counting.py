@@ -279,3 +279,52 @@ def test_scope_for_user(world):
     scope = counting.scope_for_user(official)
     assert scope.coordinator is None and scope.municipality == world["municipality"]
     assert scope.kind == counting.ScopeKind.MUNICIPALITY
+
+
+def test_other_events_gather_one_training_attended_by_several(world):
+    """The same training recorded by each coordinator who attended is one event with its
+    attendances counted; a lecture's audience is counted once, not once per record."""
+    scope = counting.Scope.for_municipality(world["municipality"])
+    for user in (world["t2a"], world["t2b"]):
+        OtherActivityFactory(
+            coordinator=user, date=D(2015, 4, 28), kind="training_attended", title="共通研修"
+        )
+    for user in (world["t1"], world["t2a"]):
+        OtherActivityFactory(
+            coordinator=user,
+            date=D(2015, 9, 4),
+            kind="lecture_given",
+            title="活動報告",
+            counterpart="民生委員協議会",
+            head_count=40,
+        )
+    trainings, total = counting.other_events(H1, scope, "trainings")
+    records = counting.other_list_counts(H1, scope)["trainings"]
+    assert records == sum(e.records for e in trainings)
+    shared = [e for e in trainings if e.title == "共通研修"]
+    assert [(e.date, e.records) for e in shared] == [(D(2015, 4, 28), 2)]
+    assert total == len(trainings) == records - 1
+    lectures, total = counting.other_events(H1, scope, "lectures")
+    assert [(e.title, e.counterpart, e.records, e.head_count) for e in lectures] == [
+        ("活動報告", "民生委員協議会", 2, 40)
+    ]
+    cut, total = counting.other_events(H1, scope, "trainings", limit=1)
+    assert (len(cut), total) == (1, len(trainings))
+
+
+def test_monthly_counts_add_up_to_the_period(world):
+    """Every month of the half year, months without records as zeros; each month's counts
+    add up to the period's totals, the talks without the internal meetings."""
+    scope = counting.Scope.for_municipality(world["municipality"])
+    MeetingFactory(coordinator=world["t1"], area=None, date=D(2015, 7, 2), meeting_type="internal")
+    months = counting.monthly_counts(H1, scope)
+    assert [m.month for m in months] == [D(2015, n, 1) for n in range(4, 10)]
+    assert sum(m.values["visits"] for m in months) == counting.visit_totals(H1, scope).total
+    assert sum(m.values["consultations"] for m in months) == (
+        counting.consultation_totals(H1, scope).total
+    )
+    assert sum(m.values["meetings"] for m in months) == counting.meeting_totals(H1, scope).talks
+    by_month = {m.month.month: m.values for m in months}
+    assert by_month[4] == {"visits": 1, "consultations": 2, "meetings": 2}
+    assert by_month[7] == {"visits": 1, "consultations": 1, "meetings": 0}
+    assert by_month[9]["visits"] == 1  # 30 September, the half's last day

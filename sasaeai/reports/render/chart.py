@@ -165,3 +165,78 @@ def png(title: str, data: list[tuple[str, int]], *, scale: int = 3) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(96 * scale, 96 * scale))
     return buffer.getvalue()
+
+
+def nice_top(largest: int) -> tuple[int, int]:
+    """The axis top and step for counts up to `largest` (1, 2, 5 × 10ⁿ steps, 4–6 of them)."""
+    if largest <= 0:
+        return 5, 1
+    step = 1
+    while True:
+        for k in (1, 2, 5):
+            if largest / (k * step) <= 5:
+                top = -(-largest // (k * step)) * k * step
+                return top, k * step
+        step *= 10
+
+
+def bars_svg(
+    title: str, categories: list[str], series: list[tuple[str, list[int]]], *, ident: str = "bars"
+) -> str:
+    """Grouped bars by month, with an axis, a legend and the counts as the description (a
+    screen reader reads the table under it too). Presentation attributes only."""
+    left, top_pad, bottom, right = 48, 36, 34, 12
+    slot = max(36, 12 * len(series) + 14)
+    width = left + right + slot * len(categories)
+    plot_h = 200
+    height = top_pad + plot_h + bottom
+    largest = max((v for _, values in series for v in values), default=0)
+    top, step = nice_top(largest)
+    desc = "。".join(
+        f"{name}: " + "、".join(f"{c} {v:,}件" for c, v in zip(categories, values, strict=True))
+        for name, values in series
+    )
+    out = [
+        f'<svg class="report-bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+    ]
+    for tick in range(0, top + 1, step):
+        y = top_pad + plot_h - plot_h * tick / top
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}"'
+            ' stroke="#CCCCCC" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle"'
+            f' class="report-bars__tick" fill="#1A1A1A">{tick:,}</text>'
+        )
+    bar_w = (slot - 14) / max(1, len(series))
+    for index, category in enumerate(categories):
+        x0 = left + slot * index + 7
+        for s_index, (_name, values) in enumerate(series):
+            value = values[index]
+            h = plot_h * value / top
+            out.append(
+                f'<rect x="{x0 + bar_w * s_index:.1f}" y="{top_pad + plot_h - h:.1f}"'
+                f' width="{bar_w - 1:.1f}" height="{h:.1f}" fill="{colour(s_index)}"/>'
+            )
+        out.append(
+            f'<text x="{x0 + (slot - 14) / 2:.1f}" y="{top_pad + plot_h + 16}"'
+            f' text-anchor="middle" class="report-bars__tick" fill="#1A1A1A">'
+            f"{escape(category)}</text>"
+        )
+    x = left
+    for s_index, (name, _values) in enumerate(series):
+        out.append(
+            f'<rect x="{x}" y="8" width="14" height="14" fill="{colour(s_index)}"'
+            ' stroke="#333333" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{x + 20}" y="15" dominant-baseline="middle" class="report-bars__label"'
+            f' fill="#1A1A1A">{escape(name)}</text>'
+        )
+        x += 20 + 14 * len(name) + 16
+    out.append("</svg>")
+    return "".join(out)

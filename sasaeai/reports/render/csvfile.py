@@ -75,13 +75,15 @@ def figure_rows(f: ReportFigures) -> list[tuple[str, str, str, object, str]]:
         add(("(6)広報誌", "発行部数", pub.title, pub.copies_total, "部"))
         for day, copies in zip(pub.issues, pub.copies, strict=True):
             add(("(6)広報誌", "発行部数", f"{pub.title} {day.isoformat()}", copies, "部"))
-    for key, label, entries in (
-        ("(7)体制づくり", "体制づくりの検討・勉強会", o.preparations),
-        ("(8)研修", "研修・セミナー等への出席", o.trainings),
-        ("(9)講演", "活動報告等の講演", o.lectures),
-        ("(10)視察対応", "視察対応", o.visitors),
+    for key, label, name in (
+        ("(7)体制づくり", "体制づくりの検討・勉強会", "preparations"),
+        ("(8)研修", "研修・セミナー等への出席", "trainings"),
+        ("(9)講演", "活動報告等の講演", "lectures"),
+        ("(10)視察対応", "視察対応", "visitors"),
     ):
-        add((key, label, "件数", len(entries), "件"))
+        entries = getattr(o, name)
+        add((key, label, "件数", o.total(name), "件"))
+        add((key, label, "回数（同じ日・同じ名称を1回）", o.events(name), "回"))
         for entry in entries:
             if entry.head_count is not None:
                 add(
@@ -91,7 +93,18 @@ def figure_rows(f: ReportFigures) -> list[tuple[str, str, str, object, str]]:
     if f.previous is not None:
         for key, label, unit in KEY_FIGURES:
             add(("前期との比較", label, f.period.label, values[key], unit))
-            add(("前期との比較", label, f.previous.label, f.previous.values.get(key, 0), unit))
+            if not f.previous.empty:
+                add(("前期との比較", label, f.previous.label, f.previous.values.get(key, 0), unit))
+            if f.previous_year is not None and not f.previous_year.empty:
+                add(
+                    (
+                        "前年同期との比較",
+                        label,
+                        f.previous_year.label,
+                        f.previous_year.values.get(key, 0),
+                        unit,
+                    )
+                )
     for area in f.areas:
         for key, label, unit in KEY_FIGURES:
             add(("圏域別の比較", label, area.label, area.values.get(key, 0), unit))

@@ -128,6 +128,9 @@ def _section(word, section: Section, width_mm: float) -> None:
                 elif block.style == "note":
                     paragraph.runs[0].font.size = Pt(9)
                     paragraph.runs[0].font.color.rgb = MUTED
+                elif block.style == "alert":
+                    paragraph.runs[0].bold = True
+                    paragraph.runs[0].font.color.rgb = RGBColor(0xB3, 0x26, 0x1E)
         elif isinstance(block, Items):
             for item in block.items:
                 word.add_paragraph(item, style="List Bullet")

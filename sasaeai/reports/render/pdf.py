@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 from django.utils.html import escape
+from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.piecharts import Pie as RLPie
 from reportlab.graphics.shapes import Drawing, String
@@ -34,7 +35,7 @@ from reportlab.platypus import (
 
 from sasaeai.core.eras import era_date
 
-from ..document import Document, Items, Para, Pie, Section, Table
+from ..document import Bars, Document, Items, Para, Pie, Section, Table
 from . import chart
 
 FONT = "IPAexGothic"
@@ -55,7 +56,7 @@ def _register_font() -> None:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
-        "body", fontName=FONT, fontSize=9.5, leading=15, textColor=TEXT, wordWrap="CJK"
+        "body", fontName=FONT, fontSize=9.5, leading=14, textColor=TEXT, wordWrap="CJK"
     )
     return {
         "title": ParagraphStyle(
@@ -81,6 +82,18 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle(
             "note", parent=base, fontSize=8.5, leading=13, textColor=MUTED, spaceAfter=3
         ),
+        "alert": ParagraphStyle(
+            "alert",
+            parent=base,
+            fontSize=9,
+            leading=13.5,
+            textColor=colors.HexColor("#B3261E"),
+            borderColor=colors.HexColor("#B3261E"),
+            borderWidth=0.6,
+            borderPadding=3,
+            spaceBefore=4,
+            spaceAfter=6,
+        ),
         "item": ParagraphStyle(
             "item", parent=base, leftIndent=11, firstLineIndent=-11, spaceAfter=1
         ),
@@ -102,6 +115,8 @@ def cell_text(value: object) -> str:
         return era_date(value)
     if isinstance(value, Decimal):
         return f"{value}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # 5,160
     return str(value)
 
 
@@ -162,7 +177,8 @@ def _table(block: Table, st: dict[str, ParagraphStyle]) -> list:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")))
     table.setStyle(TableStyle(style))
     caption = [Paragraph(_text(block.caption), st["caption"])] if block.caption else []
-    if len(rows) <= 16:
+    long_cells = any(len(cell_text(v)) > 120 for row in block.rows for v in row)
+    if len(rows) <= 16 and not long_cells:
         return [KeepTogether([*caption, table]), Spacer(1, 4)]
     # A long table breaks across pages (its header repeats); keep its caption with its start.
     return [CondPageBreak(45 * mm), *caption, table, Spacer(1, 4)]
@@ -209,6 +225,47 @@ def pie_drawing(block: Pie, width: float = FRAME_W) -> Drawing:
     return drawing
 
 
+def bars_drawing(block: Bars, width: float = FRAME_W) -> Drawing:
+    """The monthly counts as grouped vector bars, with a value axis and a legend."""
+    height = 62 * mm
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 11, block.title, fontName=FONT, fontSize=10, fillColor=TEXT))
+    bars = VerticalBarChart()
+    bars.x, bars.y = 30, 18
+    bars.width, bars.height = width - 40, height - 52
+    bars.data = [values for _, values in block.series]
+    bars.categoryAxis.categoryNames = block.categories
+    bars.categoryAxis.labels.fontName = FONT
+    bars.categoryAxis.labels.fontSize = 7.5
+    top, step = chart.nice_top(block.largest)
+    bars.valueAxis.valueMin = 0
+    bars.valueAxis.valueMax = top
+    bars.valueAxis.valueStep = step
+    bars.valueAxis.labels.fontName = FONT
+    bars.valueAxis.labels.fontSize = 7.5
+    bars.valueAxis.labelTextFormat = lambda v: f"{int(v):,}"
+    bars.valueAxis.visibleGrid = 1
+    bars.valueAxis.gridStrokeColor = colors.HexColor("#CCCCCC")
+    bars.groupSpacing = 4
+    for index in range(len(block.series)):
+        bars.bars[index].fillColor = colors.HexColor(chart.colour(index))
+        bars.bars[index].strokeColor = None
+    drawing.add(bars)
+    legend = Legend()
+    legend.x, legend.y = width * 0.35, height - 6
+    legend.fontName = FONT
+    legend.fontSize = 8.5
+    legend.dx = legend.dy = 8
+    legend.columnMaximum = 1
+    legend.deltax = 90
+    legend.alignment = "right"
+    legend.colorNamePairs = [
+        (colors.HexColor(chart.colour(i)), name) for i, (name, _) in enumerate(block.series)
+    ]
+    drawing.add(legend)
+    return drawing
+
+
 def _section(section: Section, st: dict[str, ParagraphStyle]) -> list:
     heading = f"{section.number} {section.title}" if section.number else section.title
     flow: list = []
@@ -222,6 +279,8 @@ def _section(section: Section, st: dict[str, ParagraphStyle]) -> list:
             flow.extend(_table(block, st))
         elif isinstance(block, Pie):
             flow.append(KeepTogether([Spacer(1, 4), pie_drawing(block), Spacer(1, 4)]))
+        elif isinstance(block, Bars):
+            flow.append(KeepTogether([Spacer(1, 4), bars_drawing(block), Spacer(1, 4)]))
     head = Paragraph(_text(heading), st["h2"])
     # Keep each heading with what follows it (without nesting KeepTogether, which ReportLab
     # answers with a page break).
@@ -286,6 +345,8 @@ def render(document: Document) -> bytes:
     story.append(Spacer(1, 6))
     for section in document.sections:
         story.extend(_section(section, st))
+    while story and isinstance(story[-1], Spacer):
+        story.pop()  # a spacer that falls past the last page's foot would start an empty page
     footer = document.title
 
     def make_canvas(*args, **kwargs):

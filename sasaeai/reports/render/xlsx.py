@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.chart import PieChart, Reference
+from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sasaeai.core.exports import sheet_value, text_cell
 
-from ..document import Document, Items, Para, Pie, Section, Table
+from ..document import Bars, Document, Items, Para, Pie, Section, Table
 from . import chart
 
 FONT_NAME = "游ゴシック"
@@ -121,6 +121,29 @@ def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row
     ws.add_chart(pie, f"A{anchor_row}")
 
 
+def _bars(ws: Worksheet, block: Bars, table_rows: tuple[int, int, int], anchor_row: int) -> None:
+    """A native clustered column chart over the table above (its total column left out)."""
+    header, first, _last = table_rows
+    last_col = 1 + len(block.categories)  # the total column after it is left out
+    bars = BarChart()
+    bars.type = "col"
+    bars.grouping = "clustered"
+    bars.title = block.title
+    data = Reference(
+        ws, min_col=1, max_col=last_col, min_row=first, max_row=first + len(block.series) - 1
+    )
+    bars.add_data(data, from_rows=True, titles_from_data=True)
+    bars.set_categories(Reference(ws, min_col=2, max_col=last_col, min_row=header))
+    for index, series in enumerate(bars.series):
+        series.graphicalProperties.solidFill = chart.colour(index).lstrip("#")
+        series.graphicalProperties.line.noFill = True
+    bars.y_axis.delete = False
+    bars.x_axis.delete = False
+    bars.height = 9
+    bars.width = 22
+    ws.add_chart(bars, f"A{anchor_row}")
+
+
 def _section(ws: Worksheet, section: Section, row: int) -> int:
     heading = f"{section.number} {section.title}" if section.number else section.title
     _write_cell(ws, row, 1, heading).font = Font(name=FONT_NAME, size=13, bold=True)
@@ -136,6 +159,8 @@ def _section(ws: Worksheet, section: Section, row: int) -> int:
                     cell.font = Font(name=FONT_NAME, size=11, bold=True)
                 elif block.style == "note":
                     cell.font = Font(name=FONT_NAME, size=9.5, color="555555")
+                elif block.style == "alert":
+                    cell.font = Font(name=FONT_NAME, size=10.5, bold=True, color="B3261E")
                 row += 1
         elif isinstance(block, Items):
             for item in block.items:
@@ -148,6 +173,9 @@ def _section(ws: Worksheet, section: Section, row: int) -> int:
         elif isinstance(block, Pie) and last_table is not None:
             _pie(ws, block, last_table, row)
             row += 20  # the chart's height in rows
+        elif isinstance(block, Bars) and last_table is not None:
+            _bars(ws, block, last_table, row)
+            row += 20
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
     return row

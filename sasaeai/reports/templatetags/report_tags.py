@@ -21,6 +21,8 @@ def report_cell(value: object) -> str:
         return era_date(value)
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # 5,160
     return str(value)
 
 
@@ -28,3 +30,11 @@ def report_cell(value: object) -> str:
 def pie_svg(block, ident: str = "pie") -> str:
     """The pie block as inline SVG (chart.svg escapes every text it writes)."""
     return mark_safe(chart.svg(block.title, block.slices, ident=ident))
+
+
+@register.filter
+def bars_svg(block, ident: str = "bars") -> str:
+    """The monthly bars block as inline SVG (chart.bars_svg escapes every text it writes)."""
+    return mark_safe(
+        chart.bars_svg(block.title, block.categories, block.series, ident=f"{ident}-bars")
+    )

@@ -61,7 +61,7 @@ class TestWording:
         )
         assert "【参考】平成27年度上半期相談対応件数 合計95件" in texts
         assert "(来所及び電話42件：それ以外53件)" in texts
-        assert "※1回500部発行(偶数月20日発行)（期間中3回、計1500部）" in texts
+        assert "※1回500部発行(偶数月20日発行)（期間中3回、計1,500部）" in texts
         items = [
             i for s in document.sections for b in s.blocks if b.kind == "items" for i in b.items
         ]
