@@ -744,4 +744,3 @@ def publication_list(*, user: User, filters: PublicationFilters) -> QuerySet[Ser
     if filters.batch:
         queryset = queryset.filter(import_trace__batch_source=filters.batch)
     return queryset
-
