@@ -81,6 +81,8 @@ def panels(user: User) -> list[dict]:
     now = panel_figures(so_far, scope)
     before = panel_figures(last_year, scope)
     labels = {key: (label, unit) for key, label, unit in counting.KEY_FIGURES}
+    # A comparison period without any record is no comparison: 「記録なし」, never +13 from zero.
+    compared = any(value for value in before.values() if isinstance(value, int | float))
     result.append(
         {
             "template": "activities/home/counts.html",
@@ -92,9 +94,9 @@ def panels(user: User) -> list[dict]:
                     "key": key,
                     "label": labels[key][0],
                     "value": now[key],
-                    "before": before[key],
+                    "before": before[key] if compared else None,
                     "unit": labels[key][1],
-                    "delta": now[key] - before[key],
+                    "delta": now[key] - before[key] if compared else None,
                 }
                 for key in PANEL_STATS
             ],

@@ -286,6 +286,33 @@ def test_home_panels(records):
     assert "訪問を記録" not in council
 
 
+def _compare_texts(html: str) -> list[str]:
+    import re
+
+    return [
+        re.sub(r"<[^>]+>", "", m) for m in re.findall(r'stat__compare">(.*?)</span></dd>', html)
+    ]
+
+
+def test_home_comparison_without_records_last_year_says_so(records):
+    """No record in the same days a year ago: each figure says 「前年同期 記録なし」, never +3
+    from zero (the records fixture has one visit two years ago only)."""
+    texts = _compare_texts(login("tier2-1").get("/").content.decode())
+    assert texts and all(t == "前年同期 記録なし" for t in texts), texts
+
+
+def test_home_comparison_with_records_last_year_shows_the_change(records):
+    today = timezone.localdate()
+    try:
+        a_year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        a_year_ago = today.replace(year=today.year - 1, day=28)
+    VisitFactory(coordinator=records["t2a"], date=a_year_ago, place_name="去年の訪問先")
+    texts = _compare_texts(login("tier2-1").get("/").content.decode())
+    assert texts[0] == "前年同期 1件（+2）", texts  # 3 visits now, 1 a year ago
+    assert "記録なし" not in "".join(texts)
+
+
 @pytest.mark.parametrize(
     "path",
     [
