@@ -26,7 +26,10 @@ SERVICE_WORKER = "js/offline_sw.js"
 FORM_ASSETS = [
     "css/sasaeai.css",
     "vendor/dads/tokens.css",  # imported by sasaeai.css
+    "favicon.svg",
+    "apple-touch-icon.png",
     "vendor/htmx/htmx.min.js",
+    "js/layout.js",
     "js/app.js",
     "js/error_summary.js",
     "js/offline.js",
