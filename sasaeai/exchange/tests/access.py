@@ -30,6 +30,9 @@ _BATCH_NOTE = "a batch holds a whole file: only the person who uploaded it reach
 
 PAGES = {
     "exchange:import_start": Access(C.IMPORT_RESOURCES),
+    "exchange:publication": Access(
+        C.EDIT_RESOURCES, note="publish or hide many resources: tier 2 lists only its areas'"
+    ),
     "exchange:template": Access(C.IMPORT_RESOURCES, note="lists the municipality's categories"),
     "exchange:import_mapping": Access(
         C.IMPORT_RESOURCES, obj=_batch, reach=_uploader, note=_BATCH_NOTE
