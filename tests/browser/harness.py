@@ -68,7 +68,22 @@ def login(page: Page, username: str, *, password: str | None = None, next_url: s
         pytest.fail(f"ログインできませんでした（{username}）: {' / '.join(errors)}")
 
 
+def open_menu(page: Page) -> None:
+    """Opens the menu where it is folded behind its button (phones); nothing on a desk."""
+    toggle = page.get_by_role("button", name="メニュー")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def menu_link(page: Page, name: str):
+    """A link of the main menu, with the menu opened first where it is folded."""
+    open_menu(page)
+    return page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name=name)
+
+
 def logout(page: Page) -> None:
+    """Logs out as a person would: on a phone the button is in the menu, opened first."""
+    open_menu(page)
     with page.expect_navigation():
         page.get_by_role("button", name="ログアウト").click()
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from sasaeai.resources.models import Service
 
-from .harness import axe_check, login, shot
+from .harness import axe_check, login, menu_link, shot
 
 JOURNEY = "admin-import"
 
@@ -38,9 +38,7 @@ def _sheet(path) -> str:
 def test_administrator_imports_the_resource_sheet(page, tmp_path):
     before = Service.objects.count()
     login(page, "admin")
-    page.get_by_role("navigation", name="メインメニュー").get_by_role(
-        "link", name="データ取込・出力"
-    ).click()
+    menu_link(page, "データ取込・出力").click()
     page.wait_for_url("**/exchange/import/")
     assert page.get_by_role("heading", name="取り込みの流れ").is_visible()
     assert page.get_by_role(

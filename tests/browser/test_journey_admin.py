@@ -8,7 +8,7 @@ import re
 
 from sasaeai.accounts.models import User
 
-from .harness import axe_check, check_text_200, login, logout, phone, shot
+from .harness import axe_check, check_text_200, login, logout, menu_link, phone, shot
 
 JOURNEY = "admin-start"
 NEW_PASSWORD = "hajimete-no-pass-2026"
@@ -19,9 +19,7 @@ NAME_LABEL = re.compile(r"^氏名必須$")  # the label reads 「氏名」 with 
 def test_administrator_adds_a_coordinator_to_an_area(page):
     login(page, "admin")
     shot(page, JOURNEY, "home")
-    page.get_by_role("navigation", name="メインメニュー").get_by_role(
-        "link", name="利用者管理"
-    ).click()
+    menu_link(page, "利用者管理").click()
     page.wait_for_url("**/accounts/users/")
     shot(page, JOURNEY, "user-list")
     axe_check(page, label="利用者管理")

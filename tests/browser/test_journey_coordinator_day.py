@@ -13,6 +13,7 @@ from .harness import (
     axe_check,
     check_text_200,
     login,
+    menu_link,
     phone,
     shot,
 )
@@ -86,7 +87,7 @@ def test_a_tier2_coordinators_day_on_a_phone(page):
     # The consultation heard at that visit.
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == "相談を記録", page.locator(".alert, .errorlist").all_inner_texts()
-    notice = page.locator(".notice").inner_text()
+    notice = page.locator(".notice:not(.offline-note)").inner_text()
     assert f"の訪問（{place}）" in notice, (notice, place)
     page.get_by_role("group", name=re.compile("^相談者")).get_by_label("高齢者（本人）").check()
     page.get_by_role("group", name=re.compile("^相談内容")).locator(
@@ -104,9 +105,7 @@ def test_a_tier2_coordinators_day_on_a_phone(page):
 
     # Afternoon: a case of the area, then the follow-ups that are due.
     page.goto("/")
-    page.get_by_role("navigation", name="メインメニュー").get_by_role(
-        "link", name="個別ケース"
-    ).click()
+    menu_link(page, "個別ケース").click()
     page.wait_for_load_state()
     shot(page, JOURNEY, "cases")
     axe_check(page, label="個別ケース一覧（スマートフォン）")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from sasaeai.activities.models import Consultation, SubmissionKey, Visit
 
-from .harness import axe_check, login, phone, shot
+from .harness import axe_check, login, open_menu, phone, shot
 
 JOURNEY = "offline-visits"
 PLACES = ("地下集会室のふれあいサロン", "公民館地下の体操教室")
@@ -159,6 +159,7 @@ def test_two_visits_recorded_offline_are_sent_once_and_counted_once(page: Page):
 
     # Logging out clears the refused item still on the phone, the kept pages and the worker.
     page.once("dialog", lambda dialog: dialog.accept())
+    open_menu(page)  # on a phone the logout button is in the menu
     with page.expect_navigation():
         page.get_by_role("button", name="ログアウト").click()
     assert page.evaluate(QUEUE) == []

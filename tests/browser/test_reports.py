@@ -72,7 +72,7 @@ def test_tier1_makes_the_half_year_report(page):
     ):
         assert figure in text, figure
     # The pie: an SVG image named for what it shows, with its legend.
-    pie = report.locator("svg[role=img]")
+    pie = report.locator("svg.report-pie[role=img]")
     assert pie.count() == 1 and pie.is_visible()
     legend = pie.inner_html()
     for label, count in (("高齢者", 13), ("地域活動者", 50), ("ケアマネジャー", 11)):

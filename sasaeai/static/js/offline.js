@@ -379,10 +379,17 @@
       if (waiting && !window.confirm("送信していない記録が" + waiting + "件あります。ログアウトすると端末から削除され、送信されません。ログアウトしますか。")) {
         return;
       }
-      clearEverything().then(function () {
+      // Never held up by the browser: after at most 2 s the logout goes on (its answer also
+      // asks the browser to clear this site's storage and caches: Clear-Site-Data).
+      var done = false;
+      var go = function () {
+        if (done) { return; }
+        done = true;
         form.setAttribute("data-offline-cleared", "");
         form.submit();
-      });
+      };
+      clearEverything().then(go, go);
+      window.setTimeout(go, 2000);
     });
   });
 

@@ -18,7 +18,7 @@
     scrollWheelZoom: false, keyboard: true, zoomSnap: 0.25, zoomDelta: 0.5, zoomControl: false,
   });
   // Leaflet's own words in Japanese (its defaults are English: Zoom in, Close popup …).
-  L.control.zoom({ zoomInTitle: "拡大", zoomOutTitle: "縮小" }).addTo(map);
+  var zoomControl = L.control.zoom({ zoomInTitle: "拡大", zoomOutTitle: "縮小" }).addTo(map);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
   map.on("popupopen", function (event) {
     var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
@@ -163,11 +163,22 @@
     element.setAttribute("data-drawn", String(clusters.length));
   }
 
+  // The room the zoom buttons take in the top left corner, measured (side by side on a phone,
+  // stacked on a desk): markers are fitted beside them when stacked, below them when side by
+  // side, so that no marker is ever partly under a button.
+  function clearOfZoomButtons() {
+    var box = zoomControl.getContainer().getBoundingClientRect();
+    var frame = element.getBoundingClientRect();
+    var right = box.right - frame.left, bottom = box.bottom - frame.top;
+    if (box.width > box.height) { return [SIZE, bottom + SIZE + 4]; }
+    return [right + SIZE / 2 + 4, SIZE];
+  }
+
   if (features.length) {
     // Room round the edge so that no marker sits under the zoom buttons or the attribution.
     map.fitBounds(group.getBounds(), {
       maxZoom: 16,
-      paddingTopLeft: [SIZE + 40, SIZE],
+      paddingTopLeft: clearOfZoomButtons(),
       paddingBottomRight: [SIZE, SIZE + 48],
     });
   } else {
