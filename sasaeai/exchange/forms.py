@@ -116,3 +116,45 @@ class PublicationFilterForm(forms.Form):
         self.fields["area"].choices = [("", "すべて"), *[(a.pk, a.name) for a in areas]]
         self.fields["source"].choices = [("", "すべて"), *sources]
         self.fields["batch"].choices = [("", "すべて"), *[(name, name) for name in batches]]
+
+
+class PublicationActionForm(forms.Form):
+    """What to do with the chosen resources of the bulk publication page (POST). An invalid
+    choice comes back with the page, with what was ticked still ticked."""
+
+    action = forms.ChoiceField(
+        label="選んだ資源への操作",
+        error_messages={
+            "required": "操作（公開する・公開しない など）を選んでください。",
+            "invalid_choice": "操作は一覧の中から選んでください。",
+        },
+    )
+    scope = forms.ChoiceField(
+        label="対象",
+        choices=[("checked", "チェックを入れた行"), ("all", "条件に合うすべて")],
+        error_messages={
+            "required": "対象（チェックを入れた行・条件に合うすべて）を選んでください。",
+            "invalid_choice": "対象は「チェックを入れた行」か「条件に合うすべて」を選んでください。",
+        },
+    )
+    ids = forms.TypedMultipleChoiceField(
+        label="社会資源",
+        required=False,
+        coerce=int,
+        error_messages={
+            "invalid_choice": "この一覧にない社会資源が選ばれています。一覧から選び直してください。",
+        },
+    )
+
+    def __init__(self, *args, actions: dict[str, str], allowed_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = list(actions.items())
+        self.fields["ids"].choices = [(str(pk), str(pk)) for pk in allowed_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "checked" and not data.get("ids") and "ids" not in self.errors:
+            self.add_error(
+                "ids", "社会資源が選ばれていません。変更する行にチェックを入れてください。"
+            )
+        return data

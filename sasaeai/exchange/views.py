@@ -24,7 +24,13 @@ from sasaeai.resources.forms import SearchForm
 
 from . import selectors, services
 from .exports import export_csv, export_open_data_csv, export_xlsx
-from .forms import MappingForm, PublicationFilterForm, UploadForm, read_decisions
+from .forms import (
+    MappingForm,
+    PublicationActionForm,
+    PublicationFilterForm,
+    UploadForm,
+    read_decisions,
+)
 from .hsds import services_to_hsds
 from .models import ImportBatch
 from .template import template_workbook
@@ -321,34 +327,31 @@ def publication(request: HttpRequest) -> HttpResponse:
     found = resource_selectors.publication_list(user=user, filters=filters)
     query = request.GET.copy()
     query.pop("page", None)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if request.POST.get("scope") == "all":
+    action_form = PublicationActionForm(
+        request.POST if request.method == "POST" else None,
+        actions=resource_services.PUBLICATION_ACTIONS,
+        allowed_ids=found.values_list("pk", flat=True),
+        initial={"scope": "checked"},
+    )
+    if request.method == "POST" and action_form.is_valid():
+        action = action_form.cleaned_data["action"]
+        if action_form.cleaned_data["scope"] == "all":
             ids = list(found.values_list("pk", flat=True))
         else:
-            ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-        if action not in resource_services.PUBLICATION_ACTIONS:
-            messages.error(request, "操作（公開する・公開しない など）を選んでください。")
-        elif not ids:
-            messages.error(
-                request, "社会資源が選ばれていません。変更する行にチェックを入れてください。"
-            )
-        else:
-            result = resource_services.services_set_publication(
-                user=user, service_ids=ids, action=action, request=request
-            )
-            label = resource_services.PUBLICATION_ACTIONS[action]
-            messages.success(
-                request,
-                f"{label}: {len(result.changed)}件を変更しました"
-                f"（変更なし {len(result.unchanged)}件・変更できなかった {len(result.skipped)}件）。",
-            )
-            for service, why in result.skipped[:20]:
-                messages.warning(request, f"「{service.name}」: {why}。")
-            if len(result.skipped) > 20:
-                messages.warning(
-                    request, f"ほか{len(result.skipped) - 20}件も変更できませんでした。"
-                )
+            ids = action_form.cleaned_data["ids"]
+        result = resource_services.services_set_publication(
+            user=user, service_ids=ids, action=action, request=request
+        )
+        label = resource_services.PUBLICATION_ACTIONS[action]
+        messages.success(
+            request,
+            f"{label}: {len(result.changed)}件を変更しました"
+            f"（変更なし {len(result.unchanged)}件・変更できなかった {len(result.skipped)}件）。",
+        )
+        for service, why in result.skipped[:20]:
+            messages.warning(request, f"「{service.name}」: {why}。")
+        if len(result.skipped) > 20:
+            messages.warning(request, f"ほか{len(result.skipped) - 20}件も変更できませんでした。")
         target = request.path + (
             f"?{request.POST.get('query', '')}" if request.POST.get("query") else ""
         )
@@ -363,7 +366,12 @@ def publication(request: HttpRequest) -> HttpResponse:
             "count": page.paginator.count,
             "query": query.urlencode(),
             "actions": resource_services.PUBLICATION_ACTIONS,
+            "action_form": action_form,
+            "chosen_action": action_form["action"].value() or "",
+            "chosen_scope": action_form["scope"].value() or "checked",
+            "chosen_ids": {str(v) for v in (action_form["ids"].value() or [])},
         },
+        status=400 if action_form.errors or form.errors else 200,
     )
 
 
