@@ -517,6 +517,13 @@ def _sent_before(claim: SubmissionKey, *, kind: str) -> ActivityRecord:
     return record
 
 
+def sent_before(*, user: User, key: str, kind: str) -> ActivityRecord | None:
+    """The record a key already wrote for this user (None when the key is new). A key of
+    another kind, or whose record was deleted, is refused as record_once refuses it."""
+    claimed = SubmissionKey.objects.filter(user=user, key=key).first()
+    return None if claimed is None else _sent_before(claimed, kind=kind)
+
+
 def record_once(
     *, user: User, key: str, kind: str, create: Callable[[], ActivityRecord]
 ) -> tuple[ActivityRecord, bool]:

@@ -4,6 +4,7 @@ with their history, the week/month calendar, the team week, the private iCalenda
 consultation topics the administrator manages."""
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -263,9 +264,29 @@ def _form_page(request: HttpRequest, kind: str, record=None) -> HttpResponse:
         initial.update(visit=visit.pk, date=visit.date, channel=Channel.ON_SITE)
         initial["area"] = visit.area_id
     form = form_class(request.POST or None, user=request.user, instance=record, initial=initial)
+    submission_key = _submission_key(request, kind, record)
+    if request.method == "POST" and submission_key:
+        try:
+            earlier = services.sent_before(user=request.user, key=submission_key, kind=kind)
+        except ValidationError:  # the key's record was deleted since: this send is new
+            earlier, submission_key = None, ""
+        if earlier is not None:
+            # A second tap (or a resend after a slow answer) of a form already recorded.
+            messages.info(
+                request, f"この{label}は記録済みです。二重に送信された分は記録していません。"
+            )
+            return redirect(f"activities:{kind}_detail", pk=earlier.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _save(form, kind, request, record)
+            if submission_key:
+                saved, _ = services.record_once(
+                    user=request.user,
+                    key=submission_key,
+                    kind=kind,
+                    create=lambda: _save(form, kind, request, record),
+                )
+            else:
+                saved = _save(form, kind, request, record)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -302,9 +323,24 @@ def _form_page(request: HttpRequest, kind: str, record=None) -> HttpResponse:
             "visit": visit,
             "picked": picked,
             "title": f"{label}の記録を変更" if record is not None else f"{label}を記録",
+            "submission_key": submission_key or (uuid.uuid4().hex if record is None else ""),
         },
         status=400 if form.errors else 200,
     )
+
+
+# Forms whose new records are written once per page however often it is sent (a double tap, a
+# resend after a slow answer): the page carries a key (offline.js makes a fresh one each time
+# the page is shown, as a page kept by the service worker would otherwise repeat its key).
+ONCE_KINDS = ("visit", "consultation")
+
+
+def _submission_key(request: HttpRequest, kind: str, record) -> str:
+    """The key the posted page carries, when it is a well-formed one of a new record's form."""
+    if record is not None or kind not in ONCE_KINDS or request.method != "POST":
+        return ""
+    key = request.POST.get("submission_key", "")
+    return key if services.SUBMISSION_KEY_PATTERN.match(key) else ""
 
 
 def _picked_services(form, user) -> dict:

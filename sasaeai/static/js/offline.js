@@ -331,6 +331,17 @@
     });
   }
 
+  // A page kept by the service worker would send the key it was rendered with every time it
+  // is used: each load of the page gets a fresh key. Sending the same page twice (a double tap,
+  // or the back button after an answer that never arrived, which restores the page as it was)
+  // keeps its key, and the server records it once.
+  function freshKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  document.querySelectorAll("input[data-submission-key]").forEach(function (input) { input.value = freshKey(); });
+
   document.querySelectorAll("form[data-offline-form]").forEach(function (form) {
     var kind = form.getAttribute("data-offline-form");
     if (!KEPT[kind]) { return; }
