@@ -154,13 +154,23 @@ def _profile(args, url: str) -> int:
             f"median {wall:.1f} ms (CPU {cpu:.1f} ms), SQL {sql:.1f} ms, "
             f"application {wall - sql:.1f} ms, {len(by_statement)} distinct statements"
         )
-        ranked = sorted(by_statement.items(), key=lambda item: -sum(item[1]))
+        pages = {}
+        if connection.vendor == "postgresql":
+            pages = _pages(connection, by_statement, examples, len(walls))
+            ranked = sorted(by_statement.items(), key=lambda item: -pages.get(item[0], 0))
+        else:
+            ranked = sorted(by_statement.items(), key=lambda item: -sum(item[1]))
         for statement, times in ranked[: args.statements]:
             per_request = sum(times) / len(walls) * 1000
-            print(f"\n-- {per_request:.2f} ms per request ({len(times)}×)\n{statement[:900]}")
+            touched = f", {pages[statement]:,.0f} pages" if statement in pages else ""
+            print(
+                f"\n-- {per_request:.2f} ms per request ({len(times)}×{touched})\n{statement[:900]}"
+            )
             if args.explain and statement.lstrip().upper().startswith(("SELECT", "WITH")):
                 prefix = (
-                    "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+                    "EXPLAIN QUERY PLAN "
+                    if connection.vendor == "sqlite"
+                    else "EXPLAIN (ANALYZE, BUFFERS) "
                 )
                 with connection.cursor() as cursor:
                     cursor.execute(prefix + statement, examples[statement])
@@ -172,6 +182,35 @@ def _profile(args, url: str) -> int:
             stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
             stats.sort_stats("tottime").print_stats(20)
     return 0
+
+
+def _pages(connection, by_statement: dict, examples: dict, requests: int) -> dict:
+    """PostgreSQL: the buffers (8 KiB pages) each request's statements touch and their
+    execution time inside the server, from EXPLAIN (ANALYZE, BUFFERS): unlike the latencies
+    they do not depend on the machine's load, so they show whether a city's request reads
+    more when other municipalities are hosted."""
+    import json
+
+    pages = 0.0
+    server_ms = 0.0
+    each = {}
+    for statement, times in by_statement.items():
+        if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, examples[statement]
+            )
+            raw = cursor.fetchone()[0]
+        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
+        top = plan["Plan"]
+        touched = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+        share = len(times) / requests
+        pages += touched * share
+        each[statement] = touched * share
+        server_ms += plan.get("Execution Time", 0.0) * share
+    print(f"   pages per request {pages:,.0f}, execution in the server {server_ms:.1f} ms")
+    return each
 
 
 if __name__ == "__main__":
