@@ -86,12 +86,15 @@ demo: $(RUNTIME_STAMP)
 	$(PY) manage.py demo
 
 ## make bench: every benchmark at the one-city and prefecture sizes on SQLite, one table
-## (docs/benchmarks.md); make bench-postgres: the same on PostgreSQL (BENCH_POSTGRES_URL)
+## (docs/benchmarks.md); make bench-postgres: the same on PostgreSQL (BENCH_POSTGRES_URL).
+## SIZES picks the sizes (bench/sizes.py), e.g. make bench-postgres SIZES=city,national: the
+## 300-municipality host (the city size is what the growth column compares with).
+SIZES ?= city,prefecture
 bench: $(DEV_STAMP)
-	$(PY) -m bench.run --backend sqlite
+	$(PY) -m bench.run --backend sqlite --sizes $(SIZES)
 
 bench-postgres: $(DEV_STAMP)
-	$(PY) -m bench.run --backend postgres
+	$(PY) -m bench.run --backend postgres --sizes $(SIZES)
 
 ## make messages: collect strings marked for translation and compile the English catalogue
 messages: $(DEV_STAMP)

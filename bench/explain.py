@@ -14,12 +14,13 @@ import sys
 import time
 
 from bench import generate
+from bench.sizes import SIZES
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="操作のSQLと実行計画を表示します。")
     parser.add_argument("operations", nargs="+", help="操作のキー（bench/operations.py）")
-    parser.add_argument("--size", default="city", choices=["city", "prefecture", "stress"])
+    parser.add_argument("--size", default="city", choices=list(SIZES))
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--variant", type=int, default=0, help="リクエストの何番目の形か")
     parser.add_argument("--slowest", type=int, default=5, help="表示する文の数")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench import generate
 from bench.server import Server
+from bench.sizes import SIZES
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -36,7 +37,23 @@ TRANSACTION_CONTROL = re.compile(
 
 
 def working_copy(*, backend: str, size: str, manifest: dict, purpose: str = "work") -> str:
-    """A fresh copy of the dataset for this run; returns its database URL."""
+    """A fresh copy of the dataset for this run; returns its database URL. A dataset reused
+    under BENCH_KEEP_DATA gets the code's pending migrations (new indexes) on the copy."""
+    url = _copy(backend=backend, size=size, manifest=manifest, purpose=purpose)
+    if manifest.get("reused_key"):
+        import subprocess
+
+        env = {**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    return url
+
+
+def _copy(*, backend: str, size: str, manifest: dict, purpose: str) -> str:
     if backend == "sqlite":
         source = ROOT / manifest["path"]
         target = OUT / f"{purpose}-{size}.sqlite3"
@@ -351,7 +368,7 @@ class Measurement:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="1つのデータ規模・DBで全操作を計測します。")
-    parser.add_argument("--size", default="city", choices=["city", "prefecture", "stress"])
+    parser.add_argument("--size", default="city", choices=list(SIZES))
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--requests", type=int, default=100, help="操作ごとのリクエスト数")

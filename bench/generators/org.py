@@ -2,7 +2,11 @@
 
 Musashino comes from the demo (its real towns and blocks); the other municipalities are the real
 municipalities of Tokyo with areas named after a town of theirs and towns taken from the common
-town names of Tokyo."""
+town names of Tokyo. Beyond Tokyo's 61 (the `national` sizes host 300) the next municipalities
+come from the shipped gazetteer, prefecture by prefecture around Tokyo (神奈川, 埼玉, 千葉, 茨城,
+栃木, 群馬): real codes, names and readings, placed at the mean of their towns' points, weighted
+by their number of towns (the gazetteer has no population; a town count is the closest proxy it
+holds)."""
 
 from __future__ import annotations
 
@@ -51,9 +55,45 @@ def _home_place() -> Place:
     )
 
 
+# The prefectures whose municipalities follow Tokyo's when a size hosts more than 61.
+NEIGHBOUR_PREFECTURES = ("14", "11", "12", "08", "09", "10")
+
+
+def other_municipalities(count: int) -> list[tuple[str, str, str, float, float, float]]:
+    """`count` municipalities besides Musashino: (5-digit code, name, kana, lat, lon, weight)."""
+    others = list(TOKYO_MUNICIPALITIES[:count])
+    if len(others) >= count:
+        return others
+    from sasaeai.org import gazetteer
+
+    for prefecture in NEIGHBOUR_PREFECTURES:
+        entries = [
+            m
+            for m in gazetteer._municipalities().values()
+            if m.code.startswith(prefecture) and not m.is_ward
+        ]
+        for entry in entries:
+            points = [
+                (float(t.latitude), float(t.longitude))
+                for t in gazetteer.towns_of(entry.code)
+                if t.latitude is not None
+            ]
+            if not points:
+                continue
+            lat = sum(p[0] for p in points) / len(points)
+            lon = sum(p[1] for p in points) / len(points)
+            weight = max(1, min(400, len(points)))
+            others.append(
+                (entry.code[:5], entry.name, entry.kana, round(lat, 3), round(lon, 3), weight)
+            )
+            if len(others) >= count:
+                return others
+    raise ValueError(f"{count} municipalities requested; the gazetteer list ran out")
+
+
 def generate(ctx: Context) -> None:
     ctx.places.append(_home_place())
-    others = TOKYO_MUNICIPALITIES[: ctx.size.municipalities - 1]
+    others = other_municipalities(ctx.size.municipalities - 1)
     if not others:
         return
     rng = ctx.rng

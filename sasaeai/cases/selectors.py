@@ -188,7 +188,15 @@ def follow_ups_due(
     queryset = _referrals_in_scope(user).filter(follow_up_on__lte=horizon)
     queryset = queryset.exclude(status__in=CLOSED_REFERRAL_STATUSES)
     if mine:
-        queryset = queryset.filter(Q(case__coordinator=user) | Q(created_by=user))
+        # By the ids of the user's own cases (read first: the referrals' case index then finds
+        # their referrals), not by a join or a subquery: with either, the planner started from
+        # every municipality's referrals due within the horizon (the follow-up date index) and
+        # only then kept this city's, so the home page slowed down with each municipality the
+        # installation hosts (issue 26, docs/benchmarks.md).
+        own_cases = list(
+            case_list_visible_to(user=user).filter(coordinator=user).values_list("id", flat=True)
+        )
+        queryset = queryset.filter(Q(case_id__in=own_cases) | Q(created_by=user))
     return queryset.select_related("case__area", "service").order_by("follow_up_on", "pk")
 
 

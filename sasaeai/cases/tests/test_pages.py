@@ -408,3 +408,21 @@ def test_review_and_requests_follow_the_policy_capabilities(client, world, case6
     page = client.get(reverse("cases:detail", args=[case6.pk])).content.decode()
     assert "本人からの請求" in page
     assert client.get(reverse("cases:person_export", args=[case6.pk])).status_code == 200
+
+
+def test_my_follow_ups_are_my_cases_and_what_i_proposed(world, case6):
+    """`mine`: referrals of the cases the user coordinates and those the user proposed on a
+    colleague's case, never a colleague's own (read by the user's case ids; issue 26)."""
+    from sasaeai.cases.selectors import follow_ups_due
+
+    me = world["users"]["tier2-6"]
+    colleague = world["users"]["tier1"]
+    due = TODAY - dt.timedelta(days=1)
+    theirs = CaseFactory(area=case6.area, coordinator=colleague)
+    Referral.objects.create(case=case6, agency_name="自分のケース", follow_up_on=due)
+    Referral.objects.create(case=theirs, agency_name="自分が提案", follow_up_on=due, created_by=me)
+    Referral.objects.create(case=theirs, agency_name="同僚のもの", follow_up_on=due)
+    mine = {r.agency_name for r in follow_ups_due(user=me, today=TODAY)}
+    assert mine == {"自分のケース", "自分が提案"}
+    everyone = {r.agency_name for r in follow_ups_due(user=me, today=TODAY, mine=False)}
+    assert everyone == {"自分のケース", "自分が提案", "同僚のもの"}

@@ -1,0 +1,60 @@
+"""The benchmark's hosting sizes (issue 26): 300 real municipalities, and the growth check."""
+
+from bench.generate import dataset_key
+from bench.generators.org import other_municipalities
+from bench.report import cost_notes
+from bench.sizes import SIZES
+from bench.vocabulary import TOKYO_MUNICIPALITIES
+from sasaeai.org import gazetteer
+
+
+def test_national_sizes_host_300_real_municipalities():
+    assert SIZES["national"].municipalities == 300
+    assert SIZES["national"].services == 500_000
+    assert SIZES["national"].activities == 5_000_000
+    assert SIZES["national"].cases == 750_000
+    others = other_municipalities(SIZES["national"].municipalities - 1)
+    assert len(others) == 299
+    codes = [code for code, *_ in others]
+    assert len(set(codes)) == 299
+    assert "13203" not in codes  # Musashino is the measured city, loaded by the demo
+    # Tokyo's first, in their order; then the gazetteer's, each a real municipality (not a ward).
+    assert others[: len(TOKYO_MUNICIPALITIES)] == TOKYO_MUNICIPALITIES
+    for code, name, _kana, lat, lon, weight in others[len(TOKYO_MUNICIPALITIES) :]:
+        entry = next(m for m in gazetteer._municipalities().values() if m.code[:5] == code)
+        assert entry.name == name and not entry.is_ward
+        assert 30 < lat < 38 and 138 < lon < 141.5 and weight >= 1
+
+
+def test_prefecture_keeps_tokyo_only():
+    assert other_municipalities(59) == TOKYO_MUNICIPALITIES[:59]
+
+
+def test_a_new_size_keeps_the_other_sizes_datasets():
+    """The key hashes a size's own figures, not the file that lists every size."""
+    assert dataset_key("city", 1) != dataset_key("prefecture", 1)
+    assert dataset_key("national", 1) != dataset_key("national_fifth", 1)
+
+
+def _result(size: str, p50: float, cpu: float, key: str = "api_areas") -> dict:
+    return {
+        "backend": "postgresql",
+        "size": size,
+        "rows": [
+            {"key": key, "kind": "latency", "p50_ms": p50, "cpu_ms": cpu, "scope": "municipality"}
+        ],
+    }
+
+
+def test_growth_over_the_hosting_limit_is_noted():
+    growth, notes = cost_notes([_result("city", 10.0, 5.0), _result("national_fifth", 13.0, 6.5)])
+    assert growth[("postgresql", "national_fifth", "api_areas")] == "×1.30"
+    assert len(notes) == 1
+    assert "api_areas (postgresql, national_fifth): p50 ×1.30, cpu ×1.30" in notes[0]
+    assert "×1.2" in notes[0]
+
+
+def test_growth_within_the_hosting_limit_is_not_noted():
+    growth, notes = cost_notes([_result("city", 10.0, 5.0), _result("national_fifth", 11.5, 5.0)])
+    assert growth[("postgresql", "national_fifth", "api_areas")] == "×1.15"
+    assert notes == []
