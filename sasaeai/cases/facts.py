@@ -28,8 +28,9 @@ The shown suggestions' names, addresses and schedules are always read from the d
 import datetime as dt
 import re
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -48,6 +49,11 @@ from sasaeai.resources.models import (
     TargetGroup,
 )
 from sasaeai.resources.search import synonym_groups
+
+# Between the texts joined for one search pass (never in a folded word).
+SEPARATOR = "\x00"
+# How many words' hits a copy remembers (see Facts.holding); then it starts again.
+MAX_REMEMBERED_WORDS = 4096
 
 # Services that come to the person (送迎・配食・見守り訪問・家事援助): walking distance does not
 # limit them, so they are candidates wherever they are based in the municipality. Only when
@@ -164,6 +170,20 @@ class ScheduleSlot(NamedTuple):
     closes_at: dt.time | None = None
 
 
+def split_text(
+    search_text: str, codes: Iterable[str], strings: dict[str, list[tuple[str, str]]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """(the service's own text, its category names as (folded, name)): a word found only in
+    the category names counts less (a choir filed under 「カラオケ・音楽」 is not a karaoke)."""
+    own = search_text
+    names = []
+    for code in sorted(codes):
+        for folded, name in strings.get(code, []):
+            names.append((folded, name))
+            own = own.replace(folded, " ")
+    return own, names
+
+
 @dataclass
 class Facts:
     key: tuple[int | None, int | None]
@@ -179,6 +199,62 @@ class Facts:
     _slots: dict[tuple[dt.date, bool], dict[int, tuple[ScheduleSlot, ...]]] = field(
         default_factory=dict
     )
+    _own_texts: tuple[list[int], str] | None = None
+    _holding: dict[str, frozenset[int]] = field(default_factory=dict)
+    _codes_holding: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def own_text(self, row: Candidate) -> str:
+        """The service's text without its category names (see split_text)."""
+        return split_text(row.search_text, self.categories.get(row.pk, ()), self.category_strings)[
+            0
+        ]
+
+    def holding(self, form: str) -> frozenset[int]:
+        """The ids of the services whose own text (`own_text`) holds a word (a folded form
+        without spaces or SEPARATOR), found with C-level `str.find` over all the own texts
+        joined, once per word while the facts stay current (the same words come back with
+        every person who likes singing)."""
+        found = self._holding.get(form)
+        if found is not None:
+            return found
+        if self._own_texts is None:
+            starts: list[int] = []
+            texts = []
+            offset = 0
+            for row in self.rows:
+                text = self.own_text(row)
+                starts.append(offset)
+                texts.append(text)
+                offset += len(text) + 1
+            starts.append(offset)
+            self._own_texts = (starts, SEPARATOR.join(texts))
+        starts, joined = self._own_texts
+        rows = self.rows
+        pks = set()
+        position = joined.find(form)
+        while position != -1:
+            index = bisect_right(starts, position) - 1
+            pks.add(rows[index].pk)
+            position = joined.find(form, starts[index + 1])
+        found = frozenset(pks)
+        if len(self._holding) >= MAX_REMEMBERED_WORDS:
+            self._holding.clear()
+        self._holding[form] = found
+        return found
+
+    def codes_holding(self, form: str) -> frozenset[str]:
+        """The category codes whose names (as in the search text) hold a word."""
+        found = self._codes_holding.get(form)
+        if found is None:
+            found = frozenset(
+                code
+                for code, strings in self.category_strings.items()
+                if any(form in folded for folded, _ in strings)
+            )
+            if len(self._codes_holding) >= MAX_REMEMBERED_WORDS:
+                self._codes_holding.clear()
+            self._codes_holding[form] = found
+        return found
 
     def slots_on(self, today: dt.date, *, hours: bool) -> dict[int, tuple[ScheduleSlot, ...]]:
         """Each service's schedules still valid on `today`, as a tuple (equal tuples shared:

@@ -15,8 +15,8 @@ A profile (profiles.py: from a case, the quick form or the API) is matched in th
    ranking pass (`_rank`) gives exactly the totals of scoring each candidate on its own
    (`_score`) at a fraction of the cost: the parts that follow from a service's categories,
    target groups or schedules are worked out once per distinct set, and each interest word is
-   looked for once over all texts joined (`_text_hits`, C-level `str.find`); only a service
-   whose text holds a word has its own text split from its category names;
+   looked for once over the municipality's own texts joined (`Facts.holding`, C-level
+   `str.find`, remembered with the facts), so no text is searched per candidate;
 4. for the few shown (their whole rows and schedules read from the database, in a fixed number
    of queries), the parts again with the reasons in Japanese (`_score`), and the next three
    dates on the person's free days (monthly patterns, intervals and holidays through the
@@ -28,7 +28,6 @@ and places they are already connected to are never suggested.
 import dataclasses
 import datetime as dt
 import math
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -48,13 +47,15 @@ from sasaeai.resources.selectors import with_display_relations
 from .facts import (
     OUTREACH_CODES,
     RECRUITING,
+    SEPARATOR,
     SERVICE,
     Candidate,
     Facts,
     ScheduleSlot,
     municipality_facts,
 )
-from .interests import InterestTerm, interest_terms
+from .facts import split_text as _split_text
+from .interests import CATEGORY_ONLY_FACTOR, InterestTerm, interest_terms
 from .models import (
     CareLevel,
     RolePreference,
@@ -65,7 +66,6 @@ from .profiles import DEFAULT_WALK_M, MAX_WALK_M, MatchProfile
 REACH_FACTOR = 1.5  # candidates up to 1.5 × the walking range (shown as farther than it)
 MAX_CANDIDATES = 4000
 WALK_M_PER_MIN = 80
-SEPARATOR = "\x00"  # between the texts joined for one search pass (never in a folded word)
 
 PART_WEIGHTS = {
     "distance": 25,
@@ -360,18 +360,16 @@ def _interests_part(
 ) -> tuple[float, list[str]]:
     if not terms:
         return 0.0, []
-    total = sum(term.weight for term in terms)
-    got = 0.0
-    best_single = 0.0
     reasons = []
+    found_weights: list[float | None] = []
     category_text = " ".join(folded for folded, _ in categories)
     for term in terms:
         found = term.best_in(own_text, category_text)
         if found is None:
+            found_weights.append(None)
             continue
         alternative, weight = found
-        got += weight * term.weight
-        best_single = max(best_single, weight * term.weight)
+        found_weights.append(weight)
         if not alternative.found_in(own_text):
             name = next((n for f, n in categories if alternative.found_in(f)), alternative.text)
             reasons.append(f"{term.label}: 分類「{name}」に該当")
@@ -383,22 +381,21 @@ def _interests_part(
             reasons.append(f"{term.label}: 「{alternative.text}」が一致")
         else:
             reasons.append(f"{term.label}: 近い活動「{alternative.text}」")
-    # The best single interest counts most: one strong match is a good reason to go.
-    return 0.6 * best_single + 0.4 * got / total, reasons
+    return _interests_value(terms, found_weights), reasons
 
 
-def _split_text(
-    search_text: str, codes: set[str], strings: dict[str, list[tuple[str, str]]]
-) -> tuple[str, list[tuple[str, str]]]:
-    """(the service's own text, its category names): a word found only in the category names
-    counts less (a choir filed under 「カラオケ・音楽」 is not a karaoke)."""
-    own = search_text
-    names = []
-    for code in sorted(codes):
-        for folded, name in strings.get(code, []):
-            names.append((folded, name))
-            own = own.replace(folded, " ")
-    return own, names
+def _interests_value(terms: list[InterestTerm], found_weights: list[float | None]) -> float:
+    """The interests part from the weight each term earned (None: not found). The best single
+    interest counts most: one strong match is a good reason to go."""
+    total = sum(term.weight for term in terms)
+    got = 0.0
+    best_single = 0.0
+    for term, weight in zip(terms, found_weights, strict=True):
+        if weight is None:
+            continue
+        got += weight * term.weight
+        best_single = max(best_single, weight * term.weight)
+    return 0.6 * best_single + 0.4 * got / total
 
 
 def _wishes_part(
@@ -592,27 +589,20 @@ def next_dates_for(
     return dates, notes
 
 
-def _text_hits(texts: list[str], words: set[str]) -> set[int]:
-    """Indexes of the texts that hold at least one of the words, found with one C-level
-    `str.find` pass per word over all the texts joined (a hit jumps to the next text)."""
-    if any(SEPARATOR in word for word in words):
-        return set(range(len(texts)))
-    # A text that holds 歌声 holds 歌: only the words that contain no other one are searched.
-    words = {word for word in words if not any(other in word for other in words if other != word)}
-    starts = []
-    offset = 0
-    for text in texts:
-        starts.append(offset)
-        offset += len(text) + 1
-    starts.append(offset)
-    joined = SEPARATOR.join(texts)
-    found: set[int] = set()
-    for word in words:
-        position = joined.find(word)
-        while position != -1:
-            index = bisect_right(starts, position) - 1
-            found.add(index)
-            position = joined.find(word, starts[index + 1])
+def _category_weights(
+    terms: list[InterestTerm], codes: frozenset[str], facts: Facts
+) -> list[float | None]:
+    """Per term, the best weight of its words found only in the names of these categories
+    (CATEGORY_ONLY_FACTOR of the word's weight), None when none is."""
+    found: list[float | None] = []
+    for term in terms:
+        best = None
+        for alternative in term.alternatives:
+            if any(codes & facts.codes_holding(form) for form in alternative.forms):
+                weight = alternative.weight * CATEGORY_ONLY_FACTOR
+                if best is None or weight > best:
+                    best = weight
+        found.append(best)
     return found
 
 
@@ -620,27 +610,42 @@ def _rank(
     profile: MatchProfile,
     terms: list[InterestTerm],
     rows: list[Candidate],
-    categories: dict[int, frozenset[str]],
-    targets: dict[int, frozenset[str]],
+    facts: Facts,
     slots: dict[int, tuple[ScheduleSlot, ...]],
-    category_strings: dict[str, list[tuple[str, str]]],
 ) -> list[tuple[float, float, int, int]]:
     """(tier, total, metres, pk, row index) of every candidate that may be suggested (`fit`):
-    the same totals as `_score`, worked out without its per-candidate cost. The parts that depend only on a service's category,
-    target and schedule facts are computed once per distinct combination (there are far fewer
-    than services), and the interests are looked up once per word over all the texts: only
-    a service whose text holds a word needs its own text split from its category names; for
-    the others the part follows from their categories alone."""
+    the same totals as `_score`, worked out without its per-candidate cost. The parts that
+    depend only on a service's category, target and schedule facts are computed once per
+    distinct combination (there are far fewer than services); the interests come from the
+    services each word is in (Facts.holding: found once over the municipality's own texts and
+    remembered while its facts stay current), so no text is searched per candidate: a
+    service whose own text holds no word has the part of its categories alone."""
     weights = PART_WEIGHTS
     not_helper = profile.role != RolePreference.HELPER
     words = {form for term in terms for a in term.alternatives for form in a.forms}
-    if any(" " in word for word in words):
+    # Each term's best weight per service whose own text holds one of its words, from the
+    # services each word is in (Facts.holding, remembered while the facts stay current).
+    own_best: list[dict[int, float]] = []
+    hits: set[int] | frozenset[int]
+    if any(" " in word or SEPARATOR in word for word in words):
         # Taking category names out puts spaces in: a word with one could appear only then.
         hits = set(range(len(rows)))
     elif terms:
-        hits = _text_hits([row.search_text for row in rows], words)
+        for term in terms:
+            best: dict[int, float] = {}
+            for alternative in term.alternatives:
+                weight = alternative.weight
+                for form in alternative.forms:
+                    for pk in facts.holding(form):
+                        if best.get(pk, -1.0) < weight:
+                            best[pk] = weight
+            own_best.append(best)
+        holders = set().union(*own_best)
+        hits = {index for index, row in enumerate(rows) if row.pk in holders}
     else:
         hits = set()
+    category_best: dict[frozenset[str], list[float | None]] = {}
+    categories, targets, category_strings = facts.categories, facts.targets, facts.category_strings
     # What is worked out once per distinct fact: categories → (comes to the person, interests
     # when the own text holds no word), target groups → (for carers, target points by step_free),
     # (categories, for carers, welcomes volunteers) → wishes, schedule slots → schedule.
@@ -674,8 +679,23 @@ def _rank(
         )
         distance = round(distance * weights["distance"], 1)
         if index in hits:
-            own_text, names = _split_text(row.search_text, codes, category_strings)
-            interests = round(_interests_part(terms, own_text, names)[0] * weights["interests"], 1)
+            if own_best:
+                # As best_in: the best of the words in the own text and, at CATEGORY_ONLY_FACTOR,
+                # those only in the category names.
+                by_category = category_best.get(codes)
+                if by_category is None:
+                    by_category = category_best[codes] = _category_weights(terms, codes, facts)
+                found: list[float | None] = []
+                for best, in_category in zip(own_best, by_category, strict=True):
+                    own = best.get(pk)
+                    if own is None or (in_category is not None and in_category > own):
+                        own = in_category
+                    found.append(own)
+                part = _interests_value(terms, found)
+            else:
+                own_text, names = _split_text(row.search_text, codes, category_strings)
+                part = _interests_part(terms, own_text, names)[0]
+            interests = round(part * weights["interests"], 1)
         welcomes = row.welcomes_volunteers
         of_group = by_group.get(group)
         if of_group is None:
@@ -722,7 +742,7 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     categories, targets, category_strings = facts.categories, facts.targets, facts.category_strings
     slots = facts.slots_on(today, hours=bool(profile.time_from or profile.time_to))
 
-    scored = _rank(profile, terms, rows, categories, targets, slots, category_strings)
+    scored = _rank(profile, terms, rows, facts, slots)
     scored.sort(key=lambda item: (item[0], -item[1], item[2], item[3]))
     shown = scored[:limit]
     services = with_display_relations(

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 import jaconv
+from django.db.models import CharField, Func
 
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -42,6 +43,46 @@ def search_key(text: str) -> str:
     text = jaconv.hira2kata(text)
     # ヴ and the small ヵヶ fold with their common spellings.
     return text.replace("ヵ", "カ").replace("ヶ", "ケ").lower()
+
+
+# search_key in SQL, for columns that keep no folded copy (see SearchKey).
+SQLITE_FUNCTION = "sasaeai_search_key"
+_KANA_FROM = "".join(chr(c) for c in range(0x3041, 0x30A0) if jaconv.hira2kata(chr(c)) != chr(c))
+_KANA_TO = jaconv.hira2kata(_KANA_FROM)
+_KANA_FROM += "ヵヶ"
+_KANA_TO = _KANA_TO.replace("ヵ", "カ").replace("ヶ", "ケ") + "カケ"
+
+
+class SearchKey(Func):
+    """`search_key` of a column, computed by the database: for searching texts that keep no
+    folded copy (a regional issue's evidence records), so that ｶﾗｵｹ, からおけ and カラオケ find
+    one another there too. Compare it with a folded term: `Q(Contains(SearchKey("summary"),
+    search_key(word)))`. SQLite calls search_key itself (a function registered on every
+    connection, see register_sqlite_function); PostgreSQL does the same steps with
+    normalize(NFKC), translate (hiragana → katakana, ヵヶ → カケ) and lower. (Runs of spaces are
+    not folded there: a searched word never holds one.)"""
+
+    function = SQLITE_FUNCTION
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                f"lower(translate(normalize(COALESCE(%(expressions)s, ''), NFKC), "
+                f"'{_KANA_FROM}', '{_KANA_TO}'))"
+            ),
+            **extra_context,
+        )
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """Makes SearchKey's function known to a new SQLite connection (connection_created)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FUNCTION, 1, lambda text: search_key(text or ""), deterministic=True
+        )
 
 
 def split_terms(text: str) -> list[str]:

@@ -9,11 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.lookups import Contains
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.models import Role, User
 from sasaeai.core.periods import fiscal_year_of, half_year
-from sasaeai.core.text import search_key
+from sasaeai.core.text import SearchKey, search_key
 from sasaeai.org.models import Area
 
 from .models import (
@@ -207,7 +208,8 @@ def evidence_search(
     date_to: dt.date | None = None,
     limit: int = 20,
 ) -> list[dict]:
-    """The records the user may attach, found by words (every word in the record's text:
+    """The records the user may attach, found by words (every word in the record's text, both
+    folded by core.text.search_key: width, kana and case:
     a consultation's summary and topics, a visit's place and notes, a meeting's name, venue
     and agenda, a case's number and needs) and by a period, newest first; records already
     attached are left out. Each item: kind, record, date, label (what the user recognises,
@@ -216,7 +218,8 @@ def evidence_search(
 
     if user.role not in (Role.TIER1, Role.TIER2):
         return []
-    words = [w for w in text.split() if w][:5]
+    # Words and records compared in the search folding (core.text): ｶﾗｵｹ finds カラオケ.
+    words = [w for w in search_key(text).split(" ") if w][:5]
     searched = {
         IssueEvidence.Kind.CONSULTATION: (
             "date",
@@ -241,7 +244,7 @@ def evidence_search(
         for word in words:
             condition = Q()
             for name in fields:
-                condition |= Q(**{f"{name}__icontains": word})
+                condition |= Q(Contains(SearchKey(name), word))
             records = records.filter(condition)
         if date_from:
             records = records.filter(**{f"{date_field}__gte": date_from})

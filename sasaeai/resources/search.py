@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     CharField,
     F,
     IntegerField,
@@ -46,7 +45,6 @@ from django.db.models import (
     QuerySet,
     TextField,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains, In
@@ -679,10 +677,60 @@ PUBLIC = Document("public_search_name", "public_search_text")
 
 def text_q(alternatives: list[str], *, document: Document = STAFF) -> Q:
     """Services whose text holds any of a term's alternatives, checked on the text itself."""
-    combined = Q()
-    for alternative in alternatives:
-        combined |= Q(**{f"{document.text_column}__infix": alternative})
-    return combined
+    sql, params = _holds_any(document.text_column, alternatives)
+    return Q(RawSQL(sql, params, output_field=BooleanField()))
+
+
+def _column(name: str) -> str:
+    return f"{connection.ops.quote_name(Service._meta.db_table)}.{connection.ops.quote_name(name)}"
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _holds_any(column: str, alternatives: list[str]) -> tuple[str, list[str]]:
+    """SQL for "the folded column holds one of these": instr() on SQLite (a byte search), LIKE
+    '%…%' elsewhere (as the `infix` lookup), written at once: a search has a few terms with up
+    to a dozen alternatives each, and building each as its own ORM lookup cost more than the
+    SQL itself."""
+    quoted = _column(column)
+    if connection.vendor == "sqlite":
+        return (
+            "(" + " OR ".join(f"instr({quoted}, %s) > 0" for _ in alternatives) + ")",
+            list(alternatives),
+        )
+    return (
+        "(" + " OR ".join(f"{quoted} LIKE %s" for _ in alternatives) + ")",
+        [f"%{_like_escaped(a)}%" for a in alternatives],
+    )
+
+
+def _starts_with_any(column: str, alternatives: list[str]) -> tuple[str, list[str]]:
+    quoted = _column(column)
+    escape = " ESCAPE '\\'" if connection.vendor == "sqlite" else ""
+    return (
+        "(" + " OR ".join(f"{quoted} LIKE %s{escape}" for _ in alternatives) + ")",
+        [f"{_like_escaped(a)}%" for a in alternatives],
+    )
+
+
+def text_rank_sql(expanded: list[list[str]], *, document: Document = STAFF) -> RawSQL:
+    """The rank of apply_text_search as one SQL expression: per term 3 when the name starts
+    with an alternative, 2 when the name (or its reading) holds one, else 1; summed. A
+    reading's bounded form (ゖ…) is never at the start of a name (the name itself comes
+    first), so it is only looked for inside."""
+    parts = []
+    params: list[str] = []
+    for alternatives in expanded:
+        plain = [a for a in alternatives if not a.startswith(BOUNDARY)]
+        starts, starts_params = (
+            _starts_with_any(document.name_column, plain) if plain else ("1 = 0", [])
+        )
+        holds, holds_params = _holds_any(document.name_column, alternatives)
+        parts.append(f"CASE WHEN {starts} THEN 3 WHEN {holds} THEN 2 ELSE 1 END")
+        params += starts_params + holds_params
+    return RawSQL("(" + " + ".join(parts) + ")", params, output_field=IntegerField())
 
 
 def apply_text_search(
@@ -716,19 +764,4 @@ def apply_text_search(
         queryset = queryset.filter(text_q(alternatives, document=document))
     if not expanded:
         return queryset.annotate(text_rank=Value(0, output_field=IntegerField()))
-    rank = None
-    name = document.name_column
-    for alternatives in expanded:
-        starts = Q()
-        contains = Q()
-        for alternative in alternatives:
-            starts |= Q(**{f"{name}__startswith": alternative})
-            contains |= Q(**{f"{name}__infix": alternative})
-        term_rank = Case(
-            When(starts, then=Value(3)),
-            When(contains, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        rank = term_rank if rank is None else rank + term_rank
-    return queryset.annotate(text_rank=rank)
+    return queryset.annotate(text_rank=text_rank_sql(expanded, document=document))

@@ -12,6 +12,7 @@ from sasaeai.cases import matching, services
 from sasaeai.cases.facts import (
     RECRUITING,
     Candidate,
+    Facts,
     category_tables,
     is_small,
     service_direction,
@@ -322,10 +323,33 @@ def test_ranking_equals_scoring_each_candidate_on_its_own(musashino):
         assert got == expected
 
 
-def test_text_hits_find_every_text_that_holds_a_word():
-    texts = ["みんなで歌声喫茶", "将棋と囲碁", "", "カラオケ大会と合唱", "歌", "囲"]
-    assert matching._text_hits(texts, {"歌", "歌声", "合唱"}) == {0, 3, 4}
-    assert matching._text_hits(texts, {"囲碁"}) == {1}
-    assert matching._text_hits(texts, {"碁と"}) == set()  # not across two texts
-    assert matching._text_hits(texts, {"体操"}) == set()
-    assert matching._text_hits([], {"歌"}) == set()
+def test_holding_finds_every_service_whose_own_text_holds_a_word():
+    """Facts.holding: the services whose text, category names taken out, holds a word; never
+    across two texts; remembered until the facts are read again."""
+    rows = [
+        Candidate(pk, None, None, False, False, text)
+        for pk, text in enumerate(
+            ["みんなで歌声喫茶", "将棋と囲碁", "", "カラオケ大会と合唱 カラオケ・音楽", "歌", "囲"],
+            1,
+        )
+    ]
+    facts = Facts(
+        key=(None, None),
+        rows=rows,
+        categories={4: frozenset({"hobby-music"})},
+        targets={},
+        schedules={},
+        outreach=frozenset(),
+        category_codes={},
+        category_strings={"hobby-music": [("カラオケ・音楽", "カラオケ・音楽")]},
+        synonym_groups=[],
+    )
+    assert facts.holding("歌") == {1, 5}
+    assert facts.holding("合唱") == {4}
+    assert facts.holding("囲碁") == {2}
+    assert facts.holding("碁と") == frozenset()  # not across two texts
+    assert facts.holding("音楽") == frozenset()  # only in the category name
+    assert facts.codes_holding("音楽") == {"hobby-music"}
+    assert facts.holding("カラオケ") == {4}  # 「カラオケ大会」 is its own
+    assert facts.holding("体操") == frozenset()
+    assert "歌" in facts._holding  # remembered with this copy of the facts

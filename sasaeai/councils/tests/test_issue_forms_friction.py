@@ -153,3 +153,27 @@ def test_no_internal_record_numbers_on_the_issue_page(client, tier1, musashino):
         r"#\d+", re.sub(r'href="[^"]*"|hx-[a-z]+="[^"]*"|action="[^"]*"', "", page)
     )
     assert "consultation #" not in page
+
+
+def test_evidence_search_folds_width_and_kana_as_the_resource_search_does(client, tier1, musashino):
+    """ｶﾗｵｹ (half width), からおけ and カラオケ are one word, in the records and in the query;
+    so are Ｃａｆｅ and cafe (core.text.search_key on both sides, in the database)."""
+    issue = RegionalIssueFactory(municipality=musashino, raised_by=tier1)
+    ConsultationFactory(
+        coordinator=tier1, area=None, summary="カラオケの会が減って行き場がない", date=TODAY
+    )
+    VisitFactory(coordinator=tier1, area=None, place_name="ｶﾗｵｹ喫茶　Ｃａｆｅうた", date=TODAY)
+    MeetingFactory(coordinator=tier1, area=None, title="からおけ交流会の相談", date=TODAY)
+    ConsultationFactory(coordinator=tier1, area=None, summary="囲碁の相手がほしい", date=TODAY)
+    for query in ("ｶﾗｵｹ", "からおけ", "カラオケ", "ｶﾗｵｹ　から"):
+        fragment = client.get(
+            f"/councils/issues/{issue.pk}/evidence/search/", {"q": query}
+        ).content.decode()
+        assert "カラオケの会が減って行き場がない" in fragment, query
+        assert "ｶﾗｵｹ喫茶" in fragment, query
+        assert "からおけ交流会の相談" in fragment, query
+        assert "囲碁" not in fragment, query
+    fragment = client.get(
+        f"/councils/issues/{issue.pk}/evidence/search/", {"q": "cafe"}
+    ).content.decode()
+    assert "ｶﾗｵｹ喫茶" in fragment and "カラオケの会" not in fragment
