@@ -1,0 +1,166 @@
+"""Pages: participation per place and month, the population import (upload, preview, confirm),
+and the gap map (ranked table and map layer)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from sasaeai.accounts import policy
+from sasaeai.accounts.policy import Capability
+from sasaeai.exchange.uploads import UploadError, read_upload
+from sasaeai.resources.models import Service
+
+from . import selectors, services
+from .forms import GapFilterForm, ParticipationForm, PopulationUploadForm
+from .gaps import FORMULA, WALK_FACTOR, gap_analysis
+from .models import PopulationUpload
+
+LIST_LIMIT = 100
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    records = selectors.participation_list_visible_to(user=request.user)[:LIST_LIMIT]
+    return render(
+        request,
+        "participation/index.html",
+        {
+            "records": records,
+            "datasets": selectors.population_datasets(user=request.user)[:5],
+            "can_record": policy.has(request.user, Capability.EDIT_ACTIVITIES),
+            "can_import": services.can_import_population(request.user),
+        },
+    )
+
+
+@login_required
+def record(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    recordable = selectors.services_recordable_by(user=request.user)
+    initial = {}
+    if "service" in request.GET:
+        # A place named in the address must be one the user may record for (else 404).
+        initial["service"] = policy.get_in_scope(recordable, request.GET["service"]).pk
+    if request.method == "POST" and request.POST.get("service", "").isdigit():
+        # An id posted from outside the user's scope answers as if it did not exist.
+        policy.get_in_scope(Service.objects.filter(pk__in=recordable), request.POST["service"])
+    form = ParticipationForm(request.POST or None, services=recordable, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.record_participation(
+                service=data["service"],
+                month=data["month"],
+                sessions=data["sessions"],
+                participants=data["participants"],
+                attendances=data["attendances"],
+                aged_65_plus=data["aged_65_plus"],
+                men=data["men"],
+                support_needed=data["support_needed"],
+                volunteers=data["volunteers"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                f"{saved.service.name}の{saved.month.year}年{saved.month.month}月の参加実績を保存しました。",
+            )
+            return redirect("participation:index")
+    return render(request, "participation/record.html", {"form": form})
+
+
+@login_required
+def population_import(request: HttpRequest) -> HttpResponse:
+    if not services.can_import_population(request.user):
+        raise PermissionDenied("人口を取り込む権限がありません。")
+    form = PopulationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = read_upload(form.cleaned_data["file"])
+            if upload.kind not in ("csv", "xlsx"):
+                raise UploadError("人口のファイルはCSVかExcel（.xlsx）で選んでください。")
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            pending, _ = services.population_upload_create(
+                user=request.user,
+                file_name=upload.name,
+                kind=upload.kind,
+                content=upload.content,
+                as_of=form.cleaned_data["as_of"],
+            )
+            return redirect("participation:population_preview", pk=pending.pk)
+    return render(request, "participation/population_import.html", {"form": form})
+
+
+@login_required
+def population_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not services.can_import_population(request.user):
+        raise PermissionDenied("人口を取り込む権限がありません。")
+    upload = policy.get_in_scope(
+        PopulationUpload.objects.filter(
+            municipality_id=request.user.municipality_id,
+            uploaded_by=request.user,
+            applied_at__isnull=True,
+        ),
+        pk,
+    )
+    reading = services.population_upload_reading(upload=upload)
+    if request.method == "POST" and reading.ok:
+        dataset = services.population_upload_apply(
+            upload=upload, user=request.user, request=request
+        )
+        messages.success(
+            request,
+            f"{dataset.as_of.year}年{dataset.as_of.month}月{dataset.as_of.day}日現在の人口"
+            f"（{len(reading.names)}町丁）を取り込みました。",
+        )
+        return redirect("participation:gaps")
+    return render(
+        request,
+        "participation/population_preview.html",
+        {"upload": upload, "reading": reading, "totals": reading.totals()},
+    )
+
+
+@login_required
+def gaps(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    municipality = request.user.municipality
+    form = GapFilterForm(request.GET or None, municipality_id=municipality.pk)
+    valid = form.is_valid() if request.GET else True
+    data = form.cleaned_data if request.GET and valid else {}
+    analysis = gap_analysis(
+        municipality=municipality,
+        walk_m=form.walk() if valid else 500,
+        category=data.get("category"),
+        target_codes=tuple(data.get("joinable") or ()),
+    )
+    return render(
+        request,
+        "participation/gaps.html",
+        {
+            "form": form,
+            "analysis": analysis,
+            "formula": FORMULA,
+            "walk_factor": WALK_FACTOR,
+            "layer": selectors.gap_map_layer(analysis),
+            "map": {
+                "tile_url": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+            },
+            "import_url": reverse("participation:population_import"),
+            "can_import": services.can_import_population(request.user),
+        },
+    )
