@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
@@ -82,7 +83,7 @@ def participation_create(request: HttpRequest, payload: ParticipationIn):
         request=request,
         via="API",
     )
-    return 201, record
+    return Status(201, record)
 
 
 @router.get("/participation", response=list[ParticipationOut], summary="通いの場の参加実績の一覧")

@@ -59,7 +59,7 @@ class Problem:
         if self.row is not None:
             where.append(f"{self.row}行目")
         if self.column:
-            where.append(f"{self.column}列")
+            where.append(self.column if self.column.endswith("列目") else f"{self.column}列")
         return ("・".join(where) + "：" if where else "") + self.message
 
 
@@ -299,12 +299,12 @@ def _read_sheet(sheet: Sheet, reading: PopulationReading, resolver: AddressResol
         town_rows.setdefault(key, []).extend((number, band, count) for band, count in values)
     # A town's own row is the sum of its 丁目 when they have rows: keep the 丁目.
     towns_with_blocks = {town for town, block in town_rows if block is not None}
+    reported: set[Band] = set()  # a band that straddles 65 or 75 is reported once
     for (town, block), entries in town_rows.items():
         if block is None and town in towns_with_blocks:
             reading.skipped_totals += 1
             continue
         bands = {band for _, band, _ in entries}
-        reported: set[Band] = set()
         for number, band, count in entries:
             if _contains_others(band, bands):
                 continue  # a subtotal such as 65歳以上 beside 65～69歳 …
