@@ -144,3 +144,32 @@ def models_q_shared_or(municipality_id: int):
     from django.db.models import Q
 
     return Q(municipality__isnull=True) | Q(municipality_id=municipality_id)
+
+
+class GapAttachForm(forms.Form):
+    """Attach one town's gap (with the filters shown) to a regional issue."""
+
+    town = forms.ChoiceField(label="町丁", choices=())
+    issue = forms.TypedChoiceField(label="地域課題", choices=(), coerce=int)
+    walk_m = forms.IntegerField(
+        min_value=MIN_WALK_M, max_value=MAX_WALK_M, widget=forms.HiddenInput
+    )
+    category = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    joinable = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].choices = [("", "選んでください")] + [
+            (row.key, f"{rank}位 {row.name}（空白度 {row.gap_score:.1f}）")
+            for rank, row in enumerate(rows, start=1)
+        ]
+        self.fields["issue"].choices = [("", "選んでください")] + [
+            (issue.pk, issue.title) for issue in issues
+        ]
+
+    def clean_joinable(self) -> tuple[str, ...]:
+        codes = tuple(c for c in self.cleaned_data["joinable"].split(",") if c)
+        known = {code for code, _ in JOINABLE}
+        if any(code not in known for code in codes):
+            raise ValidationError("参加できる人の指定を読めません。")
+        return codes

@@ -68,6 +68,7 @@ class GapRow:
     participants_65_plus: int | None = None
     approximate: bool = False
     no_point: bool = False
+    history: dict | None = None  # the latest figures attached to an issue (set by the page)
 
     @property
     def gap_score(self) -> float:

@@ -67,3 +67,49 @@ def gap_map_layer(analysis: GapAnalysis) -> dict:
             if p.frequency == frequency.WEEKLY
         ],
     }
+
+
+def issues_attachable_by(*, user: User):
+    """Regional issues the user may add evidence to (open ones, not merged)."""
+    from sasaeai.councils import policy as councils_policy
+    from sasaeai.councils.selectors import issue_list_visible_to
+
+    if not policy.has(user, policy.Capability.EDIT_COUNCILS):
+        return []
+    issues = issue_list_visible_to(user=user).filter(merged_into__isnull=True)
+    return [issue for issue in issues[:200] if councils_policy.can_edit_issue(user, issue)]
+
+
+def gap_history(*, analysis: GapAnalysis, category_code: str) -> dict[str, dict]:
+    """For each town already attached to an issue with the same measure (walking distance and
+    filters): the latest frozen figures and what changed since, keyed by the row's key."""
+    from sasaeai.councils.models import IssueFigure
+
+    from .services import GAP_SOURCE, gap_key
+
+    keys = {
+        gap_key(row, analysis.walk_m, category_code, analysis.target_codes): row
+        for row in analysis.rows
+    }
+    figures = (
+        IssueFigure.objects.filter(
+            source=GAP_SOURCE,
+            source_key__in=list(keys),
+            issue__municipality=analysis.municipality,
+        )
+        .select_related("issue")
+        .order_by("as_of", "id")
+    )
+    history: dict[str, dict] = {}
+    for figure in figures:
+        row = keys[figure.source_key]
+        then = figure.figures
+        history[row.key] = {
+            "issue": figure.issue,
+            "as_of": figure.as_of,
+            "then_65": then.get("residents_65_plus"),
+            "then_places": then.get("weekly_places_within"),
+            "change_65": row.residents_65_plus - (then.get("residents_65_plus") or 0),
+            "change_places": row.weekly_places_within - (then.get("weekly_places_within") or 0),
+        }
+    return history

@@ -5,7 +5,6 @@ the form, the API, an import and the organiser's link page call), and the popula
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -208,5 +207,82 @@ def population_upload_apply(
     return dataset
 
 
-def _decimal(value) -> Decimal:
-    return Decimal(str(value))
+# --- a gap as evidence of a regional issue ------------------------------------------------------
+
+GAP_SOURCE = "participation.gap"
+
+
+def suppression_threshold(municipality_id: int) -> int:
+    """The smallest count shown for a town to the council or the public (default 10)."""
+    from .models import ParticipationSettings
+
+    chosen = ParticipationSettings.objects.filter(municipality_id=municipality_id).first()
+    return chosen.suppression_threshold if chosen else 10
+
+
+def shown_count(value: int, threshold: int) -> str:
+    """「612人」, or 「10人未満」 under the threshold (never 0 < n < threshold for a town)."""
+    return f"{value:,}人" if value >= threshold or value == 0 else f"{threshold}人未満"
+
+
+def gap_key(row, walk_m: int, category_code: str, joinable: tuple[str, ...]) -> str:
+    """What was measured: the town (丁目), the walking distance and the filters."""
+    return f"{row.town_id}:{row.block_id or 0}:walk{walk_m}:{category_code}:{','.join(sorted(joinable))}"
+
+
+def gap_statement(row, walk_m: int, threshold: int, filters_text: str = "") -> str:
+    """「御殿山二丁目: 65歳以上 612人、徒歩500m以内に週1回以上の通いの場なし」"""
+    places = f" {row.weekly_places_within}か所" if row.weekly_places_within else "なし"
+    text = (
+        f"{row.name}: 65歳以上 {shown_count(row.residents_65_plus, threshold)}、"
+        f"徒歩{walk_m}m以内に週1回以上の通いの場{filters_text}{places}"
+    )
+    if row.approximate:
+        text += "（区域が広く概算）"
+    return text
+
+
+def gap_attach(
+    *,
+    user: User,
+    issue,
+    analysis,
+    row,
+    category_code: str = "",
+    request: HttpRequest | None = None,
+):
+    """Attaches one town's gap to a regional issue with its figures frozen today."""
+    from sasaeai.councils import services as councils_services
+
+    if not policy.has(user, policy.Capability.VIEW_ACTIVITIES):
+        raise PermissionDenied("空白地域の数値を見る権限がありません。")
+    threshold = suppression_threshold(analysis.municipality.pk)
+    filters = []
+    if analysis.category is not None:
+        filters.append(analysis.category.name)
+    labels = {"men": "男性も参加しやすい", "support-needed": "要支援の方も可"}
+    filters.extend(labels.get(code, code) for code in analysis.target_codes)
+    filters_text = f"（{'・'.join(filters)}）" if filters else ""
+    dataset = analysis.dataset
+    return councils_services.figure_attach(
+        user=user,
+        issue=issue,
+        source=GAP_SOURCE,
+        source_key=gap_key(row, analysis.walk_m, category_code, analysis.target_codes),
+        title=row.name,
+        statement=gap_statement(row, analysis.walk_m, threshold, filters_text),
+        figures={
+            "residents_65_plus": row.residents_65_plus,
+            "residents_75_plus": row.residents_75_plus,
+            "weekly_places_within": row.weekly_places_within,
+            "gap_score": round(row.gap_score, 2),
+            "participation_rate": row.participation_rate,
+            "walk_m": analysis.walk_m,
+            "population_as_of": dataset.as_of.isoformat() if dataset else None,
+            "population_is_demo": bool(dataset and dataset.is_demo),
+            "approximate": row.approximate,
+        },
+        as_of=analysis.reference_day,
+        area_id=row.area_id,
+        request=request,
+    )

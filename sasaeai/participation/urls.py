@@ -10,4 +10,5 @@ urlpatterns = [
     path("population/import/", views.population_import, name="population_import"),
     path("population/import/<int:pk>/", views.population_preview, name="population_preview"),
     path("gaps/", views.gaps, name="gaps"),
+    path("gaps/attach/", views.gap_attach, name="gap_attach"),
 ]

@@ -10,15 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.exchange.uploads import UploadError, read_upload
-from sasaeai.resources.models import Service
+from sasaeai.resources.models import Category, Service
 
 from . import selectors, services
-from .forms import GapFilterForm, ParticipationForm, PopulationUploadForm
-from .gaps import FORMULA, WALK_FACTOR, gap_analysis
+from .forms import GapAttachForm, GapFilterForm, ParticipationForm, PopulationUploadForm
+from .gaps import DEFAULT_WALK_M, FORMULA, WALK_FACTOR, gap_analysis
 from .models import PopulationUpload
 
 LIST_LIMIT = 100
@@ -134,19 +135,46 @@ def population_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def gaps(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+def _analysis(municipality, *, walk_m: int, category_code: str, joinable: tuple[str, ...]):
+    category = None
+    if category_code:
+        category = Category.objects.filter(code=category_code, axis=Category.Axis.ACTIVITY).first()
+    return gap_analysis(
+        municipality=municipality, walk_m=walk_m, category=category, target_codes=joinable
+    )
+
+
+def _gaps_page(request: HttpRequest, *, attach_form: GapAttachForm | None = None, analysis=None):
     municipality = request.user.municipality
     form = GapFilterForm(request.GET or None, municipality_id=municipality.pk)
     valid = form.is_valid() if request.GET else True
     data = form.cleaned_data if request.GET and valid else {}
-    analysis = gap_analysis(
-        municipality=municipality,
-        walk_m=form.walk() if valid else 500,
-        category=data.get("category"),
-        target_codes=tuple(data.get("joinable") or ()),
-    )
+    category = data.get("category")
+    category_code = category.code if category else ""
+    joinable = tuple(data.get("joinable") or ())
+    if analysis is None:
+        analysis = _analysis(
+            municipality,
+            walk_m=form.walk() if valid else DEFAULT_WALK_M,
+            category_code=category_code,
+            joinable=joinable,
+        )
+    else:
+        category_code = analysis.category.code if analysis.category else ""
+    history = selectors.gap_history(analysis=analysis, category_code=category_code)
+    for row in analysis.rows:
+        row.history = history.get(row.key)
+    issues = selectors.issues_attachable_by(user=request.user)
+    if attach_form is None and issues and analysis.rows:
+        attach_form = GapAttachForm(
+            rows=analysis.rows,
+            issues=issues,
+            initial={
+                "walk_m": analysis.walk_m,
+                "category": category_code,
+                "joinable": ",".join(analysis.target_codes),
+            },
+        )
     return render(
         request,
         "participation/gaps.html",
@@ -156,6 +184,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "formula": FORMULA,
             "walk_factor": WALK_FACTOR,
             "layer": selectors.gap_map_layer(analysis),
+            "attach_form": attach_form,
             "map": {
                 "tile_url": settings.MAP_TILE_URL,
                 "attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -164,3 +193,50 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "can_import": services.can_import_population(request.user),
         },
     )
+
+
+@login_required
+def gaps(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    return _gaps_page(request)
+
+
+@login_required
+@require_POST
+def gap_attach(request: HttpRequest) -> HttpResponse:
+    """One town's gap, as shown with the posted filters, attached to a regional issue."""
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    policy.require(request.user, Capability.EDIT_COUNCILS)
+    issues = selectors.issues_attachable_by(user=request.user)
+    try:
+        walk_m = int(request.POST.get("walk_m") or DEFAULT_WALK_M)
+    except ValueError:
+        walk_m = DEFAULT_WALK_M
+    joinable = tuple(c for c in request.POST.get("joinable", "").split(",") if c)
+    analysis = _analysis(
+        request.user.municipality,
+        walk_m=walk_m,
+        category_code=request.POST.get("category", "")[:60],
+        joinable=tuple(c for c in joinable if c in ("men", "support-needed")),
+    )
+    form = GapAttachForm(request.POST, rows=analysis.rows, issues=issues)
+    if form.is_valid():
+        row = next(r for r in analysis.rows if r.key == form.cleaned_data["town"])
+        issue = next(i for i in issues if i.pk == form.cleaned_data["issue"])
+        try:
+            figure = services.gap_attach(
+                user=request.user,
+                issue=issue,
+                analysis=analysis,
+                row=row,
+                category_code=form.cleaned_data["category"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("issue", exc.messages)
+        else:
+            messages.success(
+                request, f"地域課題「{issue.title}」に「{figure.statement}」を追加しました。"
+            )
+            return redirect("councils:issue_detail", pk=issue.pk)
+    return _gaps_page(request, attach_form=form, analysis=analysis)

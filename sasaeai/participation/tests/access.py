@@ -44,6 +44,9 @@ PAGES = {
         note="a pending upload is its uploader's own until confirmed",
     ),
     "participation:gaps": Access(C.VIEW_ACTIVITIES),
+    "participation:gap_attach": Access(
+        C.EDIT_COUNCILS, note="needs reading the gap map too; both are held by tier 1 and 2"
+    ),
 }
 API = {
     "POST /api/v1/participation": Access(C.EDIT_ACTIVITIES, body=_record_body, area_bound=True),
