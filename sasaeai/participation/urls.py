@@ -11,4 +11,5 @@ urlpatterns = [
     path("population/import/<int:pk>/", views.population_preview, name="population_preview"),
     path("gaps/", views.gaps, name="gaps"),
     path("gaps/attach/", views.gap_attach, name="gap_attach"),
+    path("survey.xlsx", views.survey_download, name="survey_download"),
 ]

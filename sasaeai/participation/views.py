@@ -3,6 +3,8 @@ and the gap map (ranked table and map layer)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
+from sasaeai.audit.services import audit_record
+from sasaeai.core.exports import export_view
 from sasaeai.exchange.uploads import UploadError, read_upload
 from sasaeai.resources.models import Category, Service
 
@@ -21,6 +25,7 @@ from . import selectors, services
 from .forms import GapAttachForm, GapFilterForm, ParticipationForm, PopulationUploadForm
 from .gaps import DEFAULT_WALK_M, FORMULA, WALK_FACTOR, gap_analysis
 from .models import PopulationUpload
+from .survey import survey_figures, survey_workbook
 
 LIST_LIMIT = 100
 
@@ -240,3 +245,32 @@ def gap_attach(request: HttpRequest) -> HttpResponse:
             )
             return redirect("councils:issue_detail", pk=issue.pk)
     return _gaps_page(request, attach_form=form, analysis=analysis)
+
+
+@login_required
+@export_view(name="通いの場調査（Excel）", formats=("xlsx",), allow=Capability.VIEW_ACTIVITIES)
+def survey_download(request: HttpRequest) -> HttpResponse:
+    """The MHLW 通いの場 survey workbook for a fiscal year (default: the last one ended)."""
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    today = dt.date.today()
+    default_year = today.year - 1 if today.month >= 4 else today.year - 2
+    try:
+        year = int(request.GET.get("fiscal_year") or default_year)
+    except ValueError:
+        year = default_year
+    year = max(2000, min(today.year, year))
+    figures = survey_figures(municipality=request.user.municipality, fiscal_year=year)
+    audit_record(
+        action="export",
+        request=request,
+        user=request.user,
+        target_type="participation.survey",
+        summary=f"通いの場調査の集計（{year}年度）を出力",
+        municipality_id=request.user.municipality_id,
+    )
+    response = HttpResponse(
+        survey_workbook(figures),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="kayoinoba-survey-{year}.xlsx"'
+    return response

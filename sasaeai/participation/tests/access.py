@@ -44,6 +44,7 @@ PAGES = {
         note="a pending upload is its uploader's own until confirmed",
     ),
     "participation:gaps": Access(C.VIEW_ACTIVITIES),
+    "participation:survey_download": Access(C.VIEW_ACTIVITIES),
     "participation:gap_attach": Access(
         C.EDIT_COUNCILS, note="needs reading the gap map too; both are held by tier 1 and 2"
     ),
