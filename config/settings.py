@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sasaeai.activities",
     "sasaeai.cases",
     "sasaeai.councils",
+    "sasaeai.participation",
     "sasaeai.reports",
     "sasaeai.api",
     "sasaeai.site",

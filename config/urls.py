@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("sasaeai.cases.urls")),
     path("reports/", include("sasaeai.reports.urls")),
     path("councils/", include("sasaeai.councils.urls")),
+    path("participation/", include("sasaeai.participation.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -43,7 +43,11 @@ LAYERS: tuple[Layer, ...] = (
     Layer("cases", ("cases",)),
     # A meeting may be a council's; a council's issues cite visits, consultations, meetings.
     Layer("records and councils", ("activities", "councils"), independent=False),
-    Layer("exchange and reports", ("exchange", "reports")),
+    # Participation reads population files with the exchange app's readers, and the reports'
+    # national indicators count 通いの場 from its selectors: between the two.
+    Layer("exchange", ("exchange",)),
+    Layer("participation", ("participation",)),
+    Layer("reports", ("reports",)),
     Layer("site", ("site",)),
 )
 

@@ -103,6 +103,18 @@ def render_briefing_pack(*, meeting) -> bytes:
                     [60 * mm, 25 * mm],
                 )
             )
+        figures = list(issue.figures.all())
+        if figures:
+            story.append(Paragraph("数値の根拠", s["h2"]))
+            for figure in figures:
+                story.append(
+                    Paragraph(
+                        escape(
+                            f"{figure.statement}（{era_date(figure.as_of, weekday=False)}時点）"
+                        ),
+                        s["body"],
+                    )
+                )
         story.append(Paragraph("これまでの経過", s["h2"]))
         for step in selectors.transitions_of(issue=issue):
             where = f"（{step.meeting.title}）" if step.meeting_id else ""

@@ -329,6 +329,42 @@ class IssueEvidence(models.Model):
         return getattr(self, self.kind)
 
 
+class IssueFigure(models.Model):
+    """Figures that show an issue, frozen on the day they were attached (a town's residents
+    65+ and its weekly places within walking distance, from the gap analysis). Any app may
+    attach one through `services.figure_attach`; `source` and `source_key` say what was
+    measured so that a later run can be compared with it. Aggregates only, never personal."""
+
+    issue = models.ForeignKey(
+        RegionalIssue, on_delete=models.CASCADE, related_name="figures", verbose_name="地域課題"
+    )
+    source = models.CharField("出典の種類", max_length=40)
+    source_key = models.CharField("測ったもの", max_length=200)
+    title = models.CharField("対象", max_length=200)
+    statement = models.CharField("数値の要約", max_length=500)
+    figures = models.JSONField("数値", default=dict)
+    as_of = models.DateField("時点")
+    area = models.ForeignKey(
+        "org.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="追加した人",
+    )
+    added_at = models.DateTimeField("追加日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "地域課題の数値の根拠"
+        verbose_name_plural = "地域課題の数値の根拠"
+        ordering = ["issue", "-as_of", "-id"]
+        indexes = [models.Index(fields=["source", "source_key"], name="figure_source_key")]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
 class AgendaItem(TimeStampedModel):
     """An issue on the agenda of a council meeting, and what the council decided about it."""
 

@@ -20,6 +20,7 @@ from .models import (
     Attendance,
     CouncilMember,
     IssueEvidence,
+    IssueFigure,
     IssueStatus,
     IssueTheme,
     IssueTransition,
@@ -369,6 +370,49 @@ def evidence_detach(
         summary="地域課題の根拠を削除",
         via=via,
     )
+
+
+@transaction.atomic
+def figure_attach(
+    *,
+    user: User,
+    issue: RegionalIssue,
+    source: str,
+    source_key: str,
+    title: str,
+    statement: str,
+    figures: dict,
+    as_of: dt.date,
+    area_id: int | None = None,
+    request: HttpRequest | None = None,
+    via: str = "",
+) -> IssueFigure:
+    """Attaches figures frozen at `as_of` to an issue (aggregates only; see IssueFigure)."""
+    require_issue_edit(user, issue)
+    if user.role == Role.TIER2 and area_id is not None and area_id not in policy.area_ids(user):
+        raise ValidationError({"issue": "担当圏域外の町の数値は根拠にできません。"})
+    figure = IssueFigure(
+        issue=issue,
+        source=source[:40],
+        source_key=source_key[:200],
+        title=title[:200],
+        statement=statement[:500],
+        figures=figures,
+        as_of=as_of,
+        area_id=area_id,
+        added_by=user,
+    )
+    figure.full_clean()
+    figure.save()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=issue,
+        summary=f"地域課題に数値の根拠を追加（{title}）",
+        via=via,
+    )
+    return figure
 
 
 # --- councils and their meetings -------------------------------------------------------------

@@ -175,6 +175,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.evidence_counts(issue=issue),
         "transitions": selectors.transitions_of(issue=issue),
         "evidence": selectors.evidence_visible_to(user=user, issue=issue),
+        "figures": list(issue.figures.all()),
         "shows_records": selectors.can_see_evidence_records(user),
         "merged": issue.merged_issues.all(),
         "can_edit": can_edit,

@@ -17,6 +17,7 @@ from sasaeai.cases.api import router as cases_router
 from sasaeai.councils.api import router as councils_router
 from sasaeai.exchange.api import router as exchange_router
 from sasaeai.org.api import router as org_router
+from sasaeai.participation.api import router as participation_router
 from sasaeai.reports.api import router as reports_router
 from sasaeai.resources.api import router as resources_router
 
@@ -109,6 +110,7 @@ ROUTERS = (
     cases_router,
     reports_router,
     councils_router,
+    participation_router,
 )
 for router in ROUTERS:
     api.add_router("/", router)

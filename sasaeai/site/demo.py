@@ -17,6 +17,7 @@ from sasaeai.cases import demo as cases_demo
 from sasaeai.councils import demo as councils_demo
 from sasaeai.org import demo as org_demo
 from sasaeai.org.models import Municipality
+from sasaeai.participation import demo as participation_demo
 from sasaeai.reports import seed_demo as reports_demo
 from sasaeai.resources import demo as resources_demo
 
@@ -26,6 +27,7 @@ DEMO_STEPS: list[Callable[[Municipality], object]] = [
     cases_demo.load,
     activities_demo.load,
     councils_demo.load_thread,
+    participation_demo.load,
     reports_demo.load,
 ]
 

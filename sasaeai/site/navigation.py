@@ -43,6 +43,12 @@ MODULES: list[Module] = [
     ),
     Module(_("予定表"), "activities:calendar", Capability.VIEW_ACTIVITIES, _("週・月の予定")),
     Module(_("個別ケース"), "cases:list", Capability.VIEW_CASES, _("個別ケースとつなぎの経過")),
+    Module(
+        _("通いの場と空白地域"),
+        "participation:index",
+        Capability.VIEW_ACTIVITIES,
+        _("通いの場の参加実績と、町丁別の人口から見た空白地域"),
+    ),
     Module(_("報告書"), "reports:index", Capability.VIEW_REPORTS, _("半期・年度の活動報告")),
     Module(
         _("地域課題・協議体"),

@@ -1,0 +1,56 @@
+"""Access rules of the participation pages and API for the access matrix
+(tests/test_access_matrix.py). Participation holds counts only (no names); writes are
+coordinators' record-keeping (tier 2 within its areas), the population import is tier 1's and
+the administrator's, the gap map is read by the staff roles that read activities."""
+
+from sasaeai.accounts.policy import Capability as C
+from tests.access_registry import Access, Target
+
+from .factories import PopulationUploadFactory, service_in
+
+
+def _record_body(place) -> dict:
+    return {
+        "service_id": service_in(place.town).pk,
+        "month": "2026-01",
+        "participants": 12,
+        "attendances": 40,
+        "aged_65_plus": 11,
+    }
+
+
+def _record_target(place) -> Target:
+    pk = service_in(place.town).pk
+    return Target(query={"service": pk}, data={"service": pk})
+
+
+def _upload(place) -> dict:
+    return {"pk": PopulationUploadFactory(uploaded_by=place.admin).pk}
+
+
+PAGES = {
+    "participation:index": Access(C.VIEW_ACTIVITIES),
+    "participation:record": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_record_target,
+        area_bound=True,
+        note="the place is offered only to those who may record for it; counts only",
+    ),
+    "participation:population_import": Access(C.IMPORT_RESOURCES),
+    "participation:population_preview": Access(
+        C.IMPORT_RESOURCES,
+        obj=_upload,
+        reach=lambda user, place: user is not None and user.pk == place.admin.pk,
+        note="a pending upload is its uploader's own until confirmed",
+    ),
+    "participation:gaps": Access(C.VIEW_ACTIVITIES),
+    "participation:survey_download": Access(C.VIEW_ACTIVITIES),
+    "participation:gap_attach": Access(
+        C.EDIT_COUNCILS, note="needs reading the gap map too; both are held by tier 1 and 2"
+    ),
+}
+API = {
+    "POST /api/v1/participation": Access(C.EDIT_ACTIVITIES, body=_record_body, area_bound=True),
+    "GET /api/v1/participation": Access(C.VIEW_ACTIVITIES),
+    "GET /api/v1/gaps": Access(C.VIEW_ACTIVITIES),
+}

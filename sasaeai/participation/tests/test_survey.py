@@ -1,0 +1,115 @@
+"""The 通いの場 survey on hand-made data: which places count (a surveyed activity, at least
+monthly), their bins, March's participants, the breakdowns, the workbook and the command."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from openpyxl import load_workbook
+
+from sasaeai.accounts.models import Role
+from sasaeai.accounts.tests.factories import UserFactory
+from sasaeai.org.tests.factories import TownFactory
+from sasaeai.participation.survey import survey_figures
+from sasaeai.participation.tests.factories import (
+    ParticipationRecordFactory,
+    PopulationCountFactory,
+    PopulationDatasetFactory,
+    service_in,
+)
+from sasaeai.resources.models import Category
+from sasaeai.resources.tests.factories import ScheduleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def places():
+    town = TownFactory()
+    gymnastics = Category.objects.get(code="exercise-gymnastics")  # counts as 体操（運動）
+    salon = Category.objects.get(code="salon")
+    shopping = Category.objects.get(code="shopping-support")  # not a survey activity
+
+    def place(name, category, **schedule):
+        service = service_in(town, name=name)
+        service.categories.add(category)
+        ScheduleFactory(service=service, **schedule)
+        return service
+
+    made = {
+        "体操A": place("体操A", gymnastics, freq="WEEKLY", byday="TU"),
+        "体操B": place("体操B", gymnastics, freq="MONTHLY", byday="1TU,3TU"),
+        "茶話会": place("茶話会", salon, freq="MONTHLY", byday="2WE"),
+        "隔月": place("隔月の会", salon, freq="MONTHLY", byday="2WE", interval=2),
+        "買物": place("買い物支援", shopping, freq="WEEKLY", byday="FR"),
+    }
+    ParticipationRecordFactory(
+        service=made["体操A"],
+        month=dt.date(2026, 1, 1),
+        participants=30,
+        attendances=100,
+        aged_65_plus=25,
+    )
+    ParticipationRecordFactory(
+        service=made["体操A"],
+        month=dt.date(2026, 3, 1),
+        participants=20,
+        attendances=70,
+        aged_65_plus=18,
+    )
+    ParticipationRecordFactory(
+        service=made["茶話会"],
+        month=dt.date(2025, 10, 1),
+        participants=12,
+        attendances=12,
+        aged_65_plus=12,
+    )
+    dataset = PopulationDatasetFactory(municipality=town.municipality, as_of=dt.date(2025, 10, 1))
+    PopulationCountFactory(dataset=dataset, town=town, age_from=65, age_to=None, count=600)
+    return town.municipality, made
+
+
+def test_places_bins_and_participants(places):
+    municipality, _ = places
+    figures = survey_figures(municipality=municipality, fiscal_year=2025)
+    by_name = {p.name: p for p in figures.places}
+    assert set(by_name) == {"体操A", "体操B", "茶話会"}  # 隔月: under monthly; 買物: not surveyed
+    assert by_name["体操A"].activity == "体操（運動）"
+    assert by_name["体操A"].frequency == "週1回以上"
+    assert by_name["体操B"].frequency == "月2回以上4回未満"
+    assert by_name["茶話会"].frequency == "月1回以上2回未満"
+    assert (by_name["体操A"].participants, by_name["体操A"].aged_65_plus) == (20, 18)  # March
+    assert by_name["体操B"].participants is None
+    assert figures.participants == 32 and figures.participants_65_plus == 30
+    assert figures.participation_rate == pytest.approx(30 / 600)
+    activity = {
+        row[0]: row[1:] for row in figures.breakdown("activity", ["体操（運動）", "茶話会"])
+    }
+    assert activity["体操（運動）"] == (2, 20, 18)
+    assert activity["茶話会"] == (1, 12, 12)
+
+
+def test_workbook_page_and_command(places, tmp_path):
+    municipality, _ = places
+    client = Client()
+    client.force_login(UserFactory(municipality=municipality, role=Role.TIER1))
+    answer = client.get("/participation/survey.xlsx", {"fiscal_year": 2025})
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    values = [row for row in book["通いの場の状況"].iter_rows(values_only=True)]
+    assert ("通いの場の数", 3, None, None) in values or any(
+        r[:2] == ("通いの場の数", 3) for r in values
+    )
+    assert any(r[:4] == ("週1回以上", 1, 20, 18) for r in values)
+    assert any(r[:4] == ("月2回以上4回未満", 1, 0, 0) for r in values)
+    assert "令和7年度" in values[0][0]
+    user = UserFactory(municipality=municipality, role=Role.TIER1, username="survey-user")
+    path = tmp_path / "survey.xlsx"
+    out = io.StringIO()
+    call_command(
+        "kayoinoba-survey", fiscal_year=2025, user=user.username, output=str(path), stdout=out
+    )
+    assert "通いの場 3か所" in out.getvalue()
+    assert load_workbook(path)["通いの場一覧"].max_row == 4
