@@ -15,6 +15,7 @@ from sasaeai.api.errors import field_errors
 from sasaeai.api.parser import RefusingNulParser
 from sasaeai.cases.api import router as cases_router
 from sasaeai.councils.api import router as councils_router
+from sasaeai.directory.api import router as directory_router
 from sasaeai.exchange.api import router as exchange_router
 from sasaeai.org.api import router as org_router
 from sasaeai.reports.api import router as reports_router
@@ -109,6 +110,7 @@ ROUTERS = (
     cases_router,
     reports_router,
     councils_router,
+    directory_router,
 )
 for router in ROUTERS:
     api.add_router("/", router)
