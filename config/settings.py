@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sasaeai.accounts",
     "sasaeai.audit",
     "sasaeai.resources",
+    "sasaeai.directory",
     "sasaeai.exchange",
     "sasaeai.activities",
     "sasaeai.cases",

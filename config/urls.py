@@ -16,6 +16,9 @@ urlpatterns = [
     path("audit/", include("sasaeai.audit.urls")),
     path("resources/", include("sasaeai.resources.urls")),
     path("finder/", include("sasaeai.resources.public_urls")),
+    # The directory's public pages (organisers' links at /u/…, residents' reports on the finder).
+    path("", include("sasaeai.directory.public_urls")),
+    path("directory/", include("sasaeai.directory.urls")),
     path("exchange/", include("sasaeai.exchange.urls")),
     path("activities/", include("sasaeai.activities.urls")),
     path("cases/", include("sasaeai.cases.urls")),

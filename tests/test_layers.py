@@ -40,6 +40,8 @@ LAYERS: tuple[Layer, ...] = (
     # policy; every layer writes the audit log and the log's pages ask the policy too.
     Layer("organisation and access", ("org", "accounts", "audit"), independent=False),
     Layer("resources", ("resources",)),
+    # The living directory: public resource data and its proposals inbox, never case tables.
+    Layer("directory", ("directory",)),
     Layer("cases", ("cases",)),
     # A meeting may be a council's; a council's issues cite visits, consultations, meetings.
     Layer("records and councils", ("activities", "councils"), independent=False),

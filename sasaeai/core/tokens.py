@@ -40,6 +40,9 @@ class HashedToken(models.Model):
     # `prefix` column keeps so that the owner can tell their secrets apart.
     SECRET_PREFIX = ""
     SHOWN_LENGTH = 12
+    # The relations loaded with a live row (a user's secrets: the user). A secret that belongs
+    # to no user (an organiser's update link) has no `user` field and says so here.
+    LOADED_WITH: tuple[str, ...] = ("user",)
 
     class Meta:
         abstract = True
@@ -63,7 +66,7 @@ class HashedToken(models.Model):
         if not plain or len(plain) > MAX_SECRET_LENGTH or not plain.startswith(cls.SECRET_PREFIX):
             return None
         return (
-            cls.objects.select_related("user")
+            cls.objects.select_related(*cls.LOADED_WITH)
             .filter(digest=token_digest(plain), revoked_at__isnull=True)
             .first()
         )
@@ -86,8 +89,13 @@ class HashedToken(models.Model):
 
 
 def token_kinds() -> list[type[HashedToken]]:
-    """Every installed model that keeps a user's hashed secrets."""
-    return [m for m in apps.get_models() if issubclass(m, HashedToken)]
+    """Every installed model that keeps a user's hashed secrets (not the secrets that belong to
+    no user, such as organisers' update links: a staff member's password change leaves them)."""
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, HashedToken) and any(f.name == "user" for f in m._meta.fields)
+    ]
 
 
 def tokens_revoke_for_user(user: models.Model) -> list[HashedToken]:

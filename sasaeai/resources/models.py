@@ -384,6 +384,21 @@ class Service(MunicipalityOwned):
         related_name="+",
         verbose_name="確認した人",
     )
+
+    class ConfirmedVia(models.TextChoices):
+        VISIT = "visit", "訪問"
+        ORGANISER = "organiser", "主催者の確認"
+        STAFF = "staff", "職員の確認（電話・審査）"
+        IMPORT = "import", "取り込み（確認日つきの台帳）"
+
+    confirmed_via = models.CharField(
+        "確認の方法",
+        max_length=12,
+        choices=ConfirmedVia.choices,
+        blank=True,
+        default="",
+        help_text="最終確認日を記録したきっかけ。空欄は不明（この項目より前の確認）",
+    )
     # Derived from the location's town on save (filters without joins).
     town = models.ForeignKey(
         "org.Town",
@@ -452,15 +467,12 @@ class Service(MunicipalityOwned):
     def is_publicly_visible(self) -> bool:
         return self.is_public and self.status == self.Status.ACTIVE
 
-    def needs_recheck(self, today: dt.date) -> bool:
-        """Not confirmed within the last 12 months."""
+    def needs_recheck(self, today: dt.date, *, valid_days: int = 365) -> bool:
+        """Not confirmed within the verification period (by default 365 days; the municipality
+        sets its own in VerificationPolicy)."""
         if self.confirmed_at is None:
             return True
-        try:
-            limit = today.replace(year=today.year - 1)
-        except ValueError:  # 29 February
-            limit = today.replace(year=today.year - 1, day=28)
-        return self.confirmed_at < limit
+        return self.confirmed_at < today - dt.timedelta(days=valid_days)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -614,3 +626,66 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.token}"
+
+
+class VerificationPolicy(models.Model):
+    """A municipality's settings for keeping its directory current and for its residents' pages.
+
+    A verification (a visit, the organiser's confirmation, a staff review, a dated import) lasts
+    `valid_days`; past that the resource enters the re-check list. With `hide_after_days` set,
+    a resource still unverified that many days later is shown as 「確認中」 and left out of the
+    public finder, the brochure and open data until it is verified again (never deleted). A
+    resource never verified counts from when it was registered."""
+
+    municipality = models.OneToOneField(
+        "org.Municipality",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="verification_policy",
+        verbose_name="市区町村",
+    )
+    valid_days = models.PositiveSmallIntegerField(
+        "確認の有効期間（日）",
+        default=365,
+        validators=[MinValueValidator(30), MaxValueValidator(1095)],
+        help_text="この日数を過ぎると再確認リストに入ります（例: 6か月なら183）",
+    )
+    hide_after_days = models.PositiveSmallIntegerField(
+        "公開を止めるまでの猶予（日）",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1095)],
+        help_text="有効期間が切れてからこの日数たっても確認されないと「確認中」として公開ページから外します。"
+        "空欄なら外しません",
+    )
+    link_days = models.PositiveSmallIntegerField(
+        "主催者用リンクの有効期間（日）",
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(1095)],
+    )
+    finder_title = models.CharField(
+        "住民向けページの名前",
+        max_length=80,
+        blank=True,
+        help_text="例: 武蔵野市 地域の通いの場・サロンさがし。空欄なら「（市区町村名） 地域の通いの場さがし」",
+    )
+    contact_label = models.CharField(
+        "問い合わせ先", max_length=100, blank=True, help_text="例: 武蔵野市 高齢者支援課"
+    )
+    contact_phone = models.CharField("問い合わせ先の電話番号", max_length=30, blank=True)
+    notify_email = models.EmailField(
+        "情報提供の通知先メールアドレス",
+        blank=True,
+        help_text="新しい情報提供をメールでも知らせる宛先（空欄ならホーム画面の通知だけ）",
+    )
+
+    class Meta:
+        verbose_name = "確認と公開の設定"
+        verbose_name_plural = "確認と公開の設定"
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.valid_days}日"
+
+    @property
+    def title(self) -> str:
+        return self.finder_title or f"{self.municipality.name} 地域の通いの場さがし"

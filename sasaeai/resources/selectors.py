@@ -32,7 +32,15 @@ from sasaeai.core.geo import bounding_box, haversine_m
 from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
-from .models import Category, Location, Schedule, Service, Synonym, TargetGroup
+from .models import (
+    Category,
+    Location,
+    Schedule,
+    Service,
+    Synonym,
+    TargetGroup,
+    VerificationPolicy,
+)
 from .schedules import open_on_q, schedule_meets_on, schedule_text, weekday_q
 from .search import (
     PUBLIC,
@@ -104,12 +112,16 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
 
 
 def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
-    """Services a resident may see: public, consented, active."""
+    """Services a resident may see: public, consented, active, and not 「確認中」 (left
+    unverified past the municipality's hide-after period, see on_hold_q)."""
     qs = Service.objects.filter(
         is_public=True, publication_consent=True, status=Service.Status.ACTIVE
     )
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
+    on_hold = on_hold_q(municipality_ids=[municipality.pk] if municipality is not None else None)
+    if on_hold is not None:
+        qs = qs.exclude(on_hold)
     return qs
 
 
@@ -180,16 +192,88 @@ def service_writable_q(*, user: User) -> Q:
     return policy.writable_area_filter(user)
 
 
-def recheck_limit(today: dt.date | None = None) -> dt.date:
+# --- verification -----------------------------------------------------------------------------
+
+
+def verification_policy(municipality_id: int) -> VerificationPolicy:
+    """The municipality's verification settings (the defaults when it has saved none)."""
+    found = VerificationPolicy.objects.filter(pk=municipality_id).first()
+    return found or VerificationPolicy(municipality_id=municipality_id)
+
+
+def recheck_limit(today: dt.date | None = None, *, valid_days: int = 365) -> dt.date:
+    """A verification older than this date has lapsed."""
+    return (today or timezone.localdate()) - dt.timedelta(days=valid_days)
+
+
+def needs_recheck_q(today: dt.date | None = None, *, valid_days: int = 365) -> Q:
+    return Q(confirmed_at__isnull=True) | Q(
+        confirmed_at__lt=recheck_limit(today, valid_days=valid_days)
+    )
+
+
+def on_hold_q(
+    *, municipality_ids: list[int] | None = None, today: dt.date | None = None
+) -> Q | None:
+    """Matches the services that are 「確認中」: in a municipality that hides unverified
+    resources, not verified for `valid_days + hide_after_days` (never verified: counted from
+    when the resource was registered). None when no such municipality is concerned."""
     today = today or timezone.localdate()
-    try:
-        return today.replace(year=today.year - 1)
-    except ValueError:
-        return today.replace(year=today.year - 1, day=28)
+    policies = VerificationPolicy.objects.filter(hide_after_days__isnull=False)
+    if municipality_ids is not None:
+        policies = policies.filter(pk__in=municipality_ids)
+    found: Q | None = None
+    for municipality_id, valid_days, hide_after_days in policies.values_list(
+        "municipality_id", "valid_days", "hide_after_days"
+    ):
+        cutoff = today - dt.timedelta(days=valid_days + hide_after_days)
+        registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+        lapsed = Q(confirmed_at__lt=cutoff) | Q(
+            confirmed_at__isnull=True, created_at__lt=registered_before
+        )
+        condition = Q(municipality_id=municipality_id) & lapsed
+        found = condition if found is None else found | condition
+    return found
 
 
-def needs_recheck_q(today: dt.date | None = None) -> Q:
-    return Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=recheck_limit(today))
+@dataclass(frozen=True)
+class Verification:
+    """What the staff page says about a resource's verification."""
+
+    confirmed_at: dt.date | None
+    via: str  # the ConfirmedVia label, or ""
+    by: str  # the confirming staff member's name, or ""
+    valid_days: int
+    expires_on: dt.date | None  # the day the verification lapses
+    needs_recheck: bool
+    hides_on: dt.date | None  # the day it becomes 確認中 (None: the municipality never hides)
+    on_hold: bool  # 確認中: left out of the public pages
+
+
+def service_verification(service: Service, *, today: dt.date | None = None) -> Verification:
+    today = today or timezone.localdate()
+    settings_ = verification_policy(service.municipality_id)
+    start = service.confirmed_at or (
+        timezone.localtime(service.created_at).date() if service.created_at else today
+    )
+    expires_on = (
+        service.confirmed_at + dt.timedelta(days=settings_.valid_days)
+        if service.confirmed_at
+        else None
+    )
+    hides_on = None
+    if settings_.hide_after_days is not None:
+        hides_on = start + dt.timedelta(days=settings_.valid_days + settings_.hide_after_days)
+    return Verification(
+        confirmed_at=service.confirmed_at,
+        via=service.get_confirmed_via_display() if service.confirmed_via else "",
+        by=service.confirmed_by.name if service.confirmed_by_id else "",
+        valid_days=settings_.valid_days,
+        expires_on=expires_on,
+        needs_recheck=service.needs_recheck(today, valid_days=settings_.valid_days),
+        hides_on=hides_on,
+        on_hold=hides_on is not None and hides_on <= today,
+    )
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -296,7 +380,12 @@ def _fact_groups(filters: ServiceFilters, *, public: bool) -> list[list[str]]:
 
 
 def _filter(
-    queryset: QuerySet[Service], filters: ServiceFilters, *, public: bool, indexed: bool = False
+    queryset: QuerySet[Service],
+    filters: ServiceFilters,
+    *,
+    public: bool,
+    indexed: bool = False,
+    valid_days: int = 365,
 ) -> QuerySet[Service]:
     """The filters in SQL. With `indexed`, the ones that need another table (categories,
     target groups, schedules by day and time) are left to the index's fact tokens; the
@@ -334,9 +423,9 @@ def _filter(
         if filters.statuses:
             queryset = queryset.filter(status__in=filters.statuses)
         if filters.needs_recheck is True:
-            queryset = queryset.filter(needs_recheck_q())
+            queryset = queryset.filter(needs_recheck_q(valid_days=valid_days))
         elif filters.needs_recheck is False:
-            queryset = queryset.exclude(needs_recheck_q())
+            queryset = queryset.exclude(needs_recheck_q(valid_days=valid_days))
     return queryset
 
 
@@ -413,7 +502,10 @@ def _search(
     groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
     expanded = expand_query(filters.text, groups=groups)
     indexed = SEARCH_INDEX and connection.vendor in ("sqlite", "postgresql")
-    queryset = _filter(queryset, filters, public=public, indexed=indexed)
+    valid_days = 365
+    if filters.needs_recheck is not None and municipality is not None:
+        valid_days = verification_policy(municipality.pk).valid_days
+    queryset = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
     facts = _fact_groups(filters, public=public) if indexed else []
     if indexed and scope:
         facts.insert(0, scope)
@@ -590,10 +682,12 @@ def service_search_public(
 
 
 def service_recheck_list(*, user: User, today: dt.date | None = None) -> QuerySet[Service]:
-    """Services not confirmed for 12 months (or never): the coordinator's list to re-check.
-    Tier 2 gets its own areas; closed services are left out."""
+    """Services whose verification has lapsed (the municipality's period, by default 365 days;
+    or never verified): the coordinator's list to re-check. Tier 2 gets its own areas; closed
+    services are left out."""
     queryset = service_list_visible_to(user=user).exclude(status=Service.Status.CLOSED)
-    queryset = queryset.filter(needs_recheck_q(today))
+    valid_days = verification_policy(user.municipality_id).valid_days
+    queryset = queryset.filter(needs_recheck_q(today, valid_days=valid_days))
     if user.role == "tier2":
         queryset = queryset.filter(area_id__in=policy.area_ids(user))
     return queryset.order_by(F("confirmed_at").asc(nulls_first=True), _reading_order(), "pk")

@@ -353,16 +353,40 @@ def service_confirm(
     service: Service,
     user: User,
     when: dt.date | dt.datetime | None = None,
+    via: str = Service.ConfirmedVia.VISIT,
     request: HttpRequest | None = None,
 ) -> Service:
-    """Records that the resource was seen as it is (a visit, a call): sets the confirmed date and
-    who confirmed it. Activities call this when a visit to the resource is recorded. A date
-    older than the one already recorded changes nothing."""
+    """Records that the resource was seen as it is: a verification, with its date, who made it
+    and how (`via`: a visit, which activities record, or a staff check by phone or review). A
+    date older than the one already recorded changes nothing."""
     policy.require(user, Capability.VIEW_RESOURCES)
     if service.municipality_id not in policy.municipality_ids(user) or (
         not policy.can_write_municipality(user, service.municipality_id)
     ):
         raise PermissionDenied("ほかの市区町村の社会資源は確認できません。")
+    return _confirm(service=service, user=user, when=when, via=via, request=request)
+
+
+def service_confirm_by_organiser(
+    *, service: Service, when: dt.date | None = None, request: HttpRequest | None = None
+) -> Service:
+    """The organiser confirmed through their update link that the listing is right (the caller
+    has checked the link): a verification with no staff member behind it."""
+    return _confirm(
+        service=service, user=None, when=when, via=Service.ConfirmedVia.ORGANISER, request=request
+    )
+
+
+def _confirm(
+    *,
+    service: Service,
+    user: User | None,
+    when: dt.date | dt.datetime | None,
+    via: str,
+    request: HttpRequest | None,
+) -> Service:
+    if via not in Service.ConfirmedVia.values:
+        raise ValueError(f"unknown confirmation {via}")
     if when is None:
         when = timezone.localdate()
     if isinstance(when, dt.datetime):
@@ -371,10 +395,18 @@ def service_confirm(
         return service
     service.confirmed_at = when
     service.confirmed_by = user
-    service._change_reason = "現況を確認"
+    service.confirmed_via = via
+    label = Service.ConfirmedVia(via).label
+    service._change_reason = f"現況を確認（{label}）"
     service._history_user = user
-    service.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
-    audit_record(action="update", request=request, user=user, target=service, summary="現況を確認")
+    service.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_via", "updated_at"])
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=service,
+        summary=f"現況を確認（{label}）",
+    )
     return service
 
 

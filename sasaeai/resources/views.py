@@ -122,7 +122,7 @@ def _detail_page(request: HttpRequest, service: Service, *, point_form=None) -> 
                     "longitude": service.location.longitude if service.location else None,
                 }
             ),
-            "needs_recheck": service.needs_recheck(today),
+            "verification": selectors.service_verification(service, today=today),
             "pick_ids": {"lat": "id_latitude", "lon": "id_longitude"},
             "public_url": reverse("finder:detail", args=[service.municipality.code, service.pk])
             if service.is_publicly_visible
@@ -143,13 +143,23 @@ def _schedule_entries(formset) -> list[dict]:
     return entries
 
 
+PREFILLED = ("name", "description", "address")
+
+
 def _save_service(request, *, service: Service | None) -> HttpResponse:
     user = request.user
     municipality = service.municipality if service else user.municipality
+    # A new resource may start from a resident's suggestion (the directory's review page).
+    initial = (
+        {k: request.GET[k][:1000] for k in PREFILLED if request.GET.get(k)}
+        if service is None and request.method == "GET"
+        else {}
+    )
     form = ServiceForm(
         request.POST or None,
         instance=service or Service(municipality=municipality),
         municipality=municipality,
+        initial=initial,
     )
     formset = ScheduleFormSet(request.POST or None, instance=form.instance, prefix="schedules")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -259,7 +269,11 @@ def service_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"確認した日: {error}")
     else:
         services.service_confirm(
-            service=service, user=user, when=form.cleaned_data["confirmed_on"], request=request
+            service=service,
+            user=user,
+            when=form.cleaned_data["confirmed_on"],
+            via=Service.ConfirmedVia.STAFF,
+            request=request,
         )
         messages.success(request, f"「{service.name}」を確認済みにしました。")
     if request.POST.get("next_page") == "recheck":
@@ -405,7 +419,9 @@ def recheck_list(request: HttpRequest) -> HttpResponse:
         "resources/recheck.html",
         {
             "page": page,
-            "limit": selectors.recheck_limit(),
+            "limit": selectors.recheck_limit(
+                valid_days=selectors.verification_policy(user.municipality_id).valid_days
+            ),
             "can_confirm": policy.has(user, Capability.EDIT_RESOURCES),
             "today": timezone.localdate(),
         },

@@ -15,6 +15,7 @@ from sasaeai.api.errors import field_errors
 from sasaeai.api.parser import RefusingNulParser
 from sasaeai.cases.api import router as cases_router
 from sasaeai.councils.api import router as councils_router
+from sasaeai.directory.api import router as directory_router
 from sasaeai.exchange.api import router as exchange_router
 from sasaeai.org.api import router as org_router
 from sasaeai.participation.api import router as participation_router
@@ -111,6 +112,7 @@ ROUTERS = (
     reports_router,
     councils_router,
     participation_router,
+    directory_router,
 )
 for router in ROUTERS:
     api.add_router("/", router)

@@ -26,6 +26,7 @@ from sasaeai.accounts.models import User
 from sasaeai.activities import home as activities_home
 from sasaeai.cases import home as cases_home
 from sasaeai.councils import home as councils_home
+from sasaeai.directory import home as directory_home
 from sasaeai.resources import home as resources_home
 
 PanelProvider = Callable[[User], list[dict]]
@@ -34,6 +35,7 @@ PanelProvider = Callable[[User], list[dict]]
 PANEL_PROVIDERS: list[PanelProvider] = [
     activities_home.panels,
     resources_home.recheck_panel,
+    directory_home.proposals_panel,
     councils_home.issues_panel,
     cases_home.follow_ups_panel,
 ]

@@ -29,6 +29,13 @@ MODULES: list[Module] = [
         _("サロン・通いの場などの社会資源を探す・登録する"),
     ),
     Module(
+        _("情報提供"),
+        "directory:queue",
+        Capability.EDIT_RESOURCES,
+        _("主催者・住民からの変更の知らせを確認して反映する"),
+        section="/directory/",
+    ),
+    Module(
         _("データ取込・出力"),
         "exchange:import_start",
         Capability.IMPORT_RESOURCES,

@@ -138,6 +138,7 @@ def row_writes(row: RowPlan, service: Service | None, ctx: ImportContext) -> Row
         # The file says when the resource was confirmed: the person importing it vouches for
         # that date, not whoever confirmed it before.
         values["confirmed_by"] = ctx.user
+        values["confirmed_via"] = Service.ConfirmedVia.IMPORT
     return RowWrites(
         service=values,
         organization=organization_spec(row, service),

@@ -1,0 +1,14 @@
+"""Staff pages of the living directory, mounted at /directory/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("quality/", views.quality, name="quality"),
+    path("proposals/<int:pk>/", views.review, name="review"),
+    path("resources/<int:pk>/link/", views.link_page, name="link"),
+]
