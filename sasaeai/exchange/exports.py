@@ -54,6 +54,7 @@ def service_values(service: Service, *, municipality_code: str) -> dict[str, str
         "alternate_name": service.alternate_name,
         "categories": "、".join(c.name for c in service.categories.all()),
         "status": service.get_status_display(),
+        "direction": service.get_direction_display() if service.direction else "",
         "description": service.description,
         "target_groups": "、".join(t.name for t in service.target_groups.all()),
         "eligibility_note": service.eligibility_note,

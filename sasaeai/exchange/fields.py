@@ -80,6 +80,15 @@ FIELDS: tuple[ImportField, ...] = (
         width=10,
     ),
     ImportField(
+        "direction",
+        "この資源は",
+        "利用者へのサービス・担い手の募集・両方のいずれか。空欄なら活動の種類・対象者・内容から判断します（相談の支援で候補を探すときに使います）。",
+        "利用者へのサービス",
+        aliases=("資源の種類", "サービスか募集か"),
+        choices="direction",
+        width=18,
+    ),
+    ImportField(
         "description",
         "内容",
         "活動の内容。住民向けの公開ページにも載ります。",

@@ -29,6 +29,10 @@ from .records import Record
 HSDS_VERSION = "3.0"
 TAXONOMY = "sasaeai-activity"
 TARGET_TAXONOMY = "sasaeai-target-group"
+# この資源は (Service.direction): HSDS has no field for "a service to users or a call for
+# helpers", so it travels as an attribute with a term of this taxonomy (code service /
+# recruiting / both), the way HSDS links any classification to a service.
+DIRECTION_TAXONOMY = "sasaeai-direction"
 IRREGULAR_NOTE = "不定期"
 
 
@@ -199,6 +203,26 @@ def service_to_hsds(
                     "name": target.name,
                     "description": target.public_label or target.name,
                     "taxonomy": TARGET_TAXONOMY,
+                },
+            }
+        )
+    if service.direction:
+        term_id = _uuid(code, "direction", service.direction)
+        label = service.get_direction_display()
+        attributes.append(
+            {
+                "id": _uuid(code, "service-direction", service.pk),
+                "link_id": sid,
+                "link_type": "service",
+                "link_entity": "service",
+                "taxonomy_term_id": term_id,
+                "value": label,
+                "taxonomy_term": {
+                    "id": term_id,
+                    "code": service.direction,
+                    "name": label,
+                    "description": f"この資源は: {label}",
+                    "taxonomy": DIRECTION_TAXONOMY,
                 },
             }
         )
@@ -451,7 +475,9 @@ def _record(index: int, label: str, service: dict) -> Record:
             else {}
         )
         name = term.get("name") or attribute.get("value") or ""
-        if term.get("taxonomy") == TARGET_TAXONOMY or attribute.get("link_type") == "eligibility":
+        if term.get("taxonomy") == DIRECTION_TAXONOMY:
+            put("direction", term.get("code") or name, "attributes")
+        elif term.get("taxonomy") == TARGET_TAXONOMY or attribute.get("link_type") == "eligibility":
             targets.append(term.get("code") or name)
         elif name:
             categories.append(term.get("code") or name)

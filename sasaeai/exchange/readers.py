@@ -121,9 +121,10 @@ def read_csv(content: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     raw_rows: list[tuple[int, list[str]]] = []
     start = 1
+    shared = _Shared()
     try:
         for cells in reader:
-            raw_rows.append((start, [formula_unescape(c.strip()) for c in cells]))
+            raw_rows.append((start, [shared(formula_unescape(c.strip())) for c in cells]))
             start = reader.line_num + 1
             if len(raw_rows) > MAX_ROWS + HEADER_SCAN_ROWS:
                 raise ReadError(
@@ -162,6 +163,21 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return parts
 
 
+class _Shared:
+    """One str object per distinct cell text while a file is read: a column repeating the same
+    values (町, 状態, はい/いいえ, 開催日時 …) over 50,000 rows holds each value once, not once a
+    row (memory, see docs/exchange.md). Only short texts are shared; the table goes with the
+    reading."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        if not text or len(text) > 200:
+            return text
+        return self.seen.setdefault(text, text)
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -196,6 +212,7 @@ def read_xlsx(content: bytes) -> Table:
         ) from exc
     sheets: list[Sheet] = []
     formulas: list[str] = []
+    shared = _Shared()
     try:
         for worksheet in workbook.worksheets:
             path, state = parts.get(worksheet.title, ("", "visible"))
@@ -215,7 +232,7 @@ def read_xlsx(content: bytes) -> Table:
                             formulas.append("")
                         cells.append("")
                         continue
-                    cells.append(_cell_text(cell.value))
+                    cells.append(shared(_cell_text(cell.value)))
                 if len(cells) > MAX_COLUMNS:
                     cells = cells[:MAX_COLUMNS]
                 raw_rows.append((row_number, cells))

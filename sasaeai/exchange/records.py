@@ -6,6 +6,7 @@ joined here."""
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sasaeai.core.recurrence import read_day_list, read_schedule_text, weekly_text
@@ -42,9 +43,16 @@ def records_from_rows(
 ) -> list[Record]:
     """`rows` hold [sheet index, row number, cells aligned to `headers`]; `mapping` maps a
     header's index (as text) to a field key ("" = not imported)."""
+    return list(iter_records(headers=headers, sheets=sheets, rows=rows, mapping=mapping))
+
+
+def iter_records(
+    *, headers: list[str], sheets: list[dict], rows: list, mapping: dict[str, str]
+) -> Iterator[Record]:
+    """The records of `records_from_rows` one at a time, made only as the planner asks for them
+    (a 50,000-row file never holds all its records at once)."""
     used = {int(i): key for i, key in mapping.items() if key}
     several_sheets = len(sheets) > 1
-    records = []
     # Where each field comes from, made once per sheet and shared by its rows (a row's own
     # additions go into a small overlay): 50,000 rows do not hold 50,000 copies.
     sheet_columns: dict[int, dict[str, str]] = {}
@@ -70,10 +78,7 @@ def records_from_rows(
             elif value or key not in values:
                 values[key] = value
         _join_open_data(values, columns)
-        records.append(
-            Record(index=index, label=f"{prefix}{number}行目", values=values, columns=columns)
-        )
-    return records
+        yield Record(index=index, label=f"{prefix}{number}行目", values=values, columns=columns)
 
 
 def _join_open_data(values: dict[str, str], columns: dict[str, str]) -> None:

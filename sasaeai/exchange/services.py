@@ -9,7 +9,7 @@ chose to import only the valid rows."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -35,15 +35,12 @@ from .fields import (
 )
 from .hsds import records_from_hsds
 from .models import PREVIEW_LIFETIME, ColumnMapping, ImportBatch
-from .planning import ImportContext, Plan, Problem
+from .planning import ImportContext, Plan, Problem, RowPlan
+from .planning.plan import PREVIEW_PROBLEMS
 from .readers import ReadError, read_table
-from .records import Record, field_label, records_from_rows
+from .records import Record, field_label, iter_records
 from .uploads import Upload, UploadError
-from .writer import WriteResult, write_plan
-
-PREVIEW_PROBLEMS = 1000
-PREVIEW_SAMPLE = 100
-PREVIEW_DUPLICATES = 300
+from .writer import PlanWriter, WriteResult
 
 
 class ImportFileError(ValueError):
@@ -282,21 +279,22 @@ def _record_json(record: Record) -> dict:
     }
 
 
-def batch_records(batch: ImportBatch) -> list[Record]:
+def batch_records(batch: ImportBatch) -> Iterator[Record]:
+    """The batch's records, made one at a time as the planner reads them."""
     if batch.source_format == ImportBatch.Format.HSDS:
-        return [Record(**data) for data in batch.records]
-    records = records_from_rows(
+        return (Record(**data) for data in batch.records)
+    records = iter_records(
         headers=batch.headers, sheets=batch.sheets, rows=batch.rows, mapping=batch.mapping
     )
     return published_as_open_data(records, batch.source_format)
 
 
-def published_as_open_data(records: list[Record], file_format: str) -> list[Record]:
+def published_as_open_data(records: Iterable[Record], file_format: str) -> Iterator[Record]:
     """Open data is already published by the municipality: its rows come in public, with
     consent, with its contact details public, unless the file itself says otherwise. (Template sheets say it in their 公開 and
     掲載の同意 columns, empty meaning not public; HSDS: see hsds.records_from_hsds.)"""
-    if file_format == ImportBatch.Format.OPEN_DATA:
-        for record in records:
+    for record in records:
+        if file_format == ImportBatch.Format.OPEN_DATA:
             for key in ("is_public", "publication_consent"):
                 if not record.values.get(key):
                     record.values[key] = "はい"
@@ -306,7 +304,7 @@ def published_as_open_data(records: list[Record], file_format: str) -> list[Reco
                 values.get("contact_phone") or values.get("contact_email")
             ):
                 values["contact_is_public"] = "はい"
-    return records
+        yield record
 
 
 def _unmapped_problems(batch: ImportBatch) -> list[Problem]:
@@ -340,13 +338,21 @@ def plan_batch(
     user: User,
     decisions: dict[int, str] | None = None,
     only_valid: bool = False,
+    context: ImportContext | None = None,
+    on_chunk: Callable[[list[RowPlan]], None] | None = None,
 ) -> tuple[Plan, ImportContext]:
     from .planning import plan_import
 
-    context = ImportContext(
+    context = context or ImportContext(
         user=user, municipality=batch.municipality, source_name=batch.source_name
     )
-    plan = plan_import(batch_records(batch), context, decisions=decisions, only_valid=only_valid)
+    plan = plan_import(
+        batch_records(batch),
+        context,
+        decisions=decisions,
+        only_valid=only_valid,
+        on_chunk=on_chunk,
+    )
     plan.file_problems = (
         _unmapped_problems(batch) if batch.source_format != ImportBatch.Format.HSDS else []
     )
@@ -354,69 +360,39 @@ def plan_batch(
 
 
 def preview_json(plan: Plan, context: ImportContext) -> dict:
-    """What the preview page shows, kept with the batch."""
-    problems = [p for p in plan.file_problems]
-    order = {"error": 0, "review": 1, "warning": 2}
-    for row in plan.rows:
-        problems.extend(row.problems)
-    severity_counts = {"error": 0, "warning": 0, "review": 0}
-    for problem in problems:
-        severity_counts[problem.severity] = severity_counts.get(problem.severity, 0) + 1
-    problems.sort(key=lambda p: (order.get(p.severity, 3), p.index))
-    duplicates = []
-    for row in plan.rows:
-        if row.candidates and row.action != "error":
-            duplicates.append(
-                {
-                    "index": row.index,
-                    "row": row.label,
-                    "name": row.name,
-                    "town": row.town.name if row.town else "",
-                    "match": row.match,
-                    "target_id": row.target_id,
-                    "action": row.action,
-                    "candidates": [c.as_json() for c in row.candidates],
-                }
-            )
-    sample = [
-        {
-            "row": row.label,
-            "name": row.name,
-            "action": row.action,
-            "town": row.town.name if row.town else "",
-            "match": row.match,
-            "changes": [field_label(k) for k in row.changes] if row.action == "update" else [],
-            "diff": row.diff if row.action == "update" else [],
-            "kept": [field_label(k) for k in row.kept],
-        }
-        for row in plan.rows
-        if row.action in ("create", "update")
-    ][:PREVIEW_SAMPLE]
-    kept_rows = sum(1 for r in plan.rows if r.kept)
-    # Every update, field by field (old → new), for the person to check before importing.
-    updates = [
-        {"row": row.label, "name": row.name, "target_id": row.target_id, "diff": row.diff}
-        for row in plan.rows
-        if row.action == "update"
-    ]
+    """What the preview page shows, kept with the batch (whole counts; the first problems,
+    duplicates and updates: see planning.plan.Plan)."""
     return {
-        "updates": updates[:PREVIEW_SAMPLE],
-        "update_count": len(updates),
+        "updates": plan.updates,
+        "update_count": plan.update_count,
         "counts": plan.counts(),
-        "problems": [p.as_json() for p in problems[:PREVIEW_PROBLEMS]],
-        "problem_counts": severity_counts,
-        "duplicates": duplicates[:PREVIEW_DUPLICATES],
-        "duplicate_count": len(duplicates),
-        "sample": sample,
-        "kept_rows": kept_rows,
-        "reviews": [
-            {"row": r.label, "name": r.name, "reason": r.review}
-            for r in plan.rows
-            if r.review and r.action != "error"
-        ][:500],
+        "problems": [p.as_json() for p in plan.problems(PREVIEW_PROBLEMS)],
+        "problem_counts": plan.problem_counts(),
+        "duplicates": plan.duplicates,
+        "duplicate_count": plan.duplicate_count,
+        "sample": plan.sample,
+        "kept_rows": plan.kept_rows,
+        "reviews": plan.reviews,
         "stamp": _state_stamp(context.municipality),
         "made_at": timezone.now().isoformat(),
     }
+
+
+class _ChunkWriter:
+    """Writes each planned chunk as it comes (planning.plan_import's `on_chunk`) until a row
+    has an error and only valid rows were not asked for: from then on the rest of the file is
+    only planned (for the report), and the caller rolls the transaction back."""
+
+    def __init__(self, context: ImportContext, *, reason: str, only_valid: bool, progress):
+        self.writer = PlanWriter(context, reason=reason, progress=progress)
+        self.only_valid = only_valid
+        self.failed = False
+
+    def __call__(self, rows: list[RowPlan]) -> None:
+        if not self.only_valid and any(r.action == "error" for r in rows):
+            self.failed = True
+        if not self.failed:
+            self.writer.write(rows)
 
 
 def batch_preview(*, batch: ImportBatch, user: User) -> Plan:
@@ -448,42 +424,60 @@ def batch_commit(
     stale = False
     with transaction.atomic():
         stale = batch.preview.get("stamp") != _state_stamp(batch.municipality)
-        plan, context = plan_batch(
-            batch=batch, user=user, decisions=decisions, only_valid=only_valid
-        )
         if stale:
+            plan, context = plan_batch(
+                batch=batch, user=user, decisions=decisions, only_valid=only_valid
+            )
             refusal = ImportRefused(
                 "確認画面を作った後に社会資源が登録・変更されたため、取り込み内容を作り直しました。"
                 "内容を確かめて、もう一度「取り込む」を押してください。",
                 plan,
             )
-        elif plan.error_count and not only_valid:
-            refusal = ImportRefused(
-                f"エラーのある行が{plan.error_count}行あるため、何も取り込んでいません。ファイルを直して選び直すか、"
-                "「エラーのない行だけ取り込む」を選んでください。",
-                plan,
-            )
         else:
-            result = write_plan(
-                plan, context, reason=f"取り込み: {batch.source_name}", progress=progress
+            context = ImportContext(
+                user=user, municipality=batch.municipality, source_name=batch.source_name
             )
-            counts = plan.counts()
-            batch.status = ImportBatch.Status.COMMITTED
-            batch.committed_at = timezone.now()
-            batch.result = {**result.as_json(), "counts": counts, "only_valid": only_valid}
-            batch.preview = preview_json(plan, context)
-            batch.rows = []
-            batch.records = []
-            batch.save()
-            audit_record(
-                action="import",
-                request=request,
+            chunk_writer = _ChunkWriter(
+                context,
+                reason=f"取り込み: {batch.source_name}",
+                only_valid=only_valid,
+                progress=progress,
+            )
+            plan, context = plan_batch(
+                batch=batch,
                 user=user,
-                target=batch,
-                target_type="exchange.importbatch",
-                summary=_summary(batch.get_source_format_display(), result, counts),
-                municipality_id=batch.municipality_id,
+                decisions=decisions,
+                only_valid=only_valid,
+                context=context,
+                on_chunk=chunk_writer,
             )
+            if plan.error_count and not only_valid:
+                # Chunks before the first error were written: nothing of them stays.
+                transaction.set_rollback(True)
+                refusal = ImportRefused(
+                    f"エラーのある行が{plan.error_count}行あるため、何も取り込んでいません。ファイルを直して選び直すか、"
+                    "「エラーのない行だけ取り込む」を選んでください。",
+                    plan,
+                )
+            else:
+                result = chunk_writer.writer.finish()
+                counts = plan.counts()
+                batch.status = ImportBatch.Status.COMMITTED
+                batch.committed_at = timezone.now()
+                batch.result = {**result.as_json(), "counts": counts, "only_valid": only_valid}
+                batch.preview = preview_json(plan, context)
+                batch.rows = []
+                batch.records = []
+                batch.save()
+                audit_record(
+                    action="import",
+                    request=request,
+                    user=user,
+                    target=batch,
+                    target_type="exchange.importbatch",
+                    summary=_summary(batch.get_source_format_display(), result, counts),
+                    municipality_id=batch.municipality_id,
+                )
     if refusal is not None:
         if stale:
             batch.preview = preview_json(plan, context)
@@ -555,7 +549,9 @@ def import_upload(
     parsed = parse_upload(upload)
     unmapped: list[str] = []
     if parsed.records is not None:
-        records = parsed.records
+
+        def records() -> Iterable[Record]:
+            return parsed.records
     else:
         guess = guess_mapping(headers=parsed.headers, municipality=user.municipality)
         chosen = dict(guess.mapping)
@@ -571,17 +567,30 @@ def import_upload(
             for i, k in chosen.items()
             if not k and recognise_header(parsed.headers[int(i)]) is None
         ]
-        records = published_as_open_data(
-            records_from_rows(
-                headers=parsed.headers, sheets=parsed.sheets, rows=parsed.rows, mapping=chosen
-            ),
-            parsed.format,
-        )
+
+        def records() -> Iterable[Record]:
+            # Made afresh for each pass, a row at a time (memory: see docs/exchange.md).
+            return published_as_open_data(
+                iter_records(
+                    headers=parsed.headers, sheets=parsed.sheets, rows=parsed.rows, mapping=chosen
+                ),
+                parsed.format,
+            )
+
     from .planning import plan_import
 
-    def make_plan():
-        ctx = ImportContext(user=user, municipality=user.municipality, source_name=upload.name)
-        return plan_import(records, ctx, only_valid=only_valid, default_duplicate=on_duplicate), ctx
+    def make_plan(on_chunk=None, ctx=None):
+        ctx = ctx or ImportContext(
+            user=user, municipality=user.municipality, source_name=upload.name
+        )
+        plan = plan_import(
+            records(),
+            ctx,
+            only_valid=only_valid,
+            default_duplicate=on_duplicate,
+            on_chunk=on_chunk,
+        )
+        return plan, ctx
 
     def refused(plan: Plan, ctx: ImportContext) -> ImportRefused:
         return ImportRefused(
@@ -601,26 +610,35 @@ def import_upload(
             raise refused(plan, context)
         if not confirm(report):
             return report
+    refusal: ImportRefused | None = None
     with transaction.atomic():
-        plan, context = make_plan()
+        # Planned and written a chunk at a time in one transaction: an error in any row (unless
+        # only valid rows were asked for) rolls back the chunks already written.
+        context = ImportContext(user=user, municipality=user.municipality, source_name=upload.name)
+        chunk_writer = _ChunkWriter(
+            context,
+            reason=f"取り込み: {upload.name}",
+            only_valid=only_valid,
+            progress=progress,
+        )
+        plan, context = make_plan(on_chunk=chunk_writer, ctx=context)
         if plan.error_count and not only_valid:
-            raise refused(plan, context)
-        # The plan holds what is written: the file's rows and records go before writing
-        # (memory: a 50,000-row file, see docs/exchange.md).
-        parsed.rows.clear()
-        records.clear()
-        result = write_plan(
-            plan, context, reason=f"取り込み: {upload.name}"[:100], progress=progress
-        )
-        audit_record(
-            action="import",
-            request=request,
-            user=user,
-            target_type="exchange.import",
-            target_id=hashlib.sha256(upload.content).hexdigest()[:16],
-            summary=_summary(parsed.format, result, plan.counts()),
-            municipality_id=user.municipality_id,
-        )
+            transaction.set_rollback(True)
+            refusal = refused(plan, context)
+        else:
+            result = chunk_writer.writer.finish()
+            audit_record(
+                action="import",
+                request=request,
+                user=user,
+                target_type="exchange.import",
+                target_id=hashlib.sha256(upload.content).hexdigest()[:16],
+                summary=_summary(parsed.format, result, plan.counts()),
+                municipality_id=user.municipality_id,
+            )
+    if refusal is not None:
+        raise refusal
+    parsed.rows.clear()
     return ImportReport(
         format=parsed.format,
         plan=plan,

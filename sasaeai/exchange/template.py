@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sasaeai.core.exports import sheet_value, text_cell
 from sasaeai.org.models import Area, Municipality, Town
-from sasaeai.resources.models import Category, TargetGroup
+from sasaeai.resources.models import Category, Service, TargetGroup
 
 from .fields import FIELDS
 
@@ -59,6 +59,7 @@ def _choice_lists(municipality: Municipality) -> dict[str, tuple[str, list[str]]
             ],
         ),
         "status": ("状態", ["活動中", "休止中", "終了"]),
+        "direction": ("この資源は", [str(label) for _, label in Service.Direction.choices]),
         "yesno": ("はい・いいえ", ["はい", "いいえ"]),
         "application": ("申込", ["要", "不要"]),
         "target": (

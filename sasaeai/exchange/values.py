@@ -319,6 +319,33 @@ def status(value: str) -> str | None:
     )
 
 
+_DIRECTION = {
+    "利用者へのサービス": "service",
+    "サービス": "service",
+    "利用者向け": "service",
+    "service": "service",
+    "担い手の募集": "recruiting",
+    "担い手募集": "recruiting",
+    "募集": "recruiting",
+    "recruiting": "recruiting",
+    "両方": "both",
+    "both": "both",
+}
+
+
+def direction(value: str) -> str | None:
+    """この資源は: 利用者へのサービス / 担い手の募集 / 両方 (the model's labels or codes)."""
+    folded = nfkc(value).strip().lower()
+    if not folded:
+        return None
+    if folded in _DIRECTION:
+        return _DIRECTION[folded]
+    raise CellError(
+        f"「この資源は」の「{value}」は読めません。利用者へのサービス・担い手の募集・両方の"
+        "いずれかを入力してください（空欄なら自動で判断します）。"
+    )
+
+
 def split_list(value: str) -> list[str]:
     """「体操・運動、会食」→ the items (「・」 stays inside a name)."""
     return [item.strip() for item in re.split(r"[、,，;；\n/／]", nfkc(value)) if item.strip()]

@@ -72,6 +72,127 @@ class _Progress:
             self.callback(label, count)
 
 
+class PlanWriter:
+    """Writes planned rows a chunk at a time inside the caller's transaction (the planner hands
+    each chunk over, see planning.plan_import's `on_chunk`), keeping across chunks only the
+    organisations and places already written (so that rows of different chunks naming the same
+    one share it) and the ids written."""
+
+    def __init__(
+        self,
+        ctx: ImportContext,
+        *,
+        reason: str,
+        progress: Callable[[str, int], None] | None = None,
+    ):
+        self.ctx = ctx
+        self.reason = reason[:100]
+        self.steps = _Progress(progress)
+        self.result = WriteResult()
+        self.now = timezone.now()
+        self.organizations = dict(ctx.organizations)
+        self.locations = dict(ctx.locations)
+        self.changed_places: set[int] = set()
+        self.written: set[int] = set()
+        self.rows_done = 0
+
+    def write(self, plan_rows: list[RowPlan]) -> None:
+        ctx = self.ctx
+        user = ctx.user
+        reason = self.reason
+        now = self.now
+        result = self.result
+        rows = [r for r in plan_rows if r.action in ("create", "update", "unchanged")]
+        existing = ctx.loaded
+        active = [r for r in rows if r.action in ("create", "update")]
+
+        organizations = _write_organizations(active, ctx, reason, result, self.organizations, now)
+        locations, changed_places = _write_locations(
+            active, ctx, reason, result, self.locations, now
+        )
+        self.changed_places |= changed_places
+
+        created: list[tuple[RowPlan, Service]] = []
+        updated: list[tuple[RowPlan, Service]] = []
+        update_fields: set[str] = set()
+        for row in active:
+            service = existing.get(row.target_id) if row.target_id else None
+            if service is None:
+                service = Service(municipality=ctx.municipality, source=Source.IMPORT)
+                service.source_note = ctx.source_name[:300]
+                created.append((row, service))
+            else:
+                update_fields |= set(row.writes.service)
+                updated.append((row, service))
+            for field_name, value in row.writes.service.items():
+                setattr(service, field_name, value)
+            if row.index in organizations:
+                service.organization = organizations[row.index]
+                update_fields.add("organization")
+            if row.index in locations:
+                service.location = locations[row.index]
+                update_fields |= {"location", "town", "area"}
+            if service.location is not None:
+                service.town_id = service.location.town_id
+                service.area_id = service.location.area_id
+                service.town = service.location.town
+            else:
+                service.town_id = service.area_id = None
+
+        new_services = [s for _, s in created]
+        for service in new_services:
+            service.created_at = service.updated_at = now
+        for row, service in created:
+            _set_document(service, row)
+        Service.objects.bulk_create(new_services, batch_size=BATCH)
+        history_insert(new_services, user=user, reason=reason, when=now)
+        changed_services = [s for _, s in updated]
+        if changed_services:
+            for service in changed_services:
+                service.updated_at = now
+            Service.objects.bulk_update(
+                changed_services, sorted(update_fields | {"updated_at"}), batch_size=BATCH
+            )
+            history_insert(changed_services, user=user, reason=reason, history_type="~", when=now)
+
+        _write_relations(created, updated, ctx)
+        _write_m2m_history([s.pk for s in new_services + changed_services], when=now)
+        _write_schedules(created, updated, user, reason, now)
+        for row, service in updated:
+            _set_document(service, row)
+        _write_search_columns(changed_services)
+        # The filter facts need the categories, target groups and schedules written above.
+        written = [s.pk for s in new_services + changed_services]
+        refresh_facts(written)
+        self.written.update(written)
+        _write_traces(rows, existing, {id(r): s for r, s in created}, ctx)
+
+        result.created.extend(s.pk for _, s in created)
+        result.updated.extend(s.pk for _, s in updated)
+        result.unchanged.extend(r.target_id for r in rows if r.action == "unchanged")
+        service_by_row = {r.index: s for r, s in created + updated}
+        for row in rows:
+            if row.review:
+                pk = service_by_row[row.index].pk if row.index in service_by_row else row.target_id
+                result.reviews.append(
+                    {"service_id": pk, "name": row.name, "row": row.label, "reason": row.review}
+                )
+        self.rows_done += len(plan_rows)
+        self.steps.step(f"{self.rows_done:,}行", len(plan_rows))
+
+    def finish(self) -> WriteResult:
+        # Other resources held at a place this import changed (one that became a private home
+        # leaves the public search document at once).
+        if self.changed_places:
+            refresh_documents(
+                Service.objects.filter(location_id__in=self.changed_places)
+                .exclude(pk__in=self.written)
+                .values_list("pk", flat=True)
+            )
+        self.steps.step("検索用の索引", 0)
+        return self.result
+
+
 def write_plan(
     plan: Plan,
     ctx: ImportContext,
@@ -79,107 +200,19 @@ def write_plan(
     reason: str,
     progress: Callable[[str, int], None] | None = None,
 ) -> WriteResult:
-    steps = _Progress(progress)
-    user = ctx.user
-    reason = reason[:100]
-    rows = [r for r in plan.rows if r.action in ("create", "update", "unchanged")]
-    existing = ctx.loaded
-    result = WriteResult()
-    active = [r for r in rows if r.action in ("create", "update")]
-
-    organizations = _write_organizations(active, ctx, reason, result)
-    steps.step("団体", len(active))
-    locations, changed_places = _write_locations(active, ctx, reason, result)
-    steps.step("場所", len(active))
-
-    created: list[tuple[RowPlan, Service]] = []
-    updated: list[tuple[RowPlan, Service]] = []
-    update_fields: set[str] = set()
-    for row in active:
-        service = existing.get(row.target_id) if row.target_id else None
-        if service is None:
-            service = Service(municipality=ctx.municipality, source=Source.IMPORT)
-            service.source_note = ctx.source_name[:300]
-            created.append((row, service))
-        else:
-            update_fields |= set(row.writes.service)
-            updated.append((row, service))
-        for field_name, value in row.writes.service.items():
-            setattr(service, field_name, value)
-        if row.index in organizations:
-            service.organization = organizations[row.index]
-            update_fields.add("organization")
-        if row.index in locations:
-            service.location = locations[row.index]
-            update_fields |= {"location", "town", "area"}
-        if service.location is not None:
-            service.town_id, service.area_id = service.location.town_id, service.location.area_id
-            service.town = service.location.town
-        else:
-            service.town_id = service.area_id = None
-
-    now = timezone.now()
-    new_services = [s for _, s in created]
-    for service in new_services:
-        service.created_at = service.updated_at = now
-    for row, service in created:
-        _set_document(service, row)
-    Service.objects.bulk_create(new_services, batch_size=BATCH)
-    history_insert(new_services, user=user, reason=reason, when=now)
-    steps.step("社会資源の登録", len(new_services))
-    changed_services = [s for _, s in updated]
-    if changed_services:
-        for service in changed_services:
-            service.updated_at = now
-        Service.objects.bulk_update(
-            changed_services, sorted(update_fields | {"updated_at"}), batch_size=BATCH
-        )
-        history_insert(changed_services, user=user, reason=reason, history_type="~", when=now)
-    steps.step("社会資源の更新", len(changed_services))
-
-    _write_relations(created, updated, ctx)
-    _write_m2m_history([s.pk for s in new_services + changed_services], when=now)
-    _write_schedules(created, updated, user, reason)
-    steps.step("開催日時", len(active))
-    for row, service in updated:
-        _set_document(service, row)
-    _write_search_columns(changed_services)
-    # The filter facts need the categories, target groups and schedules written above.
-    written = [s.pk for s in new_services + changed_services]
-    refresh_facts(written)
-    # Other resources held at a place this import changed (one that became a private home
-    # leaves the public search document at once).
-    if changed_places:
-        refresh_documents(
-            Service.objects.filter(location_id__in=changed_places)
-            .exclude(pk__in=written)
-            .values_list("pk", flat=True)
-        )
-    steps.step("検索用の索引", len(active))
-    steps.step("検索用の索引", len(active))
-    _write_traces(rows, existing, {id(r): s for r, s in created}, ctx)
-
-    result.created = [s.pk for _, s in created]
-    result.updated = [s.pk for _, s in updated]
-    result.unchanged = [r.target_id for r in rows if r.action == "unchanged"]
-    service_by_row = {r.index: s for r, s in created + updated}
-    for row in rows:
-        if row.review:
-            pk = service_by_row[row.index].pk if row.index in service_by_row else row.target_id
-            result.reviews.append(
-                {"service_id": pk, "name": row.name, "row": row.label, "reason": row.review}
-            )
-    return result
+    """Writes a plan that kept its rows (`plan_import(..., keep_rows=True)`) at once."""
+    writer = PlanWriter(ctx, reason=reason, progress=progress)
+    writer.write(plan.rows)
+    return writer.finish()
 
 
 # --- organisations --------------------------------------------------------------------------------
 
 
-def _write_organizations(rows, ctx: ImportContext, reason, result) -> dict:
+def _write_organizations(rows, ctx: ImportContext, reason, result, known: dict, now) -> dict:
     """row index → the Organization (or None) each row's resource is run by; rows whose
-    organisation does not change are absent."""
+    organisation does not change are absent. `known` (organisations by key) gains those made."""
     chosen: dict[int, Organization | None] = {}
-    known = dict(ctx.organizations)
     new: list[Organization] = []
     changed: dict[int, Organization] = {}
     for row in rows:
@@ -213,7 +246,6 @@ def _write_organizations(rows, ctx: ImportContext, reason, result) -> dict:
             if touched and organization.pk:
                 changed[organization.pk] = organization
         chosen[row.index] = organization
-    now = timezone.now()
     for organization in new:
         organization.created_at = organization.updated_at = now
     Organization.objects.bulk_create(new, batch_size=BATCH)
@@ -227,7 +259,7 @@ def _write_organizations(rows, ctx: ImportContext, reason, result) -> dict:
         history_insert(
             list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
         )
-    result.organizations_created = len(new)
+    result.organizations_created += len(new)
     return chosen
 
 
@@ -254,11 +286,13 @@ def _another_place(location: Location, spec: LocationSpec) -> bool:
     )
 
 
-def _write_locations(rows, ctx: ImportContext, reason, result) -> tuple[dict, set[int]]:
+def _write_locations(
+    rows, ctx: ImportContext, reason, result, known: dict, now
+) -> tuple[dict, set[int]]:
     """(row index → the Location (or None) each row's resource is held at, the ids of the
-    existing locations this import changed); rows whose place does not change are absent."""
+    existing locations this import changed); rows whose place does not change are absent.
+    `known` (locations by key) gains those made."""
     chosen: dict[int, Location | None] = {}
-    known = dict(ctx.locations)
     new: list[Location] = []
     changed: dict[int, Location] = {}
     fields = [
@@ -317,7 +351,6 @@ def _write_locations(rows, ctx: ImportContext, reason, result) -> tuple[dict, se
         elif _update_location(location, spec, ctx) and location.pk:
             changed[location.pk] = location
         chosen[row.index] = location
-    now = timezone.now()
     for location in new:
         location.created_at = location.updated_at = now
     Location.objects.bulk_create(new, batch_size=BATCH)
@@ -331,7 +364,7 @@ def _write_locations(rows, ctx: ImportContext, reason, result) -> tuple[dict, se
         history_insert(
             list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
         )
-    result.locations_created = len(new)
+    result.locations_created += len(new)
     return chosen, set(changed)
 
 
@@ -421,11 +454,10 @@ def _write_m2m_history(service_ids: list[int], *, when) -> None:
         )
 
 
-def _write_schedules(created, updated, user, reason: str) -> None:
+def _write_schedules(created, updated, user, reason: str, now) -> None:
     replace = [s.pk for row, s in updated if row.writes.schedules is not None]
     if replace:
         Schedule.objects.filter(service_id__in=replace).delete()
-    now = timezone.now()
     new = []
     for row, service in list(created) + list(updated):
         for values in row.writes.schedules or []:

@@ -47,6 +47,7 @@ CHECK_ONLY_KEYS = ("area", "municipality_code")
 SERVICE_DIRECT = (
     *TEXT_FIELDS,
     "status",
+    "direction",
     "contact_phone",
     "fax",
     "contact_email",

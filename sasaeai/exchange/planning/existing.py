@@ -170,6 +170,8 @@ def shown(key: str, value) -> str:
         return "有料" if is_free is False else NOTHING
     if key == "status" and value:
         return str(Service.Status(value).label)
+    if key == "direction" and value:
+        return str(Service.Direction(value).label)
     if isinstance(value, list | tuple):
         return "、".join(str(item) for item in value) or NOTHING
     if isinstance(value, bool):

@@ -93,29 +93,132 @@ class RowPlan:
         )
 
 
+# How much of a plan the preview keeps (the counts are always whole): a 50,000-row file keeps
+# its counts and the first problems, duplicates and updates, never every row (memory).
+PREVIEW_PROBLEMS = 1000
+PREVIEW_SAMPLE = 100
+PREVIEW_DUPLICATES = 300
+PREVIEW_REVIEWS = 500
+SEVERITY_ORDER = {"error": 0, "review": 1, "warning": 2}
+
+
 @dataclass
 class Plan:
-    rows: list[RowPlan]
+    """What an import would do, kept compact: the rows are digested as they are planned (a chunk
+    at a time, see planner.Planner) into whole counts and the first problems, duplicates,
+    updates and sample rows the preview shows. `rows` keeps every RowPlan only when asked
+    (`keep_rows`, for small files and tests)."""
+
+    rows: list[RowPlan] = field(default_factory=list)
     file_problems: list[Problem] = field(default_factory=list)
+    keep_rows: bool = False
+    tally: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("create", "update", "unchanged", "skip", "error", "total", "review", "duplicates"), 0
+        )
+    )
+    severity_counts: dict[str, int] = field(
+        default_factory=lambda: {"error": 0, "warning": 0, "review": 0}
+    )
+    # Per severity, the first problems in row order (enough for the preview's first 1,000).
+    first_problems: dict[str, list[Problem]] = field(
+        default_factory=lambda: {"error": [], "review": [], "warning": []}
+    )
+    duplicates: list[dict] = field(default_factory=list)
+    duplicate_count: int = 0
+    sample: list[dict] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    update_count: int = 0
+    reviews: list[dict] = field(default_factory=list)
+    kept_rows: int = 0
+
+    def add(self, rows: list[RowPlan]) -> None:
+        """Digests planned rows (in file order) into the plan's counts and samples."""
+        from ..records import field_label
+
+        for row in rows:
+            if self.keep_rows:
+                self.rows.append(row)
+            tally = self.tally
+            tally[row.action] += 1
+            tally["total"] += 1
+            if row.review and row.action != "error":
+                tally["review"] += 1
+                if len(self.reviews) < PREVIEW_REVIEWS:
+                    self.reviews.append({"row": row.label, "name": row.name, "reason": row.review})
+            if row.candidates:
+                tally["duplicates"] += 1
+            for problem in row.problems:
+                self._add_problem(problem)
+            if row.kept:
+                self.kept_rows += 1
+            if row.candidates and row.action != "error":
+                self.duplicate_count += 1
+                if len(self.duplicates) < PREVIEW_DUPLICATES:
+                    self.duplicates.append(
+                        {
+                            "index": row.index,
+                            "row": row.label,
+                            "name": row.name,
+                            "town": row.town.name if row.town else "",
+                            "match": row.match,
+                            "target_id": row.target_id,
+                            "action": row.action,
+                            "candidates": [c.as_json() for c in row.candidates],
+                        }
+                    )
+            if row.action in ("create", "update") and len(self.sample) < PREVIEW_SAMPLE:
+                update = row.action == "update"
+                self.sample.append(
+                    {
+                        "row": row.label,
+                        "name": row.name,
+                        "action": row.action,
+                        "town": row.town.name if row.town else "",
+                        "match": row.match,
+                        "changes": [field_label(k) for k in row.changes] if update else [],
+                        "diff": row.diff if update else [],
+                        "kept": [field_label(k) for k in row.kept],
+                    }
+                )
+            if row.action == "update":
+                self.update_count += 1
+                if len(self.updates) < PREVIEW_SAMPLE:
+                    self.updates.append(
+                        {
+                            "row": row.label,
+                            "name": row.name,
+                            "target_id": row.target_id,
+                            "diff": row.diff,
+                        }
+                    )
+
+    def _add_problem(self, problem: Problem) -> None:
+        self.severity_counts[problem.severity] = self.severity_counts.get(problem.severity, 0) + 1
+        kept = self.first_problems.setdefault(problem.severity, [])
+        if len(kept) < PREVIEW_PROBLEMS:
+            kept.append(problem)
+
+    def problems(self, limit: int = PREVIEW_PROBLEMS) -> list[Problem]:
+        """The file's problems and the rows' first ones, errors first, then in row order."""
+        found = [*self.file_problems]
+        for kept in self.first_problems.values():
+            found.extend(kept)
+        found.sort(key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), p.index))
+        return found[:limit]
+
+    def problem_counts(self) -> dict[str, int]:
+        counts = dict(self.severity_counts)
+        for problem in self.file_problems:
+            counts[problem.severity] = counts.get(problem.severity, 0) + 1
+        return counts
 
     def counts(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "unchanged": 0, "skip": 0, "error": 0}
-        for row in self.rows:
-            counts[row.action] += 1
-        counts["total"] = len(self.rows)
-        counts["review"] = sum(1 for r in self.rows if r.review and r.action != "error")
-        counts["duplicates"] = sum(1 for r in self.rows if r.candidates)
-        return counts
+        return dict(self.tally)
 
     @property
     def error_count(self) -> int:
-        return sum(1 for r in self.rows if r.action == "error") + len(
-            [p for p in self.file_problems if p.severity == "error"]
-        )
-
-    def fingerprint(self) -> list:
-        """What the plan would do, for noticing a change between preview and commit."""
-        return [[r.index, r.action, r.target_id, sorted(r.changes)] for r in self.rows]
+        return self.tally["error"] + len([p for p in self.file_problems if p.severity == "error"])
 
 
 # --- what the writer writes for a row -------------------------------------------------------------

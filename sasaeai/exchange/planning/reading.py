@@ -51,6 +51,7 @@ def is_representative(
 # row (「なし」 in 電話番号, 法人番号 written by Excel as 4.00E+12, 郵便番号「-」 …): only what
 # makes a row meaningless (no name, no place) is an error.
 SOFT_FIELDS = {
+    "direction",
     "contact_phone",
     "fax",
     "contact_email",
@@ -125,6 +126,7 @@ def read_record(record: Record, ctx: ImportContext) -> RowPlan:
         if key in v:
             typed[key] = read.text(v[key]) if key in MULTILINE_FIELDS else read.line(v[key])
     take("status", read.status)
+    take("direction", read.direction)
     take("contact_phone", read.phone)
     take("fax", read.phone)
     take("contact_email", read.email)

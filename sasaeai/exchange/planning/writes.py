@@ -37,7 +37,7 @@ def service_values(row: RowPlan) -> dict[str, Any]:
                 value = False
             if key == "status" and value is None:
                 value = Service.Status.ACTIVE
-            if key in ("name", "external_id") and value is None:
+            if key in ("name", "external_id", "direction") and value is None:
                 value = ""
             values[key] = value
     return values

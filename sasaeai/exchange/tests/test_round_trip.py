@@ -38,7 +38,88 @@ def assert_valid_hsds(service: dict) -> None:
 @pytest.fixture
 def tier1(musashino):
     resources_demo.load(musashino)
+    # The demo leaves この資源は blank (judged automatically): give some resources each value
+    # so that the round trips prove it travels.
+    directions = [c for c, _ in Service.Direction.choices]
+    for n, pk in enumerate(Service.objects.order_by("pk").values_list("pk", flat=True)[:30]):
+        Service.objects.filter(pk=pk).update(direction=directions[n % len(directions)])
     return User.objects.get(username="tier1")
+
+
+# --- which model fields the formats carry (derived from the model) ---------------------------------
+
+# Service fields no exchange format carries, and why (docs/exchange.md 「運ばない項目」).
+NOT_EXCHANGED = {
+    "id": "the database's own number (exports give 外部ID, a stable id, instead)",
+    "created_at": "when this installation made the record",
+    "updated_at": "when this installation last changed the record",
+    "municipality": "the installation's municipality the file is imported into",
+    "source": "set by the import itself (取り込み)",
+    "confirmed_by": "a person of this installation (the importer when 最終確認日 changes)",
+    "search_name": "search document, rebuilt from the record",
+    "search_text": "search document, rebuilt from the record",
+    "search_chars": "search document, rebuilt from the record",
+    "search_facts": "search document, rebuilt from the record",
+    "name_reading": "sort key, rebuilt from the name and its kana",
+    "public_search_name": "public search document, rebuilt from the record",
+    "public_search_text": "public search document, rebuilt from the record",
+}
+# Model fields the table formats carry under another key (or several).
+TABLE_KEYS_OF = {
+    "is_free": ("fee",),
+    "fee_amount": ("fee",),
+    "location": (
+        "location_name",
+        "address",
+        "address_2",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "is_private_home",
+        "place_type",
+    ),
+}
+
+
+def _service_fields() -> list[str]:
+    return [
+        f.name
+        for f in Service._meta.get_fields()
+        if f.concrete or (f.many_to_many and not f.auto_created)
+    ]
+
+
+def table_keys() -> set[str]:
+    """The import/export keys the template CSV/Excel carries for the model's fields."""
+    from sasaeai.exchange.fields import FIELDS_BY_KEY
+
+    keys = set()
+    for name in _service_fields():
+        if name in NOT_EXCHANGED:
+            continue
+        keys.update(TABLE_KEYS_OF.get(name, (name,)))
+    missing = keys - set(FIELDS_BY_KEY)
+    assert not missing, f"no template column for {sorted(missing)}"
+    return keys
+
+
+def test_every_model_field_is_carried_by_a_format_or_excluded_with_a_reason():
+    """A new Service field fails here until a format carries it (a template column, which the
+    CSV/Excel export writes and the round trip below compares) or NOT_EXCHANGED says why not."""
+    from sasaeai.exchange.fields import FIELDS_BY_KEY
+
+    fields = _service_fields()
+    unknown = [n for n in NOT_EXCHANGED if n not in fields]
+    assert not unknown, f"NOT_EXCHANGED names fields the model does not have: {unknown}"
+    uncarried = [
+        n
+        for n in fields
+        if n not in NOT_EXCHANGED
+        and not all(k in FIELDS_BY_KEY for k in TABLE_KEYS_OF.get(n, (n,)))
+    ]
+    assert not uncarried, f"fields no format carries and not excluded: {uncarried}"
+    assert "direction" in table_keys()
+    assert FIELDS_BY_KEY["direction"].label == "この資源は"
 
 
 def _all(user) -> list[Service]:
@@ -53,8 +134,10 @@ def _all(user) -> list[Service]:
 def _snapshot(user, *, keys=None) -> dict[str, dict]:
     code = user.municipality.code
     snapshot = {}
+    carried = table_keys()
     for service in _all(user):
         values = service_values(service, municipality_code=code)
+        assert carried <= set(values), sorted(carried - set(values))
         values.pop("external_id")
         values.pop("source_note")
         if keys is not None:
@@ -76,6 +159,11 @@ def test_the_table_export_imports_back_unchanged_and_into_an_empty_installation(
     assert len(found) >= 60
     content = (export_xlsx if kind == "xlsx" else export_csv)(found, municipality_code=code)
     before = _snapshot(tier1)
+    assert {v["direction"] for v in before.values()} >= {
+        "利用者へのサービス",
+        "担い手の募集",
+        "両方",
+    }
 
     report = services.import_upload(
         user=tier1, upload=upload(content, f"export.{kind}"), commit=True
@@ -113,6 +201,7 @@ HSDS_KEYS = [
     "fee",
     "url",
     "categories",
+    "direction",
 ]
 
 

@@ -23,7 +23,6 @@ from sasaeai.exchange import services
 from sasaeai.exchange.fields import FIELDS_BY_KEY, header_fold
 from sasaeai.exchange.uploads import UploadError, read_upload
 
-WRITE_STEPS = 6  # writer.write_plan reports six steps
 SHOWN_PROBLEMS = 50
 SHOWN_DUPLICATES = 20
 
@@ -171,9 +170,10 @@ class Command(BaseCommand):
             if options["no_progress"]:
                 return
             if bar is None:
-                bar = tqdm(total=WRITE_STEPS, desc="書き込み", unit="段階", file=self.stderr._out)
+                # writer.PlanWriter reports each chunk of rows written, then the end
+                bar = tqdm(desc="書き込み", unit="行", file=self.stderr._out)
             bar.set_postfix_str(label)
-            bar.update(1)
+            bar.update(count)
 
         commit = not options["dry_run"]
         confirm = None if options["yes"] or not commit else self._ask
