@@ -124,8 +124,9 @@ def cost_notes(results: list[dict]) -> tuple[dict[tuple, str], list[str]]:
     return growth, notes
 
 
-def table_rows(results: list[dict]) -> list[dict]:
-    growth, _ = cost_notes(results)
+def table_rows(results: list[dict], reference: list[dict] = ()) -> list[dict]:
+    # `reference`: the city size of an earlier run, for the growth column of a run without it.
+    growth, _ = cost_notes([*reference, *results])
     out = []
     for result in results:
         backend, size = result["backend"], result["size"]
@@ -223,7 +224,7 @@ def _data_time(dataset: dict) -> str:
     )
 
 
-def footnotes(results: list[dict]) -> list[str]:
+def footnotes(results: list[dict], reference: list[dict] = ()) -> list[str]:
     lines = []
     for result in results:
         data = result.get("dataset", {}).get("summary", {})
@@ -259,6 +260,12 @@ def footnotes(results: list[dict]) -> list[str]:
                 "  not yet measurable (the feature is not in the code): "
                 + ", ".join(result["skipped_operations"])
             )
-    _, notes = cost_notes(results)
+    for result in reference:
+        lines.append(
+            f"vs city: against the {result['backend']} city size of an earlier run "
+            f"(bench/out/results-*-city.json, load average "
+            f"{'→'.join(str(x) for x in result.get('loadavg', []))})"
+        )
+    _, notes = cost_notes([*reference, *results])
     lines += [f"cost: {n}" for n in notes] or ["cost: no operation grows worse than its data."]
     return lines

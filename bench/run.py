@@ -80,8 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(command, cwd=ROOT, check=True)
         results.append(json.loads(out.read_text(encoding="utf-8")))
 
-    entries = report.table_rows(results)
-    notes = report.footnotes(results)
+    # A run without the city size (make bench-postgres SIZES=national) compares with the city
+    # size of the latest run that had it, so that the growth column is still printed.
+    reference = []
+    earlier = OUT / f"results-{args.backend}-city.json"
+    if "city" not in sizes and earlier.exists():
+        reference.append(json.loads(earlier.read_text(encoding="utf-8")))
+    entries = report.table_rows(results, reference)
+    notes = report.footnotes(results, reference)
     # Import of a 10,000-row Excel file (issue 4), through the import command on a fresh database.
     import_failed = False
     if not args.only or "import" in args.only.split(","):

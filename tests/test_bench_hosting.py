@@ -41,7 +41,14 @@ def _result(size: str, p50: float, cpu: float, key: str = "api_areas") -> dict:
         "backend": "postgresql",
         "size": size,
         "rows": [
-            {"key": key, "kind": "latency", "p50_ms": p50, "cpu_ms": cpu, "scope": "municipality"}
+            {
+                "key": key,
+                "label": key,
+                "kind": "latency",
+                "p50_ms": p50,
+                "cpu_ms": cpu,
+                "scope": "municipality",
+            }
         ],
     }
 
@@ -58,3 +65,16 @@ def test_growth_within_the_hosting_limit_is_not_noted():
     growth, notes = cost_notes([_result("city", 10.0, 5.0), _result("national_fifth", 11.5, 5.0)])
     assert growth[("postgresql", "national_fifth", "api_areas")] == "×1.15"
     assert notes == []
+
+
+def test_a_run_without_the_city_size_compares_with_an_earlier_city_run():
+    """make bench-postgres SIZES=national: the growth column comes from the last city run."""
+    from bench.report import footnotes, table_rows
+
+    city = {**_result("city", 10.0, 5.0), "loadavg": [1.0, 1.2]}
+    national = _result("national", 12.5, 6.0)
+    rows = table_rows([national], [city])
+    assert [(r["size"], r["growth"]) for r in rows] == [("national", "×1.25")]
+    notes = footnotes([national], [city])
+    assert any("earlier run" in n for n in notes)
+    assert any("api_areas (postgresql, national): p50 ×1.25" in n for n in notes)
