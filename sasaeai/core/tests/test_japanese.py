@@ -7,7 +7,27 @@ from django.template import Context, Template
 
 from sasaeai.core import eras, periods
 from sasaeai.core.recurrence import holidays
-from sasaeai.core.text import kanji_number, kanji_numeral, search_key
+from sasaeai.core.text import SearchKey, kanji_number, kanji_numeral, search_key
+
+
+@pytest.mark.django_db
+def test_search_key_in_sql_folds_as_search_key_does(musashino):
+    """SearchKey (SQLite: the registered function; PostgreSQL: normalize, translate, lower)
+    gives what search_key gives, for every hiragana, half-width kana, full-width letters and
+    digits, ヵヶ and upper case."""
+    from django.db.models import Value
+
+    from sasaeai.org.models import Municipality
+
+    hiragana = "".join(chr(c) for c in range(0x3041, 0x30A0))
+    for text in (hiragana, "ｶﾗｵｹ ﾊﾟｿｺﾝ", "ＡＢＣ１２３abcXYZ", "ヵヶゕゖ", "介護予防体操", ""):
+        folded = (
+            Municipality.objects.filter(pk=musashino.pk)
+            .annotate(folded=SearchKey(Value(text)))
+            .values_list("folded", flat=True)
+            .get()
+        )
+        assert folded == search_key(text), text
 
 
 class TestSearchKey:
