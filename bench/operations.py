@@ -901,3 +901,69 @@ def _report_fy_pdf(env: Env, i: int) -> None:
 )
 def _report_fy_xlsx(env: Env, i: int) -> None:
     _report_fy_data(env, "tier1")
+
+
+# --- participation and the gap map (issue 23) ----------------------------------------------------
+
+GAP_TARGET = Target(p95_ms=300, binds=lambda backend, size: size == "city", source="#23")
+GAP_LAYER_TARGET = Target(p95_ms=200, source="#23")
+
+
+def _ensure_population(env: Env, username: str) -> None:
+    """The generated datasets have towns but no population: the demo's invented population is
+    written once for the user's municipality (labelled demo), before anything is measured."""
+    if env.cache.get(("population", username)):
+        return
+    from sasaeai.participation import demo as participation_demo
+    from sasaeai.participation import services as participation_services
+    from sasaeai.participation.models import PopulationDataset
+
+    municipality = env.user(username).municipality
+    if not PopulationDataset.objects.filter(municipality=municipality).exists():
+        participation_services.population_import(
+            municipality=municipality,
+            as_of=participation_demo.AS_OF,
+            reading=participation_demo._reading(municipality),
+            source_name=participation_demo.SOURCE,
+            user=None,
+            is_demo=True,
+        )
+    env.cache[("population", username)] = True
+
+
+def _gap_requests(env: Env, path: str) -> list[Request]:
+    _ensure_population(env, "tier1")
+    return [Request("GET", f"{path}?walk_m={walk}") for walk in (500, 400, 800)]
+
+
+def _gap_data(env: Env, i: int) -> None:
+    from sasaeai.participation.gaps import gap_analysis
+
+    session_and_user(env, "tier1")
+    gap_analysis(municipality=env.user("tier1").municipality, walk_m=(500, 400, 800)[i % 3])
+
+
+@operation(
+    key="gap_page",
+    label="通いの場の空白地域（順位の表と地図、市全体）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: _gap_requests(env, "/participation/gaps/"),
+    target=GAP_TARGET,
+    available=lambda: url_exists("participation:gaps"),
+)
+def _gap_page(env: Env, i: int) -> None:
+    _gap_data(env, i)
+
+
+@operation(
+    key="gap_api",
+    label="空白地域のAPI（GET /api/v1/gaps、地図の層のデータ）",
+    user="tier1",
+    auth="session",
+    requests=lambda env: _gap_requests(env, "/api/v1/gaps"),
+    target=GAP_LAYER_TARGET,
+    available=lambda: api_path_exists("/gaps"),
+)
+def _gap_api(env: Env, i: int) -> None:
+    _gap_data(env, i)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
@@ -201,6 +201,7 @@ def _gaps_page(request: HttpRequest, *, attach_form: GapAttachForm | None = None
 
 
 @login_required
+@require_GET
 def gaps(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Capability.VIEW_ACTIVITIES)
     return _gaps_page(request)

@@ -2,7 +2,9 @@
 answer them. Each carries how it is counted (which records, which rule) and its source: the
 document and the item, as found in the published material. Where the official wording of an
 item was not found, the row says so and shows no value (never an invented item); what needs
-data Sasaeai does not hold (participation, population) is 「未集計」 with the reason."""
+data Sasaeai does not hold is 「未集計」 with the reason: the 通いの場 items are counted from the
+participation app once the fiscal year has participation records (and, for the rate, a
+population imported)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ GRANT_INDICATORS = (
 @dataclass(frozen=True)
 class Indicator:
     name: str
-    value: int | None
+    value: int | float | None
     unit: str
     rule: str  # which records, which rule
     document: str
@@ -87,37 +89,7 @@ def indicators_build(period: Period, scope: Scope) -> list[Indicator]:
             SURVEY_SUPPORT,
             "協議体の設置（第2層）",
         ),
-        Indicator(
-            "介護予防に資する住民主体の通いの場の数",
-            None,
-            "か所",
-            "—",
-            SURVEY_COMPREHENSIVE,
-            "主な調査事項 Ⅱ 介護予防に資する住民主体の通いの場の展開状況",
-            NOT_COUNTED,
-            "社会資源ごとに調査の定義（住民主体・介護予防に資する等）に当てはまるかを"
-            "まだ記録していないため。",
-        ),
-        Indicator(
-            "通いの場の参加者実人数",
-            None,
-            "人",
-            "—",
-            SURVEY_COMPREHENSIVE,
-            "主な調査事項 Ⅱ 介護予防に資する住民主体の通いの場の展開状況",
-            NOT_COUNTED,
-            "参加者数の記録がまだないため（参加者数の報告は今後追加予定）。",
-        ),
-        Indicator(
-            "通いの場への参加率（高齢者人口に対する割合）",
-            None,
-            "%",
-            "—",
-            SURVEY_COMPREHENSIVE,
-            "主な調査事項 Ⅱ 介護予防に資する住民主体の通いの場の展開状況",
-            NOT_COUNTED,
-            "参加者数と高齢者人口をまだ持っていないため。",
-        ),
+        *_kayoinoba_indicators(period, scope),
         Indicator(
             "生活支援体制整備事業に関する評価指標",
             None,
@@ -129,3 +101,87 @@ def indicators_build(period: Period, scope: Scope) -> list[Indicator]:
             "評価指標（市町村分）の該当項目の公式の文言を確認できていないため、値を載せていません。",
         ),
     ]
+
+
+KAYOINOBA_ITEM = "主な調査事項 Ⅱ 介護予防に資する住民主体の通いの場の展開状況"
+
+
+def _kayoinoba_indicators(period: Period, scope: Scope) -> list[Indicator]:
+    """The 通いの場 items, from the participation app's survey figures (participation/survey.py)
+    for the fiscal year the period is; 「未集計」 with the reason where the data is missing."""
+    from sasaeai.activities.counting.scope import ScopeKind
+    from sasaeai.participation.models import ParticipationRecord
+    from sasaeai.participation.survey import survey_figures
+
+    names = (
+        ("介護予防に資する住民主体の通いの場の数", "か所"),
+        ("通いの場の参加者実人数", "人"),
+        ("通いの場への参加率（高齢者人口に対する割合）", "%"),
+    )
+
+    def missing(reason: str, reasons: dict[int, str] | None = None) -> list[Indicator]:
+        return [
+            Indicator(
+                name,
+                None,
+                unit,
+                "—",
+                SURVEY_COMPREHENSIVE,
+                KAYOINOBA_ITEM,
+                NOT_COUNTED,
+                (reasons or {}).get(i, reason),
+            )
+            for i, (name, unit) in enumerate(names)
+        ]
+
+    if scope.kind != ScopeKind.MUNICIPALITY:
+        return missing("通いの場の項目は市区町村全体の報告でのみ集計します。")
+    if not ParticipationRecord.objects.filter(
+        municipality=scope.municipality, month__gte=period.start, month__lte=period.end
+    ).exists():
+        return missing(
+            "この年度の通いの場の参加者数の記録がないため（通いの場の参加実績で入力できます）。"
+        )
+    fiscal_year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    figures = survey_figures(municipality=scope.municipality, fiscal_year=fiscal_year)
+    place_rule = (
+        "活動の種類が全国調査の区分（体操・会食・茶話会など）に当たり、開催日時から月1回以上"
+        "開いている活動中の社会資源の数（住民主体かどうかは区別していません）。"
+    )
+    people_rule = (
+        "それらの通いの場の参加者実人数の合計。各通いの場の3月の記録、なければ年度内の最新の月。"
+    )
+    result = [
+        Indicator(
+            names[0][0],
+            len(figures.places),
+            "か所",
+            place_rule,
+            SURVEY_COMPREHENSIVE,
+            KAYOINOBA_ITEM,
+        ),
+        Indicator(
+            names[1][0],
+            figures.participants,
+            "人",
+            people_rule,
+            SURVEY_COMPREHENSIVE,
+            KAYOINOBA_ITEM,
+        ),
+    ]
+    rate = figures.participation_rate
+    if rate is None:
+        result.append(missing("", {2: "高齢者人口（町丁別年齢別人口）を取り込んでいないため。"})[2])
+    else:
+        result.append(
+            Indicator(
+                names[2][0],
+                round(rate * 100, 1),
+                "%",
+                "参加者のうち65歳以上の実人数 ÷ 65歳以上人口（取り込んだ町丁別年齢別人口のうち"
+                f"年度末以前で最新のもの、{figures.population_as_of}現在）。",
+                SURVEY_COMPREHENSIVE,
+                KAYOINOBA_ITEM,
+            )
+        )
+    return result

@@ -4,9 +4,16 @@ coordinators' record-keeping (tier 2 within its areas), the population import is
 the administrator's, the gap map is read by the staff roles that read activities."""
 
 from sasaeai.accounts.policy import Capability as C
+from sasaeai.councils.tests.factories import RegionalIssueFactory
+from sasaeai.participation.models import PopulationDataset
 from tests.access_registry import Access, Target
 
-from .factories import PopulationUploadFactory, service_in
+from .factories import (
+    PopulationCountFactory,
+    PopulationDatasetFactory,
+    PopulationUploadFactory,
+    service_in,
+)
 
 
 def _record_body(place) -> dict:
@@ -22,6 +29,17 @@ def _record_body(place) -> dict:
 def _record_target(place) -> Target:
     pk = service_in(place.town).pk
     return Target(query={"service": pk}, data={"service": pk})
+
+
+def _population(place) -> Target:
+    """A population for the place's town and an open issue of its area, so that the page
+    shows its ranking and the form attaching a town to an issue."""
+    dataset = PopulationDataset.objects.filter(municipality=place.municipality).first()
+    if dataset is None:
+        dataset = PopulationDatasetFactory(municipality=place.municipality)
+    PopulationCountFactory(dataset=dataset, town=place.town, age_from=65, age_to=None, count=80)
+    RegionalIssueFactory(municipality=place.municipality, areas=[place.area], raised_by=place.admin)
+    return Target(query={"walk_m": 500})
 
 
 def _upload(place) -> dict:
@@ -43,7 +61,11 @@ PAGES = {
         reach=lambda user, place: user is not None and user.pk == place.admin.pk,
         note="a pending upload is its uploader's own until confirmed",
     ),
-    "participation:gaps": Access(C.VIEW_ACTIVITIES),
+    "participation:gaps": Access(
+        C.VIEW_ACTIVITIES,
+        obj=_population,
+        note="aggregates only; the page shows the user's own municipality whatever is asked",
+    ),
     "participation:survey_download": Access(C.VIEW_ACTIVITIES),
     "participation:gap_attach": Access(
         C.EDIT_COUNCILS, note="needs reading the gap map too; both are held by tier 1 and 2"

@@ -113,3 +113,20 @@ def test_workbook_page_and_command(places, tmp_path):
     )
     assert "通いの場 3か所" in out.getvalue()
     assert load_workbook(path)["通いの場一覧"].max_row == 4
+
+
+def test_the_reports_national_indicators_count_kayoinoba(places):
+    from sasaeai.activities.counting import Scope
+    from sasaeai.core.periods import fiscal_year
+    from sasaeai.reports.indicators import NOT_COUNTED, indicators_build
+
+    municipality, _ = places
+    scope = Scope.for_municipality(municipality)
+    found = {i.name: i for i in indicators_build(fiscal_year(2025), scope)}
+    assert found["介護予防に資する住民主体の通いの場の数"].value == 3
+    assert found["通いの場の参加者実人数"].value == 32
+    assert found["通いの場への参加率（高齢者人口に対する割合）"].value == 5.0  # 30 / 600
+    assert all(found[name].document and found[name].rule != "—" for name in list(found)[-4:-1])
+    earlier = {i.name: i for i in indicators_build(fiscal_year(2023), scope)}
+    assert earlier["通いの場の参加者実人数"].shown == NOT_COUNTED
+    assert "記録がない" in earlier["通いの場の参加者実人数"].reason
