@@ -22,7 +22,10 @@ from ..document import Bars, Document, Items, Para, Photo, Pie, Section, Table
 from . import chart
 
 FONT_NAME = "游ゴシック"
-ERA_DATE_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"(aaa)'
+# The Japanese calendar by the locale id 411: Excel and LibreOffice both show 令和7年4月1日(火)
+# (LibreOffice showed the bare serial number for [$-ja-JP-x-gannen], checked with
+# `python -m sasaeai.reports.render_check`; the price is 令和1年 rather than 令和元年).
+ERA_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"(aaa)'
 SHEET_FORBIDDEN = str.maketrans({c: "・" for c in "[]:*?/\\"})
 THIN = Side(style="thin", color="8C8C8C")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -84,10 +87,17 @@ def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> t
         widths[index] = max(widths.get(index, 0), min(80, 5.5 * weight))
     for values in block.rows:
         row += 1
+        lines = 1
         for index, value in enumerate(values, start=1):
             cell = _write_cell(ws, row, index, value)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+            if isinstance(value, str):
+                room = max(4, int(widths.get(index, 8.43)) - 1)
+                lines = max(lines, -(-int(_display_width(value) * 1.05) // room))
+        if lines > 1:
+            # LibreOffice keeps the default height of a wrapped cell's row: set it.
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     if block.total_row:
         for index in range(1, len(block.columns) + 1):
             cell = ws.cell(row=row, column=index)
