@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -425,6 +426,33 @@ class _NumberedCanvas(rl_canvas.Canvas):
         self.restoreState()
 
 
+_DATE_TOKEN = re.compile(
+    r"(?:令和|平成|昭和)(?:元|\d+)年(?:度)?(?:\d+月)?(?:\d+日)?(?:\([月火水木金土日]\))?(?:上半期|下半期)?"
+)
+
+
+def unbroken_dates(text: str, size: float, width: float) -> str:
+    """The text as Paragraph markup with its own line breaks, so that a date (平成27年4月1日,
+    令和元年度上半期) is never split between lines: dates are kept whole, other characters
+    fill the line one by one."""
+    tokens: list[str] = []
+    position = 0
+    for match in _DATE_TOKEN.finditer(text):
+        tokens.extend(text[position : match.start()])
+        tokens.append(match.group(0))
+        position = match.end()
+    tokens.extend(text[position:])
+    lines, line = [], ""
+    for token in tokens:
+        if line and pdfmetrics.stringWidth(line + token, FONT, size) > width:
+            lines.append(line)
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line)
+    return "<br/>".join(_text(part) for part in lines)
+
+
 def render(document: Document) -> bytes:
     _register_font()
     st = _styles()
@@ -442,8 +470,10 @@ def render(document: Document) -> bytes:
         creator="ささえあい（生活支援コーディネーター業務支援システム）",
         lang="ja-JP",
     )
-    story: list = [Paragraph(_text(document.title), st["title"])]
-    story.extend(Paragraph(_text(line), st["line"]) for line in document.lines)
+    story: list = [Paragraph(unbroken_dates(document.title, 15, FRAME_W - 2), st["title"])]
+    story.extend(
+        Paragraph(unbroken_dates(line, 9, FRAME_W - 2), st["line"]) for line in document.lines
+    )
     story.append(Spacer(1, 6))
     for section in document.sections:
         story.extend(_section(section, st))

@@ -133,3 +133,15 @@ def test_the_word_tables_column_grid_matches_its_cells():
 def test_the_pie_block_is_unchanged_by_the_shares():
     pie = Pie("《相談者別の割合》", [("高齢者", 1), ("地域活動者", 2)])
     assert pie.total == 3
+
+
+def test_the_title_never_breaks_inside_a_date():
+    title = "東京都西多摩郡日の出町生活支援コーディネーター平成27年4月1日〜平成27年6月15日活動報告"
+    document = Document(title, ["期間: 平成27年4月1日〜平成27年6月15日"], [])
+    lines = _lines(pdf.render(document))
+    title_lines = [line for line in lines if "活動報告" in line or "コーディネーター" in line]
+    assert len(title_lines) >= 2  # it wraps
+    for line in title_lines:
+        assert not line.rstrip().endswith(("平成", "平成27年", "4月", "6月"))
+    assert any("平成27年4月1日" in line for line in lines)
+    assert any("平成27年6月15日" in line for line in lines)
