@@ -81,8 +81,8 @@ def panels(user: User) -> list[dict]:
     now = panel_figures(so_far, scope)
     before = panel_figures(last_year, scope)
     labels = {key: (label, unit) for key, label, unit in counting.KEY_FIGURES}
-    # A comparison period without any record is no comparison: 「記録なし」, never +13 from zero.
-    compared = any(value for value in before.values() if isinstance(value, int | float))
+    # A comparison period without any record is no comparison (counting.comparable).
+    compared = counting.comparable(before)
     result.append(
         {
             "template": "activities/home/counts.html",
@@ -96,11 +96,12 @@ def panels(user: User) -> list[dict]:
                     "value": now[key],
                     "before": before[key] if compared else None,
                     "unit": labels[key][1],
-                    "delta": now[key] - before[key] if compared else None,
+                    "delta": counting.change(now[key], before, key),
                 }
                 for key in PANEL_STATS
             ],
             "hours": now["visit_hours"],
+            "no_records": counting.NO_RECORDS,
             "scope_label": "自分の記録" if scope.coordinator else "市全域",
             "more": {"label": "活動記録の一覧", "url": reverse("activities:list")},
         }

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
+from sasaeai.activities import counting
 from sasaeai.core.eras import era_date
 
 from .figures import (
@@ -23,7 +24,7 @@ from .figures import (
     percent,
     series_of,
 )
-from .models import TextSection
+from .models import FOOTNOTE_PREFIX, FOOTNOTE_SECTIONS, TextSection
 
 Cell = str | int | Decimal | dt.date | None
 
@@ -100,7 +101,21 @@ class Bars:
         return max((v for _, values in self.series for v in values), default=0)
 
 
-Block = Para | Items | Table | Pie | Bars
+@dataclass
+class Photo:
+    """A photo with its caption; `path` is the stored file the PDF, Word and Excel embed,
+    `report_id`/`photo_id` the web page's address of it."""
+
+    path: str
+    caption: str
+    width: int
+    height: int
+    report_id: int
+    photo_id: int
+    kind: str = "photo"
+
+
+Block = Para | Items | Table | Pie | Bars | Photo
 
 
 @dataclass
@@ -200,16 +215,13 @@ def topic_summary(row: ConsulterRow, support_center_label: str) -> str:
     return body
 
 
-NO_RECORDS = "記録なし"
-
-
 def compared_cells(value: int, other: Comparison, key: str) -> list[Cell]:
     """The other period's figure and the change; 「記録なし」 and 「—」 when the other period
-    has no records at all (a change from nothing says nothing)."""
-    if other.empty:
-        return [NO_RECORDS, "—"]
-    before = other.values.get(key, 0)
-    return [before, signed(value - before)]
+    has no records at all (counting.change: a change from nothing says nothing)."""
+    difference = counting.change(value, other.values, key)
+    if difference is None:
+        return [counting.NO_RECORDS, "—"]
+    return [other.values.get(key, 0), signed(difference)]
 
 
 def ratio(value: int, other: Comparison, key: str) -> str:
@@ -355,18 +367,7 @@ def _support(f: ReportFigures) -> Section:
                 widths=[5, 2],
             )
         )
-    if f.stories:
-        for story in f.stories:
-            blocks.append(Para(f"＜{story.title}＞", "label"))
-            blocks.append(Para(f"{story.profile}（{story.area}）", "note"))
-            blocks.append(Para("【相談内容】", "label"))
-            blocks.append(Para(story.consultation))
-            blocks.append(Para("【対応】", "label"))
-            blocks.append(Para(story.response))
-            if story.outcome:
-                blocks.append(Para("【その後】", "label"))
-                blocks.append(Para(story.outcome))
-    else:
+    if not f.stories:
         blocks.append(Para("この報告書に載せる事例は選ばれていません。", "note"))
     return Section(
         "support",
@@ -889,16 +890,81 @@ def appendix_build(f: ReportFigures) -> Document:
     return Document(f"{f.title} 付録（一覧）", main.lines, sections)
 
 
+def _story_blocks(story) -> list[Block]:
+    blocks: list[Block] = [
+        Para(f"＜{story.title}＞", "label"),
+        Para(f"{story.profile}（{story.area}）", "note"),
+        Para("【相談内容】", "label"),
+        Para(story.consultation),
+        Para("【対応】", "label"),
+        Para(story.response),
+    ]
+    if story.outcome:
+        blocks += [Para("【その後】", "label"), Para(story.outcome)]
+    return blocks
+
+
+def _placed(f: ReportFigures, section: Section) -> None:
+    """Adds what the coordinator placed in a section: its case stories, photos (each with
+    its caption) and footnotes (※…), in that order, after the counted blocks."""
+    for story in f.stories:
+        if story.section == section.key:
+            section.blocks.extend(_story_blocks(story))
+    for photo in f.photos:
+        if photo.section == section.key:
+            section.blocks.append(
+                Photo(
+                    photo.path,
+                    photo.caption,
+                    photo.width,
+                    photo.height,
+                    photo.report_id,
+                    photo.photo_id,
+                )
+            )
+    if section.key in FOOTNOTE_SECTIONS:
+        text = f.texts.get(f"{FOOTNOTE_PREFIX}{section.key}", "").strip()
+        section.blocks.extend(
+            Para(line.strip(), "note") for line in text.split("\n") if line.strip()
+        )
+
+
+def _opening(f: ReportFigures) -> list[Section]:
+    """The seed's 1 生活支援コーディネーターとは and 2 活動内容, when written (the
+    municipality's wording or the report's own)."""
+    sections = []
+    for key, sheet in ((TextSection.INTRODUCTION, "はじめに"), (TextSection.OUTLINE, "活動内容")):
+        text = f.texts.get(key, "").strip()
+        if not text:
+            continue
+        blocks: list[Block] = []
+        bullets = [line.strip() for line in text.split("\n") if line.strip()]
+        if all(_ITEM.match(line) for line in bullets):
+            blocks.append(Items([_ITEM.sub("", line, count=1) for line in bullets]))
+        else:
+            blocks.extend(Para(line) for line in bullets)
+        sections.append(Section(key, TextSection(key).label, sheet, blocks))
+    return sections
+
+
+# A line written as a list item (「- (1) …」 or 「・…」) is printed as one.
+_ITEM = re.compile(r"^[-・•]\s*")
+
+
 def document_build(f: ReportFigures) -> Document:
     lines = [
         f"範囲: {f.scope_label}",
         f"期間: {era_date(f.period.start, weekday=False)}〜{era_date(f.period.end, weekday=False)}",
     ]
+    department = f.texts.get(TextSection.DEPARTMENT, "").strip()
+    if department:
+        lines.insert(0, " ".join(department.split()))
     if f.placement_line:
         lines.append(f"コーディネーターの担当圏域（期間中）: {f.placement_line}")
     if f.generated_at is not None:
         lines.append(f"作成: {era_date(f.generated_at, weekday=False)} {f.generated_at:%H:%M}")
     sections = [
+        *_opening(f),
         _summary(f),
         _visits(f),
         _support(f),
@@ -924,4 +990,6 @@ def document_build(f: ReportFigures) -> Document:
         *_indicators(f),
         _notes(f),
     ]
+    for section in sections:
+        _placed(f, section)
     return Document(f.title, lines, sections)

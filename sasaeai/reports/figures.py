@@ -30,6 +30,23 @@ def percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def shares(counts: list[int]) -> list[Decimal]:
+    """Each count's share to one decimal place, summing to exactly 100.0 (largest remainder:
+    every share is rounded down to 0.1, and the tenths left over go to the largest
+    remainders, the earlier row first on a tie). The table and the pie both print these,
+    so they agree and add up."""
+    total = sum(counts)
+    if not total:
+        return [Decimal("0.0") for _ in counts]
+    tenths = [c * 1000 for c in counts]  # shares in units of 0.1 %, times total
+    floors = [t // total for t in tenths]
+    left = 1000 - sum(floors)
+    order = sorted(range(len(counts)), key=lambda i: (-(tenths[i] % total), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [(Decimal(f) / 10).quantize(Decimal("0.1")) for f in floors]
+
+
 @dataclass(frozen=True)
 class Tally:
     label: str
@@ -128,6 +145,10 @@ class ConsultationFigures:
     support_center_label: str = "在宅介護支援センター等"
 
     def share(self, row: ConsulterRow) -> Decimal:
+        """The row's share as the table and the pie print it (`shares`: they sum to 100.0)."""
+        for candidate, value in zip(self.rows, shares([r.count for r in self.rows]), strict=True):
+            if candidate is row:
+                return value
         return percent(row.count, self.total)
 
 
@@ -290,6 +311,21 @@ class StoryFigure:
     consultation: str
     response: str
     outcome: str = ""
+    section: str = "support"  # the report section it is printed in (models.PLACEABLE_SECTIONS)
+
+
+@dataclass(frozen=True)
+class PhotoFigure:
+    """A photo chosen for the report: the renderers read the stored file at `path`, the web
+    page shows it through `reports:photo` (report and photo id)."""
+
+    report_id: int
+    photo_id: int
+    section: str
+    caption: str
+    path: str
+    width: int
+    height: int
 
 
 # --- comparisons ------------------------------------------------------------------------------
@@ -315,8 +351,8 @@ class Comparison:
     @property
     def empty(self) -> bool:
         """No record counted in it (a period before the records began): compared as
-        「記録なし」, never as an increase from zero."""
-        return not any(self.values.values())
+        「記録なし」, never as an increase from zero (`counting.comparable`)."""
+        return not counting.comparable(self.values)
 
 
 # --- the whole report -------------------------------------------------------------------------
@@ -335,6 +371,7 @@ class ReportFigures:
     others: OtherFigures = field(default_factory=OtherFigures)
     referrals: ReferralFigures = field(default_factory=ReferralFigures)
     stories: list[StoryFigure] = field(default_factory=list)
+    photos: list[PhotoFigure] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # TextSection value -> current text
     text_versions: dict[str, int] = field(default_factory=dict)
     # TextSection value -> the key figures when the current version was written
@@ -626,9 +663,37 @@ def story_figures(report) -> list[StoryFigure]:
                 consultation=story.consultation,
                 response=story.response,
                 outcome=story.outcome,
+                section=story.report_section,
             )
         )
     return figures
+
+
+def photo_figures(report) -> list[PhotoFigure]:
+    """The report's photos in their order (a stored file gone missing is left out)."""
+    import os
+
+    if report is None:
+        return []
+    found = []
+    for photo in report.photos.order_by("order", "id"):
+        try:
+            path = photo.image.path
+        except (NotImplementedError, ValueError):
+            continue
+        if os.path.exists(path):
+            found.append(
+                PhotoFigure(
+                    report.pk,
+                    photo.pk,
+                    photo.section,
+                    photo.caption,
+                    path,
+                    photo.width,
+                    photo.height,
+                )
+            )
+    return found
 
 
 def _chosen_stories(report):
@@ -642,7 +707,11 @@ def _chosen_stories(report):
         .select_related("story__area")
         .order_by("order", "id")
     )
-    return [link.story for link in links]
+    stories = []
+    for link in links:
+        link.story.report_section = link.section
+        stories.append(link.story)
+    return stories
 
 
 def key_figures_by_area(
@@ -718,6 +787,7 @@ def figures_build(
         others=other_figures(scope, period),
         referrals=referrals,
         stories=story_figures(report),
+        photos=photo_figures(report),
         texts=texts or {},
         text_versions=text_versions or {},
         text_figures=text_figures or {},

@@ -55,11 +55,70 @@ class Report(MunicipalityOwned):
 
 class TextSection(models.TextChoices):
     """The free-text parts of a report, in the order the seed's section (11) and the notes
-    print them."""
+    print them, then the seed's opening parts (1 生活支援コーディネーターとは, 2 活動内容, the
+    担当課 line), which a municipality writes once (`MunicipalityText`) and a report may
+    word differently."""
 
     ACHIEVEMENTS = "achievements", "成果"
     CHALLENGES = "challenges", "課題"
     NOTES = "notes", "集計についての注記"
+    INTRODUCTION = "introduction", "生活支援コーディネーターとは"
+    OUTLINE = "outline", "活動内容"
+    DEPARTMENT = "department", "担当課"
+
+
+# The opening parts: written per municipality, a report's own version (if any) wins.
+STANDING_SECTIONS = (TextSection.INTRODUCTION, TextSection.OUTLINE, TextSection.DEPARTMENT)
+
+# Sections of the report that may carry footnotes (※市役所内での窓口・電話…は除く), keyed as
+# in `document.Section.key`; a footnote is a text section `footnote:<key>`.
+FOOTNOTE_SECTIONS = {
+    "summary": "主な数字",
+    "visits": "(1)訪問",
+    "support": "(2)社会資源の紹介",
+    "activity_consultations": "(3)活動者からの相談",
+    "meetings": "(4)話し合い",
+    "programmes": "(5)事業の検討",
+    "publications": "(6)広報誌",
+    "preparations": "(7)体制づくり",
+    "trainings": "(8)研修",
+    "lectures": "(9)講演",
+    "visitors": "(10)視察対応",
+    "consultation_table": "相談対応件数と相談者別割合",
+}
+FOOTNOTE_PREFIX = "footnote:"
+TEXT_SECTION_CHOICES = [
+    *TextSection.choices,
+    *[(f"{FOOTNOTE_PREFIX}{key}", f"{label}の脚注") for key, label in FOOTNOTE_SECTIONS.items()],
+]
+
+
+def _japanese_numbers(label: str) -> str:
+    """「(3) 活動者からの相談」 as the screens write it, 「（3）活動者からの相談」 (the stored choices
+    keep the first form)."""
+    import re
+
+    return re.sub(r"\((\d+)\) ?", r"（\1）", label)
+
+
+TEXT_SECTION_LABELS = {key: _japanese_numbers(label) for key, label in TEXT_SECTION_CHOICES}
+
+# Sections a case story or a photo may be printed in (the seed's third story sits in (3)).
+PLACEABLE_SECTIONS = [
+    ("visits", "(1) 訪問"),
+    ("support", "(2) 社会資源の紹介"),
+    ("activity_consultations", "(3) 活動者からの相談"),
+    ("meetings", "(4) 話し合い"),
+    ("programmes", "(5) 事業の検討"),
+    ("publications", "(6) 広報誌"),
+    ("preparations", "(7) 体制づくり"),
+    ("trainings", "(8) 研修"),
+    ("lectures", "(9) 講演"),
+    ("visitors", "(10) 視察対応"),
+    ("texts", "(11) 成果と課題"),
+]
+# The choices as the screens show them.
+PLACEABLE_CHOICES = [(key, _japanese_numbers(label)) for key, label in PLACEABLE_SECTIONS]
 
 
 class ReportTextQuerySet(models.QuerySet):
@@ -75,7 +134,7 @@ class ReportText(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="texts", verbose_name="活動報告"
     )
-    section = models.CharField("項目", max_length=20, choices=TextSection.choices)
+    section = models.CharField("項目", max_length=40, choices=TEXT_SECTION_CHOICES)
     version = models.PositiveIntegerField("版")
     text = models.TextField("本文", blank=True)
     change_note = models.CharField("変更の内容", max_length=200, blank=True)
@@ -115,6 +174,97 @@ class ReportText(models.Model):
         super().save(*args, **kwargs)
 
 
+class MunicipalityText(MunicipalityOwned):
+    """One version of a municipality's opening part (生活支援コーディネーターとは, 活動内容, 担当課),
+    printed in every report of the municipality that has no wording of its own. Versions are
+    only added, as for `ReportText`."""
+
+    section = models.CharField(
+        "項目",
+        max_length=20,
+        choices=[(s.value, s.label) for s in STANDING_SECTIONS],
+    )
+    version = models.PositiveIntegerField("版")
+    text = models.TextField("本文", blank=True)
+    change_note = models.CharField("変更の内容", max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="作成者",
+    )
+
+    objects = ReportTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "報告書の共通の文章（版）"
+        verbose_name_plural = "報告書の共通の文章（版）"
+        ordering = ["municipality", "section", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "section", "version"],
+                name="municipalitytext_unique_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} 第{self.version}版"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError(
+                "報告書の文章の版は変更できません。新しい版として保存してください。"
+            )
+        super().save(*args, **kwargs)
+
+
+def photo_path(photo: "ReportPhoto", filename: str) -> str:
+    """Under MEDIA_ROOT, by municipality and report; the name is ours, not the uploader's
+    (an uploaded name may carry a person's name)."""
+    import uuid
+
+    extension = {"JPEG": "jpg", "PNG": "png"}.get(photo.image_format, "bin")
+    return (
+        f"reports/photos/{photo.report.municipality_id}/{photo.report_id}/"
+        f"{uuid.uuid4().hex}.{extension}"
+    )
+
+
+class ReportPhoto(models.Model):
+    """A photo with its caption (the seed's 「よりあい食堂」 in section (3)), printed in the
+    section chosen for it on the page, in the PDF, Word and Excel files."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="photos", verbose_name="活動報告"
+    )
+    section = models.CharField("載せる項目", max_length=40, choices=PLACEABLE_SECTIONS)
+    image = models.FileField("写真", upload_to=photo_path, max_length=200)
+    image_format = models.CharField("形式", max_length=10)  # JPEG | PNG (checked on upload)
+    width = models.PositiveIntegerField("幅（ピクセル）")
+    height = models.PositiveIntegerField("高さ（ピクセル）")
+    caption = models.CharField("説明（キャプション）", max_length=200)
+    order = models.PositiveSmallIntegerField("掲載順", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登録者",
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "報告書の写真"
+        verbose_name_plural = "報告書の写真"
+        ordering = ["report", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.caption
+
+
 class ReportStory(models.Model):
     """A published case story chosen for a report, in the order it is printed."""
 
@@ -125,6 +275,9 @@ class ReportStory(models.Model):
         "cases.CaseStory", on_delete=models.CASCADE, related_name="+", verbose_name="事例"
     )
     order = models.PositiveSmallIntegerField("掲載順", default=0)
+    section = models.CharField(
+        "載せる項目", max_length=40, choices=PLACEABLE_SECTIONS, default="support"
+    )
 
     class Meta:
         verbose_name = "報告書に載せる事例"

@@ -554,17 +554,95 @@ def _load_cases(user: User, municipality: Municipality, services: dict) -> list:
     return stories
 
 
+# The seed's opening parts, as Musashino wrote them (OCR corrected; the seed's garbled
+# 「(※併設・自営生活支援総合事業がインプラインドリンク)」 is left out): the municipality's
+# standing wording, printed in each of its reports.
+INTRODUCTION = (
+    "高齢者の生活支援等サービスの体制整備を推進していくことを目的とし、地域において、生活支援等"
+    "サービスの提供体制の構築に向けたコーディネーター機能(主に資源開発やネットワーク構築の機能)を"
+    "果たす。エリアとしては、第1層(全市レベル)、第2層(日常生活圏レベル)ごとに配置し、高齢者の"
+    "生活支援のための①資源開発ネットワーク構築②ニーズと取組のマッチングを行う。\n"
+    "なお、第1層、第2層それぞれのレベルにおいて、多様な主体間の情報共有および連携、協働による資源"
+    "開発を推進するための連携の場(協議体)を設置して進める。\n"
+    "武蔵野市は、高齢者支援課内の基幹型地域包括支援センターに第1層生活支援コーディネーターを配置"
+    "している。第2層生活支援コーディネーターについては、平成28年度以降、市内6か所の在宅介護支援"
+    "センター(地域包括支援センターを併設)に順次配置していく。\n"
+    "第1層は市区町村全域を対象とし、第2層はおおむね中学校区を対象とする。なお、平成27年度は、"
+    "第2層を配置していないため、第1層生活支援コーディネーターが第2層の役割も兼ねて活動を行って"
+    "いる。"
+)
+OUTLINE = (
+    "- (1) 高齢者向けサロン等の訪問により、高齢者のニーズおよび社会資源を把握する。\n"
+    "- (2) 支援を必要としている人に社会資源を紹介する。\n"
+    "- (3) すでに地域活動を行っている方々の支援や高齢者向けの活動を検討している人(団体)からの"
+    "相談に応じ、新しい活動に向けて一緒に取り組む。\n"
+    "- (4) 地域の課題を話し合う場や地域住民の話し合いの場に参加し、地域課題の事業化、ネットワーク"
+    "化を目指す。\n"
+    "- (5) 既存の事業の見直しや新規事業の検討に参加する。"
+)
+DEPARTMENT = "武蔵野市 健康福祉部 高齢者支援課"
+# The seed's note under 相談対応件数と相談者別割合.
+CONSULTATION_FOOTNOTE = "※市役所内での窓口・電話において対応した一般的な問い合わせや相談は除く。"
+
+# The seed's third story sits in section (3): a business's request, not a person's case (no
+# case record; the seed names no area, the demo files it under 中央エリア like the others).
+BUSINESS_STORY = {
+    "title": "民間事業所からの相談を地域につなげ、新しい取り組みを考え始めた事例",
+    "area": "中央エリア",
+    "consultation": "大手民間介護事業者(市内に事務所等あり)より、自社のヘルパー等の研修用に"
+    "借りている部屋で地域の高齢者向けの事業を実施したいと相談があった。",
+    "response": "現地を確認し、エリア内の地域団体等にこの部屋についての説明を行った。事業者に"
+    "対しては、事業実施より地域団体と話し合いを行い、住民と意見交換を行いながら事業内容を決めて"
+    "いく方法を提案した。また、在宅介護支援センターおよび市民社協の地域担当職員に相談し、地域"
+    "団体と連携しながら事業実施に向けての支援を依頼した。",
+    "outcome": "現在、地域社協役員による現地の確認および事業所担当者との意見交換を進めている。",
+}
+
+
+def _business_story(user: User, municipality: Municipality):
+    from sasaeai.cases.models import CaseStory
+
+    spec = BUSINESS_STORY
+    story = CaseStory.objects.filter(municipality=municipality, title=spec["title"]).first()
+    if story is None:
+        story = CaseStory(
+            municipality=municipality,
+            area=Area.objects.get(municipality=municipality, name=spec["area"]),
+            title=spec["title"],
+            consultation=spec["consultation"],
+            response=spec["response"],
+            outcome=spec["outcome"],
+            keywords="民間事業所、場所の提供、地域団体",
+            status=CaseStory.Status.PUBLISHED,
+            written_by=user,
+            review_note="武蔵野市の事例発表（平成28年2月16日）で公表された事例",
+            published_on=dt.date(2015, 10, 15),
+        )
+        story.full_clean()
+        story.save()
+    return story
+
+
 def _load_report(user: User, municipality: Municipality, stories: list) -> None:
     from . import selectors, services
-    from .models import TextSection
+    from .models import FOOTNOTE_PREFIX, TextSection
     from .selection import Scope, ScopeKind
 
     scope = Scope(ScopeKind.MUNICIPALITY, municipality)
     report = services.report_ensure(user=user, period=PERIOD, scope=scope)
+    standing = selectors.municipality_texts(municipality)
+    for section, text in (
+        (TextSection.INTRODUCTION, INTRODUCTION),
+        (TextSection.OUTLINE, OUTLINE),
+        (TextSection.DEPARTMENT, DEPARTMENT),
+    ):
+        if section not in standing:
+            services.municipality_text_save(user=user, section=section, text=text)
     for section, text in (
         (TextSection.ACHIEVEMENTS, ACHIEVEMENTS),
         (TextSection.CHALLENGES, CHALLENGES),
         (TextSection.NOTES, RECONCILIATION),
+        (f"{FOOTNOTE_PREFIX}consultation_table", CONSULTATION_FOOTNOTE),
     ):
         current = selectors.report_texts(report).get(section)
         if current is None:
@@ -572,12 +650,14 @@ def _load_report(user: User, municipality: Municipality, stories: list) -> None:
                 report=report, scope=scope, section=section, text=text, user=user
             )
     if not report.story_links.exists():
+        business = _business_story(user, municipality)
         services.report_stories_set(
             report=report,
             scope=scope,
-            stories=stories,
+            stories=[*stories, business],
             choosable=selectors.stories_choosable(user=user, scope=scope),
             user=user,
+            sections={business.pk: "activity_consultations"},
         )
 
 

@@ -14,7 +14,7 @@ from sasaeai.accounts.models import User
 from sasaeai.core.periods import Period
 
 from .figures import ReportFigures, figures_build
-from .models import Report, ReportText, TextSection
+from .models import STANDING_SECTIONS, MunicipalityText, Report, ReportText, TextSection
 from .policy import scope_allowed, scope_require
 from .selection import Scope, ScopeKind, scope_from_storage
 
@@ -36,6 +36,25 @@ def report_texts(report: Report | None) -> dict[str, ReportText]:
     for version in report.texts.order_by("section", "-version").select_related("author"):
         current.setdefault(version.section, version)
     return current
+
+
+def municipality_texts(municipality) -> dict[str, MunicipalityText]:
+    """The current version of each of the municipality's opening parts."""
+    current: dict[str, MunicipalityText] = {}
+    versions = MunicipalityText.objects.filter(municipality=municipality).order_by(
+        "section", "-version"
+    )
+    for version in versions.select_related("author"):
+        current.setdefault(version.section, version)
+    return current
+
+
+def municipality_text_versions(*, municipality, section: str) -> QuerySet[MunicipalityText]:
+    return (
+        MunicipalityText.objects.filter(municipality=municipality, section=section)
+        .select_related("author")
+        .order_by("-version")
+    )
 
 
 def report_text_versions(*, report: Report, section: str) -> QuerySet[ReportText]:
@@ -90,11 +109,16 @@ def report_figures(
         scope_require(user, scope)
     report = report_find(period=period, scope=scope)
     texts = report_texts(report)
+    words = {section: version.text for section, version in texts.items()}
+    # The opening parts: the report's own wording, else the municipality's.
+    for section, version in municipality_texts(scope.municipality).items():
+        if section in STANDING_SECTIONS and not words.get(section, "").strip():
+            words[section] = version.text
     figures = figures_build(
         period=period,
         scope=scope,
         report=report,
-        texts={section: version.text for section, version in texts.items()},
+        texts=words,
         text_versions={section: version.version for section, version in texts.items()},
         text_figures={section: version.figures for section, version in texts.items()},
         now=now or timezone.localtime(),

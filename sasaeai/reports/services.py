@@ -14,12 +14,27 @@ from sasaeai.audit.services import audit_record
 from sasaeai.core.periods import Period
 
 from .figures import ReportFigures
-from .models import Report, ReportStory, ReportText, TextSection
+from .models import (
+    PLACEABLE_CHOICES,
+    STANDING_SECTIONS,
+    TEXT_SECTION_LABELS,
+    MunicipalityText,
+    Report,
+    ReportPhoto,
+    ReportStory,
+    ReportText,
+)
 from .policy import can_write
 from .selection import Scope
 
 TEXT_MAX_LENGTH = 20000
 STORIES_MAX = 10
+PHOTOS_MAX = 20
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
+PHOTO_FORMATS = {"JPEG": "JPEG", "PNG": "PNG"}
+CAPTION_MAX_LENGTH = 200
+PLACEABLE = dict(PLACEABLE_CHOICES)
 
 
 def _require_write(user: User, scope: Scope) -> None:
@@ -60,51 +75,218 @@ def report_text_save(
     started from: if somebody saved a newer one meanwhile, nothing is saved and the writer
     is told, so that no wording is lost without being read."""
     _require_write(user, scope)
-    if section not in TextSection.values:
+    if section not in TEXT_SECTION_LABELS:
         raise ValidationError({"section": "この項目は報告書にありません。"})
-    text = text.replace("\r\n", "\n").strip()
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ValidationError(
-            {"text": f"本文は{TEXT_MAX_LENGTH}文字以内にしてください（今は{len(text)}文字）。"}
-        )
-    change_note = change_note.strip()
+    text = _text_clean(text)
     with transaction.atomic():
         Report.objects.select_for_update().filter(pk=report.pk).first()
         current = report.texts.filter(section=section).order_by("-version").first()
-        latest = current.version if current else 0
-        if based_on is not None and based_on != latest:
-            raise ValidationError(
-                {
-                    "text": f"編集を始めた後に、ほかの人が第{latest}版を保存しました。"
-                    "最新の版を確認してから、もう一度保存してください（入力した文章は残っています）。"
-                }
-            )
-        if current is not None and current.text == text:
+        if not _is_new(current, text, based_on):
             return None
         version = ReportText(
             report=report,
             section=section,
-            version=latest + 1,
+            version=(current.version if current else 0) + 1,
             text=text,
-            change_note=change_note[:200],
+            change_note=change_note.strip()[:200],
             author=user,
             figures=_figures_now(report, scope),
         )
-        version.full_clean()
-        try:
-            version.save()
-        except IntegrityError as exc:  # a save at the same moment took this number
-            raise ValidationError(
-                {"text": "同時にほかの保存がありました。もう一度保存してください。"}
-            ) from exc
+        _save_version(version)
     audit_record(
         action=AuditEvent.Action.UPDATE,
         request=request,
         user=user,
         target=report,
-        summary=f"報告書の文章「{TextSection(section).label}」第{version.version}版を保存",
+        summary=f"報告書の文章「{TEXT_SECTION_LABELS[section]}」第{version.version}版を保存",
     )
     return version
+
+
+def _text_clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {"text": f"本文は{TEXT_MAX_LENGTH}文字以内にしてください（今は{len(text)}文字）。"}
+        )
+    return text
+
+
+def _is_new(current, text: str, based_on: int | None) -> bool:
+    """False when the text is the current version's; refuses a save started from an older
+    version than the newest (somebody saved meanwhile)."""
+    latest = current.version if current else 0
+    if based_on is not None and based_on != latest:
+        raise ValidationError(
+            {
+                "text": f"編集を始めた後に、ほかの人が第{latest}版を保存しました。"
+                "最新の版を確認してから、もう一度保存してください（入力した文章は残っています）。"
+            }
+        )
+    return current is None or current.text != text
+
+
+def _save_version(version) -> None:
+    version.full_clean()
+    try:
+        version.save()
+    except IntegrityError as exc:  # a save at the same moment took this number
+        raise ValidationError(
+            {"text": "同時にほかの保存がありました。もう一度保存してください。"}
+        ) from exc
+
+
+def municipality_text_save(
+    *,
+    user: User,
+    section: str,
+    text: str,
+    based_on: int | None = None,
+    change_note: str = "",
+    request: HttpRequest | None = None,
+) -> MunicipalityText | None:
+    """Saves the user's municipality's wording of an opening part (生活支援コーディネーター
+    とは, 活動内容, 担当課) as its next version; who may write the municipality's report may
+    write it. None when nothing changed."""
+    municipality = user.municipality
+    _require_write(user, Scope.for_municipality(municipality))
+    if section not in STANDING_SECTIONS:
+        raise ValidationError({"section": "この項目は市区町村ごとの共通の文章ではありません。"})
+    text = _text_clean(text)
+    with transaction.atomic():
+        type(municipality).objects.select_for_update().filter(pk=municipality.pk).first()
+        current = (
+            MunicipalityText.objects.filter(municipality=municipality, section=section)
+            .order_by("-version")
+            .first()
+        )
+        if not _is_new(current, text, based_on):
+            return None
+        version = MunicipalityText(
+            municipality=municipality,
+            section=section,
+            version=(current.version if current else 0) + 1,
+            text=text,
+            change_note=change_note.strip()[:200],
+            author=user,
+        )
+        _save_version(version)
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=version,
+        municipality_id=municipality.pk,
+        summary=f"報告書の共通の文章「{TEXT_SECTION_LABELS[section]}」第{version.version}版を保存",
+    )
+    return version
+
+
+def report_photo_add(
+    *,
+    report: Report,
+    scope: Scope,
+    upload,
+    caption: str,
+    section: str,
+    user: User,
+    request: HttpRequest | None = None,
+) -> ReportPhoto:
+    """Adds a photo with its caption to a section of the report. Only JPEG and PNG of at
+    most 5 MB are taken, checked by decoding the file (not by its name or declared type);
+    the file is stored under MEDIA_ROOT under a generated name."""
+    _require_write(user, scope)
+    errors: dict[str, list[str]] = {}
+    caption = caption.strip()
+    if not caption:
+        errors["caption"] = ["写真の説明（キャプション）を入力してください。"]
+    elif len(caption) > CAPTION_MAX_LENGTH:
+        errors["caption"] = [
+            f"説明は{CAPTION_MAX_LENGTH}文字以内にしてください（今は{len(caption)}文字）。"
+        ]
+    if section not in PLACEABLE:
+        errors["section"] = ["載せる項目を選んでください。"]
+    image_format, size = "", (0, 0)
+    if upload is None:
+        errors["image"] = ["写真のファイルを選んでください。"]
+    elif upload.size > PHOTO_MAX_BYTES:
+        errors["image"] = [
+            f"写真は5MB以下にしてください（このファイルは{upload.size / 1024 / 1024:.1f}MB）。"
+        ]
+    else:
+        image_format, size, problem = _image_check(upload)
+        if problem:
+            errors["image"] = [problem]
+    if report.photos.count() >= PHOTOS_MAX:
+        errors.setdefault("image", []).append(f"写真は1つの報告書に{PHOTOS_MAX}枚までです。")
+    if errors:
+        raise ValidationError(errors)
+    upload.seek(0)
+    last = report.photos.aggregate(n=Max("order"))["n"] or 0
+    photo = ReportPhoto(
+        report=report,
+        section=section,
+        caption=caption,
+        image_format=image_format,
+        width=size[0],
+        height=size[1],
+        order=last + 1,
+        uploaded_by=user,
+    )
+    photo.image.save("photo", upload, save=False)
+    photo.save()
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=report,
+        summary=f"報告書に写真を追加（{PLACEABLE[section]}）",
+    )
+    return photo
+
+
+def _image_check(upload) -> tuple[str, tuple[int, int], str]:
+    """(format, size, problem): the file decoded by Pillow; anything but a whole JPEG or PNG
+    is refused with the reason."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format or ""
+            size = image.size
+            if image_format not in PHOTO_FORMATS:
+                return "", (0, 0), "写真はJPEGかPNGのファイルにしてください。"
+            if size[0] * size[1] > PHOTO_MAX_PIXELS:
+                return "", (0, 0), "写真の画素数が大きすぎます（4,000万画素まで）。"
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return "", (0, 0), "写真として読めないファイルです（JPEGかPNGのファイルを選んでください）。"
+    return image_format, size, ""
+
+
+def report_photo_remove(
+    *,
+    report: Report,
+    scope: Scope,
+    photo_id: int,
+    user: User,
+    request: HttpRequest | None = None,
+) -> None:
+    _require_write(user, scope)
+    photo = report.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise ValidationError({"photo": "その写真はこの報告書にありません。"})
+    caption = photo.caption
+    photo.image.delete(save=False)
+    photo.delete()
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=report,
+        summary=f"報告書の写真を削除（{caption[:40]}）",
+    )
 
 
 def _figures_now(report: Report, scope: Scope) -> dict[str, int]:
@@ -149,12 +331,16 @@ def report_stories_set(
     stories: list,
     choosable,
     user: User,
+    sections: dict[int, str] | None = None,
     request: HttpRequest | None = None,
 ) -> None:
-    """Chooses the published stories printed in the report, in the given order. `choosable`
-    is the queryset of stories the user may choose for this scope
-    (`selectors.stories_choosable`)."""
+    """Chooses the published stories printed in the report, in the given order, each in the
+    section `sections` gives for its id ((2) when not given). `choosable` is the queryset of
+    stories the user may choose for this scope (`selectors.stories_choosable`)."""
     _require_write(user, scope)
+    sections = sections or {}
+    if any(value not in PLACEABLE for value in sections.values()):
+        raise ValidationError({"stories": "事例を載せる項目を選び直してください。"})
     if len(stories) > STORIES_MAX:
         raise ValidationError({"stories": f"載せる事例は{STORIES_MAX}件までにしてください。"})
     allowed = set(choosable.filter(pk__in=[s.pk for s in stories]).values_list("pk", flat=True))
@@ -166,7 +352,12 @@ def report_stories_set(
     with transaction.atomic():
         report.story_links.all().delete()
         ReportStory.objects.bulk_create(
-            ReportStory(report=report, story=story, order=index)
+            ReportStory(
+                report=report,
+                story=story,
+                order=index,
+                section=sections.get(story.pk, "support"),
+            )
             for index, story in enumerate(stories, start=1)
         )
     audit_record(

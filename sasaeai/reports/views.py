@@ -25,7 +25,14 @@ from . import policy as reports_policy
 from . import selectors, services
 from .document import document_build
 from .exports import FORMATS, export_bytes, export_extension, export_filename
-from .models import TextSection
+from .models import (
+    FOOTNOTE_PREFIX,
+    FOOTNOTE_SECTIONS,
+    PLACEABLE_CHOICES,
+    STANDING_SECTIONS,
+    TEXT_SECTION_LABELS,
+    TextSection,
+)
 from .selection import (
     ReportRequestError,
     Scope,
@@ -180,6 +187,13 @@ def show(request: HttpRequest) -> HttpResponse:
             "downloads": [(fmt, label) for fmt, label in FORMATS.items() if fmt != "html"],
             "can_write": reports_policy.can_write(request.user, scope),
             "text_sections": TextSection.choices,
+            "footnote_sections": FOOTNOTE_SECTIONS,
+            "footnote_prefix": FOOTNOTE_PREFIX,
+            "standing_sections": [(s.value, s.label) for s in STANDING_SECTIONS],
+            "can_write_standing": reports_policy.can_write(
+                request.user, Scope.for_municipality(scope.municipality)
+            )
+            and scope.municipality.pk == request.user.municipality_id,
             "previous_query": selection_query(period.previous(), scope, request.user),
         },
     )
@@ -242,7 +256,9 @@ def prepare(request: HttpRequest) -> HttpResponse:
     then = request.POST.get("then", "")
     if then == "stories":
         return redirect("reports:stories", pk=report.pk)
-    section = then if then in TextSection.values else TextSection.ACHIEVEMENTS
+    if then == "photos":
+        return redirect("reports:photos", pk=report.pk)
+    section = then if then in TEXT_SECTION_LABELS else TextSection.ACHIEVEMENTS
     return redirect("reports:text_edit", pk=report.pk, section=section)
 
 
@@ -255,7 +271,7 @@ def _report_url(report, scope, user) -> str:
 def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_REPORTS)
     report, scope = selectors.report_get(user=request.user, pk=pk)
-    if section not in TextSection.values:
+    if section not in TEXT_SECTION_LABELS:
         raise Http404("この項目は報告書にありません。")
     if not reports_policy.can_write(request.user, scope):
         raise services.PermissionDenied("この報告書の文章を編集する権限がありません。")
@@ -285,20 +301,20 @@ def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.message_dict
         else:
-            label = TextSection(section).label
+            label = TEXT_SECTION_LABELS[section]
             if saved is None:
                 messages.info(request, f"「{label}」は変更されていないため、保存しませんでした。")
             else:
                 messages.success(request, f"「{label}」を第{saved.version}版として保存しました。")
-            anchor = "section-notes" if section == TextSection.NOTES else "section-texts"
-            return redirect(_report_url(report, scope, request.user) + f"#{anchor}")
+            return redirect(_report_url(report, scope, request.user) + f"#{_anchor(section)}")
     return render(
         request,
         "reports/text_edit.html",
         {
             "report": report,
             "section": section,
-            "section_label": TextSection(section).label,
+            "section_label": TEXT_SECTION_LABELS[section],
+            "section_help": SECTION_HELP.get(section.split(":")[0], ""),
             "current": current,
             "text": text,
             "change_note": change_note,
@@ -314,7 +330,7 @@ def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 def text_versions(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     policy.require(request.user, policy.Capability.VIEW_REPORTS)
     report, scope = selectors.report_get(user=request.user, pk=pk)
-    if section not in TextSection.values:
+    if section not in TEXT_SECTION_LABELS:
         raise Http404("この項目は報告書にありません。")
     can_write = reports_policy.can_write(request.user, scope)
     if request.method == "POST":
@@ -351,7 +367,7 @@ def text_versions(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         {
             "report": report,
             "section": section,
-            "section_label": TextSection(section).label,
+            "section_label": TEXT_SECTION_LABELS[section],
             "versions": selectors.report_text_versions(report=report, section=section),
             "can_write": can_write,
             "report_url": _report_url(report, scope, request.user),
@@ -367,12 +383,20 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
     if not reports_policy.can_write(request.user, scope):
         raise services.PermissionDenied("この報告書の事例を選ぶ権限がありません。")
     choosable = selectors.stories_choosable(user=request.user, scope=scope)
-    chosen_ids = list(report.story_links.order_by("order", "id").values_list("story_id", flat=True))
+    links = report.story_links.order_by("order", "id")
+    chosen_ids = [link.story_id for link in links]
+    placed = {link.story_id: link.section for link in links}
     error = ""
     if request.method == "POST":
         picked = [value for value in request.POST.getlist("story") if value.isdecimal()]
         by_id = {s.pk: s for s in choosable.filter(pk__in=picked)}
         wanted = [int(v) for v in picked]
+        # Every story's chosen section comes back as sent (ticked or not, valid or not).
+        placed = {
+            int(key.removeprefix("section_")): value
+            for key, value in request.POST.items()
+            if key.startswith("section_") and key.removeprefix("section_").isdecimal()
+        }
         try:
             services.report_stories_set(
                 report=report,
@@ -381,6 +405,7 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
                 + [_Missing(i) for i in wanted if i not in by_id],
                 choosable=choosable,
                 user=request.user,
+                sections={i: placed.get(i, "support") for i in wanted},
                 request=request,
             )
         except ValidationError as exc:
@@ -394,13 +419,188 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/stories.html",
         {
             "report": report,
-            "stories": list(choosable[:200]),
+            "stories": [_placed_in(s, placed) for s in choosable[:200]],
             "chosen": set(chosen_ids),
+            "sections": PLACEABLE_CHOICES,
             "error": error,
             "report_url": _report_url(report, scope, request.user),
         },
         status=400 if error else 200,
     )
+
+
+SECTION_HELP = {
+    TextSection.DEPARTMENT: "報告書の題名の下に1行で載ります（例: 武蔵野市 健康福祉部 高齢者支援課）。",
+    TextSection.OUTLINE: "「- 」で始まる行は箇条書きとして載ります。",
+    "footnote": "この項目の最後に注として載ります。「※」から書き、1行に1つの注を書きます。",
+}
+
+
+def _anchor(section: str) -> str:
+    if section.startswith(FOOTNOTE_PREFIX):
+        return f"section-{section.removeprefix(FOOTNOTE_PREFIX)}"
+    if section in STANDING_SECTIONS:
+        return "report-title" if section == TextSection.DEPARTMENT else f"section-{section}"
+    return "section-notes" if section == TextSection.NOTES else "section-texts"
+
+
+@login_required
+def standing_text_edit(request: HttpRequest, section: str) -> HttpResponse:
+    """The municipality's wording of an opening part (生活支援コーディネーターとは, 活動内容,
+    担当課), printed in each of its reports that has none of its own."""
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    if section not in STANDING_SECTIONS:
+        raise Http404("この項目は市区町村ごとの共通の文章ではありません。")
+    municipality = request.user.municipality
+    if municipality is None or not reports_policy.can_write(
+        request.user, Scope.for_municipality(municipality)
+    ):
+        raise services.PermissionDenied("報告書の共通の文章を編集する権限がありません。")
+    current = selectors.municipality_texts(municipality).get(section)
+    errors: dict[str, list[str]] = {}
+    text = current.text if current else ""
+    change_note = ""
+    based_on = current.version if current else 0
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        change_note = request.POST.get("change_note", "")
+        try:
+            based_on = int(request.POST.get("based_on", "0"))
+        except ValueError:
+            based_on = 0
+        try:
+            saved = services.municipality_text_save(
+                user=request.user,
+                section=section,
+                text=text,
+                based_on=based_on,
+                change_note=change_note,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            label = TEXT_SECTION_LABELS[section]
+            if saved is None:
+                messages.info(request, f"「{label}」は変更されていないため、保存しませんでした。")
+            else:
+                messages.success(request, f"「{label}」を第{saved.version}版として保存しました。")
+            return redirect("reports:standing_text_edit", section=section)
+    return render(
+        request,
+        "reports/standing_text_edit.html",
+        {
+            "section": section,
+            "section_label": TEXT_SECTION_LABELS[section],
+            "section_help": SECTION_HELP.get(section, ""),
+            "current": current,
+            "text": text,
+            "change_note": change_note,
+            "based_on": based_on,
+            "errors": errors,
+            "municipality": municipality,
+            "versions": selectors.municipality_text_versions(
+                municipality=municipality, section=section
+            )[:20],
+            "sections": [(s.value, s.label) for s in STANDING_SECTIONS],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def photos(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's photos: add one (file, caption, section) or remove one."""
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    report, scope = selectors.report_get(user=request.user, pk=pk)
+    if not reports_policy.can_write(request.user, scope):
+        raise services.PermissionDenied("この報告書の写真を編集する権限がありません。")
+    errors: dict[str, list[str]] = {}
+    values = {"caption": "", "section": "activity_consultations"}
+    if request.method == "POST":
+        if request.POST.get("remove", "").isdecimal():
+            try:
+                services.report_photo_remove(
+                    report=report,
+                    scope=scope,
+                    photo_id=int(request.POST["remove"]),
+                    user=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                messages.error(
+                    request, "；".join(m for ms in exc.message_dict.values() for m in ms)
+                )
+            else:
+                messages.success(request, "写真を削除しました。")
+            return redirect("reports:photos", pk=report.pk)
+        values = {
+            "caption": request.POST.get("caption", ""),
+            "section": request.POST.get("section", ""),
+        }
+        try:
+            services.report_photo_add(
+                report=report,
+                scope=scope,
+                upload=request.FILES.get("image"),
+                caption=values["caption"],
+                section=values["section"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, "写真を追加しました。")
+            return redirect("reports:photos", pk=report.pk)
+    return render(
+        request,
+        "reports/photos.html",
+        {
+            "report": report,
+            "photos": [
+                _labelled(p, dict(PLACEABLE_CHOICES)) for p in report.photos.order_by("order", "id")
+            ],
+            "sections": PLACEABLE_CHOICES,
+            "values": values,
+            "errors": errors,
+            "report_url": _report_url(report, scope, request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _placed_in(story, placed: dict[int, str]):
+    story.report_section = placed.get(story.pk, "support")
+    return story
+
+
+def _labelled(photo, labels: dict[str, str]):
+    photo.section_label = labels.get(photo.section, "")
+    return photo
+
+
+@login_required
+@require_safe
+def photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """A report photo's file, for whoever may read the report (404 otherwise)."""
+    from django.http import FileResponse
+
+    policy.require(request.user, policy.Capability.VIEW_REPORTS)
+    report, _scope = selectors.report_get(user=request.user, pk=pk)
+    found = report.photos.filter(pk=photo_id).first()
+    if found is None:
+        raise Http404("見つかりません。")
+    try:
+        handle = found.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("見つかりません。") from exc
+    response = FileResponse(
+        handle, content_type="image/jpeg" if found.image_format == "JPEG" else "image/png"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class _Missing:

@@ -40,6 +40,9 @@ from .consultations import (
 from .indicators import coordinators_by_tier, council_meetings
 from .key_figures import (
     KEY_FIGURES,
+    NO_RECORDS,
+    change,
+    comparable,
     hours,
     key_figures,
     key_figures_by_area,
@@ -70,6 +73,7 @@ from .visits import PlaceCount, VisitTotals, visit_totals, visits_by_place
 __all__ = [
     "KEY_FIGURES",
     "MONTHLY_FIGURES",
+    "NO_RECORDS",
     "OTHER_KINDS",
     "PROGRAMME_MEETING_TYPES",
     "SUPPORT_NEED_TYPES",
@@ -87,6 +91,8 @@ __all__ = [
     "areas_in_effect",
     "case_counts",
     "cases_received",
+    "change",
+    "comparable",
     "consultation_topics",
     "consultation_totals",
     "consultations_by_consulter",

@@ -4,7 +4,7 @@ for, from the same counts as the report's sections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from sasaeai.core.periods import Period
@@ -28,6 +28,25 @@ KEY_FIGURES: list[tuple[str, str, str]] = [
 ]
 KEY_LABELS = {key: (label, unit) for key, label, unit in KEY_FIGURES}
 OTHER_LIST_KEYS = ("trainings", "lectures", "visitors")
+
+
+# What a comparison period with no record at all shows instead of its figures.
+NO_RECORDS = "記録なし"
+
+
+def comparable(before: Mapping[str, int | float]) -> bool:
+    """Is a comparison period a comparison? Only when at least one record was counted in it:
+    a period before the records began (or a scope that had no work then) is 「記録なし」, and
+    no change is worked out from it (never 「+55」 from zero). The report's 前期・前年同期
+    and the home panel's 前年同期 both ask here."""
+    return any(value for value in before.values() if isinstance(value, int | float))
+
+
+def change(now: int, before: Mapping[str, int | float], key: str) -> int | None:
+    """now − before for one figure; None when the comparison period has no record."""
+    if not comparable(before):
+        return None
+    return now - int(before.get(key, 0))
 
 
 def round_half_up(value: float | Decimal) -> int:

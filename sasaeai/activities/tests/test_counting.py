@@ -328,3 +328,22 @@ def test_monthly_counts_add_up_to_the_period(world):
     assert by_month[4] == {"visits": 1, "consultations": 2, "meetings": 2}
     assert by_month[7] == {"visits": 1, "consultations": 1, "meetings": 0}
     assert by_month[9]["visits"] == 1  # 30 September, the half's last day
+
+
+def test_an_empty_comparison_period_is_one_rule_for_the_report_and_the_home_panel():
+    """counting.comparable / change decide 「記録なし」 for both the report's 前期・前年同期 and
+    the home panel's 前年同期: no record in the other period, no change (never +55 from 0)."""
+    from sasaeai.activities import counting
+    from sasaeai.reports.document import compared_cells
+    from sasaeai.reports.figures import Comparison
+
+    nothing = {"visits": 0, "consultations": 0}
+    some = {"visits": 0, "consultations": 3}
+    assert not counting.comparable(nothing) and counting.comparable(some)
+    assert counting.change(55, nothing, "visits") is None
+    assert counting.change(55, some, "visits") == 55
+    assert compared_cells(55, Comparison("平成26年度上半期", nothing), "visits") == [
+        counting.NO_RECORDS,
+        "—",
+    ]
+    assert compared_cells(55, Comparison("平成26年度上半期", some), "visits") == [0, "+55"]

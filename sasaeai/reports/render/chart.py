@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils.html import escape
 
-from ..figures import percent
+from ..figures import shares
 
 # Okabe–Ito colours: told apart with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -57,18 +57,31 @@ class Slice:
 
 
 def slices(data: list[tuple[str, int]]) -> list[Slice]:
+    """The pie's slices with the shares the table prints (`figures.shares`)."""
     total = sum(v for _, v in data)
     found: list[Slice] = []
     angle = 0.0
+    share_of = shares([max(0, v) for _, v in data])
     for index, (label, value) in enumerate(data):
         if value <= 0:
             continue
         sweep = 360.0 * value / total
-        found.append(
-            Slice(label, value, percent(value, total), colour(index), angle, angle + sweep)
-        )
+        found.append(Slice(label, value, share_of[index], colour(index), angle, angle + sweep))
         angle += sweep
     return found
+
+
+LABEL_RADIUS = 0.62  # where a share is written inside its slice, as a fraction of the radius
+
+
+def label_fits(s: Slice, radius: float, font_size: float) -> bool:
+    """Is the slice wide enough to write its share inside without touching its neighbours'?
+    The label (「13.7%」, digits about 0.6 em wide) must fit, with a quarter to spare, along
+    the slice's arc at the label radius; any two labels drawn are then at least one label
+    width apart. Every share is in the legend anyway."""
+    width = len(f"{s.share}%") * font_size * 0.6 * 1.25
+    arc = math.radians(s.end - s.start) * radius * LABEL_RADIUS
+    return arc >= width
 
 
 def _point(cx: float, cy: float, r: float, degrees: float) -> tuple[float, float]:
@@ -105,8 +118,8 @@ def svg(title: str, data: list[tuple[str, int]], *, ident: str = "pie") -> str:
                 f'<path d="M{cx},{cy} L{x1:.2f},{y1:.2f} A{r},{r} 0 {large} 1 {x2:.2f},{y2:.2f} Z"'
                 f' fill="{s.colour}" stroke="#FFFFFF" stroke-width="2"/>'
             )
-        if s.end - s.start >= 18:
-            tx, ty = _point(cx, cy, r * 0.62, s.middle)
+        if label_fits(s, r, 14):
+            tx, ty = _point(cx, cy, r * LABEL_RADIUS, s.middle)
             out.append(
                 f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle" dominant-baseline="middle"'
                 f' class="report-pie__pct" fill="{text_colour(s.colour)}">{s.share}%</text>'
@@ -147,8 +160,8 @@ def png(title: str, data: list[tuple[str, int]], *, scale: int = 3) -> bytes:
     for s in parts:
         # Pillow measures angles clockwise from 3 o'clock; ours start at 12 o'clock.
         draw.pieslice(box, s.start - 90, s.end - 90, fill=s.colour, outline="white", width=2 * k)
-        if s.end - s.start >= 18:
-            tx, ty = _point(cx, cy, r * 0.62, s.middle)
+        if label_fits(s, r, 14 * k):
+            tx, ty = _point(cx, cy, r * LABEL_RADIUS, s.middle)
             draw.text((tx, ty), f"{s.share}%", font=small, fill=text_colour(s.colour), anchor="mm")
     for index, s in enumerate(parts):
         y = (60 + index * 30) * k

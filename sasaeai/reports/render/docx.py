@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..document import Document, Items, Para, Pie, Section, Table
+from ..document import Document, Items, Para, Photo, Pie, Section, Table
 from . import chart
 from .pdf import cell_text
 
@@ -105,12 +105,42 @@ def _table(word, block: Table, width_mm: float) -> None:
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = widths[index]
+    _grid(table, widths)
     # The header row repeats on every page the table spans.
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
     word.add_paragraph()
+
+
+def _grid(table, widths) -> None:
+    """The table's column grid (w:tblGrid/w:gridCol) in the cells' widths, and a fixed
+    layout: LibreOffice lays a table out by its grid, not by the cells' widths, and drew
+    equal columns while python-docx's grid said so."""
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(int(width.twips)))
+    properties = table._tbl.tblPr
+    layout = properties.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        properties.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    total = properties.find(qn("w:tblW"))
+    if total is None:
+        total = OxmlElement("w:tblW")
+        properties.append(total)
+    total.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    total.set(qn("w:type"), "dxa")
+
+
+def _photo(word, block: Photo, width_mm: float) -> None:
+    scale = min(min(width_mm, 120) / block.width, 80 / block.height)
+    word.add_picture(block.path, width=Mm(block.width * scale))
+    word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption = word.add_paragraph(block.caption, style="Caption")
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _section(word, section: Section, width_mm: float) -> None:
@@ -140,6 +170,8 @@ def _section(word, section: Section, width_mm: float) -> None:
             picture = chart.png(block.title, block.slices)
             word.add_picture(io.BytesIO(picture), width=Mm(min(width_mm, 160)))
             word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif isinstance(block, Photo):
+            _photo(word, block, width_mm)
 
 
 def render(document: Document) -> bytes:

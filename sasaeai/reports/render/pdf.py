@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -23,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     CondPageBreak,
+    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -35,8 +37,79 @@ from reportlab.platypus import (
 
 from sasaeai.core.eras import era_date
 
-from ..document import Bars, Document, Items, Para, Pie, Section, Table
+from ..document import Bars, Document, Items, Para, Photo, Pie, Section, Table
 from . import chart
+
+# 行頭禁則: characters a Japanese line never starts with. ReportLab's CJK wrapping
+# (wordWrap="CJK") hangs such a character at the end of the line above (ぶら下げ), but its list
+# lacks the full-width comma, colon, semicolon, marks and some closing brackets; they are added
+# to the module's list here (ReportLab reads it at every wrap).
+KINSOKU_NOT_AT_LINE_START = "、。，．・：；？！゛゜ヽヾゝゞ々ー）］｝〕〉》」』】〙〗〟’”％ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+
+
+# ReportLab's two CJK line splitters (textsplit.dumbSplit for a paragraph of one style,
+# paragraph.cjkFragSplit for mixed styles) hang one character that may not start a line at
+# the end of the line above (ぶら下げ) and then break: a second such character (「）、」)
+# started the next line. Each is rebuilt from its own source with 追い出し added: while the
+# next line would start with such a character, characters move down from this line.
+_SPLITTERS = {
+    "dumbSplit": (
+        """            if c not in ALL_CANNOT_START and i>lineStartPos+1:
+                #otherwise we need to push the character back
+                #the i>lineStart+1 condition ensures progress
+                i -= 1
+                extraSpace += w
+""",
+        """            while i<len(word) and word[i] in ALL_CANNOT_START and i>lineStartPos+2:
+                i -= 1
+                extraSpace += widths[i]
+""",
+    ),
+    "cjkFragSplit": (
+        """                if u not in ALL_CANNOT_START and i>lineStartPos+1:
+                    #otherwise we need to push the character back
+                    #the i>lineStart+1 condition ensures progress
+                    i -= 1
+                    extraSpace += w
+""",
+        """                while i<nU and U[i] in ALL_CANNOT_START and i>lineStartPos+2:
+                    i -= 1
+                    if not hasattr(U[i].width,'normalizedValue'):
+                        extraSpace += U[i].width
+""",
+    ),
+}
+
+
+def _kinsoku() -> None:
+    """Extends ReportLab's list of characters that may not start a line (read at every wrap)
+    and adds 追い出し to its splitters; tests/test_typography.py reads every line of a
+    rendered PDF to check."""
+    import inspect
+    import textwrap
+
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(c for c in KINSOKU_NOT_AT_LINE_START if c not in module.ALL_CANNOT_START)
+        module.ALL_CANNOT_START += missing
+    for module, name in ((textsplit, "dumbSplit"), (paragraph, "cjkFragSplit")):
+        function = getattr(module, name)
+        if getattr(function, "_kinsoku", False):
+            continue
+        hang, push_out = _SPLITTERS[name]
+        source = textwrap.dedent(inspect.getsource(function))
+        if hang not in source:
+            continue  # another ReportLab: the typography test will say so
+        namespace: dict = {}
+        code = compile(source.replace(hang, hang + push_out), module.__file__, "exec")
+        exec(code, module.__dict__, namespace)  # ReportLab's own source, one loop added
+        namespace[name]._kinsoku = True
+        setattr(module, name, namespace[name])
+
+
+_kinsoku()
 
 FONT = "IPAexGothic"
 TEXT = colors.HexColor("#1A1A1A")
@@ -104,6 +177,15 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "caption": ParagraphStyle(
             "caption", parent=base, fontSize=8.5, leading=12, textColor=MUTED, spaceBefore=4
+        ),
+        "photo_caption": ParagraphStyle(
+            "photo_caption",
+            parent=base,
+            fontSize=9,
+            leading=13,
+            alignment=TA_CENTER,
+            spaceBefore=2,
+            spaceAfter=6,
         ),
     }
 
@@ -196,13 +278,13 @@ def pie_drawing(block: Pie, width: float = FRAME_W) -> Drawing:
     pie.data = [s.value for s in parts]
     pie.startAngle = 90
     pie.direction = "clockwise"
-    pie.labels = [f"{s.share}%" if s.end - s.start >= 18 else "" for s in parts]
+    pie.labels = [f"{s.share}%" if chart.label_fits(s, size / 2, 8.5) else "" for s in parts]
     pie.simpleLabels = 1
     pie.slices.strokeColor = colors.white
     pie.slices.strokeWidth = 1.2
     pie.slices.fontName = FONT
     pie.slices.fontSize = 8.5
-    pie.slices.labelRadius = 0.62
+    pie.slices.labelRadius = chart.LABEL_RADIUS
     for index, s in enumerate(parts):
         pie.slices[index].fillColor = colors.HexColor(s.colour)
         pie.slices[index].fontColor = colors.HexColor(chart.text_colour(s.colour))
@@ -266,6 +348,25 @@ def bars_drawing(block: Bars, width: float = FRAME_W) -> Drawing:
     return drawing
 
 
+PHOTO_MAX_W = 120 * mm
+PHOTO_MAX_H = 80 * mm
+
+
+def photo_size(block: Photo, max_w: float, max_h: float) -> tuple[float, float]:
+    """The photo scaled to fit the box, keeping its proportions."""
+    scale = min(max_w / block.width, max_h / block.height)
+    return block.width * scale, block.height * scale
+
+
+def _photo(block: Photo, st: dict[str, ParagraphStyle]) -> list:
+    width, height = photo_size(block, PHOTO_MAX_W, PHOTO_MAX_H)
+    image = Image(block.path, width=width, height=height)
+    image.hAlign = "CENTER"
+    return [
+        KeepTogether([Spacer(1, 4), image, Paragraph(_text(block.caption), st["photo_caption"])])
+    ]
+
+
 def _section(section: Section, st: dict[str, ParagraphStyle]) -> list:
     heading = f"{section.number} {section.title}" if section.number else section.title
     flow: list = []
@@ -281,6 +382,8 @@ def _section(section: Section, st: dict[str, ParagraphStyle]) -> list:
             flow.append(KeepTogether([Spacer(1, 4), pie_drawing(block), Spacer(1, 4)]))
         elif isinstance(block, Bars):
             flow.append(KeepTogether([Spacer(1, 4), bars_drawing(block), Spacer(1, 4)]))
+        elif isinstance(block, Photo):
+            flow.extend(_photo(block, st))
     head = Paragraph(_text(heading), st["h2"])
     # Keep each heading with what follows it (without nesting KeepTogether, which ReportLab
     # answers with a page break).
@@ -323,6 +426,33 @@ class _NumberedCanvas(rl_canvas.Canvas):
         self.restoreState()
 
 
+_DATE_TOKEN = re.compile(
+    r"(?:令和|平成|昭和)(?:元|\d+)年(?:度)?(?:\d+月)?(?:\d+日)?(?:\([月火水木金土日]\))?(?:上半期|下半期)?"
+)
+
+
+def unbroken_dates(text: str, size: float, width: float) -> str:
+    """The text as Paragraph markup with its own line breaks, so that a date (平成27年4月1日,
+    令和元年度上半期) is never split between lines: dates are kept whole, other characters
+    fill the line one by one."""
+    tokens: list[str] = []
+    position = 0
+    for match in _DATE_TOKEN.finditer(text):
+        tokens.extend(text[position : match.start()])
+        tokens.append(match.group(0))
+        position = match.end()
+    tokens.extend(text[position:])
+    lines, line = [], ""
+    for token in tokens:
+        if line and pdfmetrics.stringWidth(line + token, FONT, size) > width:
+            lines.append(line)
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line)
+    return "<br/>".join(_text(part) for part in lines)
+
+
 def render(document: Document) -> bytes:
     _register_font()
     st = _styles()
@@ -340,8 +470,10 @@ def render(document: Document) -> bytes:
         creator="ささえあい（生活支援コーディネーター業務支援システム）",
         lang="ja-JP",
     )
-    story: list = [Paragraph(_text(document.title), st["title"])]
-    story.extend(Paragraph(_text(line), st["line"]) for line in document.lines)
+    story: list = [Paragraph(unbroken_dates(document.title, 15, FRAME_W - 2), st["title"])]
+    story.extend(
+        Paragraph(unbroken_dates(line, 9, FRAME_W - 2), st["line"]) for line in document.lines
+    )
     story.append(Spacer(1, 6))
     for section in document.sections:
         story.extend(_section(section, st))

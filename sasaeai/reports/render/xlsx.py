@@ -18,11 +18,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sasaeai.core.exports import sheet_value, text_cell
 
-from ..document import Bars, Document, Items, Para, Pie, Section, Table
+from ..document import Bars, Document, Items, Para, Photo, Pie, Section, Table
 from . import chart
 
 FONT_NAME = "游ゴシック"
-ERA_DATE_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"(aaa)'
+# The Japanese calendar by the locale id 411: Excel and LibreOffice both show 令和7年4月1日(火)
+# (LibreOffice showed the bare serial number for [$-ja-JP-x-gannen], checked with
+# `python -m sasaeai.reports.render_check`; the price is 令和1年 rather than 令和元年).
+ERA_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"(aaa)'
 SHEET_FORBIDDEN = str.maketrans({c: "・" for c in "[]:*?/\\"})
 THIN = Side(style="thin", color="8C8C8C")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -84,10 +87,17 @@ def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> t
         widths[index] = max(widths.get(index, 0), min(80, 5.5 * weight))
     for values in block.rows:
         row += 1
+        lines = 1
         for index, value in enumerate(values, start=1):
             cell = _write_cell(ws, row, index, value)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+            if isinstance(value, str):
+                room = max(4, int(widths.get(index, 8.43)) - 1)
+                lines = max(lines, -(-int(_display_width(value) * 1.05) // room))
+        if lines > 1:
+            # LibreOffice keeps the default height of a wrapped cell's row: set it.
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     if block.total_row:
         for index in range(1, len(block.columns) + 1):
             cell = ws.cell(row=row, column=index)
@@ -101,7 +111,9 @@ def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row
     pie = PieChart()
     pie.title = block.title
     labels = Reference(ws, min_col=1, min_row=first, max_row=first + len(block.slices) - 1)
-    data = Reference(ws, min_col=2, min_row=header, max_row=first + len(block.slices) - 1)
+    # Drawn from the share column (割合（%）), labelled with its values: the labels are the
+    # table's shares (largest remainder, summing to 100.0), not Excel's own rounding.
+    data = Reference(ws, min_col=3, min_row=header, max_row=first + len(block.slices) - 1)
     pie.add_data(data, titles_from_data=True)
     pie.set_categories(labels)
     series = pie.series[0]
@@ -111,8 +123,9 @@ def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row
         point.graphicalProperties.line.solidFill = "FFFFFF"
         series.dPt.append(point)
     series.dLbls = DataLabelList()
-    series.dLbls.showPercent = True
-    series.dLbls.showVal = False
+    series.dLbls.numFmt = '0.0"%"'
+    series.dLbls.showPercent = False
+    series.dLbls.showVal = True
     series.dLbls.showCatName = False
     series.dLbls.showSerName = False
     series.dLbls.showLeaderLines = True
@@ -144,12 +157,57 @@ def _bars(ws: Worksheet, block: Bars, table_rows: tuple[int, int, int], anchor_r
     ws.add_chart(bars, f"A{anchor_row}")
 
 
+PARAGRAPH_MIN_WIDTH = 80  # characters (Excel column width units) a paragraph spans at least
+LINE_HEIGHT = 15  # points per wrapped line at 10.5 pt
+
+
+def _display_width(text: str) -> float:
+    """Column-width units a text takes: a full-width character two, others one."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1.1 for c in text)
+
+
+def _paragraphs_fit(ws: Worksheet, rows: list[int], widths: dict[int, float]) -> None:
+    """A paragraph's cell spans the section's table columns (at least PARAGRAPH_MIN_WIDTH),
+    wraps, and is as tall as its lines: merged cells are not measured by Excel or
+    LibreOffice, so the height is worked out here."""
+    last = max(widths) if widths else 1
+    span = sum(widths.get(i, 8.43) for i in range(1, last + 1))
+    while span < PARAGRAPH_MIN_WIDTH:
+        last += 1
+        span += widths.get(last, 8.43)
+    for row in rows:
+        cell = ws.cell(row=row, column=1)
+        text = str(cell.value or "")
+        if last > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        lines = max(1, -(-int(_display_width(text) * 1.05) // int(span)))
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+
+
+def _photo(ws: Worksheet, block: Photo, row: int) -> int:
+    """The photo anchored at the row (at most 12 cm × 8 cm), its caption under it; returns
+    the next free row."""
+    from openpyxl.drawing.image import Image
+
+    image = Image(block.path)
+    scale = min(454 / block.width, 302 / block.height)  # pixels at 96 dpi
+    image.width, image.height = int(block.width * scale), int(block.height * scale)
+    ws.add_image(image, f"A{row}")
+    row += -(-image.height // 20) + 1  # rows of the default 15 pt (20 px)
+    return row
+
+
 def _section(ws: Worksheet, section: Section, row: int) -> int:
     heading = f"{section.number} {section.title}" if section.number else section.title
     _write_cell(ws, row, 1, heading).font = Font(name=FONT_NAME, size=13, bold=True)
     row += 2
     start = row
     widths: dict[int, float] = {1: 40}
+    paragraph_rows: list[int] = []
     last_table: tuple[int, int, int] | None = None
     for block in section.blocks:
         if isinstance(block, Para):
@@ -161,11 +219,18 @@ def _section(ws: Worksheet, section: Section, row: int) -> int:
                     cell.font = Font(name=FONT_NAME, size=9.5, color="555555")
                 elif block.style == "alert":
                     cell.font = Font(name=FONT_NAME, size=10.5, bold=True, color="B3261E")
+                paragraph_rows.append(row)
                 row += 1
         elif isinstance(block, Items):
             for item in block.items:
                 _write_cell(ws, row, 1, f"・{item}")
+                paragraph_rows.append(row)
                 row += 1
+        elif isinstance(block, Photo):
+            row = _photo(ws, block, row)
+            _write_cell(ws, row, 1, block.caption)
+            paragraph_rows.append(row)
+            row += 2
         elif isinstance(block, Table):
             row += 0 if row == start else 1  # a blank row before a table
             last_table = _table(ws, row, block, widths)
@@ -178,6 +243,7 @@ def _section(ws: Worksheet, section: Section, row: int) -> int:
             row += 20
     for index, width in widths.items():
         ws.column_dimensions[get_column_letter(index)].width = width
+    _paragraphs_fit(ws, paragraph_rows, widths)
     return row
 
 

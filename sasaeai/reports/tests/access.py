@@ -6,9 +6,13 @@ Coordinators (activities.edit) write a report's text and choose its stories, wit
 same scope rule."""
 
 import datetime as dt
+import io
 
+from django.core.files.base import ContentFile
+
+from sasaeai.accounts.models import Role
 from sasaeai.accounts.policy import Capability as C
-from sasaeai.reports.models import Report
+from sasaeai.reports.models import Report, ReportPhoto
 from tests.access_registry import Access, Target
 
 
@@ -30,6 +34,32 @@ def _area_query(place) -> dict:
         "scope": f"area:{place.area.pk}",
         "municipality": place.municipality.code,
     }
+
+
+def _photo_at(place) -> dict:
+    from PIL import Image
+
+    report = _report_at(place)
+    photo = report.photos.first()
+    if photo is None:
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 6)).save(buffer, "PNG")
+        photo = ReportPhoto(
+            report=report,
+            section="visits",
+            caption="サロンの様子",
+            image_format="PNG",
+            width=8,
+            height=6,
+        )
+        photo.image.save("p.png", ContentFile(buffer.getvalue()), save=False)
+        photo.save()
+    return {"pk": report.pk, "photo_id": photo.pk}
+
+
+def _not_tier2(user, place) -> bool:
+    """The municipality's standing texts are written by who writes its whole report."""
+    return user is not None and user.role != Role.TIER2
 
 
 PAGES = {
@@ -61,6 +91,21 @@ PAGES = {
     ),
     "reports:stories": Access(
         C.EDIT_ACTIVITIES, obj=lambda place: {"pk": _report_at(place).pk}, area_bound=True
+    ),
+    "reports:photos": Access(
+        C.EDIT_ACTIVITIES, obj=lambda place: {"pk": _report_at(place).pk}, area_bound=True
+    ),
+    "reports:photo": Access(
+        C.VIEW_REPORTS,
+        obj=_photo_at,
+        area_bound=True,
+        note="a report's photo: whoever may read the report",
+    ),
+    "reports:standing_text_edit": Access(
+        C.EDIT_ACTIVITIES,
+        obj=lambda place: {"section": "introduction"},
+        reach=_not_tier2,
+        note="the user's own municipality's opening parts; not tier 2 (no municipality scope)",
     ),
 }
 

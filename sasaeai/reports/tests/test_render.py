@@ -168,7 +168,9 @@ class TestExcel:
         charts = sheet._charts
         assert len(charts) == 1 and isinstance(charts[0], PieChart)
         reference = charts[0].series[0].val.numRef.f
-        assert reference.startswith("'相談者別割合'!$B$")
+        # Drawn from the 割合（%） column and labelled with its values: the table's shares.
+        assert reference.startswith("'相談者別割合'!$C$")
+        assert charts[0].series[0].dLbls.showVal and charts[0].series[0].dLbls.numFmt
 
 
 class TestWord:

@@ -146,9 +146,14 @@ def test_the_seed_report_from_the_records(seeded):
         "地域団体の会議": 4,
     }
     assert [p.copies_per_issue for p in figures.others.publications] == [500]
-    assert [s.title for s in figures.stories] == [
-        "要支援者をボランティア活動につなげた事例",
-        "デイサービスから、近所のつどいの場等につなげた事例",
+    assert [(s.title, s.section) for s in figures.stories] == [
+        ("要支援者をボランティア活動につなげた事例", "support"),
+        ("デイサービスから、近所のつどいの場等につなげた事例", "support"),
+        # The seed's third story sits in section (3).
+        (
+            "民間事業所からの相談を地域につなげ、新しい取り組みを考え始めた事例",
+            "activity_consultations",
+        ),
     ]
     # The stories' cases were followed: three referrals proposed in the half, none closed.
     assert figures.referrals.new == 3
@@ -193,7 +198,7 @@ def test_loading_twice_changes_nothing(seeded):
 def test_the_web_page_prints_the_seed(seeded, client, django_assert_max_num_queries):
     client.force_login(User.objects.get(username="official"))
     url = reverse("reports:show") + "?fiscal_year=2015&half=first&scope=municipality"
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(62):  # +2: the standing texts, the photos
         response = client.get(url)
     body = response.content.decode()
     from html import unescape
@@ -244,7 +249,7 @@ def test_the_excel_numbers_equal_the_web_page(seeded, client):
         ), label
     assert rows["合計"][1] == 95
     visits = workbook["(1)訪問"]
-    totals = [row for row in visits.iter_rows(values_only=True) if row and row[0] == "合計"]
+    totals = [row[:4] for row in visits.iter_rows(values_only=True) if row and row[0] == "合計"]
     assert totals == [("合計", None, 55, 5160)]
     summary = {
         row[0]: row[1] for row in workbook["概要"].iter_rows(values_only=True) if row and row[0]
@@ -288,3 +293,37 @@ def test_the_word_and_csv_files_carry_the_figures(seeded):
     rows = csvfile.render(figures).decode("utf-8-sig").splitlines()
     for label, count in SEED_TABLE.items():
         assert any(f",相談者別,{label},{count},件" in row for row in rows), label
+
+
+@pytest.mark.django_db
+def test_the_seed_report_has_the_seeds_opening_department_and_footnote(seeded):
+    """1 生活支援コーディネーターとは and 2 活動内容 come first, the 担当課 line heads the
+    report, the ※ note sits under the consultation table and the third story in (3): on the
+    page and in the PDF."""
+    from pypdf import PdfReader
+
+    tier1 = User.objects.get(username="tier1")
+    scope = scope_parse("municipality", municipality=seeded)
+    figures, _ = report_figures(user=tier1, period=PERIOD, scope=scope)
+    document = document_build(figures)
+    assert [s.title for s in document.sections[:2]] == ["生活支援コーディネーターとは", "活動内容"]
+    assert document.sections[1].blocks[0].items[0].startswith("(1) 高齢者向けサロン等の訪問")
+    assert document.lines[0] == "武蔵野市 健康福祉部 高齢者支援課"
+    table = next(s for s in document.sections if s.key == "consultation_table")
+    assert table.blocks[-1].text == (
+        "※市役所内での窓口・電話において対応した一般的な問い合わせや相談は除く。"
+    )
+    third = next(s for s in document.sections if s.key == "activity_consultations")
+    assert "＜民間事業所からの相談を地域につなげ、新しい取り組みを考え始めた事例＞" in [
+        b.text for b in third.blocks if b.kind == "para"
+    ]
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.render(document))).pages
+    ).replace("\n", "")
+    for expected in (
+        "生活支援コーディネーターとは",
+        "武蔵野市 健康福祉部 高齢者支援課",
+        "市役所内での窓口・電話において対応した一般的な問い合わせや相談は除く",
+        "民間事業所からの相談を地域につなげ",
+    ):
+        assert expected in text
