@@ -3,6 +3,8 @@ the coordinator's review and the staff's link form."""
 
 from django import forms
 
+from sasaeai.resources.models import VerificationPolicy
+
 from .fields import CHANGE_FIELDS, NEW_PLACE_FIELDS, STATUS_WORDS
 
 # A field people never see (hidden by CSS and from assistive technology); bots fill it in.
@@ -170,3 +172,17 @@ class ProposalFilterForm(forms.Form):
             ("rejected", "不採用"),
         ],
     )
+
+
+class VerificationPolicyForm(forms.ModelForm):
+    class Meta:
+        model = VerificationPolicy
+        fields = [
+            "valid_days",
+            "hide_after_days",
+            "link_days",
+            "finder_title",
+            "contact_label",
+            "contact_phone",
+            "notify_email",
+        ]
