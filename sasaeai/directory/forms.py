@@ -15,7 +15,9 @@ class HoneypotMixin(forms.Form):
     homepage = forms.CharField(
         label="ホームページ（入力しないでください）",
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        # A hidden input (the round trip and assistive technology skip it); bots that post
+        # every field they find fill it in.
+        widget=forms.HiddenInput(attrs={"autocomplete": "off"}),
     )
 
     def is_bot(self) -> bool:
