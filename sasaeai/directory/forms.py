@@ -3,6 +3,8 @@ the coordinator's review and the staff's link form."""
 
 from django import forms
 
+from sasaeai.resources.models import VerificationPolicy
+
 from .fields import CHANGE_FIELDS, NEW_PLACE_FIELDS, STATUS_WORDS
 
 # A field people never see (hidden by CSS and from assistive technology); bots fill it in.
@@ -13,7 +15,9 @@ class HoneypotMixin(forms.Form):
     homepage = forms.CharField(
         label="ホームページ（入力しないでください）",
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        # A hidden input (the round trip and assistive technology skip it); bots that post
+        # every field they find fill it in.
+        widget=forms.HiddenInput(attrs={"autocomplete": "off"}),
     )
 
     def is_bot(self) -> bool:
@@ -170,3 +174,17 @@ class ProposalFilterForm(forms.Form):
             ("rejected", "不採用"),
         ],
     )
+
+
+class VerificationPolicyForm(forms.ModelForm):
+    class Meta:
+        model = VerificationPolicy
+        fields = [
+            "valid_days",
+            "hide_after_days",
+            "link_days",
+            "finder_title",
+            "contact_label",
+            "contact_phone",
+            "notify_email",
+        ]

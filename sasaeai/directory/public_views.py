@@ -138,7 +138,8 @@ def report_error(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
     service = resource_selectors.service_get_public(pk=pk, municipality=municipality)
     form = ErrorReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
+    # A form with errors comes back (it files nothing); what would be filed is rate-limited.
+    if request.method == "POST" and (form.is_bot() or form.is_valid()):
         client, refused = _reports_allowed(request, municipality)
         if refused:
             return refused
@@ -170,7 +171,7 @@ def suggest_place(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
     areas = Area.objects.filter(municipality=municipality).order_by("order", "id")
     form = PlaceSuggestionForm(request.POST if request.method == "POST" else None, areas=areas)
-    if request.method == "POST":
+    if request.method == "POST" and (form.is_bot() or form.is_valid()):
         client, refused = _reports_allowed(request, municipality)
         if refused:
             return refused

@@ -9,6 +9,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("quality/", views.quality, name="quality"),
+    path("settings/", views.settings_page, name="settings"),
     path("proposals/<int:pk>/", views.review, name="review"),
     path("resources/<int:pk>/link/", views.link_page, name="link"),
 ]

@@ -15,9 +15,10 @@ from django.utils.safestring import mark_safe
 from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.resources import selectors as resource_selectors
+from sasaeai.resources import services as resource_services
 
 from . import selectors, services
-from .forms import LinkForm, ProposalFilterForm, ReviewForm
+from .forms import LinkForm, ProposalFilterForm, ReviewForm, VerificationPolicyForm
 from .models import Proposal
 
 PAGE_SIZE = 30
@@ -165,4 +166,27 @@ def quality(request: HttpRequest) -> HttpResponse:
             "needed": selectors.NEEDED_LABELS,
             "valid_days": resource_selectors.verification_policy(user.municipality_id).valid_days,
         },
+    )
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The municipality's settings: how long a verification lasts, when an unverified resource
+    is hidden as 「確認中」, the organiser links' period, the residents' page title and contact,
+    and where new proposals are mailed (administrators)."""
+    user = request.user
+    policy.require(user, Capability.MANAGE_ORG)
+    row = resource_selectors.verification_policy(user.municipality_id)
+    form = VerificationPolicyForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        resource_services.verification_policy_save(
+            user=user, policy_row=form.save(commit=False), request=request
+        )
+        messages.success(request, "確認と公開の設定を保存しました。")
+        return redirect("directory:settings")
+    return render(
+        request,
+        "directory/settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

@@ -15,7 +15,7 @@ from sasaeai.accounts.models import User
 from sasaeai.org.models import Municipality, Town
 
 from . import services
-from .models import Category, Organization, Service, Source, TargetGroup
+from .models import Category, Organization, Service, Source, TargetGroup, VerificationPolicy
 from .schedules import schedule_parse_japanese
 
 DATA_FILE = Path(__file__).parent / "data" / "demo_places.toml"
@@ -89,6 +89,12 @@ def _fiscal_year_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def load(municipality: Municipality) -> None:
     writer = User.objects.get(username="tier1", municipality=municipality)
+    # The residents' page names the service for residents (issue #24); verification lasts a
+    # year and nothing is hidden automatically until the municipality decides so.
+    VerificationPolicy.objects.get_or_create(
+        municipality=municipality,
+        defaults={"finder_title": f"{municipality.name} 地域の通いの場・サロンさがし"},
+    )
     tier2_by_area = {
         area_id: user
         for user in User.objects.filter(municipality=municipality, role="tier2").prefetch_related(

@@ -1,6 +1,9 @@
 """The public finder: residents, care managers and families look for places without logging
 in. Only public, consented, active services; only the fields meant for the public."""
 
+import dataclasses
+import math
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,6 +45,9 @@ def search(request: HttpRequest, code: str) -> HttpResponse:
         request.GET.get("page")
     )
     area_points = selectors.area_centroids(municipality.pk)
+    items = [public_service(s, area_points=area_points) for s in page]
+    if result.distances:  # 「この場所の近く」: each result's walking distance
+        items = [_with_walk(item, result.distances.get(item.id)) for item in items]
     return render(
         request,
         "resources/public/search.html",
@@ -49,7 +55,8 @@ def search(request: HttpRequest, code: str) -> HttpResponse:
             "municipality": municipality,
             "form": form,
             "page": page,
-            "items": [public_service(s, area_points=area_points) for s in page],
+            "items": items,
+            "conditions": _conditions(form),
             "count": page.paginator.count,
             "result": result,
             "features": map_features(
@@ -66,6 +73,42 @@ def search(request: HttpRequest, code: str) -> HttpResponse:
             "areas": Area.objects.filter(municipality=municipality).order_by("order", "id"),
         },
     )
+
+
+# Walking speed used in Japanese property listings (不動産の表示に関する公正競争規約: 80 m a minute).
+WALK_M_PER_MINUTE = 80
+
+
+def _with_walk(item, metres: float | None):
+    if metres is None:
+        return item
+    rounded = int(round(metres / 10) * 10)
+    minutes = max(1, math.ceil(metres / WALK_M_PER_MINUTE))
+    return dataclasses.replace(
+        item, extra={**item.extra, "distance_m": rounded, "walk_minutes": minutes}
+    )
+
+
+def _conditions(form: SearchForm) -> list[tuple[str, str]]:
+    """The search conditions in words, for the printout (label, value)."""
+    if not form.is_bound or not hasattr(form, "cleaned_data"):
+        return []
+    shown = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], False):
+            continue
+        choices = dict((str(k), v) for k, v in getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            text = "・".join(str(choices.get(str(v), v)) for v in value)
+        elif value is True:
+            text = "はい"
+        elif choices:
+            text = str(choices.get(str(value), value))
+        else:
+            text = str(value)
+        shown.append((str(field.label), text))
+    return shown
 
 
 @cache_control(public=True, max_age=60)

@@ -28,6 +28,7 @@ from .models import (
     Service,
     Synonym,
     TargetGroup,
+    VerificationPolicy,
 )
 from .search import facts_deferred, facts_written, service_document, services_facts
 
@@ -607,3 +608,23 @@ def category_save(
         summary="分類を追加" if creating else "分類を変更",
     )
     return category
+
+
+def verification_policy_save(
+    *, user: User, policy_row: VerificationPolicy, request: HttpRequest | None = None
+) -> VerificationPolicy:
+    """Saves the administrator's municipality's verification and residents' page settings."""
+    policy.require(user, Capability.MANAGE_ORG)
+    if policy_row.municipality_id != user.municipality_id:
+        raise PermissionDenied("ほかの市区町村の設定は変更できません。")
+    policy_row.full_clean()
+    policy_row.save()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=policy_row,
+        municipality_id=user.municipality_id,
+        summary="確認と公開の設定を変更",
+    )
+    return policy_row

@@ -65,6 +65,7 @@ PAGES = {
     "directory_public:suggest_place": Access(PUBLIC, obj=lambda p: {"code": p.municipality.code}),
     "directory:queue": Access(C.EDIT_RESOURCES),
     "directory:quality": Access(C.EDIT_RESOURCES),
+    "directory:settings": Access(C.MANAGE_ORG),
     "directory:review": Access(
         C.EDIT_RESOURCES,
         obj=_proposal,

@@ -105,3 +105,17 @@ def test_another_municipality_setting_hides_nothing_here(musashino):
     )
     assert selectors.service_public_queryset(municipality=musashino).filter(pk=stale.pk).exists()
     assert selectors.service_public_queryset().filter(pk=stale.pk).exists()
+
+
+def test_the_administrator_sets_the_periods_with_japanese_errors(client, musashino):
+    client.force_login(User.objects.get(username="admin"))
+    url = reverse("directory:settings")
+    response = client.post(url, {"valid_days": "5", "link_days": "365"})
+    assert response.status_code == 400
+    assert "30" in response.content.decode()  # the minimum, said in Japanese
+    response = client.post(url, {"valid_days": "183", "hide_after_days": "60", "link_days": "180"})
+    assert response.status_code == 302
+    row = VerificationPolicy.objects.get(municipality=musashino)
+    assert (row.valid_days, row.hide_after_days, row.link_days) == (183, 60, 180)
+    client.force_login(User.objects.get(username="tier1"))
+    assert client.get(url).status_code == 403
