@@ -40,7 +40,10 @@ def _database_url(backend: str, base: str) -> str:
         return f"sqlite:///{path}"
     import psycopg
 
-    name = "bench_import"
+    # One database per checkout, so that two clones measuring at once do not drop each other's.
+    name = os.environ.get("BENCH_IMPORT_DB") or "bench_import_" + "".join(
+        c if c.isalnum() else "_" for c in ROOT.name.lower()
+    )
     with psycopg.connect(base.rstrip("/") + "/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
