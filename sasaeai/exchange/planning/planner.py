@@ -179,8 +179,9 @@ class Planner:
                     seen_names[key] = row.label
 
 
-def chunks(records: Iterable[Record], size: int = CHUNK) -> Iterator[list[Record]]:
+def chunks(records: Iterable[Record], size: int | None = None) -> Iterator[list[Record]]:
     """The records a chunk at a time (made from the file's rows only as they are needed)."""
+    size = size or CHUNK
     chunk: list[Record] = []
     for record in records:
         chunk.append(record)
