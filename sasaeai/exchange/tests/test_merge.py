@@ -95,7 +95,7 @@ def test_the_history_names_the_importer_and_the_fields_changed(exercise, tmp_pat
     assert latest.history_user == User.objects.get(username="tier1")
     previous = latest.prev_record
     changed = {change.field for change in latest.diff_against(previous).changes}
-    assert changed == {"confirmed_at", "confirmed_by"}
+    assert changed == {"confirmed_at", "confirmed_by", "confirmed_via"}
 
 
 def test_the_command_preview_lists_each_change_with_old_and_new_value(exercise, tmp_path):

@@ -56,6 +56,8 @@ NOT_EXCHANGED = {
     "municipality": "the installation's municipality the file is imported into",
     "source": "set by the import itself (取り込み)",
     "confirmed_by": "a person of this installation (the importer when 最終確認日 changes)",
+    "confirmed_via": "how this installation last verified the record (a dated row imported is "
+    "verified by import, ROUND2)",
     "search_name": "search document, rebuilt from the record",
     "search_text": "search document, rebuilt from the record",
     "search_chars": "search document, rebuilt from the record",
