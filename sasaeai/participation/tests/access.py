@@ -5,8 +5,8 @@ the administrator's, the gap map is read by the staff roles that read activities
 
 from sasaeai.accounts.policy import Capability as C
 from sasaeai.councils.tests.factories import RegionalIssueFactory
-from sasaeai.participation.models import PopulationDataset
 from sasaeai.directory.tests.factories import issued_link
+from sasaeai.participation.models import PopulationDataset
 from sasaeai.resources.tests.factories import LocationFactory, ServiceFactory
 from tests.access_registry import PUBLIC, Access, Target
 
