@@ -18,6 +18,7 @@ urlpatterns = [
     path("finder/", include("sasaeai.resources.public_urls")),
     # The directory's public pages (organisers' links at /u/…, residents' reports on the finder).
     path("", include("sasaeai.directory.public_urls")),
+    path("", include("sasaeai.participation.public_urls")),
     path("directory/", include("sasaeai.directory.urls")),
     path("exchange/", include("sasaeai.exchange.urls")),
     path("activities/", include("sasaeai.activities.urls")),

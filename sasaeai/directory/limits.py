@@ -31,7 +31,7 @@ class Limit:
 GUESSES = Limit((K.LINK_INVALID,), 10, dt.timedelta(hours=1))
 # Uses of one link (opening, confirming, changing) and its writes.
 LINK_USES = Limit((K.LINK_VIEW, K.LINK_CONFIRM, K.LINK_CHANGE), 60, dt.timedelta(hours=1))
-LINK_WRITES = Limit((K.LINK_CONFIRM, K.LINK_CHANGE), 10, dt.timedelta(days=1))
+LINK_WRITES = Limit((K.LINK_CONFIRM, K.LINK_CHANGE, K.LINK_COUNTS), 10, dt.timedelta(days=1))
 # Residents' reports from one client.
 REPORTS = Limit((K.REPORT_ERROR, K.REPORT_PLACE, K.HONEYPOT), 5, dt.timedelta(hours=1))
 

@@ -134,6 +134,7 @@ class PublicUse(models.Model):
         LINK_VIEW = "link_view", "リンクを開いた"
         LINK_CONFIRM = "link_confirm", "このままで正しい"
         LINK_CHANGE = "link_change", "変更を知らせた"
+        LINK_COUNTS = "link_counts", "参加者数を報告した"
         LINK_INVALID = "link_invalid", "使えないリンク"
         REPORT_ERROR = "report_error", "誤りの報告"
         REPORT_PLACE = "report_place", "場所の情報提供"

@@ -24,23 +24,26 @@ K = PublicUse.Kind
 ORGANISER_ACTIONS: list[tuple[str, str]] = []
 
 
-def _refused(request: HttpRequest, status: int, municipality: Municipality | None = None):
+def refused(request: HttpRequest, status: int, municipality: Municipality | None = None):
     template = "directory/public/limited.html" if status == 429 else "directory/public/no_link.html"
     return render(request, template, {"municipality": municipality}, status=status)
 
 
-def _open_link(request: HttpRequest, secret: str) -> OrganiserLink | HttpResponse:
+def open_link(request: HttpRequest, secret: str) -> OrganiserLink | HttpResponse:
+    """The link a secret opens, or the page refusing it (unknown, expired, revoked, or over
+    its rate limits): every page behind the organiser's link starts here, also those other
+    apps hang behind it (ORGANISER_ACTIONS)."""
     client = limits.client_key(request)
     if limits.exceeded(limits.GUESSES, client=client):
         limits.log_use(K.LIMITED, client=client)
-        return _refused(request, 429)
+        return refused(request, 429)
     link = services.link_resolve(secret)
     if link is None:
         limits.log_use(K.LINK_INVALID, client=client)
-        return _refused(request, 404)
+        return refused(request, 404)
     if limits.exceeded(limits.LINK_USES, link_id=link.pk):
         limits.log_use(K.LIMITED, client=client, link=link)
-        return _refused(request, 429, link.service.municipality)
+        return refused(request, 429, link.service.municipality)
     return link
 
 
@@ -61,7 +64,7 @@ def _listing(link: OrganiserLink) -> dict:
 
 @never_cache
 def organiser_page(request: HttpRequest, secret: str) -> HttpResponse:
-    opened = _open_link(request, secret)
+    opened = open_link(request, secret)
     if isinstance(opened, HttpResponse):
         return opened
     link = opened
@@ -69,7 +72,7 @@ def organiser_page(request: HttpRequest, secret: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "confirm":
         if limits.exceeded(limits.LINK_WRITES, link_id=link.pk):
             limits.log_use(K.LIMITED, client=client, link=link)
-            return _refused(request, 429, link.service.municipality)
+            return refused(request, 429, link.service.municipality)
         limits.log_use(K.LINK_CONFIRM, client=client, link=link)
         services.organiser_confirm(link=link, request=request)
         return redirect(f"{request.path}?done=confirmed")
@@ -89,7 +92,7 @@ def organiser_page(request: HttpRequest, secret: str) -> HttpResponse:
 
 @never_cache
 def organiser_change(request: HttpRequest, secret: str) -> HttpResponse:
-    opened = _open_link(request, secret)
+    opened = open_link(request, secret)
     if isinstance(opened, HttpResponse):
         return opened
     link = opened
@@ -102,7 +105,7 @@ def organiser_change(request: HttpRequest, secret: str) -> HttpResponse:
     if request.method == "POST":
         if limits.exceeded(limits.LINK_WRITES, link_id=link.pk):
             limits.log_use(K.LIMITED, client=client, link=link)
-            return _refused(request, 429, link.service.municipality)
+            return refused(request, 429, link.service.municipality)
         if form.is_valid():
             try:
                 services.organiser_propose(
@@ -129,7 +132,7 @@ def _reports_allowed(request: HttpRequest, municipality: Municipality):
     client = limits.client_key(request)
     if limits.exceeded(limits.REPORTS, client=client):
         limits.log_use(K.LIMITED, client=client, municipality_id=municipality.pk)
-        return client, _refused(request, 429, municipality)
+        return client, refused(request, 429, municipality)
     return client, None
 
 

@@ -86,6 +86,15 @@ class ParticipationForm(forms.Form):
         return parse_month(self.cleaned_data["month"])
 
 
+class OrganiserParticipationForm(ParticipationForm):
+    """The same month of counts, reported by the place's organiser through their link: the
+    place is the link's, so it is not asked."""
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, services=Service.objects.none(), today=today, **kwargs)
+        del self.fields["service"]
+
+
 class PopulationUploadForm(forms.Form):
     file = forms.FileField(
         label="人口のファイル",

@@ -5,8 +5,10 @@ the administrator's, the gap map is read by the staff roles that read activities
 
 from sasaeai.accounts.policy import Capability as C
 from sasaeai.councils.tests.factories import RegionalIssueFactory
+from sasaeai.directory.tests.factories import issued_link
 from sasaeai.participation.models import PopulationDataset
-from tests.access_registry import Access, Target
+from sasaeai.resources.tests.factories import LocationFactory, ServiceFactory
+from tests.access_registry import PUBLIC, Access, Target
 
 from .factories import (
     PopulationCountFactory,
@@ -46,8 +48,26 @@ def _upload(place) -> dict:
     return {"pk": PopulationUploadFactory(uploaded_by=place.admin).pk}
 
 
+def _organiser_secret(place) -> dict:
+    service = ServiceFactory(
+        municipality=place.municipality,
+        location=LocationFactory(town=place.town, municipality=place.municipality),
+        internal_note=place.secret(),
+        is_public=True,
+        publication_consent=True,
+    )
+    _link, secret = issued_link(service)
+    return {"secret": secret}
+
+
 PAGES = {
     "participation:index": Access(C.VIEW_ACTIVITIES),
+    "participation_public:organiser_report": Access(
+        PUBLIC,
+        obj=_organiser_secret,
+        private_fields=True,
+        note="behind the organiser's secret link: the place's name and a form for counts only",
+    ),
     "participation:record": Access(
         C.EDIT_ACTIVITIES,
         obj=_record_target,
