@@ -537,9 +537,9 @@ def record_once(
     if kind not in ("visit", "consultation"):
         raise ValueError(kind)
     submission_key_check(key)
-    claimed = SubmissionKey.objects.filter(user=user, key=key).first()
-    if claimed is not None:
-        return _sent_before(claimed, kind=kind), False
+    earlier = sent_before(user=user, key=key, kind=kind)
+    if earlier is not None:
+        return earlier, False
     try:
         with transaction.atomic():
             claim = SubmissionKey.objects.create(user=user, key=key, kind=kind)

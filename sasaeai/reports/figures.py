@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from sasaeai.activities import counting
 from sasaeai.activities.counting import KEY_FIGURES, Scope, round_half_up
@@ -670,9 +671,8 @@ def story_figures(report) -> list[StoryFigure]:
 
 
 def photo_figures(report) -> list[PhotoFigure]:
-    """The report's photos in their order (a stored file gone missing is left out)."""
-    import os
-
+    """The report's photos in their order (a stored file gone missing is left out, as is one
+    in a storage without local paths, whose path() raises NotImplementedError)."""
     if report is None:
         return []
     found = []
@@ -681,7 +681,7 @@ def photo_figures(report) -> list[PhotoFigure]:
             path = photo.image.path
         except (NotImplementedError, ValueError):
             continue
-        if os.path.exists(path):
+        if Path(path).exists():
             found.append(
                 PhotoFigure(
                     report.pk,
