@@ -17,9 +17,9 @@ A profile (profiles.py: from a case, the quick form or the API) is matched in th
    target groups or schedules are worked out once per distinct set, and each interest word is
    looked for once over the municipality's own texts joined (`Facts.holding`, C-level
    `str.find`, remembered with the facts), so no text is searched per candidate;
-4. for the few shown (their whole rows and schedules read from the database, in a fixed number
-   of queries), the parts again with the reasons in Japanese (`_score`), and the next three
-   dates on the person's free days (monthly patterns, intervals and holidays through the
+4. for the few shown (what a suggestion shows of them and their schedules read from the
+   database in two queries, `shown_services`), the parts again with the reasons in Japanese
+   (`_score`), and the next three dates on the person's free days (monthly patterns, intervals and holidays through the
    resources schedule helpers, trying only the weekdays a schedule can meet on).
 Places the person left (a referral ended or interrupted as 本人の希望, 合わなかった, 連絡がとれない)
 and places they are already connected to are never suggested.
@@ -30,10 +30,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from sasaeai.core import recurrence
-from sasaeai.core.geo import bounding_box, haversine_m
+from sasaeai.core.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.schedules import (
     DAY_CODES,
@@ -42,7 +43,6 @@ from sasaeai.resources.schedules import (
     schedule_rule,
     service_next_dates,
 )
-from sasaeai.resources.selectors import with_display_relations
 
 from .facts import (
     OUTREACH_CODES,
@@ -141,7 +141,7 @@ STEP_WORDS = ("階段", "段差", "車いす", "車椅子", "杖", "歩行器", 
 
 @dataclass
 class Suggestion:
-    service: Service
+    service: Service  # with the columns it shows read (shown_services)
     score: int
     parts: dict[str, float]
     reasons: list[str]
@@ -650,19 +650,37 @@ def _rank(
     # when the own text holds no word), target groups → (for carers, target points by step_free),
     # (categories, for carers, welcomes volunteers) → wishes, schedule slots → schedule.
     by_codes: dict[frozenset[str], tuple[bool, float]] = {}
-    by_group: dict[frozenset[str], tuple[bool, dict[bool | None, float]]] = {}
+    by_group: dict[frozenset[str], tuple[bool, bool, dict[bool | None, float]]] = {}
     by_wish: dict[tuple[frozenset[str], bool, bool, bool], float] = {}
-    by_slots: dict[tuple[ScheduleSlot, ...], float] = {}
+    # By the identity of the slots' tuple: Facts.slots_on shares equal tuples as one object
+    # (a tuple's hash is not kept, and hashing the slots of every candidate cost more).
+    by_slots: dict[int, float] = {}
     role_points: dict[tuple[bool, str], float] = {}
     empty: frozenset[str] = frozenset()
+    # What `fit` and `_distance_part` read of the person, read once (properties and settings).
+    helper = not not_helper
+    participant = profile.role == RolePreference.PARTICIPANT
+    cannot_go_out = profile.cannot_go_out
+    barred_sex = {Sex.MALE: "female", Sex.FEMALE: "male"}.get(profile.sex)
+    has_origin = profile.has_origin
+    walk = profile.walk_m
+    reach = walk * REACH_FACTOR
+    over_span = walk * (REACH_FACTOR - 1)
+    origin_lon = profile.longitude
+    phi1 = math.radians(profile.latitude) if has_origin else 0.0
+    cos_phi1 = math.cos(phi1)
+    diameter = 2 * EARTH_RADIUS_M
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    distance_weight = weights["distance"]
+    comes_points = round(0.8 * distance_weight, 1)
+    unplaced_points = round((0.2 if has_origin else 0.5) * distance_weight, 1)
+    wished = bool(profile.wishes)
     scored = []
     for index, row in enumerate(rows):
         pk = row.pk
         codes = categories.get(pk, empty)
         group = targets.get(pk, empty)
-        tier = fit(profile, row, codes, group)
-        if tier is None:
-            continue
+        direction = row.direction
         known = by_codes.get(codes)
         if known is None:
             interests = 0.0
@@ -671,13 +689,51 @@ def _rank(
                 interests = round(_interests_part(terms, "", names)[0] * weights["interests"], 1)
             known = by_codes[codes] = (bool(codes & OUTREACH_CODES), interests)
         outreach, interests = known
-        distance, metres, _ = _distance_part(
-            profile,
-            row,
-            outreach=outreach and not_helper and row.direction != RECRUITING,
-            explain=False,
-        )
-        distance = round(distance * weights["distance"], 1)
+        # `comes_to_the_person`, then the rules of `fit` in its order.
+        comes = outreach and not_helper and direction != RECRUITING
+        if cannot_go_out and not comes:
+            continue
+        if row.only_sex == barred_sex:
+            continue
+        of_group = by_group.get(group)
+        if of_group is None:
+            fits = not group or any(_person_fits(profile, t) for t in group)
+            of_group = by_group[group] = ("family-carers" in group, fits, {})
+        carers, fits, target_by_step_free = of_group
+        welcomes = row.welcomes_volunteers
+        takes_helpers = welcomes or direction != SERVICE
+        if helper:
+            tier = 0 if takes_helpers else 1
+        elif direction == RECRUITING:
+            if participant:
+                continue
+            tier = 0
+        elif not fits:
+            continue
+        else:
+            tier = 0
+        # `_distance_part` without its reason; the distance is `haversine_m` term for term
+        # (the same floats), with the person's side worked out once.
+        lat = row.lat
+        metres = None
+        if comes or (has_origin and lat is not None):
+            if has_origin and lat is not None:
+                phi2 = radians(lat)
+                dphi = phi2 - phi1
+                dlmb = radians(row.lon - origin_lon)
+                a = sin(dphi / 2) ** 2 + cos_phi1 * cos(phi2) * sin(dlmb / 2) ** 2
+                metres = diameter * asin(min(1.0, sqrt(a)))
+            if comes:
+                distance = comes_points
+            elif metres <= walk:
+                distance = round((1.0 - 0.6 * metres / walk) * distance_weight, 1)
+            elif metres > reach:
+                distance = 0.0
+            else:
+                over = min(1.0, (metres - walk) / over_span)
+                distance = round(0.4 * (1.0 - over) * distance_weight, 1)
+        else:
+            distance = unplaced_points
         if index in hits:
             if own_best:
                 # As best_in: the best of the words in the own text and, at CATEGORY_ONLY_FACTOR,
@@ -696,38 +752,65 @@ def _rank(
                 own_text, names = _split_text(row.search_text, codes, category_strings)
                 part = _interests_part(terms, own_text, names)[0]
             interests = round(part * weights["interests"], 1)
-        welcomes = row.welcomes_volunteers
-        of_group = by_group.get(group)
-        if of_group is None:
-            of_group = by_group[group] = ("family-carers" in group, {})
-        carers, target_by_step_free = of_group
-        target = target_by_step_free.get(row.step_free)
+        step_free = row.step_free
+        target = target_by_step_free.get(step_free)
         if target is None:
-            part = _target_part(profile, group, row.step_free)[0]
-            target = target_by_step_free[row.step_free] = round(part * weights["target"], 1)
+            part = _target_part(profile, group, step_free)[0]
+            target = target_by_step_free[step_free] = round(part * weights["target"], 1)
         wishes = 0.0
-        if profile.wishes:
-            key = (codes, carers, row.takes_helpers, row.small)
+        if wished:
+            key = (codes, carers, takes_helpers, row.small)
             wishes = by_wish.get(key)
             if wishes is None:
                 # _wishes_part looks at the target groups only for family-carers.
-                part = _wishes_part(profile, codes, group, row.takes_helpers, row.small)[0]
+                part = _wishes_part(profile, codes, group, takes_helpers, row.small)[0]
                 wishes = by_wish[key] = round(part * weights["wishes"], 1)
         meetings = slots.get(pk, ())
-        schedule = by_slots.get(meetings)
+        schedule = by_slots.get(id(meetings))
         if schedule is None:
             part = _schedule_part(profile, list(meetings), explain=False)[0]
-            schedule = by_slots[meetings] = round(part * weights["schedule"], 1)
-        tier = tier_of(tier, interests)
-        role_key = (welcomes, row.direction)
+            schedule = by_slots[id(meetings)] = round(part * weights["schedule"], 1)
+        if interests > 0:
+            tier = 0  # tier_of: a helper's interest found in the place
+        role_key = (welcomes, direction)
         role = role_points.get(role_key)
         if role is None:
-            part = _role_part(profile, welcomes, row.direction)[0]
+            part = _role_part(profile, welcomes, direction)[0]
             role = role_points[role_key] = round(part * weights["role"], 1)
         # Summed in the order of PART_WEIGHTS, as `_score` does, for the very same floats.
         total = 0 + distance + interests + wishes + schedule + target + role
         scored.append((tier, total, metres if metres is not None else 1e9, pk, index))
     return scored
+
+
+# What a suggestion shows of its service (the case pages' cards, the API's items): the rest of
+# the row stays unread until asked for (a field left out is read by Django when first used).
+SHOWN_COLUMNS = (
+    "name",
+    "welcomes_volunteers",
+    "step_free",
+    "location__name",
+    "location__latitude",
+    "location__longitude",
+    "town__name",
+    "town__latitude",
+    "town__longitude",
+    "area__name",
+)
+
+
+def shown_services(pks: list[int]) -> list[Service]:
+    """The services of the suggestions shown, with what a suggestion shows: name, place, town,
+    area, volunteers, step-free and every schedule (in id order: reasons, next dates and the
+    API's schedule text), in two queries. Only those columns are read: a whole row and its
+    category and target group links (resources.selectors.with_display_relations) took about a
+    third of a match's time at the prefecture size."""
+    return list(
+        Service.objects.filter(pk__in=pks)
+        .select_related("location", "town", "area")
+        .only(*SHOWN_COLUMNS)
+        .prefetch_related(Prefetch("schedules", queryset=Schedule.objects.order_by("id")))
+    )
 
 
 def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = None) -> MatchResult:
@@ -745,10 +828,7 @@ def match(profile: MatchProfile, *, limit: int = 10, today: dt.date | None = Non
     scored = _rank(profile, terms, rows, facts, slots)
     scored.sort(key=lambda item: (item[0], -item[1], item[2], item[3]))
     shown = scored[:limit]
-    services = with_display_relations(
-        Service.objects.filter(pk__in=[pk for _, _, _, pk, _ in shown])
-    )
-    by_id = {service.pk: service for service in services}
+    by_id = {service.pk: service for service in shown_services([pk for _, _, _, pk, _ in shown])}
     suggestions = []
     for _, _, _, pk, index in shown:
         if pk not in by_id:
