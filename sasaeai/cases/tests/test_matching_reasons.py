@@ -1,11 +1,14 @@
 """Every reason matching shows is literally true (issue 25): over the whole evaluation set (the
-old profiles and the tuning half against the demo and tuning places), each reason of each
+old profiles, the tuning half and the held-out half against the demo, tuning and held-out
+places), each reason of each
 suggestion is checked against the data it claims: the distance, the schedule on the person's
 free days, the words found in the service's text, its categories and target groups, what comes
 to the home, volunteers, and the person's wishes. A reason no check knows fails the test."""
 
 import datetime as dt
+import json
 import re
+from collections import Counter
 
 import pytest
 
@@ -25,13 +28,17 @@ TODAY = run.TODAY
 def eval_world(musashino):
     resources_demo.load(musashino)
     run._load_places(musashino, run.HERE / "tuning_places.toml")
+    run._load_places(musashino, run.HERE / "heldout" / "heldout_places.toml")
     return musashino
 
 
 def _profiles():
     from bench.matching_eval.tuning_profiles import PROFILES as TUNING
 
-    return [*PROFILES, *TUNING]
+    heldout = json.loads(
+        (run.HERE / "heldout" / "heldout_profiles.json").read_text(encoding="utf-8")
+    )
+    return [*PROFILES, *TUNING, *heldout]
 
 
 def _codes(service) -> set[str]:
@@ -144,6 +151,8 @@ def test_every_reason_shown_is_true_of_the_data(eval_world):
     rows = {row.pk: row for row in facts.rows}
     wrong = []
     shown = 0
+    # Which reasons about what a service is for were checked, by the person's role.
+    checked: Counter = Counter()
     for spec in _profiles():
         profile = run._profile(eval_world, spec)
         result = match(profile, limit=10, today=TODAY)
@@ -161,8 +170,24 @@ def test_every_reason_shown_is_true_of_the_data(eval_world):
                 problem = _check(reason, suggestion, profile, row, result.terms)
                 if problem:
                     wrong.append((spec["id"], suggestion.service.name, reason, problem))
+                kind = next(
+                    (
+                        k
+                        for k in ("自宅まで来てくれる", "担い手を募集", "ボランティア受入")
+                        if k in reason
+                    ),
+                    None,
+                )
+                if kind:
+                    checked[profile.role, kind] += 1
     assert shown > 1000
     assert wrong == []
+    # The set exercises both directions: helpers shown places that take helpers, participants
+    # shown services that come to the home (and never a call for helpers, asserted above).
+    assert checked[RolePreference.HELPER, "担い手を募集"] > 0
+    assert checked[RolePreference.HELPER, "ボランティア受入"] > 0
+    assert checked[RolePreference.PARTICIPANT, "自宅まで来てくれる"] > 0
+    assert checked[RolePreference.HELPER, "自宅まで来てくれる"] == 0
 
 
 def test_cannot_go_out_gets_only_what_comes_to_the_home(eval_world):
