@@ -7,8 +7,10 @@ missing browser fails them instead, so a browser test is never counted as passed
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -143,11 +145,120 @@ def demo(_serialized_contents_in_loop, django_db_serialized_rollback, transactio
     load_demo()
     from sasaeai.org.models import Municipality
 
-    return Municipality.objects.get(code="132039")
+    yield Municipality.objects.get(code="132039")
+    # The flush that follows must not meet a request still being answered.
+    wait_for_the_server()
+
+
+# ---- The live server: one request at a time -------------------------------------------------
+#
+# The test database is SQLite in memory, which lives in one connection: Django hands the live
+# server that connection, and every request thread uses it. Two requests at once (a page and
+# the service worker's precache, a navigation while a fetch is still answering) then interleave
+# their transactions on one connection: "no such savepoint", a session save refused, a
+# transaction left open that locks the next test's flush, a navigation never answered. In
+# production every thread has a connection of its own and none of this happens. So the live
+# server answers one request at a time (static files, which never touch the database, stay
+# parallel), and a test's end waits for the request still being answered before the database
+# is flushed.
+
+SERVER_LOCK = threading.Lock()
+LOCK_WAIT_SECONDS = 60
+
+
+class _ReleasingResponse:
+    """The response's body, iterated under the lock; the lock is released when the server
+    closes it (also when the browser went away in the middle)."""
+
+    def __init__(self, response, release):
+        self._response = response
+        self._release = release
+
+    def __iter__(self):
+        return iter(self._response)
+
+    def close(self):
+        try:
+            close = getattr(self._response, "close", None)
+            if close is not None:
+                close()
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+
+def _one_request_at_a_time(static_handler_class):
+    from django.core.handlers.wsgi import get_path_info
+
+    class OneRequestAtATime(static_handler_class):
+        def __call__(self, environ, start_response):
+            if self._should_handle(get_path_info(environ)):
+                return super().__call__(environ, start_response)
+            if not SERVER_LOCK.acquire(timeout=LOCK_WAIT_SECONDS):
+                raise RuntimeError(
+                    f"ライブサーバーの前のリクエストが {LOCK_WAIT_SECONDS} 秒たっても終わりません"
+                )
+            try:
+                response = super().__call__(environ, start_response)
+            except BaseException:
+                SERVER_LOCK.release()
+                raise
+            return _ReleasingResponse(response, SERVER_LOCK.release)
+
+    return OneRequestAtATime
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time (see above)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _one_request_at_a_time(server.thread.static_handler)
+    server.start()
+    yield server
+    server.stop()
+
+
+def wait_for_the_server() -> None:
+    """Returns once the live server has answered the request it is answering, if any."""
+    if SERVER_LOCK.acquire(timeout=LOCK_WAIT_SECONDS):
+        SERVER_LOCK.release()
+
+
+class _ServerErrors(logging.Handler):
+    """Errors the application logs while answering (django.request logs every 500)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
 
 
 @pytest.fixture
-def page(browser, demo, live_server, request):
+def server_errors():
+    """Every error the live server logs during the test. A browser test fails on one: a 500
+    behind a fetch or a service worker is invisible on the screen. A test that provokes one on
+    purpose empties the list."""
+    handler = _ServerErrors()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+@pytest.fixture
+def page(browser, demo, live_server, server_errors, request):
     """A fresh browser tab (own cookies) on the live server with the demo loaded, at desktop
     size. Relative URLs work: page.goto("/resources/"). Outside requests are blocked (map
     tiles and the like), uncaught script errors and CSP violations fail the test."""
@@ -175,6 +286,8 @@ def page(browser, demo, live_server, request):
     tab.problems = problems
     yield tab
     context.close()
+    wait_for_the_server()
+    problems.extend(f"server error: {message}" for message in server_errors)
     if problems and not hasattr(request.node, "_browser_problems_ok"):
         pytest.fail("ブラウザでエラーが出ました:\n" + "\n".join(problems), pytrace=False)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -41,6 +42,7 @@ SCHEDULE_FIELDS = [
     "closed_on_holidays",
     "note",
 ]
+FISCAL = {"valid_from", "valid_to"}  # demo schedules hold for the fiscal year loaded
 DETAIL_FIELDS = [
     "description",
     "status",
@@ -64,12 +66,14 @@ DETAIL_FIELDS = [
 ]
 
 
-def _plain(value, today: dt.date):
-    """A value as JSON; dates relative to today or to this fiscal year, so that the
-    fingerprint holds on any day."""
+def _plain(value, today: dt.date, *, fiscal: bool = False):
+    """A value as JSON; dates relative to what the demo derives them from, so that the
+    fingerprint holds on any day: `fiscal` dates (a schedule's validity, set to this fiscal
+    year) as its start or end, every other date as days from today. (A date from today that
+    happens to fall on April 1 must still read as days from today.)"""
     if isinstance(value, dt.date):
         this_year = periods.fiscal_year(periods.fiscal_year_of(today))
-        if value in (this_year.start, this_year.end):
+        if fiscal and value in (this_year.start, this_year.end):
             return "fiscal year start" if value == this_year.start else "fiscal year end"
         return f"today{(value - today).days:+d}d"
     if isinstance(value, dt.time):
@@ -105,7 +109,7 @@ def demo_aspects() -> dict[str, list]:
             [
                 key,
                 sorted(
-                    [_plain(getattr(s, f), today) for f in SCHEDULE_FIELDS]
+                    [_plain(getattr(s, f), today, fiscal=f in FISCAL) for f in SCHEDULE_FIELDS]
                     for s in service.schedules.all()
                 ),
             ]
@@ -167,6 +171,32 @@ def test_demo_resources_are_as_they_were(musashino):
     resources_demo.load(musashino)
     aspects = demo_aspects()
     assert len(aspects["names"]) == EXPECTED_COUNT
+    assert fingerprints(aspects) == EXPECTED_FINGERPRINTS
+
+
+def _on(day: dt.date):
+    """timezone.localdate() answers `day` (for the demo loader and the aspects alike)."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    return mock.patch("django.utils.timezone.localdate", localdate)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2027, 4, 1),  # the first day of a fiscal year
+        dt.date(2027, 3, 31),  # its last
+        dt.date(2026, 12, 7),  # a place confirmed 250 days ago was confirmed on April 1
+        dt.date(2028, 2, 29),
+    ],
+)
+def test_the_fingerprints_hold_on_any_day(musashino, day):
+    with _on(day):
+        resources_demo.load(musashino)
+        aspects = demo_aspects()
     assert fingerprints(aspects) == EXPECTED_FINGERPRINTS
 
 
