@@ -71,6 +71,45 @@ def test_the_honeypot_files_nothing(client, musashino):
     assert PublicUse.objects.filter(kind="honeypot").count() == 1
 
 
+@pytest.mark.parametrize("form", ["report_error", "suggest_place"])
+def test_the_honeypot_is_neither_shown_announced_tabbed_to_nor_autofilled(client, musashino, form):
+    from html.parser import HTMLParser
+
+    service = salon(musashino)
+    url = (
+        report_url(service)
+        if form == "report_error"
+        else reverse("directory_public:suggest_place", args=[musashino.code])
+    )
+
+    class Finder(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[dict] = []
+            self.field: dict | None = None
+            self.wrapper: dict | None = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("name") == "homepage":
+                self.field = attrs
+                self.wrapper = next((a for a in reversed(self.open) if "hidden" in a), None)
+            if tag == "div":
+                self.open.append(attrs)
+
+        def handle_endtag(self, tag):
+            if tag == "div" and self.open:
+                self.open.pop()
+
+    finder = Finder()
+    finder.feed(client.get(url).content.decode())
+    field, wrapper = finder.field, finder.wrapper
+    assert field is not None and field["type"] == "text"  # bots fill text boxes in
+    assert field["tabindex"] == "-1" and field["autocomplete"] == "off"
+    assert field["data-1p-ignore"] == "true" and field["data-lpignore"] == "true"
+    assert wrapper is not None and wrapper["aria-hidden"] == "true"
+
+
 def test_reports_are_rate_limited(client, musashino, monkeypatch):
     monkeypatch.setattr(
         limits,
