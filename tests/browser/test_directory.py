@@ -1,9 +1,9 @@
 """The living directory (issue #24) in a browser: an organiser confirms and changes a listing by
 link on a phone; a resident reports an error and suggests a missing place; a tier-2 coordinator
 accepts some fields of a proposal and rejects another with a reason; a listing whose
-verification lapses goes 「確認中」 and returns when its organiser confirms it. Each journey
-checks what the person sees, axe on every page, and the phone layout; screenshots for
-docs/img/directory/."""
+verification lapses goes 「確認中」 and returns when its organiser confirms it (another when a
+coordinator records a check). Each journey checks what the person sees, axe on every page, and
+the phone layout; screenshots for docs/img/directory/."""
 
 import datetime as dt
 import shutil
@@ -265,6 +265,7 @@ def test_a_listing_goes_on_hold_when_unverified_and_returns_when_confirmed(page)
     )
     stale = _salon("境南ゆうやけ体操", confirmed_days_ago=230)
     fresh = _salon("境南あさひ体操", confirmed_days_ago=10)
+    called = _salon("境南ほしぞら茶話会", confirmed_days_ago=300)
     _link, secret = issued_link(stale)
     finder = reverse("finder:search", args=[MUSASHINO]) + "?q=境南"
     phone(page)
@@ -274,6 +275,7 @@ def test_a_listing_goes_on_hold_when_unverified_and_returns_when_confirmed(page)
     results = page.locator("ol.finder-results")
     expect(results).to_contain_text("境南あさひ体操")
     expect(results).not_to_contain_text("境南ゆうやけ体操")
+    expect(results).not_to_contain_text("境南ほしぞら茶話会")
     assert page.goto(reverse("finder:detail", args=[MUSASHINO, stale.pk])).status == 404
     page.goto(finder)
     _check_page(page, "さがす（確認中は出ない）")
@@ -285,6 +287,12 @@ def test_a_listing_goes_on_hold_when_unverified_and_returns_when_confirmed(page)
     expect(page.get_by_text("確認中（公開ページに出していません）")).to_be_visible()
     _check_page(page, "社会資源（確認中）")
     _keep(shot(page, journey, "staff-on-hold"), "verification-staff-on-hold.png")
+    # The coordinator called the other one's organiser: 「確認済みにする」 (a staff verification).
+    page.goto(reverse("resources:detail", args=[called.pk]))
+    expect(page.get_by_text("確認中（公開ページに出していません）")).to_be_visible()
+    page.get_by_role("button", name="確認済みにする").click()
+    expect(page.get_by_text("「境南ほしぞら茶話会」を確認済みにしました")).to_be_visible()
+    expect(page.get_by_text("確認中（公開ページに出していません）")).to_have_count(0)
     page.context.clear_cookies()
 
     # The organiser's page says so; one tap on 「このままで正しい」 brings it back.
@@ -300,6 +308,7 @@ def test_a_listing_goes_on_hold_when_unverified_and_returns_when_confirmed(page)
 
     page.goto(finder)
     expect(page.locator("ol.finder-results")).to_contain_text("境南ゆうやけ体操")
+    expect(page.locator("ol.finder-results")).to_contain_text("境南ほしぞら茶話会")
     _check_page(page, "さがす（確認後）")
     _keep(shot(page, journey, "finder-back"), "verification-finder-back.png")
     page.get_by_role("link", name="境南ゆうやけ体操").click()
