@@ -967,3 +967,149 @@ def _gap_page(env: Env, i: int) -> None:
 )
 def _gap_api(env: Env, i: int) -> None:
     _gap_data(env, i)
+
+
+# --- the living directory (issue 24) ----------------------------------------------------------
+
+DIRECTORY_USER = "tier2-1"
+# The open proposals of one area's queue (a busy month), and decided ones behind them.
+DIRECTORY_OPEN = 40
+DIRECTORY_DECIDED = 160
+DIRECTORY_LINKS = 10
+
+
+def _directory_services(env: Env) -> list:
+    """Active services of the coordinator's first area, organisers' consent recorded (the
+    generated datasets may lack it: it is set on the ones used, in the working copy)."""
+    if "directory_services" not in env.cache:
+        from sasaeai.resources.models import Service
+
+        area_id = (
+            env.user(DIRECTORY_USER).areas.order_by("order", "id").values_list("id", flat=True)[0]
+        )
+        services = list(
+            Service.objects.filter(area_id=area_id, status="active")
+            .select_related("municipality")
+            .order_by("id")[:DIRECTORY_LINKS]
+        )
+        Service.objects.filter(pk__in=[s.pk for s in services]).update(publication_consent=True)
+        for service in services:
+            service.publication_consent = True
+        env.cache["directory_services"] = (area_id, services)
+    return env.cache["directory_services"][1]
+
+
+def _ensure_proposals(env: Env) -> None:
+    """Open and decided proposals in the coordinator's area, written once into the working
+    copy (organisers' changes, residents' error reports and suggested places)."""
+    if env.cache.get("directory_proposals"):
+        return
+    from django.utils import timezone
+
+    from sasaeai.directory.models import Proposal
+
+    services = _directory_services(env)
+    area_id = env.cache["directory_services"][0]
+    municipality_id = env.user(DIRECTORY_USER).municipality_id
+    if not Proposal.objects.filter(municipality_id=municipality_id, area_id=area_id).exists():
+        kinds = [
+            (Proposal.Kind.CHANGE, Proposal.Proposer.ORGANISER),
+            (Proposal.Kind.ERROR, Proposal.Proposer.RESIDENT),
+            (Proposal.Kind.NEW_PLACE, Proposal.Proposer.RESIDENT),
+        ]
+        rows = []
+        for n in range(DIRECTORY_OPEN + DIRECTORY_DECIDED):
+            kind, proposer = kinds[n % 3]
+            service = services[n % len(services)] if kind != Proposal.Kind.NEW_PLACE else None
+            decided = n >= DIRECTORY_OPEN
+            rows.append(
+                Proposal(
+                    municipality_id=municipality_id,
+                    area_id=area_id,
+                    service=service,
+                    kind=kind,
+                    proposer=proposer,
+                    changes=(
+                        {"fees_description": "1回200円", "schedule": "毎週木曜 10:00〜12:00"}
+                        if kind == Proposal.Kind.CHANGE
+                        else {"name": f"新しいサロン{n}", "where": "集会所"}
+                        if kind == Proposal.Kind.NEW_PLACE
+                        else {}
+                    ),
+                    message="曜日が変わりました。" if kind == Proposal.Kind.ERROR else "",
+                    status=Proposal.Status.ACCEPTED if decided else Proposal.Status.OPEN,
+                    decided_at=timezone.now() if decided else None,
+                )
+            )
+        Proposal.objects.bulk_create(rows)
+    env.cache["directory_proposals"] = True
+
+
+def _directory_queue_data(env: Env, i: int) -> None:
+    from django.core.paginator import Paginator
+
+    from sasaeai.directory import selectors
+
+    session_and_user(env, DIRECTORY_USER)
+    page = Paginator(
+        selectors.proposal_queue(user=env.user(DIRECTORY_USER), status="open"), 30
+    ).get_page(1)
+    list(page.object_list)
+
+
+def _directory_queue_requests(env: Env) -> list[Request]:
+    _ensure_proposals(env)
+    return [Request("GET", "/directory/"), Request("GET", "/directory/?status=open")]
+
+
+@operation(
+    key="directory_queue",
+    label="情報提供の確認（担当圏域の未対応の一覧）",
+    user=DIRECTORY_USER,
+    auth="session",
+    requests=_directory_queue_requests,
+    target=PAGE_TARGET,
+    available=lambda: url_exists("directory:queue"),
+)
+def _directory_queue(env: Env, i: int) -> None:
+    _directory_queue_data(env, i)
+
+
+def _organiser_secrets(env: Env) -> list[str]:
+    """Fresh organiser links for the area's services, issued by this benchmark process (a
+    secret is kept only as a digest, so it is known only when issued; new links also start
+    their rate-limit count afresh)."""
+    if "organiser_secrets" not in env.cache:
+        from sasaeai.directory.services import link_create
+
+        env.cache["organiser_secrets"] = [
+            link_create(service=service, user=None, days=30)[1]
+            for service in _directory_services(env)
+        ]
+    return env.cache["organiser_secrets"]
+
+
+@operation(
+    key="organiser_page",
+    label="主催者の更新ページ（リンクで開く、ログインなし）",
+    user=None,
+    auth="none",
+    requests=lambda env: [Request("GET", f"/u/{secret}/") for secret in _organiser_secrets(env)],
+    target=PAGE_TARGET,
+    available=lambda: url_exists("directory_public:organiser", "x"),
+    notes="開くたびに利用記録を1行書き、回数制限を数える（読むだけのページではない）",
+)
+def _organiser_page(env: Env, i: int) -> None:
+    from sasaeai.directory import limits, selectors, services
+    from sasaeai.resources import selectors as resource_selectors
+    from sasaeai.resources.public import public_service
+
+    secrets = _organiser_secrets(env)
+    link = services.link_resolve(secrets[i % len(secrets)])
+    limits.exceeded(limits.LINK_USES, link_id=link.pk)
+    service = resource_selectors.with_display_relations(
+        resource_selectors.Service.objects.filter(pk=link.service_id)
+    ).get()
+    public_service(service, area_points=resource_selectors.area_centroids(service.municipality_id))
+    resource_selectors.service_verification(service)
+    list(selectors.organiser_history(link))

@@ -7,7 +7,9 @@ from sasaeai.resources.models import VerificationPolicy
 
 from .fields import CHANGE_FIELDS, NEW_PLACE_FIELDS, STATUS_WORDS
 
-# A field people never see (hidden by CSS and from assistive technology); bots fill it in.
+# A text field people never meet, which bots that fill in every text box fill in. The
+# template (directory/public/_honeypot.html) puts it in a wrapper that is hidden and
+# aria-hidden; the field is out of the tab order and asks not to be autofilled.
 HONEYPOT = "homepage"
 
 
@@ -15,9 +17,14 @@ class HoneypotMixin(forms.Form):
     homepage = forms.CharField(
         label="ホームページ（入力しないでください）",
         required=False,
-        # A hidden input (the round trip and assistive technology skip it); bots that post
-        # every field they find fill it in.
-        widget=forms.HiddenInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "tabindex": "-1",
+                "autocomplete": "off",
+                "data-1p-ignore": "true",
+                "data-lpignore": "true",
+            }
+        ),
     )
 
     def is_bot(self) -> bool:

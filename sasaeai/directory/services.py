@@ -370,3 +370,33 @@ def proposal_decide(
         summary=f"情報提供に対応: {proposal.get_status_display()}",
     )
     return proposal
+
+
+@transaction.atomic
+def proposal_register_place(
+    *, user: User, proposal: Proposal, service: Service, request: HttpRequest | None = None
+) -> Proposal:
+    """A resident's suggested place has been registered as `service` (the prefilled
+    new-resource form): the suggestion is accepted, linked to the new resource, and leaves the
+    queue. Called in the transaction that creates the resource."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _require_review(user, proposal)
+    if proposal.kind != Proposal.Kind.NEW_PLACE:
+        raise ValidationError("載っていない場所の情報だけが新しい社会資源として登録できます。")
+    if proposal.status != Proposal.Status.OPEN:
+        raise ValidationError("この情報提供はすでに対応済みです。")
+    if service.municipality_id != proposal.municipality_id:
+        raise PermissionDenied("ほかの市区町村の社会資源とは結びつけられません。")
+    proposal.service = service
+    proposal.status = Proposal.Status.ACCEPTED
+    proposal.decided_at = timezone.now()
+    proposal.decided_by = user
+    proposal.save()
+    audit_record(
+        action="update",
+        request=request,
+        user=user,
+        target=proposal,
+        summary=f"情報提供に対応: 新しい社会資源として登録（{service.name}）",
+    )
+    return proposal

@@ -16,6 +16,7 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.policy import Capability
 from sasaeai.resources import selectors as resource_selectors
 from sasaeai.resources import services as resource_services
+from sasaeai.resources import views as resource_views
 
 from . import selectors, services
 from .forms import LinkForm, ProposalFilterForm, ReviewForm, VerificationPolicyForm
@@ -125,7 +126,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("directory:queue")
     new_resource_url = ""
     if proposal.kind == Proposal.Kind.NEW_PLACE:
-        new_resource_url = reverse("resources:create") + "?" + _prefill(proposal)
+        new_resource_url = (
+            reverse("directory:register", args=[proposal.pk]) + "?" + _prefill(proposal)
+        )
     return render(
         request,
         "directory/review.html",
@@ -138,6 +141,26 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def register_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new-resource form prefilled from a resident's suggested place (the query string
+    carries the prefill, and the form posts back to this address). Saving it registers the
+    resource and, in the same transaction, closes the suggestion linked to it."""
+    user = request.user
+    policy.require(user, Capability.EDIT_RESOURCES)
+    proposal = selectors.proposal_get(user=user, pk=pk)
+    if proposal.kind != Proposal.Kind.NEW_PLACE or proposal.status != Proposal.Status.OPEN:
+        messages.info(request, "この情報提供はすでに対応済みです。")
+        return redirect("directory:review", pk=proposal.pk)
+
+    def close_suggestion(service) -> None:
+        services.proposal_register_place(
+            user=user, proposal=proposal, service=service, request=request
+        )
+
+    return resource_views.service_form_page(request, service=None, after_create=close_suggestion)
 
 
 def _prefill(proposal: Proposal) -> str:

@@ -1,6 +1,8 @@
 """Staff pages of the resource database: search list with map, record, history and restore,
 create and edit, exact point, confirmation, re-check list, synonyms and categories."""
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -146,7 +148,11 @@ def _schedule_entries(formset) -> list[dict]:
 PREFILLED = ("name", "description", "address")
 
 
-def _save_service(request, *, service: Service | None) -> HttpResponse:
+def service_form_page(
+    request, *, service: Service | None, after_create: Callable[[Service], None] | None = None
+) -> HttpResponse:
+    """The create and edit form. `after_create` runs in the same transaction as a new
+    resource's creation (the directory closes the resident's suggestion it came from)."""
     user = request.user
     municipality = service.municipality if service else user.municipality
     # A new resource may start from a resident's suggestion (the directory's review page).
@@ -194,6 +200,8 @@ def _save_service(request, *, service: Service | None) -> HttpResponse:
                     saved = services.service_create(
                         municipality=municipality, request=request, **common
                     )
+                    if after_create is not None:
+                        after_create(saved)
                 else:
                     if location is None and service.location_id:
                         common["location"] = None
@@ -243,7 +251,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 @login_required
 def service_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Capability.EDIT_RESOURCES)
-    return _save_service(request, service=None)
+    return service_form_page(request, service=None)
 
 
 @login_required
@@ -253,7 +261,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     service = selectors.service_get_visible(user=user, pk=pk)
     if not policy.can_edit_resource(user, service):
         raise PermissionDenied("担当圏域の外の社会資源は変更できません。")
-    return _save_service(request, service=service)
+    return service_form_page(request, service=service)
 
 
 @login_required

@@ -47,6 +47,20 @@ def _proposal(place) -> dict:
     return {"pk": proposal.pk}
 
 
+def _suggestion(place) -> dict:
+    # A resident's suggested place: its words prefill the new-resource form.
+    proposal = ProposalFactory(
+        service=None,
+        municipality=place.municipality,
+        area=place.area,
+        kind=Proposal.Kind.NEW_PLACE,
+        proposer=Proposal.Proposer.RESIDENT,
+        changes={"name": place.secret(), "where": place.secret()},
+        contact=place.secret(),
+    )
+    return {"pk": proposal.pk}
+
+
 PAGES = {
     "directory_public:organiser": Access(
         PUBLIC,
@@ -71,6 +85,12 @@ PAGES = {
         obj=_proposal,
         personal=True,
         note="a resident's report may carry their contact: the area's coordinators only",
+    ),
+    "directory:register": Access(
+        C.EDIT_RESOURCES,
+        obj=_suggestion,
+        personal=True,
+        note="the new-resource form prefilled with a resident's words: the area's coordinators",
     ),
     "directory:link": Access(
         C.EDIT_RESOURCES,

@@ -71,6 +71,45 @@ def test_the_honeypot_files_nothing(client, musashino):
     assert PublicUse.objects.filter(kind="honeypot").count() == 1
 
 
+@pytest.mark.parametrize("form", ["report_error", "suggest_place"])
+def test_the_honeypot_is_neither_shown_announced_tabbed_to_nor_autofilled(client, musashino, form):
+    from html.parser import HTMLParser
+
+    service = salon(musashino)
+    url = (
+        report_url(service)
+        if form == "report_error"
+        else reverse("directory_public:suggest_place", args=[musashino.code])
+    )
+
+    class Finder(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[dict] = []
+            self.field: dict | None = None
+            self.wrapper: dict | None = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("name") == "homepage":
+                self.field = attrs
+                self.wrapper = next((a for a in reversed(self.open) if "hidden" in a), None)
+            if tag == "div":
+                self.open.append(attrs)
+
+        def handle_endtag(self, tag):
+            if tag == "div" and self.open:
+                self.open.pop()
+
+    finder = Finder()
+    finder.feed(client.get(url).content.decode())
+    field, wrapper = finder.field, finder.wrapper
+    assert field is not None and field["type"] == "text"  # bots fill text boxes in
+    assert field["tabindex"] == "-1" and field["autocomplete"] == "off"
+    assert field["data-1p-ignore"] == "true" and field["data-lpignore"] == "true"
+    assert wrapper is not None and wrapper["aria-hidden"] == "true"
+
+
 def test_reports_are_rate_limited(client, musashino, monkeypatch):
     monkeypatch.setattr(
         limits,
@@ -252,3 +291,80 @@ def test_data_quality_per_area(client, musashino):
     assert [r.area.name for r in rows] == ["境南エリア"]
     assert (rows[0].total, rows[0].verified, rows[0].verified_share) == (2, 1, 50)
     assert rows[0].missing["fee"] >= 1
+
+
+def _suggested_place(client, musashino) -> Proposal:
+    area = Area.objects.get(municipality=musashino, name="境・桜堤エリア")
+    client.post(
+        reverse("directory_public:suggest_place", args=[musashino.code]),
+        {
+            "name": "桜堤ひだまりカフェ",
+            "where": "桜堤2丁目の集会所",
+            "what": "お茶飲み",
+            "area": area.pk,
+        },
+    )
+    return Proposal.objects.get(kind="new_place")
+
+
+def test_registering_a_suggested_place_closes_the_suggestion(client, musashino):
+    proposal = _suggested_place(client, musashino)
+    tier2 = User.objects.get(username="tier2-5")
+    client.force_login(tier2)
+    new_url = client.get(reverse("directory:review", args=[proposal.pk])).context[
+        "new_resource_url"
+    ]
+    form = client.get(new_url).context["form"]
+    assert form["name"].value() == "桜堤ひだまりカフェ"
+    data = {
+        name: value
+        for name, value in (
+            (f.html_name, f.value()) for f in form if f.name not in ("categories", "target_groups")
+        )
+        if value not in (None, False)
+    }
+    data.update(
+        {
+            "town": Town.objects.get(municipality=musashino, name="桜堤").pk,
+            "schedules-TOTAL_FORMS": "0",
+            "schedules-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(new_url, data)  # the form posts back to its own address
+    assert response.status_code == 302, response.context["form"].errors
+    service = Service.objects.get(name="桜堤ひだまりカフェ")
+    assert response.url == reverse("resources:detail", args=[service.pk])
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.service, proposal.decided_by) == ("accepted", service, tier2)
+    assert "「桜堤ひだまりカフェ」を保存しました" in client.get(response.url).content.decode()
+    queue = client.get(reverse("directory:queue"))
+    assert proposal not in queue.context["page"].object_list
+    assert "桜堤ひだまりカフェ" not in queue.content.decode()
+    # Opening the form again does not register a second one from the same suggestion.
+    again = client.get(new_url)
+    assert again.status_code == 302
+    assert again.url == reverse("directory:review", args=[proposal.pk])
+
+
+def test_a_registration_that_fails_leaves_the_suggestion_open(client, musashino):
+    proposal = _suggested_place(client, musashino)
+    client.force_login(User.objects.get(username="tier2-5"))
+    new_url = client.get(reverse("directory:review", args=[proposal.pk])).context[
+        "new_resource_url"
+    ]
+    response = client.post(
+        new_url, {"name": "", "schedules-TOTAL_FORMS": "0", "schedules-INITIAL_FORMS": "0"}
+    )
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == "open" and proposal.service is None
+    assert not Service.objects.filter(name="桜堤ひだまりカフェ").exists()
+
+
+def test_another_areas_coordinator_cannot_register_the_suggestion(client, musashino):
+    proposal = _suggested_place(client, musashino)
+    client.force_login(User.objects.get(username="tier2-1"))
+    url = reverse("directory:register", args=[proposal.pk])
+    assert client.get(url).status_code in (403, 404)
+    proposal.refresh_from_db()
+    assert proposal.status == "open"
