@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint
+from openpyxl.descriptors import Typed
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -106,6 +108,19 @@ def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> t
     return header, header + 1, row
 
 
+PIE_LABEL_FORMAT = '0.0"%"'
+
+
+class _DataLabels(DataLabelList):
+    """Data labels whose number format carries sourceLinked (openpyxl writes the format code
+    alone, which LibreOffice reads as linked to the source cells' format)."""
+
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __attrs__ = DataLabelList.__attrs__
+    __nested__ = tuple(name for name in DataLabelList.__nested__ if name != "numFmt")
+
+
 def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row: int) -> None:
     header, first, _last = table_rows
     pie = PieChart()
@@ -122,8 +137,10 @@ def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row
         point.graphicalProperties.solidFill = chart.colour(index).lstrip("#")
         point.graphicalProperties.line.solidFill = "FFFFFF"
         series.dPt.append(point)
-    series.dLbls = DataLabelList()
-    series.dLbls.numFmt = '0.0"%"'
+    series.dLbls = _DataLabels()
+    # The label shows the share cell's value with 「%」 after it. sourceLinked="0" makes
+    # LibreOffice use this format: without the attribute it keeps the cell's own (52.6).
+    series.dLbls.numFmt = NumFmt(formatCode=PIE_LABEL_FORMAT, sourceLinked=False)
     series.dLbls.showPercent = False
     series.dLbls.showVal = True
     series.dLbls.showCatName = False
