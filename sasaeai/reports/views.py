@@ -556,6 +556,24 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "写真を削除しました。")
             return redirect("reports:photos", pk=report.pk)
+        if request.POST.get("move", "").isdecimal():
+            try:
+                moved = services.report_photo_move(
+                    report=report,
+                    scope=scope,
+                    photo_id=int(request.POST["move"]),
+                    direction=request.POST.get("direction", ""),
+                    user=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                messages.error(
+                    request, "；".join(m for ms in exc.message_dict.values() for m in ms)
+                )
+            else:
+                if moved:
+                    messages.success(request, "写真の順番を変えました。")
+            return redirect(f"{reverse('reports:photos', args=[report.pk])}#photo-list")
         values = {
             "caption": request.POST.get("caption", ""),
             "section": request.POST.get("section", ""),
@@ -580,9 +598,7 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/photos.html",
         {
             "report": report,
-            "photos": [
-                _labelled(p, dict(PLACEABLE_CHOICES)) for p in report.photos.order_by("order", "id")
-            ],
+            "photos": _photos_in_order(report),
             "sections": PLACEABLE_CHOICES,
             "values": values,
             "errors": errors,
@@ -597,9 +613,20 @@ def _placed_in(story, placed: dict[int, str]):
     return story
 
 
-def _labelled(photo, labels: dict[str, str]):
-    photo.section_label = labels.get(photo.section, "")
-    return photo
+def _photos_in_order(report) -> list:
+    """The report's photos as the report prints them: by section in the report's order, then
+    in their order within the section; each knows its section's label and whether it can
+    move up or down (within its section)."""
+    labels = dict(PLACEABLE_CHOICES)
+    rank = {code: i for i, (code, _label) in enumerate(PLACEABLE_CHOICES)}
+    photos = sorted(
+        report.photos.order_by("order", "id"), key=lambda p: rank.get(p.section, len(rank))
+    )
+    for index, photo in enumerate(photos):
+        photo.section_label = labels.get(photo.section, "")
+        photo.can_move_up = index > 0 and photos[index - 1].section == photo.section
+        photo.can_move_down = index + 1 < len(photos) and photos[index + 1].section == photo.section
+    return photos
 
 
 @login_required
