@@ -766,10 +766,8 @@ def figures_build(
         monthly = []
     tiers = []
     if scope.kind == counting.ScopeKind.MUNICIPALITY:
-        tiers = [
-            Comparison(label, counting.key_figures(period, Scope.for_tier(scope.municipality, n)))
-            for n, label in ((1, "第1層"), (2, "第2層"))
-        ]
+        by_tier = counting.key_figures_by_tier(period, scope)
+        tiers = [Comparison(label, by_tier[n]) for n, label in ((1, "第1層"), (2, "第2層"))]
     indicators = []
     if scope.kind == counting.ScopeKind.MUNICIPALITY and period.label.endswith("年度"):
         from .indicators import indicators_build

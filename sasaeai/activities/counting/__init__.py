@@ -46,6 +46,7 @@ from .key_figures import (
     hours,
     key_figures,
     key_figures_by_area,
+    key_figures_by_tier,
     round_half_up,
 )
 from .meetings import (
@@ -102,6 +103,7 @@ __all__ = [
     "hours",
     "key_figures",
     "key_figures_by_area",
+    "key_figures_by_tier",
     "meeting_group",
     "meeting_totals",
     "monthly_counts",

@@ -75,10 +75,11 @@ def referrals_new(period: Period, scope: Scope) -> int:
     return Referral.objects.filter(scope.q("case__"), _new_in(period)).count()
 
 
-def referrals_new_by_area(period: Period, scope: Scope, area_ids: list[int]) -> dict[int, int]:
+def referrals_new_by(period: Period, scope: Scope, field: str, keys: list[int]) -> dict[int, int]:
+    """New referrals grouped by a field stored on their case ("area_id", "tier")."""
     counts: Counter[int] = Counter(
-        Referral.objects.filter(scope.q("case__"), _new_in(period), case__area_id__in=area_ids)
-        .values_list("case__area_id", flat=True)
+        Referral.objects.filter(scope.q("case__"), _new_in(period), **{f"case__{field}__in": keys})
+        .values_list(f"case__{field}", flat=True)
         .iterator()
     )
     return dict(counts)
