@@ -730,8 +730,10 @@ def key_figures(scope: Scope, period: Period) -> Comparison:
     return Comparison(period.label, counting.key_figures(period, scope))
 
 
-def placement_figures(scope: Scope, period: Period) -> list[AreaPlacement] | None:
-    placement = counting.placement(period, scope)
+def placement_figures(
+    scope: Scope, period: Period, in_effect: list | None = None
+) -> list[AreaPlacement] | None:
+    placement = counting.placement(period, scope, in_effect=in_effect)
     if placement is None:
         return None
     return [
@@ -754,12 +756,13 @@ def figures_build(
     (`policy.scope_require`). A report that sets areas side by side shows the areas in
     effect in the period (a past period as it was organised then)."""
     areas: list = []
+    in_effect = None  # the municipality's areas in the period, read once for both uses
     if scope.compares_areas:
-        areas = (
-            list(scope.areas)
-            if scope.areas
-            else counting.areas_in_effect(period, scope.municipality)
-        )
+        if scope.areas:
+            areas = list(scope.areas)
+        else:
+            in_effect = counting.areas_in_effect(period, scope.municipality)
+            areas = in_effect
     referrals = referral_figures(scope, period)
     monthly = counting.monthly_counts(period, scope)
     if len(monthly) < 2:
@@ -796,7 +799,7 @@ def figures_build(
         areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
         if len(areas) > 1
         else [],
-        placement=placement_figures(scope, period),
+        placement=placement_figures(scope, period, in_effect),
         monthly=monthly,
         tiers=tiers,
         indicators=indicators,
