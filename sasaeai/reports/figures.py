@@ -725,9 +725,11 @@ def key_figures_by_area(
     return [Comparison(area.name, values[area.pk]) for area in areas]
 
 
-def key_figures(scope: Scope, period: Period) -> Comparison:
+def key_figures(scope: Scope, period: Period, referrals_new: int | None = None) -> Comparison:
     """The key figures alone (for the previous period)."""
-    return Comparison(period.label, counting.key_figures(period, scope))
+    return Comparison(
+        period.label, counting.key_figures(period, scope, referrals_new=referrals_new)
+    )
 
 
 def placement_figures(
@@ -767,9 +769,21 @@ def figures_build(
     monthly = counting.monthly_counts(period, scope)
     if len(monthly) < 2:
         monthly = []
+    # New referrals of the comparison periods and of the tiers, counted in one pass.
+    previous = period.previous()
+    last_year = period.same_period_last_year()
+    wanted: dict = {"previous": (previous, None)}
+    if last_year != previous:
+        wanted["previous_year"] = (last_year, None)
+    by_municipality = scope.kind == counting.ScopeKind.MUNICIPALITY
+    if by_municipality:
+        wanted.update({1: (period, 1), 2: (period, 2)})
+    new_referrals = counting.referrals_new_in(scope, wanted)
     tiers = []
-    if scope.kind == counting.ScopeKind.MUNICIPALITY:
-        by_tier = counting.key_figures_by_tier(period, scope)
+    if by_municipality:
+        by_tier = counting.key_figures_by_tier(
+            period, scope, new_by_tier={n: new_referrals[n] for n in (1, 2)}
+        )
         tiers = [Comparison(label, by_tier[n]) for n, label in ((1, "第1層"), (2, "第2層"))]
     indicators = []
     if scope.kind == counting.ScopeKind.MUNICIPALITY and period.label.endswith("年度"):
@@ -792,9 +806,9 @@ def figures_build(
         texts=texts or {},
         text_versions=text_versions or {},
         text_figures=text_figures or {},
-        previous=key_figures(scope, period.previous()),
-        previous_year=key_figures(scope, period.same_period_last_year())
-        if period.same_period_last_year() != period.previous()
+        previous=key_figures(scope, previous, new_referrals["previous"]),
+        previous_year=key_figures(scope, last_year, new_referrals["previous_year"])
+        if last_year != previous
         else None,
         areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
         if len(areas) > 1

@@ -66,6 +66,7 @@ from .referrals import (
     cases_received,
     referral_counts,
     referrals_new,
+    referrals_new_in,
 )
 from .scope import Scope, ScopeKind, scope_for_user
 from .trends import MONTHLY_FIGURES, MonthCount, monthly_counts
@@ -115,6 +116,7 @@ __all__ = [
     "referral_counts",
     "referral_destinations",
     "referrals_new",
+    "referrals_new_in",
     "round_half_up",
     "scope_for_user",
     "talk_titles",

@@ -75,9 +75,16 @@ def _consultation_values(totals: consultations.ConsultationTotals) -> dict[str, 
     }
 
 
-def key_figures(period: Period, scope: Scope, keys: Iterable[str] | None = None) -> dict[str, int]:
+def key_figures(
+    period: Period,
+    scope: Scope,
+    keys: Iterable[str] | None = None,
+    *,
+    referrals_new: int | None = None,
+) -> dict[str, int]:
     """key → value of the key figures asked for (all when `keys` is None), in a query or two
-    per kind of record."""
+    per kind of record. `referrals_new` passes the new referrals when the caller has counted
+    them already (`referrals.referrals_new_in`)."""
     wanted = set(KEY_LABELS if keys is None else keys)
     unknown = wanted - set(KEY_LABELS)
     if unknown:
@@ -90,7 +97,9 @@ def key_figures(period: Period, scope: Scope, keys: Iterable[str] | None = None)
     if "meetings" in wanted:
         values["meetings"] = meetings.meeting_totals(period, scope).talks
     if "referrals_new" in wanted:
-        values["referrals_new"] = referrals.referrals_new(period, scope)
+        values["referrals_new"] = (
+            referrals.referrals_new(period, scope) if referrals_new is None else referrals_new
+        )
     if wanted & set(OTHER_LIST_KEYS):
         lists = others.other_list_counts(period, scope)
         values.update({key: lists[key] for key in OTHER_LIST_KEYS})
@@ -110,11 +119,14 @@ def key_figures_by_area(
     return _key_figures_by(period, scope, "area_id", area_ids, new_by=new_by_area)
 
 
-def key_figures_by_tier(period: Period, scope: Scope) -> dict[int, dict[str, int]]:
+def key_figures_by_tier(
+    period: Period, scope: Scope, *, new_by_tier: dict[int | None, int] | None = None
+) -> dict[int, dict[str, int]]:
     """tier (1, 2) → key figures of the scope's records written in that tier: the same
     figures as `key_figures` of `Scope.for_tier`, in one grouped query per kind of record
-    instead of one set of queries per tier."""
-    return _key_figures_by(period, scope, "tier", [Tier.TIER1, Tier.TIER2])
+    instead of one set of queries per tier. `new_by_tier` passes the new referrals by the
+    case's tier when counted already."""
+    return _key_figures_by(period, scope, "tier", [Tier.TIER1, Tier.TIER2], new_by=new_by_tier)
 
 
 def _key_figures_by(
