@@ -725,13 +725,17 @@ def key_figures_by_area(
     return [Comparison(area.name, values[area.pk]) for area in areas]
 
 
-def key_figures(scope: Scope, period: Period) -> Comparison:
+def key_figures(scope: Scope, period: Period, referrals_new: int | None = None) -> Comparison:
     """The key figures alone (for the previous period)."""
-    return Comparison(period.label, counting.key_figures(period, scope))
+    return Comparison(
+        period.label, counting.key_figures(period, scope, referrals_new=referrals_new)
+    )
 
 
-def placement_figures(scope: Scope, period: Period) -> list[AreaPlacement] | None:
-    placement = counting.placement(period, scope)
+def placement_figures(
+    scope: Scope, period: Period, in_effect: list | None = None
+) -> list[AreaPlacement] | None:
+    placement = counting.placement(period, scope, in_effect=in_effect)
     if placement is None:
         return None
     return [
@@ -754,22 +758,33 @@ def figures_build(
     (`policy.scope_require`). A report that sets areas side by side shows the areas in
     effect in the period (a past period as it was organised then)."""
     areas: list = []
+    in_effect = None  # the municipality's areas in the period, read once for both uses
     if scope.compares_areas:
-        areas = (
-            list(scope.areas)
-            if scope.areas
-            else counting.areas_in_effect(period, scope.municipality)
-        )
+        if scope.areas:
+            areas = list(scope.areas)
+        else:
+            in_effect = counting.areas_in_effect(period, scope.municipality)
+            areas = in_effect
     referrals = referral_figures(scope, period)
     monthly = counting.monthly_counts(period, scope)
     if len(monthly) < 2:
         monthly = []
+    # New referrals of the comparison periods and of the tiers, counted in one pass.
+    previous = period.previous()
+    last_year = period.same_period_last_year()
+    wanted: dict = {"previous": (previous, None)}
+    if last_year != previous:
+        wanted["previous_year"] = (last_year, None)
+    by_municipality = scope.kind == counting.ScopeKind.MUNICIPALITY
+    if by_municipality:
+        wanted.update({1: (period, 1), 2: (period, 2)})
+    new_referrals = counting.referrals_new_in(scope, wanted)
     tiers = []
-    if scope.kind == counting.ScopeKind.MUNICIPALITY:
-        tiers = [
-            Comparison(label, counting.key_figures(period, Scope.for_tier(scope.municipality, n)))
-            for n, label in ((1, "第1層"), (2, "第2層"))
-        ]
+    if by_municipality:
+        by_tier = counting.key_figures_by_tier(
+            period, scope, new_by_tier={n: new_referrals[n] for n in (1, 2)}
+        )
+        tiers = [Comparison(label, by_tier[n]) for n, label in ((1, "第1層"), (2, "第2層"))]
     indicators = []
     if scope.kind == counting.ScopeKind.MUNICIPALITY and period.label.endswith("年度"):
         from .indicators import indicators_build
@@ -791,14 +806,14 @@ def figures_build(
         texts=texts or {},
         text_versions=text_versions or {},
         text_figures=text_figures or {},
-        previous=key_figures(scope, period.previous()),
-        previous_year=key_figures(scope, period.same_period_last_year())
-        if period.same_period_last_year() != period.previous()
+        previous=key_figures(scope, previous, new_referrals["previous"]),
+        previous_year=key_figures(scope, last_year, new_referrals["previous_year"])
+        if last_year != previous
         else None,
         areas=key_figures_by_area(scope, period, areas, referrals.new_by_area)
         if len(areas) > 1
         else [],
-        placement=placement_figures(scope, period),
+        placement=placement_figures(scope, period, in_effect),
         monthly=monthly,
         tiers=tiers,
         indicators=indicators,

@@ -289,6 +289,47 @@ def report_photo_remove(
     )
 
 
+def report_photo_move(
+    *,
+    report: Report,
+    scope: Scope,
+    photo_id: int,
+    direction: str,
+    user: User,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Moves a photo one place up or down among the photos of its section (the order the
+    page, PDF, Word and Excel print them in). False when it is first (or last) already."""
+    _require_write(user, scope)
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": "上か下かを選んでください。"})
+    photo = report.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise ValidationError({"photo": "その写真はこの報告書にありません。"})
+    with transaction.atomic():
+        siblings = list(
+            report.photos.select_for_update().filter(section=photo.section).order_by("order", "id")
+        )
+        index = next(i for i, p in enumerate(siblings) if p.pk == photo.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(siblings):
+            return False
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        # Renumbered 1, 2, … so that photos added with the same number keep a clear order.
+        for number, sibling in enumerate(siblings, start=1):
+            if sibling.order != number:
+                sibling.order = number
+                sibling.save(update_fields=["order"])
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=report,
+        summary=f"報告書の写真の順番を変更（{PLACEABLE[photo.section]}）",
+    )
+    return True
+
+
 def _figures_now(report: Report, scope: Scope) -> dict[str, int]:
     """The key figures as the text is written (what its numbers may quote)."""
     from sasaeai.activities import counting

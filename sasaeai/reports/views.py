@@ -3,6 +3,8 @@ PDF, Excel, Word or CSV, write its 成果・課題 (versioned) and choose its ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
@@ -276,37 +278,17 @@ def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if not reports_policy.can_write(request.user, scope):
         raise services.PermissionDenied("この報告書の文章を編集する権限がありません。")
     current = selectors.report_texts(report).get(section)
-    errors: dict[str, list[str]] = {}
-    text = current.text if current else ""
-    change_note = ""
-    based_on = current.version if current else 0
-    if request.method == "POST":
-        text = request.POST.get("text", "")
-        change_note = request.POST.get("change_note", "")
-        try:
-            based_on = int(request.POST.get("based_on", "0"))
-        except ValueError:
-            based_on = 0
-        try:
-            saved = services.report_text_save(
-                report=report,
-                scope=scope,
-                section=section,
-                text=text,
-                user=request.user,
-                based_on=based_on,
-                change_note=change_note,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            label = TEXT_SECTION_LABELS[section]
-            if saved is None:
-                messages.info(request, f"「{label}」は変更されていないため、保存しませんでした。")
-            else:
-                messages.success(request, f"「{label}」を第{saved.version}版として保存しました。")
-            return redirect(_report_url(report, scope, request.user) + f"#{_anchor(section)}")
+    edit = _text_edit_handle(
+        request,
+        section=section,
+        current=current,
+        save=lambda **fields: services.report_text_save(
+            report=report, scope=scope, section=section, user=request.user, **fields
+        ),
+        done_url=_report_url(report, scope, request.user) + f"#{_anchor(section)}",
+    )
+    if isinstance(edit, HttpResponse):
+        return edit
     return render(
         request,
         "reports/text_edit.html",
@@ -316,14 +298,75 @@ def text_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             "section_label": TEXT_SECTION_LABELS[section],
             "section_help": SECTION_HELP.get(section.split(":")[0], ""),
             "current": current,
-            "text": text,
-            "change_note": change_note,
-            "based_on": based_on,
-            "errors": errors,
+            **edit.context(),
             "report_url": _report_url(report, scope, request.user),
         },
-        status=400 if errors else 200,
+        status=edit.status,
     )
+
+
+@dataclass
+class _TextEdit:
+    """What a text-edit form shows: the text as typed (or the current version's), the change
+    note, the version it was based on, and the errors of a refused save."""
+
+    text: str
+    change_note: str = ""
+    based_on: int = 0
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def status(self) -> int:
+        return 400 if self.errors else 200
+
+    def context(self) -> dict:
+        return {
+            "text": self.text,
+            "change_note": self.change_note,
+            "based_on": self.based_on,
+            "errors": self.errors,
+        }
+
+
+def _text_edit_handle(
+    request: HttpRequest,
+    *,
+    section: str,
+    current,
+    save: Callable[..., object | None],
+    done_url: str,
+) -> _TextEdit | HttpResponse:
+    """The POST handling both versioned texts share (a report's and the municipality's):
+    reads text, change note and the version it was based on, saves through `save` (a service
+    that returns the new version, or None when nothing changed), and on success says so and
+    redirects to `done_url`. Otherwise (GET, or a refused save) returns what the form shows."""
+    edit = _TextEdit(
+        text=current.text if current else "", based_on=current.version if current else 0
+    )
+    if request.method != "POST":
+        return edit
+    edit.text = request.POST.get("text", "")
+    edit.change_note = request.POST.get("change_note", "")
+    try:
+        edit.based_on = int(request.POST.get("based_on", "0"))
+    except ValueError:
+        edit.based_on = 0
+    try:
+        saved = save(
+            text=edit.text,
+            based_on=edit.based_on,
+            change_note=edit.change_note,
+            request=request,
+        )
+    except ValidationError as exc:
+        edit.errors = exc.message_dict
+        return edit
+    label = TEXT_SECTION_LABELS[section]
+    if saved is None:
+        messages.info(request, f"「{label}」は変更されていないため、保存しませんでした。")
+    else:
+        messages.success(request, f"「{label}」を第{saved.version}版として保存しました。")
+    return redirect(done_url)
 
 
 @login_required
@@ -457,35 +500,17 @@ def standing_text_edit(request: HttpRequest, section: str) -> HttpResponse:
     ):
         raise services.PermissionDenied("報告書の共通の文章を編集する権限がありません。")
     current = selectors.municipality_texts(municipality).get(section)
-    errors: dict[str, list[str]] = {}
-    text = current.text if current else ""
-    change_note = ""
-    based_on = current.version if current else 0
-    if request.method == "POST":
-        text = request.POST.get("text", "")
-        change_note = request.POST.get("change_note", "")
-        try:
-            based_on = int(request.POST.get("based_on", "0"))
-        except ValueError:
-            based_on = 0
-        try:
-            saved = services.municipality_text_save(
-                user=request.user,
-                section=section,
-                text=text,
-                based_on=based_on,
-                change_note=change_note,
-                request=request,
-            )
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            label = TEXT_SECTION_LABELS[section]
-            if saved is None:
-                messages.info(request, f"「{label}」は変更されていないため、保存しませんでした。")
-            else:
-                messages.success(request, f"「{label}」を第{saved.version}版として保存しました。")
-            return redirect("reports:standing_text_edit", section=section)
+    edit = _text_edit_handle(
+        request,
+        section=section,
+        current=current,
+        save=lambda **fields: services.municipality_text_save(
+            user=request.user, section=section, **fields
+        ),
+        done_url=reverse("reports:standing_text_edit", kwargs={"section": section}),
+    )
+    if isinstance(edit, HttpResponse):
+        return edit
     return render(
         request,
         "reports/standing_text_edit.html",
@@ -494,17 +519,14 @@ def standing_text_edit(request: HttpRequest, section: str) -> HttpResponse:
             "section_label": TEXT_SECTION_LABELS[section],
             "section_help": SECTION_HELP.get(section, ""),
             "current": current,
-            "text": text,
-            "change_note": change_note,
-            "based_on": based_on,
-            "errors": errors,
+            **edit.context(),
             "municipality": municipality,
             "versions": selectors.municipality_text_versions(
                 municipality=municipality, section=section
             )[:20],
             "sections": [(s.value, s.label) for s in STANDING_SECTIONS],
         },
-        status=400 if errors else 200,
+        status=edit.status,
     )
 
 
@@ -534,6 +556,24 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "写真を削除しました。")
             return redirect("reports:photos", pk=report.pk)
+        if request.POST.get("move", "").isdecimal():
+            try:
+                moved = services.report_photo_move(
+                    report=report,
+                    scope=scope,
+                    photo_id=int(request.POST["move"]),
+                    direction=request.POST.get("direction", ""),
+                    user=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                messages.error(
+                    request, "；".join(m for ms in exc.message_dict.values() for m in ms)
+                )
+            else:
+                if moved:
+                    messages.success(request, "写真の順番を変えました。")
+            return redirect(f"{reverse('reports:photos', args=[report.pk])}#photo-list")
         values = {
             "caption": request.POST.get("caption", ""),
             "section": request.POST.get("section", ""),
@@ -558,9 +598,7 @@ def photos(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/photos.html",
         {
             "report": report,
-            "photos": [
-                _labelled(p, dict(PLACEABLE_CHOICES)) for p in report.photos.order_by("order", "id")
-            ],
+            "photos": _photos_in_order(report),
             "sections": PLACEABLE_CHOICES,
             "values": values,
             "errors": errors,
@@ -575,9 +613,20 @@ def _placed_in(story, placed: dict[int, str]):
     return story
 
 
-def _labelled(photo, labels: dict[str, str]):
-    photo.section_label = labels.get(photo.section, "")
-    return photo
+def _photos_in_order(report) -> list:
+    """The report's photos as the report prints them: by section in the report's order, then
+    in their order within the section; each knows its section's label and whether it can
+    move up or down (within its section)."""
+    labels = dict(PLACEABLE_CHOICES)
+    rank = {code: i for i, (code, _label) in enumerate(PLACEABLE_CHOICES)}
+    photos = sorted(
+        report.photos.order_by("order", "id"), key=lambda p: rank.get(p.section, len(rank))
+    )
+    for index, photo in enumerate(photos):
+        photo.section_label = labels.get(photo.section, "")
+        photo.can_move_up = index > 0 and photos[index - 1].section == photo.section
+        photo.can_move_down = index + 1 < len(photos) and photos[index + 1].section == photo.section
+    return photos
 
 
 @login_required

@@ -46,6 +46,7 @@ from .key_figures import (
     hours,
     key_figures,
     key_figures_by_area,
+    key_figures_by_tier,
     round_half_up,
 )
 from .meetings import (
@@ -65,6 +66,7 @@ from .referrals import (
     cases_received,
     referral_counts,
     referrals_new,
+    referrals_new_in,
 )
 from .scope import Scope, ScopeKind, scope_for_user
 from .trends import MONTHLY_FIGURES, MonthCount, monthly_counts
@@ -102,6 +104,7 @@ __all__ = [
     "hours",
     "key_figures",
     "key_figures_by_area",
+    "key_figures_by_tier",
     "meeting_group",
     "meeting_totals",
     "monthly_counts",
@@ -113,6 +116,7 @@ __all__ = [
     "referral_counts",
     "referral_destinations",
     "referrals_new",
+    "referrals_new_in",
     "round_half_up",
     "scope_for_user",
     "talk_titles",

@@ -64,17 +64,18 @@ def consultation_totals(period: Period, scope: Scope) -> ConsultationTotals:
     return _totals(scope.records(Consultation, period).aggregate(**TOTALS))
 
 
-def consultation_totals_by_area(
-    period: Period, scope: Scope, area_ids: list[int]
+def consultation_totals_by(
+    period: Period, scope: Scope, field: str, keys: list[int]
 ) -> dict[int, ConsultationTotals]:
+    """Grouped by a field stored on the consultations ("area_id", "tier")."""
     rows = (
         scope.records(Consultation, period)
-        .filter(area_id__in=area_ids)
-        .values("area_id")
+        .filter(**{f"{field}__in": keys})
+        .values(field)
         .annotate(**TOTALS)
         .order_by()
     )
-    return {row["area_id"]: _totals(row) for row in rows}
+    return {row[field]: _totals(row) for row in rows}
 
 
 @dataclass(frozen=True)

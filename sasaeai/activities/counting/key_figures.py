@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from sasaeai.accounts.models import Tier
 from sasaeai.core.periods import Period
 
 from . import consultations, meetings, others, referrals, visits
@@ -74,9 +75,16 @@ def _consultation_values(totals: consultations.ConsultationTotals) -> dict[str, 
     }
 
 
-def key_figures(period: Period, scope: Scope, keys: Iterable[str] | None = None) -> dict[str, int]:
+def key_figures(
+    period: Period,
+    scope: Scope,
+    keys: Iterable[str] | None = None,
+    *,
+    referrals_new: int | None = None,
+) -> dict[str, int]:
     """key → value of the key figures asked for (all when `keys` is None), in a query or two
-    per kind of record."""
+    per kind of record. `referrals_new` passes the new referrals when the caller has counted
+    them already (`referrals.referrals_new_in`)."""
     wanted = set(KEY_LABELS if keys is None else keys)
     unknown = wanted - set(KEY_LABELS)
     if unknown:
@@ -89,7 +97,9 @@ def key_figures(period: Period, scope: Scope, keys: Iterable[str] | None = None)
     if "meetings" in wanted:
         values["meetings"] = meetings.meeting_totals(period, scope).talks
     if "referrals_new" in wanted:
-        values["referrals_new"] = referrals.referrals_new(period, scope)
+        values["referrals_new"] = (
+            referrals.referrals_new(period, scope) if referrals_new is None else referrals_new
+        )
     if wanted & set(OTHER_LIST_KEYS):
         lists = others.other_list_counts(period, scope)
         values.update({key: lists[key] for key in OTHER_LIST_KEYS})
@@ -106,21 +116,44 @@ def key_figures_by_area(
     """area → key figures of the scope's records in that area (records of the whole
     municipality, without an area, are in none). `new_by_area` passes the new referrals by
     area when the caller has counted them already (the report's referral pass)."""
-    if not area_ids:
+    return _key_figures_by(period, scope, "area_id", area_ids, new_by=new_by_area)
+
+
+def key_figures_by_tier(
+    period: Period, scope: Scope, *, new_by_tier: dict[int | None, int] | None = None
+) -> dict[int, dict[str, int]]:
+    """tier (1, 2) → key figures of the scope's records written in that tier: the same
+    figures as `key_figures` of `Scope.for_tier`, in one grouped query per kind of record
+    instead of one set of queries per tier. `new_by_tier` passes the new referrals by the
+    case's tier when counted already."""
+    return _key_figures_by(period, scope, "tier", [Tier.TIER1, Tier.TIER2], new_by=new_by_tier)
+
+
+def _key_figures_by(
+    period: Period,
+    scope: Scope,
+    field: str,
+    keys: list[int],
+    *,
+    new_by: dict[int | None, int] | None = None,
+) -> dict[int, dict[str, int]]:
+    """Value of `field` (stored on the records, and on the cases for referrals) → key
+    figures of the scope's records with that value."""
+    if not keys:
         return {}
-    values: dict[int, dict[str, int]] = {pk: {} for pk in area_ids}
-    for pk, totals in visits.visit_totals_by_area(period, scope, area_ids).items():
-        values[pk].update(_visit_values(totals))
-    for pk, totals in consultations.consultation_totals_by_area(period, scope, area_ids).items():
-        values[pk].update(_consultation_values(totals))
-    for pk, n in meetings.talks_by_area(period, scope, area_ids).items():
-        values[pk]["meetings"] = n
-    lists = others.other_list_counts_by_area(period, scope, area_ids, OTHER_LIST_KEYS)
-    for pk, counts in lists.items():
-        values[pk].update(counts)
-    if new_by_area is None:
-        new_by_area = referrals.referrals_new_by_area(period, scope, area_ids)
-    for pk, n in new_by_area.items():
-        if pk in values:
-            values[pk]["referrals_new"] = n
-    return {pk: {key: v.get(key, 0) for key, _, _ in KEY_FIGURES} for pk, v in values.items()}
+    values: dict[int, dict[str, int]] = {key: {} for key in keys}
+    for key, totals in visits.visit_totals_by(period, scope, field, keys).items():
+        values[key].update(_visit_values(totals))
+    for key, totals in consultations.consultation_totals_by(period, scope, field, keys).items():
+        values[key].update(_consultation_values(totals))
+    for key, n in meetings.talks_by(period, scope, field, keys).items():
+        values[key]["meetings"] = n
+    lists = others.other_list_counts_by(period, scope, field, keys, OTHER_LIST_KEYS)
+    for key, counts in lists.items():
+        values[key].update(counts)
+    if new_by is None:
+        new_by = referrals.referrals_new_by(period, scope, field, keys)
+    for key, n in new_by.items():
+        if key in values:
+            values[key]["referrals_new"] = n
+    return {key: {k: v.get(k, 0) for k, _, _ in KEY_FIGURES} for key, v in values.items()}

@@ -53,15 +53,16 @@ def meeting_totals(period: Period, scope: Scope) -> MeetingTotals:
     )
 
 
-def talks_by_area(period: Period, scope: Scope, area_ids: list[int]) -> dict[int, int]:
+def talks_by(period: Period, scope: Scope, field: str, keys: list[int]) -> dict[int, int]:
+    """Talks grouped by a field stored on the meetings ("area_id", "tier")."""
     rows = (
         scope.records(Meeting, period)
-        .filter(TALKS, area_id__in=area_ids)
-        .values("area_id")
+        .filter(TALKS, **{f"{field}__in": keys})
+        .values(field)
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {row["area_id"]: row["n"] for row in rows}
+    return {row[field]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)

@@ -41,13 +41,16 @@ class Placement:
         return len({name for names in self.coordinators.values() for name in names})
 
 
-def placement(period: Period, scope: Scope) -> Placement | None:
+def placement(
+    period: Period, scope: Scope, *, in_effect: list[Area] | None = None
+) -> Placement | None:
     """Areas and their assigned coordinators in the period, for the scopes made of areas
-    (the municipality, tier 2, one or several areas); None for the others."""
+    (the municipality, tier 2, one or several areas); None for the others. `in_effect`
+    passes `areas_in_effect` when the caller has read it already."""
     if scope.kind in (ScopeKind.AREA, ScopeKind.AREAS):
         areas = [a for a in scope.areas]
     elif scope.kind in (ScopeKind.MUNICIPALITY, ScopeKind.TIER2):
-        areas = areas_in_effect(period, scope.municipality)
+        areas = in_effect if in_effect is not None else areas_in_effect(period, scope.municipality)
     else:
         return None
     ids = [a.pk for a in areas]

@@ -34,21 +34,22 @@ def other_list_counts(period: Period, scope: Scope) -> dict[str, int]:
     return {name: sum(by_kind.get(k, 0) for k in kinds) for name, kinds in OTHER_KINDS.items()}
 
 
-def other_list_counts_by_area(
-    period: Period, scope: Scope, area_ids: list[int], names: tuple[str, ...]
+def other_list_counts_by(
+    period: Period, scope: Scope, field: str, keys: list[int], names: tuple[str, ...]
 ) -> dict[int, dict[str, int]]:
-    """area → list name → records, for the lists named."""
+    """Value of a field stored on the records ("area_id", "tier") → list name → records,
+    for the lists named."""
     list_of = {kind: name for name in names for kind in OTHER_KINDS[name]}
     rows = (
         scope.records(OtherActivity, period)
-        .filter(area_id__in=area_ids, kind__in=list_of)
-        .values("area_id", "kind")
+        .filter(kind__in=list_of, **{f"{field}__in": keys})
+        .values(field, "kind")
         .annotate(n=Count("id"))
         .order_by()
     )
     result: dict[int, dict[str, int]] = {}
     for row in rows:
-        lists = result.setdefault(row["area_id"], {})
+        lists = result.setdefault(row[field], {})
         name = list_of[row["kind"]]
         lists[name] = lists.get(name, 0) + row["n"]
     return result

@@ -6,9 +6,10 @@ scope by the tier, area and coordinator stored on the case."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 
 from sasaeai.cases.models import (
     CLOSED_REFERRAL_STATUSES,
@@ -75,10 +76,37 @@ def referrals_new(period: Period, scope: Scope) -> int:
     return Referral.objects.filter(scope.q("case__"), _new_in(period)).count()
 
 
-def referrals_new_by_area(period: Period, scope: Scope, area_ids: list[int]) -> dict[int, int]:
+def referrals_new_in(
+    scope: Scope, wanted: Mapping[Hashable, tuple[Period, int | None]]
+) -> dict[Hashable, int]:
+    """Several counts of new referrals in one query: key → (period, tier of the case or None
+    for any) → how many of the scope's referrals were new in that period (first moved in
+    it: the same rule as `referrals_new`). One grouped pass over the scope's referrals that
+    first moved in any of the periods, instead of one pass over all of them per count (the
+    report's 前期, 前年同期 and the two tiers)."""
+    counts: dict[Hashable, int] = {key: 0 for key in wanted}
+    if not wanted:
+        return counts
+    start = min(period.start for period, _ in wanted.values())
+    end = max(period.end for period, _ in wanted.values())
+    rows = (
+        Referral.objects.filter(scope.q("case__"))
+        .annotate(first=Min("transitions__date"))
+        .filter(first__gte=start, first__lte=end)
+        .values_list("case__tier", "first")
+    )
+    for tier, first in rows:
+        for key, (period, wanted_tier) in wanted.items():
+            if period.start <= first <= period.end and wanted_tier in (None, tier):
+                counts[key] += 1
+    return counts
+
+
+def referrals_new_by(period: Period, scope: Scope, field: str, keys: list[int]) -> dict[int, int]:
+    """New referrals grouped by a field stored on their case ("area_id", "tier")."""
     counts: Counter[int] = Counter(
-        Referral.objects.filter(scope.q("case__"), _new_in(period), case__area_id__in=area_ids)
-        .values_list("case__area_id", flat=True)
+        Referral.objects.filter(scope.q("case__"), _new_in(period), **{f"case__{field}__in": keys})
+        .values_list(f"case__{field}", flat=True)
         .iterator()
     )
     return dict(counts)

@@ -69,21 +69,22 @@ def visits_by_place(period: Period, scope: Scope) -> list[PlaceCount]:
     ]
 
 
-def visit_totals_by_area(
-    period: Period, scope: Scope, area_ids: list[int]
+def visit_totals_by(
+    period: Period, scope: Scope, field: str, keys: list[int]
 ) -> dict[int, VisitTotals]:
-    """The scope's visits in each of these areas."""
+    """The scope's visits grouped by a field stored on them ("area_id", "tier"), for these
+    values of it."""
     rows = (
         scope.records(Visit, period)
-        .filter(area_id__in=area_ids)
-        .values("area_id")
+        .filter(**{f"{field}__in": keys})
+        .values(field)
         .annotate(
             total=Count("id"), minutes_sum=Sum("minutes"), timed=Count("minutes"), **DISTINCT_PLACES
         )
         .order_by()
     )
     return {
-        row["area_id"]: VisitTotals(
+        row[field]: VisitTotals(
             total=row["total"],
             distinct_places=row["resources"] + row["unlisted"],
             minutes=row["minutes_sum"] or 0,

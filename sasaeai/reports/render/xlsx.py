@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import weakref
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint
+from openpyxl.descriptors import Typed
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -31,6 +35,43 @@ THIN = Side(style="thin", color="8C8C8C")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="E8F1FE")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+FONT_BODY = Font(name=FONT_NAME, size=10.5)
+FONT_BOLD = Font(name=FONT_NAME, size=10.5, bold=True)
+FONT_CAPTION = Font(name=FONT_NAME, size=10, bold=True)
+FONT_FIGURE = Font(name=FONT_NAME, size=11, bold=True)
+FONT_NOTE = Font(name=FONT_NAME, size=9.5, color="555555")
+FONT_ALERT = Font(name=FONT_NAME, size=10.5, bold=True, color="B3261E")
+FONT_HEADING = Font(name=FONT_NAME, size=13, bold=True)
+FONT_TITLE = Font(name=FONT_NAME, size=14, bold=True)
+TOP = Alignment(vertical="top", wrap_text=False)
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+
+# openpyxl finds a style's number in the workbook by hashing the style object on every
+# assignment (most of an Excel report's time at a city's volume): the number of each of the
+# constant styles above is looked up once per workbook and set directly afterwards.
+_STYLE_FIELDS = {
+    "font": "fontId",
+    "fill": "fillId",
+    "border": "borderId",
+    "alignment": "alignmentId",
+}
+_style_ids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _style(cell, **styles) -> None:
+    """Sets constant styles (font=FONT_BODY, border=BORDER, …) on a cell, as `cell.font = …`
+    would, without openpyxl's lookup after the first time in the workbook."""
+    known = _style_ids.setdefault(cell.parent.parent, {})
+    for name, value in styles.items():
+        key = (name, id(value))
+        number = known.get(key)
+        if number is None:
+            setattr(cell, name, value)
+            known[key] = getattr(cell._style, _STYLE_FIELDS[name])
+        else:
+            if not cell._style:
+                cell._style = StyleArray()
+            setattr(cell._style, _STYLE_FIELDS[name], number)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -66,22 +107,19 @@ def _write_cell(ws: Worksheet, row: int, column: int, value: object):
         # A text that Excel would read as a formula stays text (sasaeai.core.exports).
         cell.value = sheet_value(str(value))
         text_cell(cell)
-    cell.font = Font(name=FONT_NAME, size=10.5)
+    _style(cell, font=FONT_BODY)
     return cell
 
 
 def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> tuple[int, int, int]:
     """Writes the table from `row`; returns (header row, first data row, last data row)."""
     if block.caption:
-        _write_cell(ws, row, 1, block.caption).font = Font(name=FONT_NAME, size=10, bold=True)
+        _style(_write_cell(ws, row, 1, block.caption), font=FONT_CAPTION)
         row += 1
     header = row
     for index, name in enumerate(block.columns, start=1):
         cell = _write_cell(ws, row, index, name)
-        cell.font = Font(name=FONT_NAME, size=10.5, bold=True)
-        cell.fill = HEAD_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        _style(cell, font=FONT_BOLD, fill=HEAD_FILL, border=BORDER, alignment=TOP_WRAP)
     weights = block.widths or [1] * len(block.columns)
     for index, weight in enumerate(weights, start=1):
         widths[index] = max(widths.get(index, 0), min(80, 5.5 * weight))
@@ -90,8 +128,7 @@ def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> t
         lines = 1
         for index, value in enumerate(values, start=1):
             cell = _write_cell(ws, row, index, value)
-            cell.border = BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+            _style(cell, border=BORDER, alignment=TOP_WRAP if isinstance(value, str) else TOP)
             if isinstance(value, str):
                 room = max(4, int(widths.get(index, 8.43)) - 1)
                 lines = max(lines, -(-int(_display_width(value) * 1.05) // room))
@@ -100,10 +137,21 @@ def _table(ws: Worksheet, row: int, block: Table, widths: dict[int, float]) -> t
             ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     if block.total_row:
         for index in range(1, len(block.columns) + 1):
-            cell = ws.cell(row=row, column=index)
-            cell.fill = TOTAL_FILL
-            cell.font = Font(name=FONT_NAME, size=10.5, bold=True)
+            _style(ws.cell(row=row, column=index), fill=TOTAL_FILL, font=FONT_BOLD)
     return header, header + 1, row
+
+
+PIE_LABEL_FORMAT = '0.0"%"'
+
+
+class _DataLabels(DataLabelList):
+    """Data labels whose number format carries sourceLinked (openpyxl writes the format code
+    alone, which LibreOffice reads as linked to the source cells' format)."""
+
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __attrs__ = DataLabelList.__attrs__
+    __nested__ = tuple(name for name in DataLabelList.__nested__ if name != "numFmt")
 
 
 def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row: int) -> None:
@@ -122,8 +170,10 @@ def _pie(ws: Worksheet, block: Pie, table_rows: tuple[int, int, int], anchor_row
         point.graphicalProperties.solidFill = chart.colour(index).lstrip("#")
         point.graphicalProperties.line.solidFill = "FFFFFF"
         series.dPt.append(point)
-    series.dLbls = DataLabelList()
-    series.dLbls.numFmt = '0.0"%"'
+    series.dLbls = _DataLabels()
+    # The label shows the share cell's value with 「%」 after it. sourceLinked="0" makes
+    # LibreOffice use this format: without the attribute it keeps the cell's own (52.6).
+    series.dLbls.numFmt = NumFmt(formatCode=PIE_LABEL_FORMAT, sourceLinked=False)
     series.dLbls.showPercent = False
     series.dLbls.showVal = True
     series.dLbls.showCatName = False
@@ -182,7 +232,7 @@ def _paragraphs_fit(ws: Worksheet, rows: list[int], widths: dict[int, float]) ->
         text = str(cell.value or "")
         if last > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        _style(cell, alignment=TOP_WRAP)
         lines = max(1, -(-int(_display_width(text) * 1.05) // int(span)))
         if lines > 1:
             ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
@@ -203,7 +253,7 @@ def _photo(ws: Worksheet, block: Photo, row: int) -> int:
 
 def _section(ws: Worksheet, section: Section, row: int) -> int:
     heading = f"{section.number} {section.title}" if section.number else section.title
-    _write_cell(ws, row, 1, heading).font = Font(name=FONT_NAME, size=13, bold=True)
+    _style(_write_cell(ws, row, 1, heading), font=FONT_HEADING)
     row += 2
     start = row
     widths: dict[int, float] = {1: 40}
@@ -214,11 +264,11 @@ def _section(ws: Worksheet, section: Section, row: int) -> int:
             for line in block.text.split("\n"):
                 cell = _write_cell(ws, row, 1, line)
                 if block.style in ("figure", "label"):
-                    cell.font = Font(name=FONT_NAME, size=11, bold=True)
+                    _style(cell, font=FONT_FIGURE)
                 elif block.style == "note":
-                    cell.font = Font(name=FONT_NAME, size=9.5, color="555555")
+                    _style(cell, font=FONT_NOTE)
                 elif block.style == "alert":
-                    cell.font = Font(name=FONT_NAME, size=10.5, bold=True, color="B3261E")
+                    _style(cell, font=FONT_ALERT)
                 paragraph_rows.append(row)
                 row += 1
         elif isinstance(block, Items):
@@ -258,7 +308,7 @@ def render(document: Document) -> bytes:
         ws.title = _sheet_name(section.sheet, used)
         row = 1
         if index == 0:
-            _write_cell(ws, 1, 1, document.title).font = Font(name=FONT_NAME, size=14, bold=True)
+            _style(_write_cell(ws, 1, 1, document.title), font=FONT_TITLE)
             for offset, line in enumerate(document.lines, start=2):
                 _write_cell(ws, offset, 1, line)
             row = len(document.lines) + 3

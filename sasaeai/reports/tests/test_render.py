@@ -172,6 +172,29 @@ class TestExcel:
         assert reference.startswith("'相談者別割合'!$C$")
         assert charts[0].series[0].dLbls.showVal and charts[0].series[0].dLbls.numFmt
 
+    def test_pie_labels_carry_the_percent_sign_in_excel_and_libreoffice(self, document):
+        import zipfile
+        from xml.etree import ElementTree
+
+        ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+        with zipfile.ZipFile(io.BytesIO(xlsx.render(document))) as archive:
+            charts = [
+                ElementTree.fromstring(archive.read(name))
+                for name in archive.namelist()
+                if name.startswith("xl/charts/chart")
+            ]
+        labels = [c.find(".//c:pieChart/c:ser/c:dLbls", ns) for c in charts]
+        labels = [found for found in labels if found is not None]
+        assert len(labels) == 1
+        # The share column's value (the table's share) with 「%」, in a format not linked to
+        # the cells' own: LibreOffice takes a format without sourceLinked="0" as the cells'
+        # (0.0, no 「%」).
+        number_format = labels[0].find("c:numFmt", ns)
+        assert number_format.get("formatCode") == '0.0"%"'
+        assert number_format.get("sourceLinked") == "0"
+        assert labels[0].find("c:showVal", ns).get("val") == "1"
+        assert labels[0].find("c:showPercent", ns).get("val") == "0"
+
 
 class TestWord:
     def test_opens_with_the_text_a_picture_and_page_numbers(self, document):

@@ -218,6 +218,79 @@ class TestPhotos:
         assert not os.path.exists(path)
         assert AuditEvent.objects.filter(summary__contains="報告書の写真を削除").exists()
 
+    def test_photos_are_reordered_within_their_section_in_every_format(self, client, musashino):
+        from docx import Document as WordDocument
+        from pypdf import PdfReader
+
+        login(client, "tier1")
+        report = prepared(client)
+        url = reverse("reports:photos", args=[report.pk])
+        for caption, section in (
+            ("よりあい食堂", "activity_consultations"),
+            ("ふれあいサロン", "activity_consultations"),
+            ("訪問先の花壇", "visits"),
+        ):
+            client.post(url, {"image": png(), "caption": caption, "section": section})
+        first, second, _other = ReportPhoto.objects.order_by("id")
+        page = client.get(url).content.decode()
+        # Only moves within a section are offered: the first has no 「上へ」, the last no 「下へ」.
+        assert 'aria-label="写真「よりあい食堂」を上へ"' not in page
+        assert 'aria-label="写真「よりあい食堂」を下へ"' in page
+        assert 'aria-label="写真「ふれあいサロン」を下へ"' not in page
+        assert 'aria-label="写真「訪問先の花壇」を上へ"' not in page
+
+        response = client.post(url, {"move": str(second.pk), "direction": "up"})
+        assert response.status_code == 302
+        assert response["Location"].endswith("#photo-list")
+        assert AuditEvent.objects.filter(summary__contains="報告書の写真の順番を変更").exists()
+        page = client.get(url).content.decode()
+        assert page.index("ふれあいサロン") < page.index("よりあい食堂")
+
+        body = client.get(reverse("reports:show") + f"?{HALF}").content.decode()
+        section = body.split('id="section-activity_consultations"')[1].split("</section>")[0]
+        assert section.index("<figcaption>ふれあいサロン") < section.index(
+            "<figcaption>よりあい食堂"
+        )
+        pdf_text = "".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(download(client, "pdf"))).pages
+        )
+        assert pdf_text.index("ふれあいサロン") < pdf_text.index("よりあい食堂")
+        word = [p.text for p in WordDocument(io.BytesIO(download(client, "docx"))).paragraphs]
+        assert word.index("ふれあいサロン") < word.index("よりあい食堂")
+
+        # Back down again; the last of a section stays where it is.
+        client.post(url, {"move": str(second.pk), "direction": "down"})
+        assert list(
+            ReportPhoto.objects.filter(section="activity_consultations")
+            .order_by("order", "id")
+            .values_list("caption", flat=True)
+        ) == ["よりあい食堂", "ふれあいサロン"]
+        client.post(url, {"move": str(second.pk), "direction": "down"})
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert first.order < second.order
+
+    def test_a_photo_of_another_report_is_not_moved(self, client, musashino):
+        login(client, "tier1")
+        report = prepared(client)
+        url = reverse("reports:photos", args=[report.pk])
+        client.post(url, {"image": png(), "caption": "写真", "section": "visits"})
+        other = Report.objects.create(
+            municipality=report.municipality,
+            scope_key="tier1",
+            period_start=report.period_start,
+            period_end=report.period_end,
+            period_label=report.period_label,
+            scope_label="第1層全体",
+        )
+        response = client.post(
+            reverse("reports:photos", args=[other.pk]),
+            {"move": str(ReportPhoto.objects.get().pk), "direction": "up"},
+            follow=True,
+        )
+        assert "その写真はこの報告書にありません。" in response.content.decode()
+        assert not AuditEvent.objects.filter(summary__contains="写真の順番").exists()
+
     def test_a_photo_is_served_only_to_who_may_read_the_report(self, client, musashino):
         login(client, "tier1")
         report = prepared(client)

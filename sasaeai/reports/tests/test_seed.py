@@ -277,6 +277,26 @@ def test_the_areas_side_by_side_add_up_to_the_whole(seeded):
 
 
 @pytest.mark.django_db
+def test_comparisons_and_tiers_count_as_each_scope_alone(seeded):
+    """The report counts 前期, 前年同期 and the tiers in shared grouped passes; each equals the
+    key figures of that period and scope counted on their own (the seed's three new
+    referrals fall in 前年同期 of the next first half)."""
+    from sasaeai.activities import counting
+
+    scope = scope_parse("municipality", municipality=seeded)
+    for period in (PERIOD, half_year(2016, "first")):
+        figures, _ = report_figures(user=None, period=period, scope=scope)
+        assert figures.previous.values == counting.key_figures(period.previous(), scope)
+        assert figures.previous_year.values == counting.key_figures(
+            period.same_period_last_year(), scope
+        )
+        for tier, comparison in zip((1, 2), figures.tiers, strict=True):
+            alone = counting.key_figures(period, counting.Scope.for_tier(seeded, tier))
+            assert comparison.values == alone
+    assert figures.previous_year.values["referrals_new"] == 3
+
+
+@pytest.mark.django_db
 def test_the_word_and_csv_files_carry_the_figures(seeded):
     from docx import Document
 
