@@ -182,3 +182,36 @@ class GapAttachForm(forms.Form):
         if any(code not in known for code in codes):
             raise ValidationError("参加できる人の指定を読めません。")
         return codes
+
+
+class SheetTemplateForm(forms.Form):
+    """The months the organiser's sheet lists (a row per place and month, at most 12)."""
+
+    first = forms.ChoiceField(label="最初の月", choices=())
+    last = forms.ChoiceField(label="最後の月", choices=())
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = month_choices(today)
+        for name in ("first", "last"):
+            self.fields[name].choices = choices
+            self.fields[name].initial = choices[1][0]
+
+    def clean(self):
+        data = super().clean()
+        if "first" in data and "last" in data:
+            first, last = parse_month(data["first"]), parse_month(data["last"])
+            if first > last:
+                raise ValidationError("最初の月は最後の月と同じか、それより前にしてください。")
+            if (last.year - first.year) * 12 + last.month - first.month >= 12:
+                raise ValidationError("1つのファイルに入れられるのは12か月までです。")
+            data["first"], data["last"] = first, last
+        return data
+
+
+class ParticipationSheetForm(forms.Form):
+    file = forms.FileField(
+        label="記入済みのExcelファイル",
+        help_text="この画面からダウンロードした様式（.xlsx）に運営者が人数を記入したもの",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -224,3 +224,19 @@ class ParticipationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.suppression_threshold}人未満は非表示"
+
+
+class ParticipationUpload(MunicipalityOwned):
+    """An organiser-filled participation sheet between its preview and its confirmation (the
+    file itself, so that the confirmed import reads exactly what was previewed)."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "参加実績のExcel（確認待ち）"
+        verbose_name_plural = "参加実績のExcel（確認待ち）"

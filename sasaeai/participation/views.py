@@ -22,10 +22,20 @@ from sasaeai.exchange.uploads import UploadError, read_upload
 from sasaeai.resources.models import Category, Service
 
 from . import selectors, services
-from .forms import GapAttachForm, GapFilterForm, ParticipationForm, PopulationUploadForm
+from .forms import (
+    GapAttachForm,
+    GapFilterForm,
+    ParticipationForm,
+    ParticipationSheetForm,
+    PopulationUploadForm,
+    SheetTemplateForm,
+)
 from .gaps import DEFAULT_WALK_M, FORMULA, WALK_FACTOR, gap_analysis
-from .models import PopulationUpload
+from .models import ParticipationUpload, PopulationUpload
 from .survey import survey_figures, survey_workbook
+from .workbook import months_between, read_sheet, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 LIST_LIMIT = 100
 
@@ -84,6 +94,89 @@ def record(request: HttpRequest) -> HttpResponse:
             )
             return redirect("participation:index")
     return render(request, "participation/record.html", {"form": form})
+
+
+@login_required
+def sheet_import(request: HttpRequest) -> HttpResponse:
+    """The organiser's Excel sheet: download the template (places pre-listed), upload it filled."""
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    template_form = SheetTemplateForm(request.GET if "first" in request.GET else None)
+    if template_form.is_bound and template_form.is_valid():
+        months = months_between(
+            template_form.cleaned_data["first"], template_form.cleaned_data["last"]
+        )
+        places = selectors.services_recordable_by(user=request.user).values_list("pk", "name")
+        audit_record(
+            action="export",
+            request=request,
+            user=request.user,
+            target_type="participation.sheet",
+            summary=f"参加実績の記入用Excel（{months[0]:%Y-%m}〜{months[-1]:%Y-%m}）を出力",
+            municipality_id=request.user.municipality_id,
+        )
+        response = HttpResponse(
+            template_workbook(
+                municipality_name=request.user.municipality.name,
+                places=list(places),
+                months=months,
+            ),
+            content_type=XLSX,
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="participation-{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx"'
+        )
+        return response
+    form = ParticipationSheetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = read_upload(form.cleaned_data["file"])
+            if upload.kind != "xlsx":
+                raise UploadError("記入済みの様式をExcel（.xlsx）のまま選んでください。")
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            pending, _, _ = services.participation_upload_create(
+                user=request.user, file_name=upload.name, content=upload.content
+            )
+            return redirect("participation:sheet_preview", pk=pending.pk)
+    return render(
+        request,
+        "participation/sheet_import.html",
+        {"form": form, "template_form": template_form},
+    )
+
+
+@login_required
+def sheet_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    upload = policy.get_in_scope(
+        ParticipationUpload.objects.filter(
+            municipality_id=request.user.municipality_id,
+            uploaded_by=request.user,
+            applied_at__isnull=True,
+        ),
+        pk,
+    )
+    reading = read_sheet(bytes(upload.content))
+    problems = services.participation_sheet_check(reading=reading, user=request.user)
+    if request.method == "POST" and not problems and reading.rows:
+        records = services.participation_upload_apply(
+            upload=upload, user=request.user, request=request
+        )
+        messages.success(request, f"{len(records)}件の参加実績を取り込みました。")
+        return redirect("participation:index")
+    names = dict(
+        Service.objects.filter(
+            municipality_id=request.user.municipality_id,
+            pk__in={row.service_id for row in reading.rows},
+        ).values_list("pk", "name")
+    )
+    rows = [(row, names.get(row.service_id, "")) for row in reading.rows]
+    return render(
+        request,
+        "participation/sheet_preview.html",
+        {"upload": upload, "reading": reading, "problems": problems, "rows": rows},
+    )
 
 
 @login_required

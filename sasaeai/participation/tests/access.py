@@ -11,6 +11,7 @@ from sasaeai.resources.tests.factories import LocationFactory, ServiceFactory
 from tests.access_registry import PUBLIC, Access, Target
 
 from .factories import (
+    ParticipationUploadFactory,
     PopulationCountFactory,
     PopulationDatasetFactory,
     PopulationUploadFactory,
@@ -48,6 +49,10 @@ def _upload(place) -> dict:
     return {"pk": PopulationUploadFactory(uploaded_by=place.admin).pk}
 
 
+def _sheet_upload(place) -> dict:
+    return {"pk": ParticipationUploadFactory(uploaded_by=place.admin).pk}
+
+
 def _organiser_secret(place) -> dict:
     service = ServiceFactory(
         municipality=place.municipality,
@@ -73,6 +78,16 @@ PAGES = {
         obj=_record_target,
         area_bound=True,
         note="the place is offered only to those who may record for it; counts only",
+    ),
+    "participation:sheet_import": Access(
+        C.EDIT_ACTIVITIES,
+        note="the template lists only the places the user may record for; counts only",
+    ),
+    "participation:sheet_preview": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_sheet_upload,
+        reach=lambda user, place: user is not None and user.pk == place.admin.pk,
+        note="a pending sheet is its uploader's own until confirmed",
     ),
     "participation:population_import": Access(C.IMPORT_RESOURCES),
     "participation:population_preview": Access(
