@@ -215,3 +215,35 @@ class ParticipationSheetForm(forms.Form):
         help_text="この画面からダウンロードした様式（.xlsx）に運営者が人数を記入したもの",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+def _judgement(label: str, derived: str, yes: str, no: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", derived), ("yes", yes), ("no", no)],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class SurveyJudgementForm(forms.Form):
+    resident_led = _judgement(
+        "住民主体か",
+        "運営主体の種別から判断する（住民個人・住民団体なら住民主体）",
+        "住民主体とする（住民以外が運営するが、住民が主体的に取り組んでいる）",
+        "住民主体としない",
+    )
+    prevention = _judgement(
+        "介護予防に資するか",
+        "活動の種類から判断する（体操・会食・茶話会など全国調査の区分があれば資する）",
+        "介護予防に資すると判断する",
+        "介護予防に資するとは判断しない（調査に計上しない）",
+    )
+    note = forms.CharField(
+        label="判断の理由",
+        required=False,
+        max_length=200,
+        help_text="例: 社協の運営だが、住民の世話役が企画している。個人名は書かないでください",
+    )

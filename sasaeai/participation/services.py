@@ -24,6 +24,7 @@ from .models import (
     PopulationCount,
     PopulationDataset,
     PopulationUpload,
+    SurveyJudgement,
 )
 from .population import PopulationReading, read_population
 from .workbook import HEADER_BY_FIELD, SheetReading, SheetRow, read_sheet
@@ -232,6 +233,40 @@ def participation_upload_apply(
     upload.content = b""
     upload.save(update_fields=["applied_at", "content", "updated_at"])
     return records
+
+
+def survey_judgement_set(
+    *,
+    service: Service,
+    user: User,
+    resident_led: bool | None,
+    prevention: bool | None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> SurveyJudgement:
+    """Staff's decision for the 通いの場 survey (住民主体, 介護予防に資する; None: as derived)."""
+    if not can_record_participation(user, service):
+        raise PermissionDenied("この通いの場の扱いを変える権限がありません。")
+    judgement, _ = SurveyJudgement.objects.update_or_create(
+        service=service,
+        defaults={
+            "resident_led": resident_led,
+            "prevention": prevention,
+            "note": note[:200],
+            "decided_by": user,
+        },
+    )
+    words = {None: "自動", True: "はい", False: "いいえ"}
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=judgement,
+        summary=f"通いの場調査での扱い {service.name}（住民主体: {words[resident_led]}、"
+        f"介護予防に資する: {words[prevention]}）",
+        municipality_id=service.municipality_id,
+    )
+    return judgement
 
 
 # --- population --------------------------------------------------------------------------------

@@ -13,5 +13,7 @@ urlpatterns = [
     path("population/import/<int:pk>/", views.population_preview, name="population_preview"),
     path("gaps/", views.gaps, name="gaps"),
     path("gaps/attach/", views.gap_attach, name="gap_attach"),
+    path("survey/places/", views.survey_places, name="survey_places"),
+    path("survey/places/<int:pk>/", views.survey_place, name="survey_place"),
     path("survey.xlsx", views.survey_download, name="survey_download"),
 ]

@@ -29,9 +29,10 @@ from .forms import (
     ParticipationSheetForm,
     PopulationUploadForm,
     SheetTemplateForm,
+    SurveyJudgementForm,
 )
 from .gaps import DEFAULT_WALK_M, FORMULA, WALK_FACTOR, gap_analysis
-from .models import ParticipationUpload, PopulationUpload
+from .models import ParticipationUpload, PopulationUpload, SurveyJudgement
 from .survey import survey_figures, survey_workbook
 from .workbook import months_between, read_sheet, template_workbook
 
@@ -346,13 +347,7 @@ def gap_attach(request: HttpRequest) -> HttpResponse:
 def survey_download(request: HttpRequest) -> HttpResponse:
     """The MHLW 通いの場 survey workbook for a fiscal year (default: the last one ended)."""
     policy.require(request.user, Capability.VIEW_ACTIVITIES)
-    today = dt.date.today()
-    default_year = today.year - 1 if today.month >= 4 else today.year - 2
-    try:
-        year = int(request.GET.get("fiscal_year") or default_year)
-    except ValueError:
-        year = default_year
-    year = max(2000, min(today.year, year))
+    year = _fiscal_year(request)
     figures = survey_figures(municipality=request.user.municipality, fiscal_year=year)
     audit_record(
         action="export",
@@ -368,3 +363,67 @@ def survey_download(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="kayoinoba-survey-{year}.xlsx"'
     return response
+
+
+def _fiscal_year(request: HttpRequest) -> int:
+    today = dt.date.today()
+    default_year = today.year - 1 if today.month >= 4 else today.year - 2
+    try:
+        year = int(request.GET.get("fiscal_year") or default_year)
+    except ValueError:
+        year = default_year
+    return max(2000, min(today.year, year))
+
+
+@login_required
+@require_GET
+def survey_places(request: HttpRequest) -> HttpResponse:
+    """The places the survey counts for a fiscal year, 住民主体 or not and why."""
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    year = _fiscal_year(request)
+    figures = survey_figures(municipality=request.user.municipality, fiscal_year=year)
+    return render(
+        request,
+        "participation/survey_places.html",
+        {
+            "figures": figures,
+            "year": year,
+            "can_judge": policy.has(request.user, Capability.EDIT_ACTIVITIES),
+        },
+    )
+
+
+@login_required
+def survey_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff's decision for one place: 住民主体 and 介護予防に資する (or as derived)."""
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    service = policy.get_in_scope(selectors.services_recordable_by(user=request.user), pk)
+    current = SurveyJudgement.objects.filter(service=service).first()
+    words = {True: "yes", False: "no", None: ""}
+    initial = (
+        {
+            "resident_led": words[current.resident_led],
+            "prevention": words[current.prevention],
+            "note": current.note,
+        }
+        if current
+        else {}
+    )
+    form = SurveyJudgementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.survey_judgement_set(
+            service=service,
+            user=request.user,
+            resident_led=form.cleaned_data["resident_led"],
+            prevention=form.cleaned_data["prevention"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+        messages.success(request, f"{service.name}の通いの場調査での扱いを保存しました。")
+        return redirect("participation:survey_places")
+    operator = service.organization.operator_type if service.organization else None
+    return render(
+        request,
+        "participation/survey_place.html",
+        {"form": form, "service": service, "operator": operator},
+    )

@@ -49,6 +49,10 @@ def _upload(place) -> dict:
     return {"pk": PopulationUploadFactory(uploaded_by=place.admin).pk}
 
 
+def _survey_place(place) -> dict:
+    return {"pk": service_in(place.town).pk}
+
+
 def _sheet_upload(place) -> dict:
     return {"pk": ParticipationUploadFactory(uploaded_by=place.admin).pk}
 
@@ -102,6 +106,13 @@ PAGES = {
         note="aggregates only; the page shows the user's own municipality whatever is asked",
     ),
     "participation:survey_download": Access(C.VIEW_ACTIVITIES),
+    "participation:survey_places": Access(C.VIEW_ACTIVITIES),
+    "participation:survey_place": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_survey_place,
+        area_bound=True,
+        note="staff's survey judgement of a place they may record for (tier 2: its areas)",
+    ),
     "participation:gap_attach": Access(
         C.EDIT_COUNCILS, note="needs reading the gap map too; both are held by tier 1 and 2"
     ),
