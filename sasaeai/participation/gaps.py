@@ -126,7 +126,7 @@ def latest_dataset(municipality: Municipality, as_of: dt.date | None = None):
 
 
 def _units(dataset: PopulationDataset) -> dict[tuple[int, int | None], GapRow]:
-    counts = PopulationCount.objects.filter(dataset=dataset)
+    counts = PopulationCount.objects.filter(dataset=dataset).order_by()
     totals = counts.values("town_id", "block_id").annotate(
         all=Sum("count"),
         a65=Sum("count", filter=Q(age_from__gte=65)),
@@ -149,15 +149,15 @@ def _units(dataset: PopulationDataset) -> dict[tuple[int, int | None], GapRow]:
         )
     towns = {
         t["id"]: t
-        for t in Town.objects.filter(pk__in=town_ids).values(
-            "id", "name", "area_id", "latitude", "longitude"
-        )
+        for t in Town.objects.filter(pk__in=town_ids)
+        .order_by()
+        .values("id", "name", "area_id", "latitude", "longitude")
     }
     blocks = {
         b["id"]: b
-        for b in TownBlock.objects.filter(town_id__in=town_ids).values(
-            "id", "number", "latitude", "longitude"
-        )
+        for b in TownBlock.objects.filter(town_id__in=town_ids)
+        .order_by()
+        .values("id", "number", "latitude", "longitude")
     }
     from sasaeai.core.text import kanji_numeral
 
