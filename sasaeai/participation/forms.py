@@ -182,3 +182,68 @@ class GapAttachForm(forms.Form):
         if any(code not in known for code in codes):
             raise ValidationError("参加できる人の指定を読めません。")
         return codes
+
+
+class SheetTemplateForm(forms.Form):
+    """The months the organiser's sheet lists (a row per place and month, at most 12)."""
+
+    first = forms.ChoiceField(label="最初の月", choices=())
+    last = forms.ChoiceField(label="最後の月", choices=())
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = month_choices(today)
+        for name in ("first", "last"):
+            self.fields[name].choices = choices
+            self.fields[name].initial = choices[1][0]
+
+    def clean(self):
+        data = super().clean()
+        if "first" in data and "last" in data:
+            first, last = parse_month(data["first"]), parse_month(data["last"])
+            if first > last:
+                raise ValidationError("最初の月は最後の月と同じか、それより前にしてください。")
+            if (last.year - first.year) * 12 + last.month - first.month >= 12:
+                raise ValidationError("1つのファイルに入れられるのは12か月までです。")
+            data["first"], data["last"] = first, last
+        return data
+
+
+class ParticipationSheetForm(forms.Form):
+    file = forms.FileField(
+        label="記入済みのExcelファイル",
+        help_text="この画面からダウンロードした様式（.xlsx）に運営者が人数を記入したもの",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+def _judgement(label: str, derived: str, yes: str, no: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", derived), ("yes", yes), ("no", no)],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class SurveyJudgementForm(forms.Form):
+    resident_led = _judgement(
+        "住民主体か",
+        "運営主体の種別から判断する（住民個人・住民団体なら住民主体）",
+        "住民主体とする（住民以外が運営するが、住民が主体的に取り組んでいる）",
+        "住民主体としない",
+    )
+    prevention = _judgement(
+        "介護予防に資するか",
+        "活動の種類から判断する（体操・会食・茶話会など全国調査の区分があれば資する）",
+        "介護予防に資すると判断する",
+        "介護予防に資するとは判断しない（調査に計上しない）",
+    )
+    note = forms.CharField(
+        label="判断の理由",
+        required=False,
+        max_length=200,
+        help_text="例: 社協の運営だが、住民の世話役が企画している。個人名は書かないでください",
+    )

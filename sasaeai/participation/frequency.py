@@ -12,7 +12,6 @@ import datetime as dt
 from functools import lru_cache
 
 from sasaeai.core import recurrence
-from sasaeai.resources.schedules import schedule_rule
 
 WEEKLY = "weekly"
 TWICE_MONTHLY = "twice_monthly"
@@ -46,28 +45,43 @@ def _yearly_dates(rule: recurrence.Rule) -> frozenset[dt.date]:
 
 
 @lru_cache(maxsize=4096)
-def _dates_for_parts(freq: str, interval: int, byday: str, bymonthday: str) -> frozenset[dt.date]:
+def _dates_for_parts(
+    freq: str, interval: int, byday: str, bymonthday: str
+) -> frozenset[dt.date] | None:
+    """The reference year's dates of a rule's parts (None when the parts cannot be read: the
+    schedule meets on no day, as `resources.schedules.schedule_rule` says). Only the parts
+    decide it, so places sharing a rule (most do: 「毎週火曜」) share one expansion."""
     try:
         rule = recurrence.Rule.from_parts(
             freq=freq, interval=interval, byday=byday, bymonthday=bymonthday
         )
     except ValueError:
-        return frozenset()
+        return None
     return _yearly_dates(rule)
+
+
+def _parts(schedule) -> tuple[str, int, str, str]:
+    return (schedule.freq, schedule.interval or 1, schedule.byday, schedule.bymonthday)
 
 
 def yearly_meetings(schedules) -> int | None:
     """The days a year the schedules meet together (None when none can be counted: irregular
     or unreadable only)."""
+    return _yearly_meetings_of_parts(frozenset(_parts(s) for s in schedules))
+
+
+@lru_cache(maxsize=4096)
+def _yearly_meetings_of_parts(parts: frozenset[tuple[str, int, str, str]]) -> int | None:
     days: set[dt.date] = set()
     counted = False
-    for schedule in schedules:
-        if schedule.freq == "IRREGULAR" or schedule_rule(schedule) is None:
+    for freq, interval, byday, bymonthday in parts:
+        if freq == "IRREGULAR":
+            continue
+        dates = _dates_for_parts(freq, interval, byday, bymonthday)
+        if dates is None:
             continue
         counted = True
-        days |= _dates_for_parts(
-            schedule.freq, schedule.interval or 1, schedule.byday, schedule.bymonthday
-        )
+        days |= dates
     return len(days) if counted else None
 
 

@@ -24,10 +24,11 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q, Sum
 
-from sasaeai.core.geo import haversine_m
+from sasaeai.core.geo import EARTH_RADIUS_M, haversine_m
 from sasaeai.org.models import Municipality, Town, TownBlock
 from sasaeai.resources.models import Category, Schedule, Service
 
@@ -39,6 +40,17 @@ DEFAULT_WALK_M = 500
 MIN_WALK_M = 100
 MAX_WALK_M = 3000
 FORMULA = "空白度 ＝ 65歳以上の住民数 ÷（1 ＋ 徒歩圏内の週1回以上の通いの場の数）"
+
+
+class ScheduleParts(NamedTuple):
+    """What the frequency bin needs of a schedule, read as plain values."""
+
+    freq: str
+    interval: int | None
+    byday: str
+    bymonthday: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
 
 
 @dataclass
@@ -114,7 +126,7 @@ def latest_dataset(municipality: Municipality, as_of: dt.date | None = None):
 
 
 def _units(dataset: PopulationDataset) -> dict[tuple[int, int | None], GapRow]:
-    counts = PopulationCount.objects.filter(dataset=dataset)
+    counts = PopulationCount.objects.filter(dataset=dataset).order_by()
     totals = counts.values("town_id", "block_id").annotate(
         all=Sum("count"),
         a65=Sum("count", filter=Q(age_from__gte=65)),
@@ -137,15 +149,15 @@ def _units(dataset: PopulationDataset) -> dict[tuple[int, int | None], GapRow]:
         )
     towns = {
         t["id"]: t
-        for t in Town.objects.filter(pk__in=town_ids).values(
-            "id", "name", "area_id", "latitude", "longitude"
-        )
+        for t in Town.objects.filter(pk__in=town_ids)
+        .order_by()
+        .values("id", "name", "area_id", "latitude", "longitude")
     }
     blocks = {
         b["id"]: b
-        for b in TownBlock.objects.filter(town_id__in=town_ids).values(
-            "id", "number", "latitude", "longitude"
-        )
+        for b in TownBlock.objects.filter(town_id__in=town_ids)
+        .order_by()
+        .values("id", "number", "latitude", "longitude")
     }
     from sasaeai.core.text import kanji_numeral
 
@@ -197,7 +209,7 @@ def weekly_places(
     if category is not None or target_codes:
         services = services.distinct()
     rows = list(
-        services.values_list(
+        services.order_by().values_list(
             "id",
             "name",
             "location__latitude",
@@ -206,22 +218,25 @@ def weekly_places(
             "location__town_block_id",
         )
     )
-    schedules: dict[int, list[Schedule]] = defaultdict(list)
-    ids = [row[0] for row in rows]
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for schedule in Schedule.objects.filter(service_id__in=chunk).only(
-            "service_id",
-            "freq",
-            "interval",
-            "byday",
-            "bymonthday",
-            "valid_from",
-            "valid_to",
-            "created_at",
-        ):
+    # The schedules of the municipality's active places in one query of plain values (no model
+    # instances, no join for the default ordering); a place's bin is decided from its rules'
+    # parts, cached per distinct set of parts (`frequency`).
+    schedules: dict[int, list[ScheduleParts]] = defaultdict(list)
+    wanted = {row[0] for row in rows}
+    for values in (
+        Schedule.objects.filter(
+            service__municipality=municipality, service__status=Service.Status.ACTIVE
+        )
+        .order_by()
+        .values_list(
+            "service_id", "freq", "interval", "byday", "bymonthday", "valid_from", "valid_to"
+        )
+        .iterator(chunk_size=5000)
+    ):
+        if values[0] in wanted:
+            schedule = ScheduleParts(*values[1:])
             if frequency.schedule_in_effect(schedule, reference_day):
-                schedules[schedule.service_id].append(schedule)
+                schedules[values[0]].append(schedule)
     places = []
     for pk, name, lat, lon, town_id, block_id in rows:
         bin_ = frequency.frequency_bin(schedules.get(pk, []))
@@ -236,27 +251,42 @@ def _grid_key(lat: float, lon: float, cell_deg_lat: float, cell_deg_lon: float) 
 
 
 def _count_within(units: list[GapRow], places: list[Place], straight_m: float) -> None:
+    """Each unit's places within `straight_m` (great-circle distance, as `haversine_m`). The
+    places are bucketed on a grid of `straight_m`, so a unit looks at its 3 × 3 cells only;
+    within them the haversine term is compared with its value at `straight_m` (the same test
+    without the arcsine), after a latitude band that no nearer place can lie outside."""
     if not places:
         return
-    cell_lat = math.degrees(straight_m / 6_371_000.0)
+    cell_lat = math.degrees(straight_m / EARTH_RADIUS_M)
     mean_lat = sum(p.latitude for p in places) / len(places)
     cell_lon = cell_lat / max(0.01, math.cos(math.radians(mean_lat)))
-    grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    grid: dict[tuple[int, int], list[tuple[float, float, float, int]]] = defaultdict(list)
     for place in places:
-        grid[_grid_key(place.latitude, place.longitude, cell_lat, cell_lon)].append(place)
+        phi = math.radians(place.latitude)
+        grid[_grid_key(place.latitude, place.longitude, cell_lat, cell_lon)].append(
+            (phi, math.cos(phi), math.radians(place.longitude), place.id)
+        )
+    max_dphi = straight_m / EARTH_RADIUS_M
+    a_max = math.sin(max_dphi / 2) ** 2
+    sin = math.sin
     for unit in units:
         if unit.no_point:
             continue
         gy, gx = _grid_key(unit.latitude, unit.longitude, cell_lat, cell_lon)
+        phi1 = math.radians(unit.latitude)
+        cos1 = math.cos(phi1)
+        lmb1 = math.radians(unit.longitude)
+        within = unit.places_within
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
-                for place in grid.get((gy + dy, gx + dx), ()):
-                    if (
-                        haversine_m(unit.latitude, unit.longitude, place.latitude, place.longitude)
-                        <= straight_m
-                    ):
-                        unit.places_within.append(place.id)
-        unit.weekly_places_within = len(unit.places_within)
+                for phi2, cos2, lmb2, pk in grid.get((gy + dy, gx + dx), ()):
+                    dphi = phi2 - phi1
+                    if dphi > max_dphi or -dphi > max_dphi:
+                        continue
+                    a = sin(dphi / 2) ** 2 + cos1 * cos2 * sin((lmb2 - lmb1) / 2) ** 2
+                    if a <= a_max:
+                        within.append(pk)
+        unit.weekly_places_within = len(within)
 
 
 def _mark_approximate(units: list[GapRow], walk_m: int) -> None:

@@ -224,3 +224,60 @@ class ParticipationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.suppression_threshold}人未満は非表示"
+
+
+class ParticipationUpload(MunicipalityOwned):
+    """An organiser-filled participation sheet between its preview and its confirmation (the
+    file itself, so that the confirmed import reads exactly what was previewed)."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "参加実績のExcel（確認待ち）"
+        verbose_name_plural = "参加実績のExcel（確認待ち）"
+
+
+class SurveyJudgement(models.Model):
+    """What staff decide about a place for the MHLW 通いの場 survey where the records cannot say
+    it: whether it is 住民主体 (by default: run by 住民個人 or 住民団体, the organisation's
+    運営主体の種別; a place run by others counts when residents take part in running it, as the
+    survey's typology notes) and whether the municipality judges it 介護予防に資する (by
+    default: its activity is one the survey classifies). Empty means "as derived"."""
+
+    service = models.OneToOneField(
+        "resources.Service",
+        on_delete=models.CASCADE,
+        related_name="survey_judgement",
+        verbose_name="通いの場",
+    )
+    resident_led = models.BooleanField(
+        "住民主体", null=True, blank=True, help_text="空欄なら運営主体の種別から判断します"
+    )
+    prevention = models.BooleanField(
+        "介護予防に資する",
+        null=True,
+        blank=True,
+        help_text="空欄なら活動の種類（全国調査の区分があるか）から判断します",
+    )
+    note = models.CharField("判断の理由", max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="判断した人",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "通いの場調査での扱い"
+        verbose_name_plural = "通いの場調査での扱い"
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: 住民主体={self.resident_led} 介護予防={self.prevention}"

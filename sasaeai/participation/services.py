@@ -20,11 +20,14 @@ from sasaeai.resources.models import Service
 
 from .models import (
     ParticipationRecord,
+    ParticipationUpload,
     PopulationCount,
     PopulationDataset,
     PopulationUpload,
+    SurveyJudgement,
 )
 from .population import PopulationReading, read_population
+from .workbook import HEADER_BY_FIELD, SheetReading, SheetRow, read_sheet
 
 COUNT_FIELDS = (
     "sessions",
@@ -41,6 +44,35 @@ def can_record_participation(user: User, service: Service) -> bool:
     """Tier 1 records for every place of its municipality, tier 2 for the places in its areas
     (the activities' rule: participation is coordinators' record-keeping)."""
     return policy.can_edit_record(user, service)
+
+
+def participation_check(
+    *,
+    service: Service,
+    month: dt.date,
+    counts: dict[str, int | None],
+    user: User | None,
+    source: str = ParticipationRecord.Source.STAFF,
+) -> ParticipationRecord:
+    """The record `record_participation` would save (the existing month's, corrected, or a new
+    one), checked but not saved: the one set of checks the form, the API, the organiser's link
+    and the Excel import's preview share. Raises PermissionDenied or ValidationError (Japanese,
+    keyed by field)."""
+    if user is not None and not can_record_participation(user, service):
+        raise PermissionDenied("この通いの場の参加実績を入力する権限がありません。")
+    month = month.replace(day=1)
+    record = ParticipationRecord.objects.filter(service=service, month=month).first()
+    if record is None:
+        record = ParticipationRecord(
+            service=service, month=month, municipality_id=service.municipality_id
+        )
+    for name in COUNT_FIELDS:
+        setattr(record, name, counts.get(name))
+    record.area_id = service.area_id
+    record.source = source if user is not None else ParticipationRecord.Source.ORGANISER
+    record.recorded_by = user
+    record.full_clean(exclude=["service", "municipality", "area", "recorded_by"])
+    return record
 
 
 def record_participation(
@@ -63,30 +95,22 @@ def record_participation(
     names. `user` None is the organiser's link (the caller has checked the link; the record is
     then marked as the organiser's). Raises PermissionDenied or ValidationError (Japanese,
     keyed by field)."""
-    if user is not None and not can_record_participation(user, service):
-        raise PermissionDenied("この通いの場の参加実績を入力する権限がありません。")
-    month = month.replace(day=1)
-    record = ParticipationRecord.objects.filter(service=service, month=month).first()
-    created = record is None
-    if record is None:
-        record = ParticipationRecord(
-            service=service, month=month, municipality_id=service.municipality_id
-        )
-    values = {
-        "sessions": sessions,
-        "participants": participants,
-        "attendances": attendances,
-        "aged_65_plus": aged_65_plus,
-        "men": men,
-        "support_needed": support_needed,
-        "volunteers": volunteers,
-    }
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.area_id = service.area_id
-    record.source = source if user is not None else ParticipationRecord.Source.ORGANISER
-    record.recorded_by = user
-    record.full_clean(exclude=["service", "municipality", "area", "recorded_by"])
+    record = participation_check(
+        service=service,
+        month=month,
+        counts={
+            "sessions": sessions,
+            "participants": participants,
+            "attendances": attendances,
+            "aged_65_plus": aged_65_plus,
+            "men": men,
+            "support_needed": support_needed,
+            "volunteers": volunteers,
+        },
+        user=user,
+        source=source,
+    )
+    created = record.pk is None
     record.save()
     audit_record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
@@ -99,6 +123,150 @@ def record_participation(
         via=via,
     )
     return record
+
+
+# --- the organiser-filled Excel sheet -----------------------------------------------------------
+
+
+def participation_sheet_check(*, reading: SheetReading, user: User) -> list[str]:
+    """Every problem of a read sheet, in Japanese with its sheet, row and column: the reading's
+    own (cells that are not counts), then each row through `participation_check` (the same
+    checks as the form), then places out of the user's scope and a place's month twice."""
+    problems = [p.text() for p in reading.problems]
+    ids = {row.service_id for row in reading.rows}
+    services_by_id = Service.objects.filter(
+        municipality_id=user.municipality_id, pk__in=ids
+    ).in_bulk()
+    seen: dict[tuple[int, dt.date], int] = {}
+    for row in reading.rows:
+
+        def problem(column: str, message: str, row: SheetRow = row) -> None:
+            problems.append(f"シート「{reading.sheet}」{row.row}行目「{column}」：{message}")
+
+        service = services_by_id.get(row.service_id)
+        if service is None:
+            problem("ID", f"ID「{row.service_id}」の通いの場が見つかりません。")
+            continue
+        key = (row.service_id, row.month)
+        if key in seen:
+            problem("月", f"{seen[key]}行目と同じ通いの場・同じ月です。どちらか1行にしてください。")
+            continue
+        seen[key] = row.row
+        try:
+            participation_check(
+                service=service,
+                month=row.month,
+                counts=row.counts,
+                user=user,
+                source=ParticipationRecord.Source.IMPORT,
+            )
+        except PermissionDenied as exc:
+            problem("ID", str(exc))
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = HEADER_BY_FIELD.get(name) or ("月" if name == "month" else "")
+                for message in messages:
+                    problem(column, message)
+    return problems
+
+
+@transaction.atomic
+def participation_sheet_import(
+    *,
+    reading: SheetReading,
+    user: User,
+    file_name: str,
+    request: HttpRequest | None = None,
+    via: str = "",
+) -> list[ParticipationRecord]:
+    """Writes every filled row of a read sheet through `record_participation`, all or nothing:
+    any problem writes nothing (ValidationError listing them)."""
+    problems = participation_sheet_check(reading=reading, user=user)
+    if problems or not reading.rows:
+        raise ValidationError(problems or ["人数の入った行がありません。"])
+    services_by_id = Service.objects.in_bulk({row.service_id for row in reading.rows})
+    records = [
+        record_participation(
+            service=services_by_id[row.service_id],
+            month=row.month,
+            **row.counts,
+            user=user,
+            source=ParticipationRecord.Source.IMPORT,
+            request=request,
+            via=via or "Excel取り込み",
+        )
+        for row in reading.rows
+    ]
+    return records
+
+
+def participation_upload_create(
+    *, user: User, file_name: str, content: bytes
+) -> tuple[ParticipationUpload, SheetReading, list[str]]:
+    """Keeps the file for its confirmation; returns the reading and its problems (the preview)."""
+    if not policy.has(user, policy.Capability.EDIT_ACTIVITIES):
+        raise PermissionDenied("参加実績を取り込む権限がありません。")
+    upload = ParticipationUpload.objects.create(
+        municipality_id=user.municipality_id,
+        uploaded_by=user,
+        file_name=file_name[:200],
+        content=content,
+    )
+    reading = read_sheet(content)
+    return upload, reading, participation_sheet_check(reading=reading, user=user)
+
+
+@transaction.atomic
+def participation_upload_apply(
+    *, upload: ParticipationUpload, user: User, request: HttpRequest | None = None
+) -> list[ParticipationRecord]:
+    """Imports a previewed sheet (the very bytes previewed) and marks it applied."""
+    if upload.applied_at is not None:
+        raise ValidationError("このファイルはすでに取り込み済みです。")
+    records = participation_sheet_import(
+        reading=read_sheet(bytes(upload.content)),
+        user=user,
+        file_name=upload.file_name,
+        request=request,
+    )
+    upload.applied_at = timezone.now()
+    upload.content = b""
+    upload.save(update_fields=["applied_at", "content", "updated_at"])
+    return records
+
+
+def survey_judgement_set(
+    *,
+    service: Service,
+    user: User,
+    resident_led: bool | None,
+    prevention: bool | None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> SurveyJudgement:
+    """Staff's decision for the 通いの場 survey (住民主体, 介護予防に資する; None: as derived)."""
+    if not can_record_participation(user, service):
+        raise PermissionDenied("この通いの場の扱いを変える権限がありません。")
+    judgement, _ = SurveyJudgement.objects.update_or_create(
+        service=service,
+        defaults={
+            "resident_led": resident_led,
+            "prevention": prevention,
+            "note": note[:200],
+            "decided_by": user,
+        },
+    )
+    words = {None: "自動", True: "はい", False: "いいえ"}
+    audit_record(
+        action=AuditEvent.Action.UPDATE,
+        request=request,
+        user=user,
+        target=judgement,
+        summary=f"通いの場調査での扱い {service.name}（住民主体: {words[resident_led]}、"
+        f"介護予防に資する: {words[prevention]}）",
+        municipality_id=service.municipality_id,
+    )
+    return judgement
 
 
 # --- population --------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ docs/participation.md for what was followed and what was not found).
    meet at least monthly (`frequency`): the survey counts places meeting at least once a month.
 2. Its main activity is its first such category in the taxonomy's order; its operator is the
    organisation's 運営主体の種別, its venue the location's 場所の種別 (「未設定」 when not set).
+   The survey's subject is 介護予防に資する住民主体の通いの場: a place is 住民主体 when run by
+   住民個人 or 住民団体 (RESIDENT_OPERATORS), or when staff record that residents run it with
+   others (the survey's typology counts a place run by others where residents take the lead);
+   介護予防に資する is the municipality's judgement, by default a surveyed activity. Staff's
+   `SurveyJudgement` of a place overrides either default. Places counted but not 住民主体 are
+   kept and shown apart, so that the totals of both are visible.
 3. Participants are the place's record for March of the fiscal year (the survey's 「可能ならば
    3月時点」), else its latest month in the year; places without a record count as places with
    no participants known (shown apart).
@@ -29,10 +35,14 @@ from sasaeai.org.models import Municipality
 from sasaeai.resources.models import Category, Service
 
 from . import frequency
-from .models import ParticipationRecord, PopulationDataset
+from .models import ParticipationRecord, PopulationDataset, SurveyJudgement
 
 COUNTED_BINS = (frequency.WEEKLY, frequency.TWICE_MONTHLY, frequency.MONTHLY)
 UNSET = "未設定"
+RESIDENT_OPERATORS = ("op-resident", "op-resident-group")
+RESIDENT_LED = "住民主体"
+NOT_RESIDENT_LED = "住民主体以外"
+RESIDENT_UNKNOWN = "運営主体が未設定"
 
 
 @dataclass
@@ -45,6 +55,9 @@ class SurveyPlace:
     participants: int | None
     aged_65_plus: int | None
     month: dt.date | None
+    resident_led: str = RESIDENT_UNKNOWN
+    basis: str = ""
+    service_id: int | None = None
 
 
 @dataclass
@@ -68,6 +81,11 @@ class SurveyFigures:
         return [(label, *rows.get(label, [0, 0, 0])) for label in labels]
 
     @property
+    def resident_led_places(self) -> list[SurveyPlace]:
+        """The survey's subject: the places counted that are 住民主体."""
+        return [p for p in self.places if p.resident_led == RESIDENT_LED]
+
+    @property
     def participants(self) -> int:
         return sum(p.participants or 0 for p in self.places)
 
@@ -88,6 +106,20 @@ def _label(category: Category | None) -> str:
     return category.survey_label or category.name
 
 
+def _resident_led(operator: Category | None, judgement) -> tuple[str, str]:
+    """(住民主体 / 住民主体以外 / 運営主体が未設定, why)."""
+    if judgement is not None and judgement.resident_led is not None:
+        return (
+            RESIDENT_LED if judgement.resident_led else NOT_RESIDENT_LED,
+            "職員の判断" + (f"（{judgement.note}）" if judgement.note else ""),
+        )
+    if operator is None:
+        return RESIDENT_UNKNOWN, "運営主体の種別が未設定"
+    if operator.code in RESIDENT_OPERATORS:
+        return RESIDENT_LED, f"運営主体: {operator.name}"
+    return NOT_RESIDENT_LED, f"運営主体: {operator.name}"
+
+
 def survey_figures(*, municipality: Municipality, fiscal_year: int) -> SurveyFigures:
     start, end = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
     services = (
@@ -102,6 +134,9 @@ def survey_figures(*, municipality: Municipality, fiscal_year: int) -> SurveyFig
     ).order_by("month"):
         records[record.service_id] = record  # the latest month wins; March is the last
     figures = SurveyFigures(municipality=municipality, fiscal_year=fiscal_year)
+    judgements = {
+        j.service_id: j for j in SurveyJudgement.objects.filter(service__municipality=municipality)
+    }
     for service in services:
         surveyed = sorted(
             (
@@ -111,25 +146,30 @@ def survey_figures(*, municipality: Municipality, fiscal_year: int) -> SurveyFig
             key=lambda c: (c.order, c.pk),
         )
         surveyed = [c for c in surveyed if c.survey_label]
-        if not surveyed:
-            continue
+        judgement = judgements.get(service.pk)
+        prevention = judgement.prevention if judgement else None
+        if prevention is False or (prevention is None and not surveyed):
+            continue  # not judged 介護予防に資する (by staff, or no surveyed activity)
         schedules = [s for s in service.schedules.all() if frequency.schedule_in_effect(s, end)]
         bin_ = frequency.frequency_bin(schedules)
         if bin_ not in COUNTED_BINS:
             continue
+        operator = service.organization.operator_type if service.organization else None
+        resident_led, basis = _resident_led(operator, judgement)
         record = records.get(service.pk)
         figures.places.append(
             SurveyPlace(
                 name=service.name,
-                activity=surveyed[0].survey_label,
-                operator=_label(
-                    service.organization.operator_type if service.organization else None
-                ),
+                activity=surveyed[0].survey_label if surveyed else UNSET,
+                operator=_label(operator),
                 venue=_label(service.location.place_type if service.location else None),
                 frequency=frequency.BIN_LABELS[bin_],
                 participants=record.participants if record else None,
                 aged_65_plus=record.aged_65_plus if record else None,
                 month=record.month if record else None,
+                resident_led=resident_led,
+                basis=basis,
+                service_id=service.pk,
             )
         )
     dataset = (
@@ -176,8 +216,17 @@ def survey_workbook(figures: SurveyFigures) -> bytes:
         ]
     )
     sheet.append([])
+    resident = figures.resident_led_places
     sheet.append(["通いの場の数", len(figures.places)])
+    sheet.append(
+        [
+            "うち住民主体",
+            len(resident),
+            "運営主体が住民個人・住民団体、または職員が住民主体と判断したもの",
+        ]
+    )
     sheet.append(["参加者実人数", figures.participants])
+    sheet.append(["うち住民主体の通いの場の参加者", sum(p.participants or 0 for p in resident)])
     sheet.append(["うち65歳以上", figures.participants_65_plus])
     if figures.residents_65_plus is not None:
         sheet.append(["65歳以上人口", figures.residents_65_plus, f"{figures.population_as_of}現在"])
@@ -199,6 +248,11 @@ def survey_workbook(figures: SurveyFigures) -> bytes:
         ("（2）主な運営主体別", "operator", _order(Category.Axis.OPERATOR)),
         ("（3）主な活動場所別", "venue", _order(Category.Axis.PLACE)),
         ("（4）開催頻度別", "frequency", [label for _, label in frequency.BINS[:3]]),
+        (
+            "（5）住民主体かどうか",
+            "resident_led",
+            [RESIDENT_LED, NOT_RESIDENT_LED, RESIDENT_UNKNOWN],
+        ),
     ]
     for title, attribute, order in sections:
         sheet.append([])
@@ -224,6 +278,8 @@ def survey_workbook(figures: SurveyFigures) -> bytes:
             "運営主体",
             "活動場所",
             "開催頻度",
+            "住民主体",
+            "住民主体の判断の根拠",
             "参加者実人数",
             "うち65歳以上",
             "参加者数の月",
@@ -240,13 +296,15 @@ def survey_workbook(figures: SurveyFigures) -> bytes:
                 formula_safe(place.operator),
                 formula_safe(place.venue),
                 place.frequency,
+                place.resident_led,
+                formula_safe(place.basis),
                 place.participants if place.participants is not None else "記録なし",
                 place.aged_65_plus if place.aged_65_plus is not None else "記録なし",
                 f"{place.month:%Y-%m}" if place.month else "",
             ]
         )
     places.column_dimensions["A"].width = 36
-    for column in "BCDE":
+    for column in "BCDEFG":
         places.column_dimensions[column].width = 22
     buffer = io.BytesIO()
     book.save(buffer)

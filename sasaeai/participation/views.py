@@ -22,10 +22,21 @@ from sasaeai.exchange.uploads import UploadError, read_upload
 from sasaeai.resources.models import Category, Service
 
 from . import selectors, services
-from .forms import GapAttachForm, GapFilterForm, ParticipationForm, PopulationUploadForm
+from .forms import (
+    GapAttachForm,
+    GapFilterForm,
+    ParticipationForm,
+    ParticipationSheetForm,
+    PopulationUploadForm,
+    SheetTemplateForm,
+    SurveyJudgementForm,
+)
 from .gaps import DEFAULT_WALK_M, FORMULA, WALK_FACTOR, gap_analysis
-from .models import PopulationUpload
+from .models import ParticipationUpload, PopulationUpload, SurveyJudgement
 from .survey import survey_figures, survey_workbook
+from .workbook import months_between, read_sheet, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 LIST_LIMIT = 100
 
@@ -84,6 +95,89 @@ def record(request: HttpRequest) -> HttpResponse:
             )
             return redirect("participation:index")
     return render(request, "participation/record.html", {"form": form})
+
+
+@login_required
+def sheet_import(request: HttpRequest) -> HttpResponse:
+    """The organiser's Excel sheet: download the template (places pre-listed), upload it filled."""
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    template_form = SheetTemplateForm(request.GET if "first" in request.GET else None)
+    if template_form.is_bound and template_form.is_valid():
+        months = months_between(
+            template_form.cleaned_data["first"], template_form.cleaned_data["last"]
+        )
+        places = selectors.services_recordable_by(user=request.user).values_list("pk", "name")
+        audit_record(
+            action="export",
+            request=request,
+            user=request.user,
+            target_type="participation.sheet",
+            summary=f"参加実績の記入用Excel（{months[0]:%Y-%m}〜{months[-1]:%Y-%m}）を出力",
+            municipality_id=request.user.municipality_id,
+        )
+        response = HttpResponse(
+            template_workbook(
+                municipality_name=request.user.municipality.name,
+                places=list(places),
+                months=months,
+            ),
+            content_type=XLSX,
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="participation-{months[0]:%Y%m}-{months[-1]:%Y%m}.xlsx"'
+        )
+        return response
+    form = ParticipationSheetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = read_upload(form.cleaned_data["file"])
+            if upload.kind != "xlsx":
+                raise UploadError("記入済みの様式をExcel（.xlsx）のまま選んでください。")
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            pending, _, _ = services.participation_upload_create(
+                user=request.user, file_name=upload.name, content=upload.content
+            )
+            return redirect("participation:sheet_preview", pk=pending.pk)
+    return render(
+        request,
+        "participation/sheet_import.html",
+        {"form": form, "template_form": template_form},
+    )
+
+
+@login_required
+def sheet_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    upload = policy.get_in_scope(
+        ParticipationUpload.objects.filter(
+            municipality_id=request.user.municipality_id,
+            uploaded_by=request.user,
+            applied_at__isnull=True,
+        ),
+        pk,
+    )
+    reading = read_sheet(bytes(upload.content))
+    problems = services.participation_sheet_check(reading=reading, user=request.user)
+    if request.method == "POST" and not problems and reading.rows:
+        records = services.participation_upload_apply(
+            upload=upload, user=request.user, request=request
+        )
+        messages.success(request, f"{len(records)}件の参加実績を取り込みました。")
+        return redirect("participation:index")
+    names = dict(
+        Service.objects.filter(
+            municipality_id=request.user.municipality_id,
+            pk__in={row.service_id for row in reading.rows},
+        ).values_list("pk", "name")
+    )
+    rows = [(row, names.get(row.service_id, "")) for row in reading.rows]
+    return render(
+        request,
+        "participation/sheet_preview.html",
+        {"upload": upload, "reading": reading, "problems": problems, "rows": rows},
+    )
 
 
 @login_required
@@ -253,13 +347,7 @@ def gap_attach(request: HttpRequest) -> HttpResponse:
 def survey_download(request: HttpRequest) -> HttpResponse:
     """The MHLW 通いの場 survey workbook for a fiscal year (default: the last one ended)."""
     policy.require(request.user, Capability.VIEW_ACTIVITIES)
-    today = dt.date.today()
-    default_year = today.year - 1 if today.month >= 4 else today.year - 2
-    try:
-        year = int(request.GET.get("fiscal_year") or default_year)
-    except ValueError:
-        year = default_year
-    year = max(2000, min(today.year, year))
+    year = _fiscal_year(request)
     figures = survey_figures(municipality=request.user.municipality, fiscal_year=year)
     audit_record(
         action="export",
@@ -275,3 +363,67 @@ def survey_download(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="kayoinoba-survey-{year}.xlsx"'
     return response
+
+
+def _fiscal_year(request: HttpRequest) -> int:
+    today = dt.date.today()
+    default_year = today.year - 1 if today.month >= 4 else today.year - 2
+    try:
+        year = int(request.GET.get("fiscal_year") or default_year)
+    except ValueError:
+        year = default_year
+    return max(2000, min(today.year, year))
+
+
+@login_required
+@require_GET
+def survey_places(request: HttpRequest) -> HttpResponse:
+    """The places the survey counts for a fiscal year, 住民主体 or not and why."""
+    policy.require(request.user, Capability.VIEW_ACTIVITIES)
+    year = _fiscal_year(request)
+    figures = survey_figures(municipality=request.user.municipality, fiscal_year=year)
+    return render(
+        request,
+        "participation/survey_places.html",
+        {
+            "figures": figures,
+            "year": year,
+            "can_judge": policy.has(request.user, Capability.EDIT_ACTIVITIES),
+        },
+    )
+
+
+@login_required
+def survey_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff's decision for one place: 住民主体 and 介護予防に資する (or as derived)."""
+    policy.require(request.user, Capability.EDIT_ACTIVITIES)
+    service = policy.get_in_scope(selectors.services_recordable_by(user=request.user), pk)
+    current = SurveyJudgement.objects.filter(service=service).first()
+    words = {True: "yes", False: "no", None: ""}
+    initial = (
+        {
+            "resident_led": words[current.resident_led],
+            "prevention": words[current.prevention],
+            "note": current.note,
+        }
+        if current
+        else {}
+    )
+    form = SurveyJudgementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.survey_judgement_set(
+            service=service,
+            user=request.user,
+            resident_led=form.cleaned_data["resident_led"],
+            prevention=form.cleaned_data["prevention"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+        messages.success(request, f"{service.name}の通いの場調査での扱いを保存しました。")
+        return redirect("participation:survey_places")
+    operator = service.organization.operator_type if service.organization else None
+    return render(
+        request,
+        "participation/survey_place.html",
+        {"form": form, "service": service, "operator": operator},
+    )

@@ -11,6 +11,7 @@ from sasaeai.resources.tests.factories import LocationFactory, ServiceFactory
 from tests.access_registry import PUBLIC, Access, Target
 
 from .factories import (
+    ParticipationUploadFactory,
     PopulationCountFactory,
     PopulationDatasetFactory,
     PopulationUploadFactory,
@@ -48,6 +49,14 @@ def _upload(place) -> dict:
     return {"pk": PopulationUploadFactory(uploaded_by=place.admin).pk}
 
 
+def _survey_place(place) -> dict:
+    return {"pk": service_in(place.town).pk}
+
+
+def _sheet_upload(place) -> dict:
+    return {"pk": ParticipationUploadFactory(uploaded_by=place.admin).pk}
+
+
 def _organiser_secret(place) -> dict:
     service = ServiceFactory(
         municipality=place.municipality,
@@ -74,6 +83,16 @@ PAGES = {
         area_bound=True,
         note="the place is offered only to those who may record for it; counts only",
     ),
+    "participation:sheet_import": Access(
+        C.EDIT_ACTIVITIES,
+        note="the template lists only the places the user may record for; counts only",
+    ),
+    "participation:sheet_preview": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_sheet_upload,
+        reach=lambda user, place: user is not None and user.pk == place.admin.pk,
+        note="a pending sheet is its uploader's own until confirmed",
+    ),
     "participation:population_import": Access(C.IMPORT_RESOURCES),
     "participation:population_preview": Access(
         C.IMPORT_RESOURCES,
@@ -87,6 +106,13 @@ PAGES = {
         note="aggregates only; the page shows the user's own municipality whatever is asked",
     ),
     "participation:survey_download": Access(C.VIEW_ACTIVITIES),
+    "participation:survey_places": Access(C.VIEW_ACTIVITIES),
+    "participation:survey_place": Access(
+        C.EDIT_ACTIVITIES,
+        obj=_survey_place,
+        area_bound=True,
+        note="staff's survey judgement of a place they may record for (tier 2: its areas)",
+    ),
     "participation:gap_attach": Access(
         C.EDIT_COUNCILS, note="needs reading the gap map too; both are held by tier 1 and 2"
     ),

@@ -7,10 +7,12 @@ import factory
 from sasaeai.org.tests.factories import MunicipalityFactory, TownFactory
 from sasaeai.participation.models import (
     ParticipationRecord,
+    ParticipationUpload,
     PopulationCount,
     PopulationDataset,
     PopulationUpload,
 )
+from sasaeai.participation.workbook import template_workbook
 from sasaeai.resources.tests.factories import LocationFactory, ServiceFactory
 
 
@@ -68,3 +70,18 @@ class PopulationUploadFactory(factory.django.DjangoModelFactory):
     kind = "csv"
     content = "町丁名,65～69歳,70歳以上\n".encode()
     as_of = dt.date(2026, 1, 1)
+
+
+class ParticipationUploadFactory(factory.django.DjangoModelFactory):
+    """A pending organiser sheet (an empty template: nothing to import, previewed as such)."""
+
+    class Meta:
+        model = ParticipationUpload
+
+    municipality = factory.SelfAttribute("uploaded_by.municipality")
+    file_name = "参加実績.xlsx"
+    content = factory.LazyFunction(
+        lambda: template_workbook(
+            municipality_name="テスト市", places=[], months=[dt.date(2026, 1, 1)]
+        )
+    )

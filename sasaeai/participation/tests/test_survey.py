@@ -130,3 +130,79 @@ def test_the_reports_national_indicators_count_kayoinoba(places):
     earlier = {i.name: i for i in indicators_build(fiscal_year(2023), scope)}
     assert earlier["通いの場の参加者実人数"].shown == NOT_COUNTED
     assert "記録がない" in earlier["通いの場の参加者実人数"].reason
+
+
+def test_resident_led_and_prevention_from_the_operator_and_staff_judgement(places):
+    """住民主体 from the organisation's 運営主体 (住民個人・住民団体), overridden by staff on the
+    page; 介護予防に資する from a surveyed activity, or staff's judgement; both in the workbook."""
+    from sasaeai.resources.tests.factories import OrganizationFactory
+
+    municipality, made = places
+    operator = {c.code: c for c in Category.objects.filter(axis=Category.Axis.OPERATOR)}
+
+    def run_by(service, code):
+        service.organization = OrganizationFactory(
+            municipality=municipality, operator_type=operator[code]
+        )
+        service.save()
+
+    run_by(made["体操A"], "op-resident-group")
+    run_by(made["体操B"], "op-social-welfare-council")  # run by the 社協: not by default
+    figures = survey_figures(municipality=municipality, fiscal_year=2025)
+    by_name = {p.name: p for p in figures.places}
+    assert by_name["体操A"].resident_led == "住民主体"
+    assert by_name["体操A"].basis == "運営主体: 住民団体（自治会、NPO法人等）"
+    assert by_name["体操B"].resident_led == "住民主体以外"
+    assert by_name["茶話会"].resident_led == "運営主体が未設定"
+    assert [p.name for p in figures.resident_led_places] == ["体操A"]
+
+    staff = UserFactory(municipality=municipality, role=Role.TIER1)
+    client = Client()
+    client.force_login(staff)
+    listing = client.get("/participation/survey/places/", {"fiscal_year": 2025}).content.decode()
+    assert "うち住民主体 1か所" in listing
+    # The 社協's group is led by residents: staff say so, with the reason.
+    answer = client.post(
+        f"/participation/survey/places/{made['体操B'].pk}/",
+        {"resident_led": "yes", "prevention": "", "note": "住民の世話役が企画"},
+    )
+    assert answer.status_code == 302
+    # The shopping support is judged 介護予防に資する; the 茶話会 is judged not to be.
+    client.post(
+        f"/participation/survey/places/{made['買物'].pk}/",
+        {"resident_led": "", "prevention": "yes"},
+    )
+    client.post(
+        f"/participation/survey/places/{made['茶話会'].pk}/",
+        {"resident_led": "", "prevention": "no"},
+    )
+    figures = survey_figures(municipality=municipality, fiscal_year=2025)
+    by_name = {p.name: p for p in figures.places}
+    assert set(by_name) == {"体操A", "体操B", "買い物支援"}
+    assert by_name["体操B"].resident_led == "住民主体"
+    assert by_name["体操B"].basis == "職員の判断（住民の世話役が企画）"
+    assert by_name["買い物支援"].activity == "未設定"
+    assert len(figures.resident_led_places) == 2
+
+    book = load_workbook(
+        io.BytesIO(client.get("/participation/survey.xlsx", {"fiscal_year": 2025}).content)
+    )
+    rows = list(book["通いの場の状況"].iter_rows(values_only=True))
+    assert any(r[:2] == ("うち住民主体", 2) for r in rows)
+    assert any(r[:4] == ("住民主体", 2, 20, 18) for r in rows)  # 体操A's March, 体操B none
+    assert any(r[:2] == ("運営主体が未設定", 1) for r in rows)
+    listed = list(book["通いの場一覧"].iter_rows(values_only=True))
+    assert listed[0][5:7] == ("住民主体", "住民主体の判断の根拠")
+
+
+def test_tier2_judges_only_places_in_its_areas(musashino):
+    from sasaeai.accounts.models import User
+    from sasaeai.org.models import Town
+
+    salon = service_in(Town.objects.get(municipality=musashino, name="境南町"), name="境南サロン")
+    outside = Client()
+    outside.force_login(User.objects.get(username="tier2-1"))
+    assert outside.get(f"/participation/survey/places/{salon.pk}/").status_code == 404
+    inside = Client()
+    inside.force_login(User.objects.get(username="tier2-6"))
+    assert inside.get(f"/participation/survey/places/{salon.pk}/").status_code == 200
