@@ -88,7 +88,11 @@ def _explain(args, url: str) -> int:
         )
         for elapsed, sql, params in sorted(statements, key=lambda s: -s[0])[: args.slowest]:
             print(f"\n-- {elapsed * 1000:.1f} ms\n{sql[:1500]}\n   params: {str(params)[:300]}")
-            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+            prefix = (
+                "EXPLAIN QUERY PLAN "
+                if connection.vendor == "sqlite"
+                else "EXPLAIN (ANALYZE, BUFFERS) "
+            )
             if sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 with connection.cursor() as cursor:
                     cursor.execute(prefix + sql, params)

@@ -423,10 +423,8 @@ LIST_WORDS = ("体操", "サロン", "食堂", "カフェ")
     available=lambda: url_exists("resources:list"),
 )
 def _resource_list(env: Env, i: int) -> None:
-    from django.core.paginator import Paginator
-
     from sasaeai.resources.forms import SearchForm
-    from sasaeai.resources.map import legend, map_features
+    from sasaeai.resources.map import legend, page_and_map
     from sasaeai.resources.selectors import service_search, with_list_relations
     from sasaeai.resources.views import PAGE_SIZE
 
@@ -435,9 +433,16 @@ def _resource_list(env: Env, i: int) -> None:
     form = SearchForm({"q": LIST_WORDS[i]}, municipality=user.municipality)
     form.is_valid()
     result = service_search(user=user, filters=form.to_filters())
-    list(Paginator(with_list_relations(result.queryset), PAGE_SIZE).get_page(None))
-    # The map beside the list shows every result.
-    map_features(result.queryset, public=False, detail_url="resources:detail")
+    # The page and the map beside it (every result), as the view reads them.
+    page, _ = page_and_map(
+        result.queryset,
+        page_number=None,
+        per_page=PAGE_SIZE,
+        page_rows=with_list_relations,
+        public=False,
+        detail_url="resources:detail",
+    )
+    list(page)
     legend(user.municipality_id)
 
 
@@ -454,11 +459,9 @@ def _resource_list(env: Env, i: int) -> None:
     available=lambda: url_exists("finder:search", "132039"),
 )
 def _finder(env: Env, i: int) -> None:
-    from django.core.paginator import Paginator
-
     from sasaeai.org.models import Area
     from sasaeai.resources.forms import SearchForm
-    from sasaeai.resources.map import legend, map_features
+    from sasaeai.resources.map import legend, page_and_map
     from sasaeai.resources.public_views import PAGE_SIZE
     from sasaeai.resources.selectors import (
         area_centroids,
@@ -470,14 +473,17 @@ def _finder(env: Env, i: int) -> None:
     form = SearchForm({"q": LIST_WORDS[i]}, municipality=municipality, public=True)
     form.is_valid()
     result = service_search_public(municipality=municipality, filters=form.to_filters())
-    list(Paginator(with_display_relations(result.queryset), PAGE_SIZE).get_page(None))
-    area_centroids(municipality.pk)
-    map_features(
+    page, _ = page_and_map(
         result.queryset,
+        page_number=None,
+        per_page=PAGE_SIZE,
+        page_rows=with_display_relations,
         public=True,
         detail_url="finder:detail",
         municipality_code=municipality.code,
     )
+    list(page)
+    area_centroids(municipality.pk)
     legend(municipality.pk)
     list(Area.objects.filter(municipality=municipality).order_by("order", "id"))
 

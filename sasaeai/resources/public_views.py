@@ -5,7 +5,6 @@ import dataclasses
 import math
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from sasaeai.org.models import Area, Municipality
 from . import selectors
 from .brochure import brochure_pdf as render_brochure
 from .forms import SearchForm
-from .map import legend, map_features
+from .map import legend, map_features, page_and_map
 from .public import public_service
 from .schedules import service_next_dates
 
@@ -41,8 +40,14 @@ def search(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
     result = selectors.service_search_public(municipality=municipality, filters=form.to_filters())
-    page = Paginator(selectors.with_display_relations(result.queryset), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, features = page_and_map(
+        result.queryset,
+        page_number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        page_rows=selectors.with_display_relations,
+        public=True,
+        detail_url="finder:detail",
+        municipality_code=municipality.code,
     )
     area_points = selectors.area_centroids(municipality.pk)
     items = [public_service(s, area_points=area_points) for s in page]
@@ -59,12 +64,7 @@ def search(request: HttpRequest, code: str) -> HttpResponse:
             "conditions": _conditions(form),
             "count": page.paginator.count,
             "result": result,
-            "features": map_features(
-                result.queryset,
-                public=True,
-                detail_url="finder:detail",
-                municipality_code=municipality.code,
-            ),
+            "features": features,
             "legend": legend(municipality.pk),
             "map": {
                 "tile_url": settings.MAP_TILE_URL,

@@ -30,7 +30,7 @@ from .forms import (
     ServiceForm,
     SynonymForm,
 )
-from .map import legend, map_features
+from .map import legend, map_features, page_and_map
 from .models import Category, Organization, Service, Synonym
 from .schedules import service_next_dates
 
@@ -50,17 +50,17 @@ def service_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
     result = selectors.service_search(user=user, filters=form.to_filters())
-    page = Paginator(selectors.with_list_relations(result.queryset), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    for service in page:
-        service.distance_m = result.distances.get(service.pk)
     public = policy.sees_public_only(user)  # 広域閲覧: the finder's points and pages
-    features = map_features(
+    page, features = page_and_map(
         result.queryset,
+        page_number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        page_rows=selectors.with_list_relations,
         public=public,
         detail_url="finder:detail" if public else "resources:detail",
     )
+    for service in page:
+        service.distance_m = result.distances.get(service.pk)
     writable = set()
     if policy.has(user, Capability.EDIT_RESOURCES):
         writable = {s.pk for s in page if policy.can_write_area(user, s.area_id, s.municipality_id)}

@@ -98,6 +98,66 @@ def test_list_query_count_is_bounded(client, musashino, django_assert_max_num_qu
     assert response.context["count"] == 30
 
 
+def _search_statements(queries) -> int:
+    """Statements that match the search itself (the index of either backend)."""
+    return sum(
+        1
+        for q in queries
+        if "resources_service_chars" in q["sql"] or "search_fact_tokens" in q["sql"]
+    )
+
+
+def test_list_matches_the_words_once_and_pages_as_the_search_orders(client, musashino, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sasaeai.resources import views
+    from sasaeai.resources.selectors import service_search
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    user = login(client, "tier1")
+    for index in range(7):
+        service_in(musashino, ["境", "桜堤", "中町"][index % 3], name=f"サロン{index}")
+    service_in(musashino, "境", name="体操の会")
+    expected = list(service_search(user=user, text="サロン").queryset.values_list("pk", flat=True))
+    assert len(expected) == 7
+    seen = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("resources:list"), {"q": "サロン", "page": number})
+        assert _search_statements(queries.captured_queries) == 1
+        assert response.context["count"] == 7
+        assert len(response.context["features"]["features"]) == 7
+        seen += [s.pk for s in response.context["page"]]
+    assert seen == expected
+
+
+def test_a_result_set_larger_than_the_map_is_paged_and_counted_as_before(musashino):
+    from sasaeai.resources.map import page_and_map
+    from sasaeai.resources.selectors import service_search, with_list_relations
+
+    user = User.objects.get(username="tier1")
+    for index in range(6):
+        service_in(musashino, "境", name=f"サロン{index}")
+    queryset = service_search(user=user, text="サロン").queryset
+    expected = list(queryset.values_list("pk", flat=True))
+    for limit in (3, 10):
+        pages = []
+        for number in (1, 2):
+            page, features = page_and_map(
+                queryset,
+                page_number=number,
+                per_page=4,
+                page_rows=with_list_relations,
+                public=False,
+                limit=limit,
+            )
+            assert page.paginator.count == 6
+            assert features["truncated"] is (limit < 6)
+            pages += [s.pk for s in page]
+        assert pages == expected
+
+
 def test_filters_from_the_query_string(client, musashino):
     login(client, "tier1")
     free = service_in(musashino, "境", name="無料の体操", is_free=True, welcomes_volunteers=True)
