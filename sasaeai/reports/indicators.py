@@ -146,7 +146,8 @@ def _kayoinoba_indicators(period: Period, scope: Scope) -> list[Indicator]:
     figures = survey_figures(municipality=scope.municipality, fiscal_year=fiscal_year)
     place_rule = (
         "活動の種類が全国調査の区分（体操・会食・茶話会など）に当たり、開催日時から月1回以上"
-        "開いている活動中の社会資源の数（住民主体かどうかは区別していません）。"
+        "開いている活動中の社会資源のうち、住民主体のものの数（運営主体が住民個人・住民団体のもの。"
+        "職員が住民主体かどうかを判断した場所はその判断による）。"
     )
     people_rule = (
         "それらの通いの場の参加者実人数の合計。各通いの場の3月の記録、なければ年度内の最新の月。"
@@ -154,7 +155,7 @@ def _kayoinoba_indicators(period: Period, scope: Scope) -> list[Indicator]:
     result = [
         Indicator(
             names[0][0],
-            len(figures.places),
+            len(figures.resident_led_places),
             "か所",
             place_rule,
             SURVEY_COMPREHENSIVE,

@@ -119,11 +119,22 @@ def test_the_reports_national_indicators_count_kayoinoba(places):
     from sasaeai.activities.counting import Scope
     from sasaeai.core.periods import fiscal_year
     from sasaeai.reports.indicators import NOT_COUNTED, indicators_build
+    from sasaeai.resources.tests.factories import OrganizationFactory
 
-    municipality, _ = places
+    municipality, made = places
     scope = Scope.for_municipality(municipality)
     found = {i.name: i for i in indicators_build(fiscal_year(2025), scope)}
-    assert found["介護予防に資する住民主体の通いの場の数"].value == 3
+    # Three places count for the survey; none is 住民主体 until its operator says so.
+    assert found["介護予防に資する住民主体の通いの場の数"].value == 0
+    resident_group = Category.objects.get(axis=Category.Axis.OPERATOR, code="op-resident-group")
+    for name in ("体操A", "茶話会"):
+        made[name].organization = OrganizationFactory(
+            municipality=municipality, operator_type=resident_group
+        )
+        made[name].save()
+    found = {i.name: i for i in indicators_build(fiscal_year(2025), scope)}
+    assert found["介護予防に資する住民主体の通いの場の数"].value == 2
+    assert "住民主体のもの" in found["介護予防に資する住民主体の通いの場の数"].rule
     assert found["通いの場の参加者実人数"].value == 32
     assert found["通いの場への参加率（高齢者人口に対する割合）"].value == 5.0  # 30 / 600
     assert all(found[name].document and found[name].rule != "—" for name in list(found)[-4:-1])
