@@ -22,6 +22,9 @@ class Control:
     attrs: dict[str, str] = field(default_factory=dict)
     options: list[str] = field(default_factory=list)
     selected: list[str] = field(default_factory=list)
+    # Inside an element with the `hidden` attribute (or hidden itself): never shown, so a
+    # person never fills it in (a honeypot); the browser still sends what it holds.
+    unseen: bool = False
 
     @property
     def id(self) -> str:
@@ -52,11 +55,14 @@ class HtmlForm:
         return [c for c in self.controls if c.name == name]
 
     def editable(self) -> list[str]:
-        """Names a user fills in (not hidden, not buttons, not files)."""
+        """Names a user fills in (not hidden, not buttons, not files, not out of sight)."""
         return [
             name
             for name in self.names()
-            if all(c.kind not in ("hidden", "submit", "file") for c in self.group(name))
+            if all(
+                c.kind not in ("hidden", "submit", "file") and not c.unseen
+                for c in self.group(name)
+            )
         ]
 
     def shown_values(self) -> dict[str, list[str]]:
@@ -102,6 +108,7 @@ class _Parser(HTMLParser):
         self._option_text = ""
         self._textarea: Control | None = None
         self._summary_depth = 0
+        self._hidden_depth = 0
         self._depth = 0
 
     def handle_starttag(self, tag, attrs):
@@ -110,6 +117,9 @@ class _Parser(HTMLParser):
             self.ids.add(a["id"])
         if tag not in ("input", "br", "img", "meta", "link", "hr", "option"):
             self._depth += 1
+            if "hidden" in a and not self._hidden_depth:
+                self._hidden_depth = self._depth
+        unseen = bool(self._hidden_depth) or "hidden" in a
         if "data-error-summary" in a:
             self.summaries.append({"attrs": a, "links": [], "text": ""})
             self._summary_depth = self._depth
@@ -129,13 +139,20 @@ class _Parser(HTMLParser):
             if kind in ("button", "image", "reset"):
                 return
             self._form.controls.append(
-                Control(name, kind, a.get("value", ""), checked="checked" in a, attrs=a)
+                Control(
+                    name,
+                    kind,
+                    a.get("value", ""),
+                    checked="checked" in a,
+                    attrs=a,
+                    unseen=unseen,
+                )
             )
         elif tag == "button" and name and a.get("type", "submit") == "submit":
             self._form.controls.append(Control(name, "submit", a.get("value", ""), attrs=a))
         elif tag == "select" and name:
             self._select = Control(
-                name, "select-multiple" if "multiple" in a else "select", attrs=a
+                name, "select-multiple" if "multiple" in a else "select", attrs=a, unseen=unseen
             )
             self._form.controls.append(self._select)
         elif tag == "option" and self._select is not None:
@@ -143,7 +160,7 @@ class _Parser(HTMLParser):
             self._option = (self._select, a.get("value"), "selected" in a)
             self._option_text = ""
         elif tag == "textarea" and name:
-            self._textarea = Control(name, "textarea", attrs=a)
+            self._textarea = Control(name, "textarea", attrs=a, unseen=unseen)
             self._form.controls.append(self._textarea)
 
     def _close_option(self):
@@ -168,6 +185,8 @@ class _Parser(HTMLParser):
         if tag not in ("input", "br", "img", "meta", "link", "hr", "option"):
             if self._summary_depth and self._depth == self._summary_depth:
                 self._summary_depth = 0
+            if self._hidden_depth and self._depth == self._hidden_depth:
+                self._hidden_depth = 0
             self._depth -= 1
         if tag == "option":
             self._close_option()

@@ -159,8 +159,8 @@ def non_default(group: list[Control], index: int) -> list[str]:
     """A value of a control group other than the one shown."""
     first = group[0]
     kind = first.kind
-    if kind == "hidden":
-        return [c.value for c in group]
+    if kind == "hidden" or all(c.unseen for c in group):
+        return [c.value for c in group]  # what a person cannot see, the browser sends as is
     if kind == "checkbox":
         if len(group) == 1:
             return [] if first.checked else [first.sent_value]
