@@ -96,14 +96,52 @@ print(len(body))
 
 
 # Runs manage.py in this process and reports the process's own peak resident memory (ru_maxrss,
-# KiB on Linux) on stderr, so that the figure is the import's alone (not the set-up's).
+# KiB on Linux) on stderr, so that the figure is the import's alone (not the set-up's). On
+# PostgreSQL (a server on this machine) it also reports the CPU seconds of the server process
+# that served the import's connection (/proc/PID/stat), which the command's own CPU leaves out
+# and which, unlike wall time, does not grow with the machine's load.
 PEAK_WRAPPER = r"""
-import resource, runpy, sys
+import os, resource, runpy, sys, threading, time
 sys.argv = ["manage.py", *sys.argv[1:]]
+server = {"pid": None, "ticks": 0}
+
+
+def _server_ticks(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _watch():
+    # The command closes its connection before it ends: read the server process's CPU
+    # while it lives, the last reading being its total.
+    while True:
+        if server["pid"]:
+            try:
+                server["ticks"] = _server_ticks(server["pid"])
+            except OSError:
+                pass
+        time.sleep(0.2)
+
+
+def _noted(sender, connection, **kwargs):
+    if connection.vendor == "postgresql" and server["pid"] is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            server["pid"] = cursor.fetchone()[0]
+
+
+threading.Thread(target=_watch, daemon=True).start()
+from django.db.backends.signals import connection_created
+
+connection_created.connect(_noted)
 try:
     runpy.run_path("manage.py", run_name="__main__")
 finally:
     print(f"PEAK_RSS_KIB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+    if server["pid"]:
+        time.sleep(0.5)
+        print(f"SERVER_CPU_S={server['ticks'] / os.sysconf('SC_CLK_TCK'):.2f}", file=sys.stderr)
 """
 
 
@@ -111,6 +149,13 @@ def _peak_mb(stderr: str) -> float | None:
     for line in reversed(stderr.splitlines()):
         if line.startswith("PEAK_RSS_KIB="):
             return int(line.split("=", 1)[1]) / 1024
+    return None
+
+
+def _server_cpu_s(stderr: str) -> float | None:
+    for line in reversed(stderr.splitlines()):
+        if line.startswith("SERVER_CPU_S="):
+            return float(line.split("=", 1)[1])
     return None
 
 
@@ -172,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     wall = time.perf_counter() - started
     peak_mb = _peak_mb(result.stderr)
+    server_cpu = _server_cpu_s(result.stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if result.returncode != 0:
@@ -183,9 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     load = os.getloadavg()[0]
     verdict = "ok" if wall < TARGET_S else "MISS"
+    server = f"database server CPU {server_cpu:.1f} s, " if server_cpu is not None else ""
     print(
         f"import of {args.rows:,} rows ({args.backend}): preview + commit {wall:.1f} s "
-        f"({args.rows / wall:,.0f} rows/s), command CPU {cpu:.1f} s, "
+        f"({args.rows / wall:,.0f} rows/s), command CPU {cpu:.1f} s, {server}"
         f"{written:,} rows written, peak RSS {peak_mb or 0:,.0f} MB "
         f"(limit {PEAK_LIMIT_MB} MB), target {TARGET_S:.0f} s: {verdict} "
         f"(database setup {setup_s:.0f} s; load average {load:.1f})"
@@ -198,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                 "rows": args.rows,
                 "wall_s": round(wall, 2),
                 "cpu_s": round(cpu, 2),
+                "server_cpu_s": server_cpu,
                 "rows_per_s": round(args.rows / wall),
                 "written": written,
                 "target_s": TARGET_S,

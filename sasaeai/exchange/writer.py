@@ -23,6 +23,7 @@ from sasaeai.resources.models import Location, Organization, Schedule, Service, 
 from sasaeai.resources.schedules import weekday_mask
 from sasaeai.resources.search import (
     DOCUMENT_COLUMNS,
+    facts_of,
     refresh_documents,
     refresh_facts,
     search_document,
@@ -93,7 +94,14 @@ class PlanWriter:
         self.organizations = dict(ctx.organizations)
         self.locations = dict(ctx.locations)
         self.changed_places: set[int] = set()
+        # Organisations and places made or changed by this import, whose history versions are
+        # written once at the end (one version per import, whichever chunks touched them).
+        self.new_organizations: list[Organization] = []
+        self.changed_organizations: dict[int, Organization] = {}
+        self.new_locations: list[Location] = []
+        self.changed_locations: dict[int, Location] = {}
         self.written: set[int] = set()
+        self.chunks_written = 0
         self.rows_done = 0
 
     def write(self, plan_rows: list[RowPlan]) -> None:
@@ -106,11 +114,8 @@ class PlanWriter:
         existing = ctx.loaded
         active = [r for r in rows if r.action in ("create", "update")]
 
-        organizations = _write_organizations(active, ctx, reason, result, self.organizations, now)
-        locations, changed_places = _write_locations(
-            active, ctx, reason, result, self.locations, now
-        )
-        self.changed_places |= changed_places
+        organizations = _write_organizations(active, ctx, result, self, now)
+        locations = _write_locations(active, ctx, result, self, now)
 
         created: list[tuple[RowPlan, Service]] = []
         updated: list[tuple[RowPlan, Service]] = []
@@ -142,8 +147,12 @@ class PlanWriter:
         new_services = [s for _, s in created]
         for service in new_services:
             service.created_at = service.updated_at = now
+        schedules = {row.index: _planned_schedules(row, now) for row, _ in created + updated}
         for row, service in created:
             _set_document(service, row)
+            # The filter facts go in with the INSERT too (one write of each row, not an UPDATE
+            # after it): a new resource holds exactly the links and schedules the plan gives.
+            service.search_facts = _facts(service, row, schedules[row.index])
         Service.objects.bulk_create(new_services, batch_size=BATCH)
         history_insert(new_services, user=user, reason=reason, when=now)
         changed_services = [s for _, s in updated]
@@ -157,14 +166,14 @@ class PlanWriter:
 
         _write_relations(created, updated, ctx)
         _write_m2m_history([s.pk for s in new_services + changed_services], when=now)
-        _write_schedules(created, updated, user, reason, now)
+        _write_schedules(created, updated, schedules, user, reason, now)
         for row, service in updated:
             _set_document(service, row)
         _write_search_columns(changed_services)
-        # The filter facts need the categories, target groups and schedules written above.
-        written = [s.pk for s in new_services + changed_services]
-        refresh_facts(written)
-        self.written.update(written)
+        # The filter facts of changed resources need the categories, target groups and
+        # schedules written above (and those the row leaves as they are).
+        refresh_facts([s.pk for s in changed_services])
+        self.written.update(s.pk for s in new_services + changed_services)
         _write_traces(rows, existing, {id(r): s for r, s in created}, ctx)
 
         result.created.extend(s.pk for _, s in created)
@@ -177,20 +186,62 @@ class PlanWriter:
                 result.reviews.append(
                     {"service_id": pk, "name": row.name, "row": row.label, "reason": row.review}
                 )
+        self.chunks_written += 1
         self.rows_done += len(plan_rows)
         self.steps.step(f"{self.rows_done:,}行", len(plan_rows))
 
     def finish(self) -> WriteResult:
-        # Other resources held at a place this import changed (one that became a private home
-        # leaves the public search document at once).
-        if self.changed_places:
-            refresh_documents(
-                Service.objects.filter(location_id__in=self.changed_places)
-                .exclude(pk__in=self.written)
-                .values_list("pk", flat=True)
+        user, reason, now = self.ctx.user, self.reason, self.now
+        _finish_changed(Organization, self.changed_organizations, ORGANIZATION_FIELDS, now)
+        _finish_changed(Location, self.changed_locations, LOCATION_FIELDS, now)
+        # One version per organisation or place, holding what it is after the whole import:
+        # "+" for those it made (even when a later chunk changed them), "~" for the others.
+        for new, changed in (
+            (self.new_organizations, self.changed_organizations),
+            (self.new_locations, self.changed_locations),
+        ):
+            made = {obj.pk for obj in new}
+            history_insert(new, user=user, reason=reason, when=now)
+            history_insert(
+                [obj for pk, obj in changed.items() if pk not in made],
+                user=user,
+                reason=reason,
+                history_type="~",
+                when=now,
             )
+        if self.chunks_written > 1:
+            self._follow_moved_places()
+        # Other resources held at a place this import changed (one that became a private home
+        # leaves the public search document at once). With one chunk, the resources it wrote
+        # already saw the places as changed; with more, an earlier chunk's may not have.
+        if self.changed_places:
+            services = Service.objects.filter(location_id__in=self.changed_places)
+            if self.chunks_written <= 1:
+                services = services.exclude(pk__in=self.written)
+            refresh_documents(services.values_list("pk", flat=True))
         self.steps.step("検索用の索引", 0)
         return self.result
+
+    def _follow_moved_places(self) -> None:
+        """A place a later chunk moved to another town: the resources an earlier chunk wrote
+        there take its town and area (and their version of this import says so), as they would
+        have with the whole file in one chunk."""
+        moved = []
+        history = Service.history.model.objects
+        for location in self.changed_locations.values():
+            stale = (
+                Service.objects.filter(location_id=location.pk, pk__in=self.written)
+                .exclude(town_id=location.town_id, area_id=location.area_id)
+                .values_list("pk", flat=True)
+            )
+            ids = list(stale)
+            if not ids:
+                continue
+            values = {"town_id": location.town_id, "area_id": location.area_id}
+            Service.objects.filter(pk__in=ids).update(**values)
+            history.filter(id__in=ids, history_date=self.now).update(**values)
+            moved += ids
+        refresh_facts(moved)
 
 
 def write_plan(
@@ -209,12 +260,16 @@ def write_plan(
 # --- organisations --------------------------------------------------------------------------------
 
 
-def _write_organizations(rows, ctx: ImportContext, reason, result, known: dict, now) -> dict:
+ORGANIZATION_FIELDS = ["operator_type", "corporate_number"]
+
+
+def _write_organizations(rows, ctx: ImportContext, result, writer: PlanWriter, now) -> dict:
     """row index → the Organization (or None) each row's resource is run by; rows whose
-    organisation does not change are absent. `known` (organisations by key) gains those made."""
+    organisation does not change are absent. The writer's organisations (by key) gain those
+    made; changes to existing ones are noted on the writer and written at its end."""
+    known = writer.organizations
     chosen: dict[int, Organization | None] = {}
     new: list[Organization] = []
-    changed: dict[int, Organization] = {}
     for row in rows:
         spec = row.writes.organization
         if spec is UNCHANGED:
@@ -244,23 +299,24 @@ def _write_organizations(rows, ctx: ImportContext, reason, result, known: dict, 
                 organization.corporate_number = spec.corporate_number
                 touched = True
             if touched and organization.pk:
-                changed[organization.pk] = organization
+                writer.changed_organizations[organization.pk] = organization
         chosen[row.index] = organization
     for organization in new:
         organization.created_at = organization.updated_at = now
     Organization.objects.bulk_create(new, batch_size=BATCH)
-    history_insert(new, user=ctx.user, reason=reason, when=now)
-    if changed:
-        for organization in changed.values():
-            organization.updated_at = now
-        Organization.objects.bulk_update(
-            list(changed.values()), ["operator_type", "corporate_number", "updated_at"]
-        )
-        history_insert(
-            list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
-        )
+    writer.new_organizations.extend(new)
     result.organizations_created += len(new)
     return chosen
+
+
+def _finish_changed(model, changed: dict, fields: list[str], now) -> None:
+    """Writes the organisations or places an import changed, once each, as they are at its
+    end (a chunk's resources already point at them; only their own columns are written)."""
+    if not changed:
+        return
+    for obj in changed.values():
+        obj.updated_at = now
+    model.objects.bulk_update(list(changed.values()), [*fields, "updated_at"], batch_size=BATCH)
 
 
 # --- locations ----------------------------------------------------------------------------------
@@ -286,27 +342,27 @@ def _another_place(location: Location, spec: LocationSpec) -> bool:
     )
 
 
-def _write_locations(
-    rows, ctx: ImportContext, reason, result, known: dict, now
-) -> tuple[dict, set[int]]:
-    """(row index → the Location (or None) each row's resource is held at, the ids of the
-    existing locations this import changed); rows whose place does not change are absent.
-    `known` (locations by key) gains those made."""
+LOCATION_FIELDS = [
+    "address_2",
+    "postal_code",
+    "town",
+    "town_block",
+    "area",
+    "latitude",
+    "longitude",
+    "is_approximate",
+    "is_private_home",
+    "place_type",
+]
+
+
+def _write_locations(rows, ctx: ImportContext, result, writer: PlanWriter, now) -> dict:
+    """row index → the Location (or None) each row's resource is held at; rows whose place
+    does not change are absent. The writer's locations (by key) gain those made; changes to
+    existing ones are noted on the writer (and its changed places) and written at its end."""
+    known = writer.locations
     chosen: dict[int, Location | None] = {}
     new: list[Location] = []
-    changed: dict[int, Location] = {}
-    fields = [
-        "address_2",
-        "postal_code",
-        "town",
-        "town_block",
-        "area",
-        "latitude",
-        "longitude",
-        "is_approximate",
-        "is_private_home",
-        "place_type",
-    ]
     for row in rows:
         spec = row.writes.location
         if spec is UNCHANGED:
@@ -349,23 +405,15 @@ def _write_locations(
             known[key] = location
             new.append(location)
         elif _update_location(location, spec, ctx) and location.pk:
-            changed[location.pk] = location
+            writer.changed_locations[location.pk] = location
+            writer.changed_places.add(location.pk)
         chosen[row.index] = location
     for location in new:
         location.created_at = location.updated_at = now
     Location.objects.bulk_create(new, batch_size=BATCH)
-    history_insert(new, user=ctx.user, reason=reason, when=now)
-    if changed:
-        for location in changed.values():
-            location.updated_at = now
-        Location.objects.bulk_update(
-            list(changed.values()), [*fields, "updated_at"], batch_size=BATCH
-        )
-        history_insert(
-            list(changed.values()), user=ctx.user, reason=reason, history_type="~", when=now
-        )
+    writer.new_locations.extend(new)
     result.locations_created += len(new)
-    return chosen, set(changed)
+    return chosen
 
 
 def _update_location(location: Location, spec: LocationSpec, ctx: ImportContext) -> bool:
@@ -454,17 +502,44 @@ def _write_m2m_history(service_ids: list[int], *, when) -> None:
         )
 
 
-def _write_schedules(created, updated, user, reason: str, now) -> None:
+def _planned_schedules(row: RowPlan, now) -> list[Schedule]:
+    """The schedules a row writes (their service is set when it has an id)."""
+    planned = []
+    for values in row.writes.schedules or []:
+        schedule = Schedule(**values)
+        schedule.byday = (schedule.byday or "").upper()
+        schedule.weekday_mask = weekday_mask(schedule)
+        schedule.created_at = schedule.updated_at = now
+        planned.append(schedule)
+    return planned
+
+
+def _facts(service: Service, row: RowPlan, schedules: list[Schedule]) -> str:
+    """The filter facts of a new resource, as resources.search.refresh_facts would read them
+    back from the rows written."""
+    return facts_of(
+        municipality_id=service.municipality_id,
+        area_id=service.area_id,
+        town_id=service.town_id,
+        status=service.status,
+        is_free=service.is_free,
+        welcomes_volunteers=service.welcomes_volunteers,
+        is_public=service.is_public,
+        publication_consent=service.publication_consent,
+        category_ids=[c.pk for c in row.writes.categories or []],
+        target_ids=[t.pk for t in row.writes.target_groups or []],
+        schedules=[(s.weekday_mask, s.opens_at) for s in schedules],
+    )
+
+
+def _write_schedules(created, updated, schedules: dict, user, reason: str, now) -> None:
     replace = [s.pk for row, s in updated if row.writes.schedules is not None]
     if replace:
         Schedule.objects.filter(service_id__in=replace).delete()
     new = []
     for row, service in list(created) + list(updated):
-        for values in row.writes.schedules or []:
-            schedule = Schedule(service=service, **values)
-            schedule.byday = (schedule.byday or "").upper()
-            schedule.weekday_mask = weekday_mask(schedule)
-            schedule.created_at = schedule.updated_at = now
+        for schedule in schedules[row.index]:
+            schedule.service = service
             new.append(schedule)
     Schedule.objects.bulk_create(new, batch_size=BATCH)
     history_insert(new, user=user, reason=reason, when=now)

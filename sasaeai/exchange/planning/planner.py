@@ -22,7 +22,7 @@ from .context import ImportContext
 from .duplicates import candidates as duplicate_candidates
 from .existing import compare, describe
 from .folding import fold
-from .plan import Candidate, Plan, RowPlan
+from .plan import PREVIEW_DUPLICATES, Candidate, Plan, RowPlan
 from .reading import read_record
 from .writes import row_writes, service_values
 
@@ -44,6 +44,7 @@ class Planner:
         decisions: dict[int, str] | None = None,
         only_valid: bool = False,
         default_duplicate: str = "new",
+        describe_all: bool = False,
     ):
         self.ctx = ctx
         self.decisions = decisions or {}
@@ -53,6 +54,9 @@ class Planner:
         self.seen_names: dict[tuple[str, int | None], str] = {}
         self.taken: dict[int, str] = {}  # existing service id → the row label that updates it
         self.claimed_by_name: dict[tuple[str, int | None], int] = defaultdict(int)
+        # What merging would change is shown for the duplicates the preview lists (the first
+        # PREVIEW_DUPLICATES), or for every one when the plan keeps its rows.
+        self.describe_left: int | None = None if describe_all else PREVIEW_DUPLICATES
 
     def plan(self, records: list[Record]) -> list[RowPlan]:
         """The plan of these records (the next ones of the file, in order)."""
@@ -150,7 +154,7 @@ class Planner:
             _check_service(record, row, ctx, service)
             if row.has_errors:
                 row.action = "skip" if self.only_valid else "error"
-        _describe_merges(rows, ctx)
+        self.describe_left = _describe_merges(rows, ctx, self.describe_left)
         return rows
 
     def _check_file_duplicates(self, rows: list[RowPlan], records: dict[int, Record]) -> None:
@@ -206,7 +210,11 @@ def plan_import(
     each chunk's planned rows before they are let go (the writer writes them); the plan keeps
     only counts and the preview's samples, unless `keep_rows`."""
     planner = Planner(
-        ctx, decisions=decisions, only_valid=only_valid, default_duplicate=default_duplicate
+        ctx,
+        decisions=decisions,
+        only_valid=only_valid,
+        default_duplicate=default_duplicate,
+        describe_all=keep_rows,
     )
     plan = Plan(keep_rows=keep_rows)
     for chunk in chunks(records):
@@ -218,10 +226,13 @@ def plan_import(
     return plan
 
 
-def _describe_merges(rows: list[RowPlan], ctx: ImportContext) -> None:
+def _describe_merges(rows: list[RowPlan], ctx: ImportContext, limit: int | None) -> int | None:
     """What merging each likely duplicate into each of its candidates would change, so that the
-    person chooses knowing it."""
+    person chooses knowing it: for the first `limit` duplicates (all when None), those the
+    preview lists. Returns how many more may be described."""
     offered = [r for r in rows if r.candidates and r.action != "error"]
+    if limit is not None:
+        offered, limit = offered[:limit], max(0, limit - len(offered))
     services = ctx.load_services({c.service_id for r in offered for c in r.candidates})
     for row in offered:
         for candidate in row.candidates:
@@ -233,6 +244,7 @@ def _describe_merges(rows: list[RowPlan], ctx: ImportContext) -> None:
             )
             compare(trial, service)
             candidate.diff = describe(trial, service, ctx.user)
+    return limit
 
 
 def _has_other_external_id(ctx: ImportContext, pk: int) -> bool:
