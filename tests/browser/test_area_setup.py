@@ -2,6 +2,8 @@
 towns in the list and by clicking their points on the map (which works without map tiles:
 the test browser reaches no tile server), and the towns moved from other areas reported."""
 
+from playwright.sync_api import expect
+
 from sasaeai.org.models import Area, Town
 
 from .harness import axe_check, login, phone, shot
@@ -30,8 +32,8 @@ def test_administrator_makes_an_area_from_towns_on_the_list_and_the_map(page):
     point.wait_for()
     fill_before = point.get_attribute("fill")
     point.click()
-    assert page.get_by_label("桜堤（いまは境・桜堤エリア）").is_checked()
-    assert point.get_attribute("fill") != fill_before  # drawn as this area's now
+    expect(page.get_by_label("桜堤（いまは境・桜堤エリア）")).to_be_checked()
+    expect(point).not_to_have_attribute("fill", fill_before)  # drawn as this area's now
     shot(page, JOURNEY, "towns-chosen")
     axe_check(page, label="圏域の追加")
     with page.expect_navigation():

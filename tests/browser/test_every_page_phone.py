@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.access_registry import DJANGO_ADMIN
 from tests.access_world import addressable_pages, build_world, reaches
@@ -235,7 +236,7 @@ def test_every_page_fits_a_phone_for_every_role(browser, demo, live_server):
             if not menu_checked and tab.locator(".site-menu-toggle").is_visible():
                 toggle = tab.locator(".site-menu-toggle")
                 toggle.click()
-                assert toggle.get_attribute("aria-expanded") == "true"
+                expect(toggle).to_have_attribute("aria-expanded", "true")
                 failures += _check(tab, f"{requester} {url} メニューを開いた状態")
                 menu_checked = True
         failures += [f"{requester}: スクリプトエラー {e}" for e in errors]

@@ -6,6 +6,7 @@ photographed and checked with axe."""
 import io
 
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from sasaeai.resources.models import Service
 
@@ -87,6 +88,7 @@ def test_administrator_imports_the_resource_sheet(page, tmp_path):
     shot(page, JOURNEY, "5-summary")
     axe_check(page, label="取り込み: 結果")
     assert Service.objects.count() == before + 2
-    page.get_by_role("link", name="ひまわり体操クラブ").click()
-    assert page.get_by_role("heading", name="ひまわり体操クラブ").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="ひまわり体操クラブ").click()
+    expect(page.get_by_role("heading", name="ひまわり体操クラブ")).to_be_visible()
     shot(page, JOURNEY, "6-record")

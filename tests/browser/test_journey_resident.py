@@ -2,6 +2,8 @@
 salon open on Tuesdays near home, open it, and print the list (print layout and the area's
 A4 PDF)."""
 
+from playwright.sync_api import expect
+
 from .harness import (
     axe_check,
     check_text_200,
@@ -31,6 +33,7 @@ def test_resident_finds_a_tuesday_salon_near_home_with_the_keyboard(page):
     assert page.get_by_label("火曜").is_checked()
     tab_to(page, "もっと条件をつける")
     page.keyboard.press("Enter")  # opens the <details>
+    expect(page.locator("details.finder-form__more")).to_have_attribute("open", "")
     tab_to(page, "^この場所の近く")
     page.keyboard.type("吉祥寺南町2丁目")
     page.keyboard.press("Tab")  # the distance select

@@ -2,6 +2,7 @@
 accessibility and its error message (said in words, not only in red)."""
 
 from django.conf import settings
+from playwright.sync_api import expect
 
 from .harness import (
     assert_focus_visible,
@@ -44,7 +45,7 @@ def test_login_with_the_keyboard_only(page):
     assert page.locator(".skip-link").is_visible()
     shot(page, JOURNEY, "skip-link-focused", full_page=False)
     page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
 
     # Log out with the keyboard: Tab to the button and press Enter.
     tab_to(page, "^ログアウト$")

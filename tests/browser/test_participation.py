@@ -46,7 +46,8 @@ def test_tier1_enters_participation_imports_population_and_attaches_a_gap(page, 
     page.get_by_label("参加者の実人数").fill("18")
     page.get_by_label("参加者の延べ人数").fill("60")
     page.get_by_label("うち65歳以上（実人数）").fill("20")
-    page.get_by_role("button", name="保存する").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存する").click()
     assert "実人数（18人）を超えています" in page.content()  # the error, the input kept
     assert page.get_by_label("参加者の延べ人数").input_value() == "60"
     axe_check(page, label="参加実績の入力（誤り）")

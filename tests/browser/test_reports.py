@@ -6,6 +6,8 @@ layout. The demo's records are the seed's (sasaeai.reports.seed_demo)."""
 import io
 import re
 
+from playwright.sync_api import expect
+
 from .harness import (
     assert_no_horizontal_overflow,
     axe_check,
@@ -83,7 +85,7 @@ def test_tier1_makes_the_half_year_report(page):
 
     # Help on the report screen too, closed until asked for.
     page.get_by_text("報告書の使い方").click()
-    assert page.locator("details.report-help").get_attribute("open") is not None
+    expect(page.locator("details.report-help")).to_have_attribute("open", "")
     shot(page, JOURNEY, "report-help", full_page=False)
 
     # Every download: its name, type, size, and that it opens.

@@ -3,6 +3,8 @@ places, open a record from the map; the public finder on a phone; tiles that can
 
 import re
 
+from playwright.sync_api import expect
+
 from sasaeai.org.tests.factories import MunicipalityFactory
 
 from .harness import (
@@ -83,6 +85,7 @@ def test_search_list_and_map_agree_and_a_record_opens(page):
     marker = page.locator(".leaflet-marker-icon").first
     marker.click()
     link = page.locator(".leaflet-popup a.rmarker-popup__link")
+    expect(link).to_be_visible()
     name = link.inner_text()
     # The popup pans the map to show itself (and the marker pans it when focused): a press
     # while the map still moves lands on the link and is released beside it, which opens

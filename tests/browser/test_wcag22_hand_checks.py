@@ -14,6 +14,7 @@ results in docs/experience.md, screenshots under artifacts/screenshots/wcag22/).
 from __future__ import annotations
 
 from django.conf import settings
+from playwright.sync_api import expect
 
 from .harness import (
     assert_no_horizontal_overflow,
@@ -138,7 +139,7 @@ def test_recording_a_visit_with_the_keyboard_only_on_a_phone(page):
     _tab_until(page, lambda s, f: f["text"].startswith("メニュー"))
     page.keyboard.press("Enter")
     toggle = page.locator(".site-menu-toggle")
-    assert toggle.get_attribute("aria-expanded") == "true"
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     menu_link = page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="活動記録", exact=True
     )
