@@ -204,8 +204,12 @@ def _ensure_base(backend: str, *, progress: bool) -> dict:
 def _build_in_subprocess(*, url: str, size: str, seed: int, key: str, progress: bool) -> dict:
     """Django is set up once per process and database, so each build runs in its own process."""
     import subprocess
+    import tempfile
 
-    result_file = DATA / f".build-{size}.json"
+    # Its own file: builds of the same size on both backends may run at the same time.
+    handle, name = tempfile.mkstemp(dir=DATA, prefix=f".build-{size}-", suffix=".json")
+    os.close(handle)
+    result_file = Path(name)
     env = {**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     command = [
         sys.executable,

@@ -78,3 +78,31 @@ def test_a_run_without_the_city_size_compares_with_an_earlier_city_run():
     notes = footnotes([national], [city])
     assert any("earlier run" in n for n in notes)
     assert any("api_areas (postgresql, national): p50 ×1.25" in n for n in notes)
+
+
+def test_builds_running_at_once_keep_their_results_apart(monkeypatch):
+    """Two builds of one size (SQLite and PostgreSQL side by side) each read their own result:
+    a shared result file made the second build fail with FileNotFoundError."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from bench import generate
+
+    outs = []
+
+    def fake_run(command, **kwargs):
+        out = Path(command[command.index("--_out") + 1])
+        outs.append(out)
+        out.write_text(json.dumps({"url": kwargs["env"]["BENCH_DATABASE_URL"]}))
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    first = generate._build_in_subprocess(
+        url="sqlite:///a", size="prefecture", seed=1, key="k", progress=False
+    )
+    second = generate._build_in_subprocess(
+        url="postgres:///b", size="prefecture", seed=1, key="k", progress=False
+    )
+    assert (first["url"], second["url"]) == ("sqlite:///a", "postgres:///b")
+    assert outs[0] != outs[1]
+    assert not outs[0].exists() and not outs[1].exists()
