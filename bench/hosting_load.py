@@ -21,6 +21,7 @@ Prints one line of text and one of JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -51,9 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--municipalities", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--pooler",
+        choices=["none", "pgbouncer"],
+        default="none",
+        help="pgbouncer: the workers reach PostgreSQL through pgbouncer in transaction mode",
+    )
+    parser.add_argument("--pool-size", type=int, default=2, help="pgbouncer's server connections")
     args = parser.parse_args(argv)
+    if args.pooler != "none" and args.backend != "postgres":
+        parser.error("--pooler は PostgreSQL でのみ使えます。")
 
     from bench.measure import OUT, drop_working_copy, working_copy
+    from bench.pooler import PgBouncer
     from bench.server import Server
 
     manifest = generate.ensure(size=args.size, backend=args.backend, seed=generate.DEFAULT_SEED)
@@ -66,15 +77,21 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connections
 
     load_before = os.getloadavg()[0]
-    server = Server(
-        database_url=url,
-        workers=args.workers,
-        log=OUT / f"gunicorn-hosting-{args.backend}-{args.size}.log",
-    )
+    pooler = PgBouncer(url, pool_size=args.pool_size) if args.pooler == "pgbouncer" else None
     try:
         cities = _cities(args.municipalities)
-        with server:
-            result = _run(server, cities, args)
+        with pooler or contextlib.nullcontext(url) as server_url:
+            server = Server(
+                database_url=server_url,
+                workers=args.workers,
+                log=OUT / f"gunicorn-hosting-{args.backend}-{args.size}.log",
+                env={"DATABASE_TRANSACTION_POOLING": "1"} if pooler else None,
+            )
+            with server:
+                result = _run(server, cities, args)
+            if pooler:
+                result["pgbouncer_pool_size"] = args.pool_size
+                result["pgbouncer_stats"] = _pool_stats(pooler)
     finally:
         connections.close_all()
         drop_working_copy(backend=args.backend, size=args.size, purpose="hosting")
@@ -86,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ok = result["errors"] == 0 and result["stale"] == 0 and result["checked"] > 0
     print(
-        f"hosting load ({args.backend}, {args.size}, {args.workers} workers, "
+        f"hosting load ({args.backend}"
+        f"{f' via pgbouncer, {args.pool_size} server connections' if pooler else ''}, "
+        f"{args.size}, {args.workers} workers, "
         f"{result['municipalities']} municipalities, {args.clients} clients, "
         f"{result['seconds']} s): {result['requests']} requests, {result['errors']} errors, "
         f"{result['writes']} resource writes, {result['checked']} matches checked after a write, "
@@ -95,6 +114,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(json.dumps(result, ensure_ascii=False))
     return 0 if ok else 1
+
+
+def _pool_stats(pooler) -> dict:
+    """pgbouncer's own counters for the database: transactions and queries it passed on."""
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=pooler.port, user=pooler.user, dbname="pgbouncer", autocommit=True
+    ) as admin:
+        rows = admin.execute("SHOW STATS").fetchall()
+        names = [column.name for column in admin.cursor().execute("SHOW STATS").description]
+    for row in rows:
+        stats = dict(zip(names, row, strict=True))
+        if stats.get("database") == pooler.database:
+            return {
+                "transactions": int(stats.get("total_xact_count") or 0),
+                "queries": int(stats.get("total_query_count") or 0),
+            }
+    return {}
 
 
 def _cities(count: int) -> list[dict]:

@@ -29,8 +29,17 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, *, database_url: str, workers: int = 2, log: Path, port: int | None = None):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        workers: int = 2,
+        log: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.database_url = database_url
+        self.extra_env = env or {}
         self.workers = workers
         self.log = log
         self.port = port or free_port()
@@ -46,6 +55,7 @@ class Server:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "BENCH_DATABASE_URL": self.database_url,
+            **self.extra_env,
         }
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = self.log.open("w")
