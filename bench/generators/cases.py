@@ -209,6 +209,7 @@ def _place(ctx, place, rows, flush, bar, ids, services_by_area, choices) -> None
                 {
                     "id": ids["referral"],
                     "case_id": ids["case"],
+                    "municipality_id": place.id,
                     "service_id": rng.choice(pool),
                     "role": "helper" if need[2] else "participant",
                     "status": last,

@@ -384,6 +384,17 @@ class Referral(TimeStampedModel):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="referrals", verbose_name="ケース"
     )
+    # The case's municipality, copied when the referral is saved (a case never moves): a
+    # city's counts and follow-up lists find its referrals by this index instead of joining
+    # every hosted municipality's referrals to their cases (issue 26, docs/benchmarks.md).
+    municipality = models.ForeignKey(
+        "org.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name="市区町村",
+    )
     service = models.ForeignKey(
         "resources.Service",
         on_delete=models.PROTECT,
@@ -432,6 +443,9 @@ class Referral(TimeStampedModel):
         ordering = ["case", "-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "follow_up_on"], name="referral_status_followup"),
+            models.Index(
+                fields=["municipality", "status", "follow_up_on"], name="referral_city_followup"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -442,6 +456,11 @@ class Referral(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.destination_label
+
+    def save(self, *args, **kwargs) -> None:
+        if self.case_id is not None:
+            self.municipality_id = self.case.municipality_id
+        super().save(*args, **kwargs)
 
     @property
     def destination_label(self) -> str:

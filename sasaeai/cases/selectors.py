@@ -49,7 +49,12 @@ def referral_get_visible(*, user: User, pk: object) -> Referral:
 
 
 def _referrals_in_scope(user: User) -> QuerySet[Referral]:
-    return Referral.objects.filter(case__in=case_list_visible_to(user=user))
+    referrals = Referral.objects.filter(case__in=case_list_visible_to(user=user))
+    if user.municipality_id is not None:
+        # The referral's own municipality (indexed): the planner then starts from this city's
+        # referrals, not from every hosted municipality's (issue 26).
+        referrals = referrals.filter(municipality_id=user.municipality_id)
+    return referrals
 
 
 def entry_get_visible(*, user: User, pk: object) -> CaseEntry:

@@ -58,6 +58,13 @@ def case_counts(period: Period, scope: Scope) -> CaseCounts:
     return counts
 
 
+def _in_scope(scope: Scope) -> Q:
+    """The scope's referrals: by the municipality stored on the referral (its index keeps a
+    city's counts off the other hosted municipalities' referrals), then by the tier, area
+    and coordinator stored on the case."""
+    return Q(municipality_id=scope.municipality.pk) & scope.q("case__")
+
+
 def _moves(period: Period, **extra) -> Q:
     return Q(referral_id=OuterRef("pk"), date__gte=period.start, date__lte=period.end, **extra)
 
@@ -73,7 +80,7 @@ def _new_in(period: Period) -> Q:
 
 
 def referrals_new(period: Period, scope: Scope) -> int:
-    return Referral.objects.filter(scope.q("case__"), _new_in(period)).count()
+    return Referral.objects.filter(_in_scope(scope), _new_in(period)).count()
 
 
 def referrals_new_in(
@@ -90,7 +97,7 @@ def referrals_new_in(
     start = min(period.start for period, _ in wanted.values())
     end = max(period.end for period, _ in wanted.values())
     rows = (
-        Referral.objects.filter(scope.q("case__"))
+        Referral.objects.filter(_in_scope(scope))
         .annotate(first=Min("transitions__date"))
         .filter(first__gte=start, first__lte=end)
         .values_list("case__tier", "first")
@@ -105,7 +112,7 @@ def referrals_new_in(
 def referrals_new_by(period: Period, scope: Scope, field: str, keys: list[int]) -> dict[int, int]:
     """New referrals grouped by a field stored on their case ("area_id", "tier")."""
     counts: Counter[int] = Counter(
-        Referral.objects.filter(scope.q("case__"), _new_in(period), **{f"case__{field}__in": keys})
+        Referral.objects.filter(_in_scope(scope), _new_in(period), **{f"case__{field}__in": keys})
         .values_list(f"case__{field}", flat=True)
         .iterator()
     )
@@ -134,7 +141,7 @@ def referral_counts(period: Period, scope: Scope) -> ReferralCounts:
         _moves(period, to_status__in=CLOSED_REFERRAL_STATUSES)
     )
     rows = (
-        Referral.objects.filter(scope.q("case__"), Exists(moved))
+        Referral.objects.filter(_in_scope(scope), Exists(moved))
         .annotate(status_at_end=status_at_end, is_new=~Exists(earlier), closed=Exists(closed))
         .values_list("case__area_id", "status_at_end", "is_new", "closed", "outcome")
     )
