@@ -36,6 +36,7 @@ from .models import (
     Category,
     Location,
     Schedule,
+    SearchRow,
     Service,
     Synonym,
     TargetGroup,
@@ -44,6 +45,7 @@ from .models import (
 from .schedules import open_on_q, schedule_meets_on, schedule_text, weekday_q
 from .search import (
     PUBLIC,
+    PUBLIC_ROWS,
     STAFF,
     TIME_OF_DAY,
     TIME_TOKENS,
@@ -95,6 +97,14 @@ class SearchResult:
     distances: dict[int, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     expanded: list[list[str]] = field(default_factory=list)
+    # The same search on the narrow rows (models.SearchRow), ordered, with `text_rank`, when it
+    # ran on them (the prefecture-wide reader's): a page of ids and the count read it.
+    rows: QuerySet[SearchRow] | None = None
+
+    @property
+    def for_page(self) -> QuerySet:
+        """What a page of ids and the count are read from (search_page)."""
+        return self.rows if self.rows is not None else self.queryset
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -111,10 +121,13 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
     return policy.in_municipality(Service.objects.all(), user)
 
 
-def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
+def service_public_queryset(
+    *, municipality: Municipality | None = None, model: type[Service] | type[SearchRow] = Service
+) -> QuerySet:
     """Services a resident may see: public, consented, active, and not 「確認中」 (left
-    unverified past the municipality's hide-after period, see on_hold_q)."""
-    qs = Service.objects.filter(
+    unverified past the municipality's hide-after period, see on_hold_q). With
+    `model=SearchRow`, the same services' narrow search rows (same column names)."""
+    qs = model.objects.filter(
         is_public=True, publication_consent=True, status=Service.Status.ACTIVE
     )
     if municipality is not None:
@@ -498,24 +511,37 @@ def _search(
     municipality: Municipality | None,
     public: bool,
     scope: list[str],
+    rows: QuerySet[SearchRow] | None = None,
 ) -> SearchResult:
+    """With `rows` (the public search's services as narrow rows, models.SearchRow), a search
+    with no place to measure from runs on them: the filters, the index, the check of every
+    word, the rank and the order read narrow rows, never the wide service rows (the
+    prefecture-wide reader ranks thousands of matches); a page and the count are read from
+    them (SearchResult.for_page). The Service queryset of the result is the same search on the
+    service rows (the staff list, exports): same services, same order."""
     groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
     expanded = expand_query(filters.text, groups=groups)
     indexed = SEARCH_INDEX and connection.vendor in ("sqlite", "postgresql")
     valid_days = 365
     if filters.needs_recheck is not None and municipality is not None:
         valid_days = verification_policy(municipality.pk).valid_days
-    queryset = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
     facts = _fact_groups(filters, public=public) if indexed else []
     if indexed and scope:
         facts.insert(0, scope)
+    origin, message = resolve_origin(municipality=municipality, filters=filters)
+    messages = [message] if message else []
+    if rows is not None and public and indexed and origin is None:
+        rows = _filter(rows, filters, public=True, indexed=True)
+        rows = apply_text_search(rows, expanded, use_index=True, facts=facts, document=PUBLIC_ROWS)
+        rows = rows.order_by("-text_rank", "sort_key", "name", "pk")
+    else:
+        rows = None
+    queryset = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
     # The public finder matches and ranks on the public document only: what a resident may
     # not see (a private home's address, the alternate name…) must not be searchable either.
     queryset = apply_text_search(
         queryset, expanded, use_index=indexed, facts=facts, document=PUBLIC if public else STAFF
     )
-    origin, message = resolve_origin(municipality=municipality, filters=filters)
-    messages = [message] if message else []
     distances: dict[int, float] = {}
     radius = min(filters.radius_m, MAX_RADIUS_M) if filters.radius_m else None
     order = ["-text_rank"]
@@ -533,6 +559,7 @@ def _search(
         distances=distances,
         messages=messages,
         expanded=expanded,
+        rows=rows,
     )
 
 
@@ -629,13 +656,19 @@ def service_search(
     queryset = service_list_visible_to(user=user)
     if not filters.statuses:
         filters.statuses = list(USUAL_STATUSES)
-    # The regional reader searches the public document (what it may not see, it may not find).
+    public = policy.sees_public_only(user)
+    # The regional reader searches the public document (what it may not see, it may not find),
+    # over the whole prefecture: on the narrow rows (see _search).
+    rows = (
+        policy.in_municipality(service_public_queryset(model=SearchRow), user) if public else None
+    )
     return _search(
         queryset,
         filters=filters,
         municipality=user.municipality if policy.is_staff_user(user) else None,
-        public=policy.sees_public_only(user),
+        public=public,
         scope=_scope_facts(user),
+        rows=rows,
     )
 
 
