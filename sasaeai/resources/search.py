@@ -668,18 +668,25 @@ def _postgres_candidates(expanded: list[list[str]], facts: list[list[str]]) -> Q
     checked on a text elsewhere (the narrow rows, search_rows.py): each alternative by its
     pairs in the pair vector (as on SQLite, a superset: the pairs are the staff text's, which
     holds the public one), never LIKE on the service's own text (TOAST); the facts as in
-    _postgres_q."""
+    _postgres_q. One subquery of plain SQL (the planner combines the GIN bitmaps)."""
     indexed, _ = index_terms(expanded)
-    combined = Q()
+    conditions: list[str] = []
+    params: list = []
     if indexed:
-        tsquery = IndexQuery(terms=indexed, facts=[]).tsquery()
-        combined &= Q(
-            RawSQL(f"{PAIRS_COLUMN} @@ %s::tsquery", [tsquery], output_field=BooleanField())
-        )
-    combined &= _postgres_q([], facts)
-    if not combined:
+        conditions.append("search_pairs @@ %s::tsquery")
+        params.append(IndexQuery(terms=indexed, facts=[]).tsquery())
+    required = sorted({group[0] for group in facts if len(group) == 1})
+    if required:
+        conditions.append("search_fact_tokens @> %s::text[]")
+        params.append(required)
+    for group in facts:
+        if len(group) > 1:
+            conditions.append("search_fact_tokens && %s::text[]")
+            params.append(list(group))
+    if not conditions:
         return Q()
-    return Q(pk__in=Service.objects.filter(combined).order_by().values("pk"))
+    subquery = "SELECT id FROM resources_service WHERE " + " AND ".join(conditions)
+    return Q(In(F("pk"), RawSQL(subquery, params)))
 
 
 @dataclass(frozen=True)
