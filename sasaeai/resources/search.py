@@ -663,30 +663,28 @@ def _postgres_q(expanded: list[list[str]], facts: list[list[str]]) -> Q:
     return combined
 
 
-def _postgres_candidates(expanded: list[list[str]], facts: list[list[str]]) -> Q:
-    """The ids of the services the PostgreSQL index finds for a search whose every term is then
-    checked on a text elsewhere (the narrow rows, search_rows.py): each alternative by its
-    pairs in the pair vector (as on SQLite, a superset: the pairs are the staff text's, which
-    holds the public one), never LIKE on the service's own text (TOAST); the facts as in
-    _postgres_q. One subquery of plain SQL (the planner combines the GIN bitmaps)."""
+def _postgres_candidates(expanded: list[list[str]], facts: list[list[str]], *, table: str) -> Q:
+    """The PostgreSQL index lookup on another table holding the service's index columns (the
+    narrow rows, search_rows.POSTGRES_COLUMNS) for a search whose every term is then checked on
+    that table's text: each alternative by its pairs in the pair vector (as on SQLite, a
+    superset: the pairs are the staff text's, which holds the public one), never LIKE on a
+    text; the facts as in _postgres_q. The planner combines the GIN bitmaps."""
     indexed, _ = index_terms(expanded)
-    conditions: list[str] = []
-    params: list = []
+    pairs = f"{connection.ops.quote_name(table)}.search_pairs"
+    tokens = f"{connection.ops.quote_name(table)}.search_fact_tokens"
+    combined = Q()
     if indexed:
-        conditions.append("search_pairs @@ %s::tsquery")
-        params.append(IndexQuery(terms=indexed, facts=[]).tsquery())
+        tsquery = IndexQuery(terms=indexed, facts=[]).tsquery()
+        combined &= Q(RawSQL(f"{pairs} @@ %s::tsquery", [tsquery], output_field=BooleanField()))
     required = sorted({group[0] for group in facts if len(group) == 1})
     if required:
-        conditions.append("search_fact_tokens @> %s::text[]")
-        params.append(required)
+        combined &= Q(RawSQL(f"{tokens} @> %s::text[]", [required], output_field=BooleanField()))
     for group in facts:
         if len(group) > 1:
-            conditions.append("search_fact_tokens && %s::text[]")
-            params.append(list(group))
-    if not conditions:
-        return Q()
-    subquery = "SELECT id FROM resources_service WHERE " + " AND ".join(conditions)
-    return Q(In(F("pk"), RawSQL(subquery, params)))
+            combined &= Q(
+                RawSQL(f"{tokens} && %s::text[]", [list(group)], output_field=BooleanField())
+            )
+    return combined
 
 
 @dataclass(frozen=True)
@@ -786,7 +784,7 @@ def apply_text_search(
     checked = expanded
     if use_index and connection.vendor == "postgresql" and document.table != STAFF.table:
         # Another table (the narrow rows): the service index gives the candidates' ids.
-        condition = _postgres_candidates(expanded, facts or [])
+        condition = _postgres_candidates(expanded, facts or [], table=document.table)
         if condition:
             queryset = queryset.filter(condition)
     elif use_index and connection.vendor == "postgresql":

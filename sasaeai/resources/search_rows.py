@@ -61,24 +61,41 @@ SOURCE_COLUMNS = (
 )
 
 
-def _values(row: str) -> list[str]:
-    return [expression.format(r=row) for expression in COLUMNS.values()]
+# PostgreSQL only: the service's index columns (migration 0005, generated from search_chars
+# and search_facts), copied with their GIN indexes, so that the index lookup, the check, the
+# rank and the sort read the narrow table alone. The model does not declare them.
+POSTGRES_COLUMNS: dict[str, str] = {
+    **COLUMNS,
+    "search_pairs": "{r}.search_pairs",
+    "search_fact_tokens": "{r}.search_fact_tokens",
+}
+POSTGRES_SOURCE_COLUMNS = (*SOURCE_COLUMNS, "search_chars", "search_facts")
+POSTGRES_INDEX = (
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_pairs tsvector, "
+    "ADD COLUMN IF NOT EXISTS search_fact_tokens text[]",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_pairs_gin ON {TABLE} USING gin (search_pairs)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_facts_gin ON {TABLE} USING gin (search_fact_tokens)",
+)
 
 
-def _upsert(row: str) -> str:
-    names = ", ".join(COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "service_id")
+def _values(row: str, columns: dict[str, str] = COLUMNS) -> list[str]:
+    return [expression.format(r=row) for expression in columns.values()]
+
+
+def _upsert(row: str, columns: dict[str, str] = COLUMNS) -> str:
+    names = ", ".join(columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "service_id")
     return (
-        f"INSERT INTO {TABLE} ({names}) VALUES ({', '.join(_values(row))}) "
+        f"INSERT INTO {TABLE} ({names}) VALUES ({', '.join(_values(row, columns))}) "
         f"ON CONFLICT (service_id) DO UPDATE SET {updates};"
     )
 
 
-def fill_sql() -> str:
+def fill_sql(columns: dict[str, str] = COLUMNS) -> str:
     """Copies every service into the (empty) narrow table."""
     return (
-        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
-        f"SELECT {', '.join(_values('s'))} FROM {SOURCE} AS s"
+        f"INSERT INTO {TABLE} ({', '.join(columns)}) "
+        f"SELECT {', '.join(_values('s', columns))} FROM {SOURCE} AS s"
     )
 
 
@@ -97,7 +114,7 @@ SQLITE_TRIGGERS = {
     ),
 }
 
-_changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in SOURCE_COLUMNS)
+_changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in POSTGRES_SOURCE_COLUMNS)
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -113,7 +130,7 @@ BEGIN
             DELETE FROM {TABLE} WHERE service_id = OLD.id;
         END IF;
     END IF;
-    {_upsert("NEW")}
+    {_upsert("NEW", POSTGRES_COLUMNS)}
     RETURN NULL;
 END
 $$;
@@ -130,8 +147,12 @@ POSTGRES_STORAGE = f"ALTER TABLE {TABLE} SET (toast_tuple_target = 8160)"
 def install(connection) -> None:
     """Creates the triggers and fills the table (migration 0012)."""
     with connection.cursor() as cursor:
+        columns = COLUMNS
         if connection.vendor == "postgresql":
+            columns = POSTGRES_COLUMNS
             cursor.execute(POSTGRES_STORAGE)
+            for statement in POSTGRES_INDEX:
+                cursor.execute(statement)
             cursor.execute(POSTGRES_FUNCTION)
             cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_sync ON {SOURCE}")
             cursor.execute(POSTGRES_TRIGGER)
@@ -140,7 +161,7 @@ def install(connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 cursor.execute(sql)
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(fill_sql())
+        cursor.execute(fill_sql(columns))
         if connection.vendor == "postgresql":
             # The planner's figures for the new rows (without them it scans the whole table).
             cursor.execute(f"ANALYZE {TABLE}")

@@ -121,21 +121,23 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
     return policy.in_municipality(Service.objects.all(), user)
 
 
-def service_public_queryset(
-    *, municipality: Municipality | None = None, model: type[Service] | type[SearchRow] = Service
-) -> QuerySet:
+def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
     """Services a resident may see: public, consented, active, and not 「確認中」 (left
-    unverified past the municipality's hide-after period, see on_hold_q). With
-    `model=SearchRow`, the same services' narrow search rows (same column names)."""
-    qs = model.objects.filter(
-        is_public=True, publication_consent=True, status=Service.Status.ACTIVE
-    )
+    unverified past the municipality's hide-after period, see on_hold_q)."""
+    qs = Service.objects.all()
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
     on_hold = on_hold_q(municipality_ids=[municipality.pk] if municipality is not None else None)
-    if on_hold is not None:
-        qs = qs.exclude(on_hold)
-    return qs
+    return _public_only(qs, on_hold)
+
+
+def _public_only(queryset: QuerySet, on_hold: Q | None) -> QuerySet:
+    """service_public_queryset's conditions, on services or on their narrow search rows
+    (models.SearchRow has the same column names)."""
+    queryset = queryset.filter(
+        is_public=True, publication_consent=True, status=Service.Status.ACTIVE
+    )
+    return queryset.exclude(on_hold) if on_hold is not None else queryset
 
 
 def service_get_visible(*, user: User, pk: object) -> Service:
@@ -653,15 +655,20 @@ def service_search(
     filters = filters or ServiceFilters()
     if text:
         filters.text = text
-    queryset = service_list_visible_to(user=user)
     if not filters.statuses:
         filters.statuses = list(USUAL_STATUSES)
     public = policy.sees_public_only(user)
-    # The regional reader searches the public document (what it may not see, it may not find),
-    # over the whole prefecture: on the narrow rows (see _search).
-    rows = (
-        policy.in_municipality(service_public_queryset(model=SearchRow), user) if public else None
-    )
+    rows = None
+    if public:
+        # The regional reader searches the public document (what it may not see, it may not
+        # find) of its prefecture, as service_list_visible_to scopes it: on the narrow rows
+        # too (see _search), with the same conditions read once.
+        on_hold = on_hold_q()
+        scope = policy.municipality_ids(user)
+        queryset = _public_only(Service.objects.filter(municipality__in=scope), on_hold)
+        rows = _public_only(SearchRow.objects.filter(municipality__in=scope), on_hold)
+    else:
+        queryset = service_list_visible_to(user=user)
     return _search(
         queryset,
         filters=filters,
