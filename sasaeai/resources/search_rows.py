@@ -139,9 +139,15 @@ POSTGRES_TRIGGER = (
     f"CREATE TRIGGER {TABLE}_sync AFTER INSERT OR UPDATE OR DELETE ON {SOURCE} "
     f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_sync()"
 )
-# The texts are read in place: a row is far below a page, so it is never compressed or moved
-# to TOAST (each LIKE on a compressed text would decompress it again).
-POSTGRES_STORAGE = f"ALTER TABLE {TABLE} SET (toast_tuple_target = 8160)"
+# The texts are read in place (MAIN: kept in the row; each LIKE on a text in TOAST would
+# fetch it again), the pair vector (≈1.5 KB, read only through its GIN index) goes out of the
+# row (EXTERNAL): rows of ≈1.6 KB, 101 MB for 100,080 services instead of 345 MB with every
+# column in the row (and the page statement twice as fast).
+POSTGRES_STORAGE = (
+    f"ALTER TABLE {TABLE} ALTER COLUMN public_search_text SET STORAGE MAIN, "
+    "ALTER COLUMN public_search_name SET STORAGE MAIN, "
+    "ALTER COLUMN search_pairs SET STORAGE EXTERNAL"
+)
 
 
 def install(connection) -> None:
@@ -150,9 +156,9 @@ def install(connection) -> None:
         columns = COLUMNS
         if connection.vendor == "postgresql":
             columns = POSTGRES_COLUMNS
-            cursor.execute(POSTGRES_STORAGE)
             for statement in POSTGRES_INDEX:
                 cursor.execute(statement)
+            cursor.execute(POSTGRES_STORAGE)
             cursor.execute(POSTGRES_FUNCTION)
             cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_sync ON {SOURCE}")
             cursor.execute(POSTGRES_TRIGGER)
