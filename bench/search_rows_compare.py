@@ -58,6 +58,8 @@ def _compare(args) -> int:
     from bench.operations import Env, _search_filters, _search_variants
     from sasaeai.resources import selectors
 
+    # Both paths on either backend (SQLite answers from the service rows unless told).
+    selectors.SEARCH_ROWS_VENDORS = (connection.vendor,)
     env = Env()
     user = env.user("regional")
     variants = range(len(_search_variants(env)))

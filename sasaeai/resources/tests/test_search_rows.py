@@ -168,8 +168,15 @@ def _api(client, params: dict) -> tuple[list[int], int]:
     return [item["id"] for item in body["items"]], body["count"]
 
 
+@pytest.fixture
+def on_rows(monkeypatch):
+    """The search on the narrow rows whatever the backend (selectors.SEARCH_ROWS_VENDORS
+    leaves SQLite on the service rows, where the rows do not pay)."""
+    monkeypatch.setattr(selectors, "SEARCH_ROWS_VENDORS", ("sqlite", "postgresql"))
+
+
 def test_prefecture_wide_search_on_rows_answers_as_on_services(
-    client, musashino, prefecture, monkeypatch
+    client, musashino, prefecture, monkeypatch, on_rows
 ):
     regional = UserFactory(municipality=musashino, role=Role.REGIONAL)
     client.force_login(regional)
@@ -205,7 +212,7 @@ def test_prefecture_wide_search_on_rows_answers_as_on_services(
     ]
 
 
-def test_regional_search_with_a_place_stays_on_services(musashino, prefecture):
+def test_regional_search_with_a_place_stays_on_services(musashino, prefecture, on_rows):
     regional = UserFactory(municipality=musashino, role=Role.REGIONAL)
     town = Town.objects.filter(municipality=musashino, latitude__isnull=False)[0]
     result = service_search(
@@ -215,7 +222,15 @@ def test_regional_search_with_a_place_stays_on_services(musashino, prefecture):
     assert result.for_page is result.queryset
 
 
-def test_coordinator_search_does_not_use_rows(tier1, prefecture):
+def test_rows_only_where_they_pay(musashino, prefecture):
+    from django.db import connection
+
+    regional = UserFactory(municipality=musashino, role=Role.REGIONAL)
+    result = service_search(user=regional, filters=ServiceFilters(text="体操"))
+    assert (result.rows is not None) == (connection.vendor == "postgresql")
+
+
+def test_coordinator_search_does_not_use_rows(tier1, prefecture, on_rows):
     result = service_search(user=tier1, filters=ServiceFilters(text="体操"))
     assert result.rows is None
     names = {s.name for s in result.queryset}
