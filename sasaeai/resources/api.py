@@ -275,7 +275,8 @@ def resource_list(request: HttpRequest, query: Query[ServiceQuery]):
     policy.require(request.user, Capability.VIEW_RESOURCES)
     result = selectors.service_search(user=request.user, filters=_filters(query))
     request.resource_distances = result.distances
-    return result.queryset
+    # The page reads the narrow rows when the search ran on them (selectors._search).
+    return result.for_page
 
 
 @router.get("/resources/categories", response=list[CategoryOut], summary="分類の一覧")

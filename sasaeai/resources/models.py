@@ -497,6 +497,50 @@ class Service(MunicipalityOwned):
         super().save(*args, **kwargs)
 
 
+class SearchRow(models.Model):
+    """A service as a public search reads it: the filter columns, the reading sort key, the
+    name and the public document, in a narrow row (search_rows.py). Written only by database
+    triggers on `resources_service` (migration 0012), never by Django. Its filter fields have
+    the service's names, so the same conditions apply to both."""
+
+    service = models.OneToOneField(
+        Service,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_row",
+    )
+    municipality = models.ForeignKey(
+        "org.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    organization_id = models.IntegerField(null=True)
+    area_id = models.IntegerField(null=True)
+    town_id = models.IntegerField(null=True)
+    status = models.CharField(max_length=10)
+    is_public = models.BooleanField()
+    publication_consent = models.BooleanField()
+    is_free = models.BooleanField(null=True)
+    welcomes_volunteers = models.BooleanField()
+    confirmed_at = models.DateField(null=True)
+    created_at = models.DateTimeField()
+    sort_key = models.CharField(max_length=400)
+    name = models.CharField(max_length=200)
+    public_search_name = models.TextField()
+    public_search_text = models.TextField()
+
+    class Meta:
+        db_table = "resources_search_row"
+        verbose_name = "検索用の行"
+        verbose_name_plural = "検索用の行"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Schedule(TimeStampedModel):
     """When a service meets, as an HSDS/iCalendar-like recurrence.
 

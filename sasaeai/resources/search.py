@@ -663,38 +663,68 @@ def _postgres_q(expanded: list[list[str]], facts: list[list[str]]) -> Q:
     return combined
 
 
+def _postgres_candidates(expanded: list[list[str]], facts: list[list[str]], *, table: str) -> Q:
+    """The PostgreSQL index lookup on another table holding the service's index columns (the
+    narrow rows, search_rows.POSTGRES_COLUMNS) for a search whose every term is then checked on
+    that table's text: each alternative by its pairs in the pair vector (as on SQLite, a
+    superset: the pairs are the staff text's, which holds the public one), never LIKE on a
+    text; the facts as in _postgres_q. The planner combines the GIN bitmaps."""
+    indexed, _ = index_terms(expanded)
+    pairs = f"{connection.ops.quote_name(table)}.search_pairs"
+    tokens = f"{connection.ops.quote_name(table)}.search_fact_tokens"
+    combined = Q()
+    if indexed:
+        tsquery = IndexQuery(terms=indexed, facts=[]).tsquery()
+        combined &= Q(RawSQL(f"{pairs} @@ %s::tsquery", [tsquery], output_field=BooleanField()))
+    required = sorted({group[0] for group in facts if len(group) == 1})
+    if required:
+        combined &= Q(RawSQL(f"{tokens} @> %s::text[]", [required], output_field=BooleanField()))
+    for group in facts:
+        if len(group) > 1:
+            combined &= Q(
+                RawSQL(f"{tokens} && %s::text[]", [list(group)], output_field=BooleanField())
+            )
+    return combined
+
+
 @dataclass(frozen=True)
 class Document:
-    """The columns of one of a service's two documents: what a search matches and ranks on."""
+    """The columns of one of a service's two documents: what a search matches and ranks on
+    (in `table`: the service's own, or the narrow search rows)."""
 
     name_column: str
     text_column: str
+    table: str = Service._meta.db_table
 
 
 STAFF = Document("search_name", "search_text")
 PUBLIC = Document("public_search_name", "public_search_text")
+# The public document in the narrow rows (models.SearchRow), same values as PUBLIC.
+PUBLIC_ROWS = Document("public_search_name", "public_search_text", table="resources_search_row")
 
 
 def text_q(alternatives: list[str], *, document: Document = STAFF) -> Q:
     """Services whose text holds any of a term's alternatives, checked on the text itself."""
-    sql, params = _holds_any(document.text_column, alternatives)
+    sql, params = _holds_any(document.text_column, alternatives, table=document.table)
     return Q(RawSQL(sql, params, output_field=BooleanField()))
 
 
-def _column(name: str) -> str:
-    return f"{connection.ops.quote_name(Service._meta.db_table)}.{connection.ops.quote_name(name)}"
+def _column(name: str, table: str = Service._meta.db_table) -> str:
+    return f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(name)}"
 
 
 def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _holds_any(column: str, alternatives: list[str]) -> tuple[str, list[str]]:
+def _holds_any(
+    column: str, alternatives: list[str], *, table: str = Service._meta.db_table
+) -> tuple[str, list[str]]:
     """SQL for "the folded column holds one of these": instr() on SQLite (a byte search), LIKE
     '%…%' elsewhere (as the `infix` lookup), written at once: a search has a few terms with up
     to a dozen alternatives each, and building each as its own ORM lookup cost more than the
     SQL itself."""
-    quoted = _column(column)
+    quoted = _column(column, table)
     if connection.vendor == "sqlite":
         return (
             "(" + " OR ".join(f"instr({quoted}, %s) > 0" for _ in alternatives) + ")",
@@ -706,8 +736,10 @@ def _holds_any(column: str, alternatives: list[str]) -> tuple[str, list[str]]:
     )
 
 
-def _starts_with_any(column: str, alternatives: list[str]) -> tuple[str, list[str]]:
-    quoted = _column(column)
+def _starts_with_any(
+    column: str, alternatives: list[str], *, table: str = Service._meta.db_table
+) -> tuple[str, list[str]]:
+    quoted = _column(column, table)
     escape = " ESCAPE '\\'" if connection.vendor == "sqlite" else ""
     return (
         "(" + " OR ".join(f"{quoted} LIKE %s{escape}" for _ in alternatives) + ")",
@@ -725,9 +757,11 @@ def text_rank_sql(expanded: list[list[str]], *, document: Document = STAFF) -> R
     for alternatives in expanded:
         plain = [a for a in alternatives if not a.startswith(BOUNDARY)]
         starts, starts_params = (
-            _starts_with_any(document.name_column, plain) if plain else ("1 = 0", [])
+            _starts_with_any(document.name_column, plain, table=document.table)
+            if plain
+            else ("1 = 0", [])
         )
-        holds, holds_params = _holds_any(document.name_column, alternatives)
+        holds, holds_params = _holds_any(document.name_column, alternatives, table=document.table)
         parts.append(f"CASE WHEN {starts} THEN 3 WHEN {holds} THEN 2 ELSE 1 END")
         params += starts_params + holds_params
     return RawSQL("(" + " + ".join(parts) + ")", params, output_field=IntegerField())
@@ -748,7 +782,12 @@ def apply_text_search(
     every public part) only finds candidates: every term is then checked on the public text,
     and the rank reads the public names."""
     checked = expanded
-    if use_index and connection.vendor == "postgresql":
+    if use_index and connection.vendor == "postgresql" and document.table != STAFF.table:
+        # Another table (the narrow rows): the service index gives the candidates' ids.
+        condition = _postgres_candidates(expanded, facts or [], table=document.table)
+        if condition:
+            queryset = queryset.filter(condition)
+    elif use_index and connection.vendor == "postgresql":
         checked = []
         condition = _postgres_q(expanded, facts or [])
         if condition:

@@ -36,6 +36,7 @@ from .models import (
     Category,
     Location,
     Schedule,
+    SearchRow,
     Service,
     Synonym,
     TargetGroup,
@@ -44,6 +45,7 @@ from .models import (
 from .schedules import open_on_q, schedule_meets_on, schedule_text, weekday_q
 from .search import (
     PUBLIC,
+    PUBLIC_ROWS,
     STAFF,
     TIME_OF_DAY,
     TIME_TOKENS,
@@ -95,6 +97,14 @@ class SearchResult:
     distances: dict[int, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     expanded: list[list[str]] = field(default_factory=list)
+    # The same search on the narrow rows (models.SearchRow), ordered, with `text_rank`, when it
+    # ran on them (the prefecture-wide reader's): a page of ids and the count read it.
+    rows: QuerySet[SearchRow] | None = None
+
+    @property
+    def for_page(self) -> QuerySet:
+        """What a page of ids and the count are read from (search_page)."""
+        return self.rows if self.rows is not None else self.queryset
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -114,15 +124,20 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
 def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
     """Services a resident may see: public, consented, active, and not 「確認中」 (left
     unverified past the municipality's hide-after period, see on_hold_q)."""
-    qs = Service.objects.filter(
-        is_public=True, publication_consent=True, status=Service.Status.ACTIVE
-    )
+    qs = Service.objects.all()
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
     on_hold = on_hold_q(municipality_ids=[municipality.pk] if municipality is not None else None)
-    if on_hold is not None:
-        qs = qs.exclude(on_hold)
-    return qs
+    return _public_only(qs, on_hold)
+
+
+def _public_only(queryset: QuerySet, on_hold: Q | None) -> QuerySet:
+    """service_public_queryset's conditions, on services or on their narrow search rows
+    (models.SearchRow has the same column names)."""
+    queryset = queryset.filter(
+        is_public=True, publication_consent=True, status=Service.Status.ACTIVE
+    )
+    return queryset.exclude(on_hold) if on_hold is not None else queryset
 
 
 def service_get_visible(*, user: User, pk: object) -> Service:
@@ -484,6 +499,12 @@ def _distance_order(origin: Origin) -> ExpressionWrapper:
 # False makes each term a plain substring check on the stored text and each filter a plain SQL
 # condition (the tests compare the two paths).
 SEARCH_INDEX = True
+# Where the prefecture-wide search reads the narrow search rows (models.SearchRow). Measured at
+# the prefecture size (docs/benchmarks.md): on PostgreSQL 13× fewer buffers and about half the
+# time; on SQLite no gain (the cost there is per candidate, not the width of the row: 47 ms
+# CPU p50 on the rows against 40 on the services), so SQLite keeps the service rows. The rows
+# are kept on both backends, and the tests run the search both ways on both.
+SEARCH_ROWS_VENDORS = ("postgresql",)
 
 
 def _reading_order():
@@ -498,24 +519,38 @@ def _search(
     municipality: Municipality | None,
     public: bool,
     scope: list[str],
+    rows: QuerySet[SearchRow] | None = None,
 ) -> SearchResult:
+    """With `rows` (the public search's services as narrow rows, models.SearchRow), a search
+    with no place to measure from runs on them: the filters, the index, the check of every
+    word, the rank and the order read narrow rows, never the wide service rows (the
+    prefecture-wide reader ranks thousands of matches); a page and the count are read from
+    them (SearchResult.for_page). The Service queryset of the result is the same search on the
+    service rows (the staff list, exports): same services, same order."""
     groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
     expanded = expand_query(filters.text, groups=groups)
     indexed = SEARCH_INDEX and connection.vendor in ("sqlite", "postgresql")
     valid_days = 365
     if filters.needs_recheck is not None and municipality is not None:
         valid_days = verification_policy(municipality.pk).valid_days
-    queryset = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
     facts = _fact_groups(filters, public=public) if indexed else []
     if indexed and scope:
         facts.insert(0, scope)
+    origin, message = resolve_origin(municipality=municipality, filters=filters)
+    messages = [message] if message else []
+    on_rows = connection.vendor in SEARCH_ROWS_VENDORS
+    if rows is not None and public and indexed and origin is None and on_rows:
+        rows = _filter(rows, filters, public=True, indexed=True)
+        rows = apply_text_search(rows, expanded, use_index=True, facts=facts, document=PUBLIC_ROWS)
+        rows = rows.order_by("-text_rank", "sort_key", "name", "pk")
+    else:
+        rows = None
+    queryset = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
     # The public finder matches and ranks on the public document only: what a resident may
     # not see (a private home's address, the alternate name…) must not be searchable either.
     queryset = apply_text_search(
         queryset, expanded, use_index=indexed, facts=facts, document=PUBLIC if public else STAFF
     )
-    origin, message = resolve_origin(municipality=municipality, filters=filters)
-    messages = [message] if message else []
     distances: dict[int, float] = {}
     radius = min(filters.radius_m, MAX_RADIUS_M) if filters.radius_m else None
     order = ["-text_rank"]
@@ -533,6 +568,7 @@ def _search(
         distances=distances,
         messages=messages,
         expanded=expanded,
+        rows=rows,
     )
 
 
@@ -626,16 +662,27 @@ def service_search(
     filters = filters or ServiceFilters()
     if text:
         filters.text = text
-    queryset = service_list_visible_to(user=user)
     if not filters.statuses:
         filters.statuses = list(USUAL_STATUSES)
-    # The regional reader searches the public document (what it may not see, it may not find).
+    public = policy.sees_public_only(user)
+    rows = None
+    if public:
+        # The regional reader searches the public document (what it may not see, it may not
+        # find) of its prefecture, as service_list_visible_to scopes it: on the narrow rows
+        # too (see _search), with the same conditions read once.
+        on_hold = on_hold_q()
+        scope = policy.municipality_ids(user)
+        queryset = _public_only(Service.objects.filter(municipality__in=scope), on_hold)
+        rows = _public_only(SearchRow.objects.filter(municipality__in=scope), on_hold)
+    else:
+        queryset = service_list_visible_to(user=user)
     return _search(
         queryset,
         filters=filters,
         municipality=user.municipality if policy.is_staff_user(user) else None,
-        public=policy.sees_public_only(user),
+        public=public,
         scope=_scope_facts(user),
+        rows=rows,
     )
 
 

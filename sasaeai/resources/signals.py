@@ -77,8 +77,9 @@ def ensure_sqlite_search_triggers(sender, using="default", **kwargs) -> None:
     conn = connections[using]
     if conn.vendor != "sqlite":
         return
-    from . import versioning
+    from . import search_rows, versioning
     from .search_index import sqlite_ensure
 
     sqlite_ensure(conn)
     versioning.sqlite_ensure(conn)
+    search_rows.sqlite_ensure(conn)
