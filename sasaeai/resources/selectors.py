@@ -2,6 +2,7 @@
 public), the re-check list, and the point each service is shown at on a map."""
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -598,6 +599,19 @@ class _ScheduleRow:
             setattr(self, name, value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _schedule_text(row: tuple) -> str:
+    """schedule_text of a schedule row without its service (memoised: a page's schedules
+    repeat the same few patterns). The creation time is replaced by its date, all that
+    schedule_rule reads of it."""
+    return schedule_text(_ScheduleRow((None, *row)))
+
+
+def _schedule_key(row: tuple) -> tuple:
+    created = row[-1]
+    return (*row[1:-1], dt.datetime.combine(created.date(), dt.time()) if created else None)
+
+
 def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = False) -> list[dict]:
     """The items of a page of the API's search list (api.ServiceItem's fields), in the order
     of `ids`: three queries of plain values, no model objects, their SQL compiled once (a page
@@ -655,7 +669,7 @@ def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = F
     for service_id, category in _ITEM_CATEGORIES.rows(ids):
         items[service_id]["categories"].append(category)
     for row in _ITEM_SCHEDULES.rows(ids):
-        items[row[0]]["schedules"].append(schedule_text(_ScheduleRow(row)))
+        items[row[0]]["schedules"].append(_schedule_text(_schedule_key(row)))
     return [items[pk] for pk in ids if pk in items]
 
 

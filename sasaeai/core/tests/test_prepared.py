@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from sasaeai.core.prepared import IdsQuery
+from sasaeai.core.prepared import IdsQuery, PreparedQuery
 from sasaeai.resources.models import Schedule, Service
 from sasaeai.resources.tests.factories import LocationFactory, ScheduleFactory, ServiceFactory
 
@@ -49,8 +49,8 @@ def test_rows_are_the_orms_for_every_list_of_ids(services):
     ]
     for ids in lists * 2:  # the second round runs the kept SQL
         assert query.rows(ids) == list(_orm(ids)), ids
-    kept = connections["default"].__dict__["_sasaeai_ids_queries"]
-    assert {n for (q, n) in kept if q is query} == {1, 3, 6}
+    kept = connections["default"].__dict__["_sasaeai_prepared"]
+    assert {n for (q, n, _) in kept if q is query} == {1, 3, 6}
 
 
 @pytest.mark.django_db
@@ -80,4 +80,24 @@ def test_one_query_per_call_and_other_parameters_are_not_kept(services):
     dated = IdsQuery(lambda ids: _orm(ids).filter(confirmed_at__gte=dt.date(2026, 4, 2)))
     for _ in range(2):
         assert dated.rows(services) == list(dated.build(services))
-    assert not any(q is dated for (q, n) in connections["default"].__dict__["_sasaeai_ids_queries"])
+    assert not any(q is dated for (q, n, _) in connections["default"].__dict__["_sasaeai_prepared"])
+
+
+@pytest.mark.django_db
+def test_none_is_another_shape(musashino):
+    """`municipality_id = NULL` matches nothing where `IS NULL` matches: a query compiled for
+    a value is never run with None, nor the other way round."""
+    from sasaeai.resources.models import Synonym
+
+    Synonym.objects.create(terms="カラオケ、歌")
+    own = Synonym.objects.create(terms="体操、運動", municipality=musashino)
+    query = PreparedQuery(
+        lambda params: (
+            Synonym.objects.filter(municipality_id=params[0]).order_by("pk").values_list("pk")
+        )
+    )
+    shared = list(Synonym.objects.filter(municipality__isnull=True).values_list("pk"))
+    assert len(shared) >= 1
+    for _ in range(2):
+        assert query.rows([musashino.pk]) == [(own.pk,)]
+        assert query.rows([None]) == sorted(shared)
