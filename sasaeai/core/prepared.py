@@ -26,7 +26,9 @@ class PreparedQuery:
     parameters must be exactly those, in their order. That is checked each time it is
     compiled: a queryset with another parameter (a constant, a date) or whose parameters the ORM
     changed (an `__in` list sends a repeated value once) is evaluated by the ORM as usual, and
-    not kept. The shape is the number of parameters and which of them are None.
+    not kept. The shape is the number of parameters and which of them are None. The check
+    compares values by equality, so the parameters are meant to be ids and plain strings (a
+    float the ORM would turn into a Decimal compares equal and would be sent as it is).
 
     `rows(params)` gives a values_list() queryset's rows as tuples; `objects(params)` a model
     queryset's objects (with their select_related objects), as the ORM would.
