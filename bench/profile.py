@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile", action="store_true", help="関数ごとの時間も表示する")
     parser.add_argument("--explain", action="store_true", help="遅い文の実行計画も表示する")
     parser.add_argument("--statements", type=int, default=4, help="表示する文の数")
+    parser.add_argument("--dump", help="cProfileの結果をこのファイルに書く（pstatsで読む）")
     parser.add_argument("--file", help="このSQLiteファイルをそのまま使う（キャッシュの鍵を見ない）")
     args = parser.parse_args(argv)
 
@@ -177,6 +178,8 @@ def _profile(args, url: str) -> int:
                     for row in cursor.fetchall():
                         print("   plan:", " ".join(str(c) for c in row))
         if profiler:
+            if args.dump:
+                profiler.dump_stats(f"{args.dump}.{key}")
             print()
             stats = pstats.Stats(profiler, stream=sys.stdout)
             stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 40)

@@ -159,6 +159,9 @@ class ApiToken(HashedToken):
     """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""
 
     SECRET_PREFIX = "ssa_"
+    # The user's municipality comes with the user: most API operations read it (the search,
+    # the lists' scope), and one join costs less than a second query.
+    LOADED_WITH = ("user", "user__municipality")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="利用者"

@@ -49,6 +49,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains, In
 
+from sasaeai.core.prepared import PreparedQuery
 from sasaeai.core.readings import BOUNDARY, bounded_kana, bounded_reading, bounded_term, reading
 from sasaeai.core.text import search_key, split_terms
 
@@ -76,12 +77,20 @@ def _folded_group(terms: str) -> frozenset[str]:
     return frozenset(search_key(t) for t in split_terms(terms) if search_key(t))
 
 
+# Read on every search: its SQL is compiled once per connection (core.prepared).
+_SYNONYMS = PreparedQuery(
+    lambda params: (
+        Synonym.objects.filter(is_active=True)
+        .filter(Q(municipality__isnull=True) | Q(municipality_id=params[0]))
+        .values_list("terms")
+    )
+)
+
+
 def synonym_groups(*, municipality_id: int | None = None) -> list[frozenset[str]]:
     """The active synonym groups (shared ones and the municipality's), folded."""
-    qs = Synonym.objects.filter(is_active=True)
-    qs = qs.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
     groups = []
-    for terms in qs.values_list("terms", flat=True):
+    for (terms,) in _SYNONYMS.rows([municipality_id]):
         folded = _folded_group(terms)
         if len(folded) > 1:
             groups.append(folded)

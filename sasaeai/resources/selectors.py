@@ -2,6 +2,7 @@
 public), the re-check list, and the point each service is shown at on a map."""
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,7 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
 from sasaeai.core.geo import bounding_box, haversine_m
+from sasaeai.core.prepared import IdsQuery
 from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.org.selectors import address_resolve
 
@@ -572,68 +574,138 @@ def _search(
     )
 
 
+_ITEM_FIELDS = (
+    "pk",
+    "name",
+    "name_kana",
+    "status",
+    "is_public",
+    "organization__name",
+    "area_id",
+    "area__name",
+    "town_id",
+    "town__name",
+    "location_id",
+    "location__latitude",
+    "location__longitude",
+    "location__is_approximate",
+    "location__is_private_home",
+    "welcomes_volunteers",
+    "is_free",
+    "confirmed_at",
+)
+_SCHEDULE_FIELDS = (
+    "service_id",
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "opens_at",
+    "closes_at",
+    "valid_from",
+    "valid_to",
+    "closed_on_holidays",
+    "closed_year_end",
+    "note",
+    "created_at",
+)
+# The three queries of a page, compiled once per connection and page length (core.prepared).
+_ITEM_ROWS = IdsQuery(lambda ids: Service.objects.filter(pk__in=ids).values_list(*_ITEM_FIELDS))
+_ITEM_CATEGORIES = IdsQuery(
+    lambda ids: (
+        Service.categories.through.objects.filter(service_id__in=ids)
+        .order_by("category__axis", "category__order", "category_id")
+        .values_list("service_id", "category__name")
+    )
+)
+_ITEM_SCHEDULES = IdsQuery(
+    lambda ids: (
+        Schedule.objects.filter(service_id__in=ids).order_by("id").values_list(*_SCHEDULE_FIELDS)
+    )
+)
+
+
+class _ScheduleRow:
+    """A schedule's fields as schedule_text reads them (no model object)."""
+
+    __slots__ = _SCHEDULE_FIELDS
+
+    def __init__(self, row: tuple) -> None:
+        for name, value in zip(_SCHEDULE_FIELDS, row, strict=True):
+            setattr(self, name, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _schedule_text(row: tuple) -> str:
+    """schedule_text of a schedule row without its service (memoised: a page's schedules
+    repeat the same few patterns). The creation time is replaced by its date, all that
+    schedule_rule reads of it."""
+    return schedule_text(_ScheduleRow((None, *row)))
+
+
+def _schedule_key(row: tuple) -> tuple:
+    created = row[-1]
+    return (*row[1:-1], dt.datetime.combine(created.date(), dt.time()) if created else None)
+
+
 def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = False) -> list[dict]:
     """The items of a page of the API's search list (api.ServiceItem's fields), in the order
-    of `ids`: three queries of plain values, no model objects (a page is read often). With
-    `public`, a private home is placed at its area's point, as the public finder shows it."""
+    of `ids`: three queries of plain values, no model objects, their SQL compiled once (a page
+    is read often). With `public`, a private home is placed at its area's point, as the public
+    finder shows it."""
     today = today or timezone.localdate()
     area_points = area_centroids() if public else {}
     limit = recheck_limit(today)
+    hsds = Service.HSDS_STATUS
     items: dict[int, dict] = {}
-    for row in Service.objects.filter(pk__in=ids).values(
-        "pk",
-        "name",
-        "name_kana",
-        "status",
-        "is_public",
-        "organization__name",
-        "area_id",
-        "area__name",
-        "town_id",
-        "town__name",
-        "location_id",
-        "location__latitude",
-        "location__longitude",
-        "location__is_approximate",
-        "location__is_private_home",
-        "welcomes_volunteers",
-        "is_free",
-        "confirmed_at",
-    ):
-        has_location = row["location_id"] is not None
-        latitude, longitude = row["location__latitude"], row["location__longitude"]
-        if public and row["location__is_private_home"]:
-            latitude, longitude = area_points.get(row["area_id"], (None, None))
-        items[row["pk"]] = {
-            "id": row["pk"],
-            "name": row["name"],
-            "name_kana": row["name_kana"],
-            "status": row["status"],
-            "hsds_status": Service.HSDS_STATUS[row["status"]],
-            "is_public": row["is_public"],
-            "organization": row["organization__name"],
-            "area_id": row["area_id"],
-            "area": row["area__name"],
-            "town_id": row["town_id"],
-            "town": row["town__name"],
+    for (
+        pk,
+        name,
+        name_kana,
+        status,
+        is_public,
+        organization,
+        area_id,
+        area,
+        town_id,
+        town,
+        location_id,
+        latitude,
+        longitude,
+        is_approximate,
+        is_private_home,
+        welcomes_volunteers,
+        is_free,
+        confirmed_at,
+    ) in _ITEM_ROWS.rows(ids):
+        if public and is_private_home:
+            latitude, longitude = area_points.get(area_id, (None, None))
+        items[pk] = {
+            "id": pk,
+            "name": name,
+            "name_kana": name_kana,
+            "status": status,
+            "hsds_status": hsds[status],
+            "is_public": is_public,
+            "organization": organization,
+            "area_id": area_id,
+            "area": area,
+            "town_id": town_id,
+            "town": town,
             "categories": [],
             "schedules": [],
             "latitude": float(latitude) if latitude is not None else None,
             "longitude": float(longitude) if longitude is not None else None,
-            "is_approximate": row["location__is_approximate"] if has_location else None,
-            "welcomes_volunteers": row["welcomes_volunteers"],
-            "is_free": row["is_free"],
-            "confirmed_at": row["confirmed_at"],
-            "needs_recheck": row["confirmed_at"] is None or row["confirmed_at"] < limit,
+            "is_approximate": is_approximate if location_id is not None else None,
+            "welcomes_volunteers": welcomes_volunteers,
+            "is_free": is_free,
+            "confirmed_at": confirmed_at,
+            "needs_recheck": confirmed_at is None or confirmed_at < limit,
         }
-    for service_id, name in (
-        Service.categories.through.objects.filter(service_id__in=ids)
-        .order_by("category__axis", "category__order", "category_id")
-        .values_list("service_id", "category__name")
-    ):
-        items[service_id]["categories"].append(name)
-    for schedule in Schedule.objects.filter(service_id__in=ids).order_by("id"):
-        items[schedule.service_id]["schedules"].append(schedule_text(schedule))
+    for service_id, category in _ITEM_CATEGORIES.rows(ids):
+        items[service_id]["categories"].append(category)
+    for row in _ITEM_SCHEDULES.rows(ids):
+        items[row[0]]["schedules"].append(_schedule_text(_schedule_key(row)))
     return [items[pk] for pk in ids if pk in items]
 
 
