@@ -207,6 +207,7 @@ def _build_in_subprocess(*, url: str, size: str, seed: int, key: str, progress: 
     import tempfile
 
     # Its own file: builds of the same size on both backends may run at the same time.
+    DATA.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=DATA, prefix=f".build-{size}-", suffix=".json")
     os.close(handle)
     result_file = Path(name)

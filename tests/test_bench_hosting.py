@@ -80,15 +80,17 @@ def test_a_run_without_the_city_size_compares_with_an_earlier_city_run():
     assert any("api_areas (postgresql, national): p50 ×1.25" in n for n in notes)
 
 
-def test_builds_running_at_once_keep_their_results_apart(monkeypatch):
+def test_builds_running_at_once_keep_their_results_apart(monkeypatch, tmp_path):
     """Two builds of one size (SQLite and PostgreSQL side by side) each read their own result:
-    a shared result file made the second build fail with FileNotFoundError."""
+    a shared result file made the second build fail with FileNotFoundError. On a fresh clone
+    the data folder does not exist yet."""
     import json
     import subprocess
     from pathlib import Path
 
     from bench import generate
 
+    monkeypatch.setattr(generate, "DATA", tmp_path / "fresh" / "data")
     outs = []
 
     def fake_run(command, **kwargs):
