@@ -123,8 +123,9 @@ def _pool_stats(pooler) -> dict:
     with psycopg.connect(
         host="127.0.0.1", port=pooler.port, user=pooler.user, dbname="pgbouncer", autocommit=True
     ) as admin:
-        rows = admin.execute("SHOW STATS").fetchall()
-        names = [column.name for column in admin.cursor().execute("SHOW STATS").description]
+        cursor = admin.execute("SHOW STATS")
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
     for row in rows:
         stats = dict(zip(names, row, strict=True))
         if stats.get("database") == pooler.database:

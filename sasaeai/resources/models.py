@@ -548,6 +548,22 @@ class Schedule(TimeStampedModel):
     day ("2TU,4TU"; "-1FR" is the last Friday). `bymonthday` holds days of the month ("1,15").
     """
 
+    # The fields that make the rule (everything a person enters for one schedule): the
+    # staff form's, the import's and the search API's reads of a schedule share them.
+    RULE_FIELDS = (
+        "freq",
+        "interval",
+        "byday",
+        "bymonthday",
+        "opens_at",
+        "closes_at",
+        "valid_from",
+        "valid_to",
+        "closed_on_holidays",
+        "closed_year_end",
+        "note",
+    )
+
     class Freq(models.TextChoices):
         WEEKLY = "WEEKLY", "毎週"
         MONTHLY = "MONTHLY", "毎月"

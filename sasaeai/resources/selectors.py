@@ -594,21 +594,7 @@ _ITEM_FIELDS = (
     "is_free",
     "confirmed_at",
 )
-_SCHEDULE_FIELDS = (
-    "service_id",
-    "freq",
-    "interval",
-    "byday",
-    "bymonthday",
-    "opens_at",
-    "closes_at",
-    "valid_from",
-    "valid_to",
-    "closed_on_holidays",
-    "closed_year_end",
-    "note",
-    "created_at",
-)
+_SCHEDULE_FIELDS = ("service_id", *Schedule.RULE_FIELDS, "created_at")
 # The three queries of a page, compiled once per connection and page length (core.prepared).
 _ITEM_ROWS = IdsQuery(lambda ids: Service.objects.filter(pk__in=ids).values_list(*_ITEM_FIELDS))
 _ITEM_CATEGORIES = IdsQuery(

@@ -66,19 +66,7 @@ SERVICE_FIELDS = [
     "external_id",
     "organization",
 ]
-SCHEDULE_FIELDS = [
-    "freq",
-    "interval",
-    "byday",
-    "bymonthday",
-    "opens_at",
-    "closes_at",
-    "valid_from",
-    "valid_to",
-    "closed_on_holidays",
-    "closed_year_end",
-    "note",
-]
+SCHEDULE_FIELDS = list(Schedule.RULE_FIELDS)
 
 
 def _require_write(*, user: User, municipality_id: int, area_id: int | None) -> None:

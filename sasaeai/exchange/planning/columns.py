@@ -1,6 +1,8 @@
 """Which columns of an import go where: the resource's own text fields, yes/no fields, the
 place's and the organisation's keys, and the keys that are only checked."""
 
+from sasaeai.resources.models import Schedule
+
 # Service fields written from a text column of the same name.
 TEXT_FIELDS = (
     "name",
@@ -65,16 +67,4 @@ SERVICE_DIRECT = (
 )
 
 # The fields of a schedule as the import reads and compares them.
-SCHEDULE_KEYS = (
-    "freq",
-    "interval",
-    "byday",
-    "bymonthday",
-    "opens_at",
-    "closes_at",
-    "valid_from",
-    "valid_to",
-    "closed_on_holidays",
-    "closed_year_end",
-    "note",
-)
+SCHEDULE_KEYS = Schedule.RULE_FIELDS
