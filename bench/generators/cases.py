@@ -196,6 +196,7 @@ def _place(ctx, place, rows, flush, bar, ids, services_by_area, choices) -> None
                 rows[ReferralTransition].append(
                     {
                         "referral_id": ids["referral"],
+                        "municipality_id": place.id,
                         "from_status": previous,
                         "to_status": status,
                         "date": day,

@@ -91,7 +91,11 @@ class AreaAssignment(models.Model):
     can be reported as it was organised then."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="area_assignments", verbose_name="利用者"
+        User,
+        on_delete=models.CASCADE,
+        related_name="area_assignments",
+        verbose_name="利用者",
+        db_index=False,
     )
     area = models.ForeignKey(
         "org.Area", on_delete=models.CASCADE, related_name="assignments", verbose_name="圏域"
@@ -186,6 +190,7 @@ class TwoFactorRequirement(models.Model):
         on_delete=models.CASCADE,
         related_name="two_factor_requirements",
         verbose_name="市区町村",
+        db_index=False,
     )
     role = models.CharField("役割", max_length=20, choices=Role.choices)
     created_at = models.DateTimeField("設定日時", auto_now_add=True)

@@ -18,17 +18,20 @@ from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
 from sasaeai.core.plans import plan_date_errors
 from sasaeai.core.tokens import HashedToken
-from sasaeai.org.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned, municipality_key
 
 
 class ActivityRecord(MunicipalityOwned):
     """What every record of work has: who, which tier, where (area), when, how long."""
+
+    municipality = municipality_key(db_index=False)
 
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="コーディネーター",
+        db_index=False,
     )
     tier = models.PositiveSmallIntegerField(
         "層", choices=Tier.choices, help_text="記録した時点のコーディネーターの層"
@@ -41,6 +44,7 @@ class ActivityRecord(MunicipalityOwned):
         related_name="+",
         verbose_name="日常生活圏域",
         help_text="空欄は市全域",
+        db_index=False,
     )
     date = models.DateField("日付")
     start_time = models.TimeField("開始時刻", null=True, blank=True)
@@ -123,6 +127,7 @@ class Visit(ActivityRecord):
         blank=True,
         related_name="visits",
         verbose_name="訪問先（社会資源）",
+        db_index=False,
     )
     place_name = models.CharField(
         "訪問先（社会資源にない場合）",
@@ -539,11 +544,14 @@ class CalendarEntry(MunicipalityOwned):
     iCalendar RRULE parts (as HSDS schedules are): 毎週火曜 = WEEKLY byday TU; 第2火曜 =
     MONTHLY byday 2TU; 偶数月20日 = MONTHLY bymonth 2,4,6,8,10,12 bymonthday 20."""
 
+    municipality = municipality_key(db_index=False)
+
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name="コーディネーター",
+        db_index=False,
     )
     area = models.ForeignKey(
         "org.Area",
@@ -640,7 +648,11 @@ class CalendarException(models.Model):
     """One occurrence of a recurring entry that does not happen (休み・中止)."""
 
     entry = models.ForeignKey(
-        CalendarEntry, on_delete=models.CASCADE, related_name="exceptions", verbose_name="予定"
+        CalendarEntry,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        verbose_name="予定",
+        db_index=False,
     )
     date = models.DateField("休みの日")
 
@@ -689,6 +701,7 @@ class SubmissionKey(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name="利用者",
+        db_index=False,
     )
     key = models.CharField("冪等キー", max_length=64)
     kind = models.CharField("記録の種類", max_length=20)

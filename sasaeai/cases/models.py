@@ -17,7 +17,7 @@ from django.db import models
 from sasaeai.accounts.models import Tier
 from sasaeai.core.models import TimeStampedModel
 from sasaeai.core.plans import plan_date_errors
-from sasaeai.org.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned, municipality_key
 
 WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAY_LABELS = {
@@ -80,6 +80,8 @@ class RolePreference(models.TextChoices):
 
 class Case(MunicipalityOwned):
     """One person's support: who they are (in bands), what they need, who brought the case."""
+
+    municipality = municipality_key(db_index=False)
 
     class Status(models.TextChoices):
         OPEN = "open", "対応中"
@@ -290,7 +292,11 @@ class CaseEntry(TimeStampedModel):
         NOTE = "note", "記録"
 
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="entries", verbose_name="ケース"
+        Case,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name="ケース",
+        db_index=False,
     )
     kind = models.CharField("種類", max_length=20, choices=Kind.choices, default=Kind.NOTE)
     date = models.DateField("日付")
@@ -420,7 +426,7 @@ class Referral(TimeStampedModel):
         max_length=15,
         choices=ReferralStatus.choices,
         default=ReferralStatus.PROPOSED,
-        db_index=True,
+        db_index=False,
     )
     status_on = models.DateField("状態の日付", default=dt.date.today)
     follow_up_on = models.DateField("次の確認日", null=True, blank=True, db_index=True)
@@ -501,6 +507,17 @@ class ReferralTransition(models.Model):
     referral = models.ForeignKey(
         Referral, on_delete=models.CASCADE, related_name="transitions", verbose_name="つなぎ"
     )
+    # The referral's municipality, copied when the transition is saved: a city's report finds
+    # the moves of its period by this and the date (transition_city_date) instead of reading
+    # every hosted municipality's moves of the period (issue 26, docs/benchmarks.md).
+    municipality = models.ForeignKey(
+        "org.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        verbose_name="市区町村",
+    )
     from_status = models.CharField(
         "変更前", max_length=15, choices=ReferralStatus.choices, blank=True
     )
@@ -521,16 +538,24 @@ class ReferralTransition(models.Model):
         verbose_name = "つなぎの状態変更"
         verbose_name_plural = "つなぎの状態変更"
         ordering = ["referral", "date", "id"]
+        indexes = [models.Index(fields=["municipality", "date"], name="transition_city_date")]
 
     def __str__(self) -> str:
         before = self.get_from_status_display() or "（新規）"
         return f"{self.date} {before} → {self.get_to_status_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.referral_id is not None:
+            self.municipality_id = self.referral.municipality_id
+        super().save(*args, **kwargs)
 
 
 class CaseStory(MunicipalityOwned):
     """An anonymised case story (事例) for training and publications: no name, age band only,
     the town replaced by the area. Written, then reviewed, then published into the case
     library that tier-2 coordinators search."""
+
+    municipality = municipality_key(db_index=False)
 
     class Status(models.TextChoices):
         DRAFT = "draft", "下書き"

@@ -14,7 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from sasaeai.core.models import TimeStampedModel
-from sasaeai.org.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned, municipality_key
 
 
 class Council(MunicipalityOwned):
@@ -151,6 +151,8 @@ def pipeline_position(status: str) -> int:
 class RegionalIssue(MunicipalityOwned):
     """A problem shared by many in an area (地域課題), found from cases and consultations."""
 
+    municipality = municipality_key(db_index=False)
+
     title = models.CharField("課題名", max_length=200)
     description = models.TextField("内容")
     areas = models.ManyToManyField(
@@ -245,7 +247,11 @@ class IssueEvidence(models.Model):
         CASE = "case", "個別ケース"
 
     issue = models.ForeignKey(
-        RegionalIssue, on_delete=models.CASCADE, related_name="evidence", verbose_name="地域課題"
+        RegionalIssue,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name="地域課題",
+        db_index=False,
     )
     kind = models.CharField("種類", max_length=20, choices=Kind.choices)
     consultation = models.ForeignKey(
@@ -381,6 +387,7 @@ class AgendaItem(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="agenda_items",
         verbose_name="会議",
+        db_index=False,
     )
     issue = models.ForeignKey(
         RegionalIssue,
@@ -414,6 +421,7 @@ class Attendance(models.Model):
         on_delete=models.CASCADE,
         related_name="attendances",
         verbose_name="会議",
+        db_index=False,
     )
     member = models.ForeignKey(
         CouncilMember, on_delete=models.CASCADE, related_name="attendances", verbose_name="委員"

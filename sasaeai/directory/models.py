@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from sasaeai.core.tokens import HashedToken
-from sasaeai.org.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned, municipality_key
 
 
 class OrganiserLink(HashedToken):
@@ -49,6 +49,8 @@ class Proposal(MunicipalityOwned):
     """A proposed change to the directory: an organiser's change (by link), a resident's report
     of an error in a listing, or a place that is not listed. Nothing in it is published until a
     coordinator accepts it; accepted changes are written by the resources' staff edit service."""
+
+    municipality = municipality_key(db_index=False)
 
     class Kind(models.TextChoices):
         CHANGE = "change", "主催者からの変更の連絡"
@@ -143,7 +145,7 @@ class PublicUse(models.Model):
 
     kind = models.CharField("種類", max_length=14, choices=Kind.choices)
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
-    client = models.CharField("送信元（鍵付きハッシュ）", max_length=16, db_index=True)
+    client = models.CharField("送信元（鍵付きハッシュ）", max_length=16, db_index=False)
     link = models.ForeignKey(
         OrganiserLink,
         on_delete=models.SET_NULL,

@@ -88,7 +88,11 @@ class ColumnMapping(TimeStampedModel):
     of headers, so that next year's sheet with the same headers imports without asking."""
 
     municipality = models.ForeignKey(
-        "org.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name="市区町村"
+        "org.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="市区町村",
+        db_index=False,
     )
     header_key = models.CharField("見出しの組のキー", max_length=40)
     headers = models.JSONField("見出し", default=list, blank=True)

@@ -90,12 +90,24 @@ class Municipality(TimeStampedModel):
         return PREFECTURES[int(self.code[:2]) - 1]
 
 
+def municipality_key(*, db_index: bool = True) -> models.ForeignKey:
+    """The municipality a record belongs to (MunicipalityOwned's). A model whose index of
+    several columns leads with it declares it again with db_index=False: the column's own
+    index would only duplicate that one's lookups and, on PostgreSQL, mislead the planner
+    into reading a city's records of every year (tests/test_indexes.py, issue 26)."""
+    return models.ForeignKey(
+        Municipality,
+        verbose_name="市区町村",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=db_index,
+    )
+
+
 class MunicipalityOwned(TimeStampedModel):
     """A record that belongs to exactly one municipality; the access policy scopes by it."""
 
-    municipality = models.ForeignKey(
-        Municipality, verbose_name="市区町村", on_delete=models.PROTECT, related_name="+"
-    )
+    municipality = municipality_key()
 
     class Meta:
         abstract = True
@@ -117,7 +129,11 @@ class Area(TimeStampedModel):
     so an area has the dates it was in effect (blank: since before its records, and still)."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="areas", verbose_name="市区町村"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="areas",
+        verbose_name="市区町村",
+        db_index=False,
     )
     name = models.CharField("圏域名", max_length=50)
     name_kana = models.CharField("圏域名（カナ）", max_length=100, blank=True)
@@ -162,7 +178,11 @@ class Town(TimeStampedModel):
     """A town (町 / 町字) with its representative point; each town belongs to one area."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="towns", verbose_name="市区町村"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="towns",
+        verbose_name="市区町村",
+        db_index=False,
     )
     area = models.ForeignKey(
         Area,
@@ -194,7 +214,11 @@ class TownBlock(models.Model):
     """A town block (丁目) with its representative point and postal code."""
 
     town = models.ForeignKey(
-        Town, on_delete=models.CASCADE, related_name="blocks", verbose_name="町"
+        Town,
+        on_delete=models.CASCADE,
+        related_name="blocks",
+        verbose_name="町",
+        db_index=False,
     )
     number = models.PositiveSmallIntegerField("丁目")
     postal_code = models.CharField("郵便番号", max_length=7, blank=True)

@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from sasaeai.org.models import Area, Municipality, MunicipalityOwned, Town, TownBlock
+from sasaeai.org.models import (
+    Area,
+    Municipality,
+    MunicipalityOwned,
+    Town,
+    TownBlock,
+    municipality_key,
+)
 
 MAX_COUNT = 100_000
 
@@ -19,6 +26,8 @@ class ParticipationRecord(MunicipalityOwned):
     """One month of one place (社会資源): how many took part. 実人数 counts each person once in
     the month, 延べ once per session; the breakdowns are parts of 実人数. 担い手 (volunteers
     running it) are counted apart and are not participants."""
+
+    municipality = municipality_key(db_index=False)
 
     class Source(models.TextChoices):
         STAFF = "staff", "職員の入力"
@@ -31,6 +40,7 @@ class ParticipationRecord(MunicipalityOwned):
         on_delete=models.PROTECT,
         related_name="participation_records",
         verbose_name="通いの場",
+        db_index=False,
     )
     # The service's area when written: counted under it even if the place moves later.
     area = models.ForeignKey(
@@ -124,6 +134,8 @@ class PopulationDataset(MunicipalityOwned):
     """The population by town and age band on one reference date (住民基本台帳 町丁別・年齢別人口).
     A new import for the same date replaces it. Demo data is labelled as such wherever shown."""
 
+    municipality = municipality_key(db_index=False)
+
     as_of = models.DateField("基準日")
     source_name = models.CharField("出典（ファイル名など）", max_length=200)
     is_demo = models.BooleanField("デモ用の架空の数字", default=False)
@@ -154,7 +166,11 @@ class PopulationCount(models.Model):
     """Residents of one town (or 丁目) in one age band: `age_to` empty means "and over"."""
 
     dataset = models.ForeignKey(
-        PopulationDataset, on_delete=models.CASCADE, related_name="counts", verbose_name="人口"
+        PopulationDataset,
+        on_delete=models.CASCADE,
+        related_name="counts",
+        verbose_name="人口",
+        db_index=False,
     )
     town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="+", verbose_name="町")
     block = models.ForeignKey(

@@ -10,11 +10,13 @@ a period and scope (or chooses its stories).
 from django.conf import settings
 from django.db import models
 
-from sasaeai.org.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned, municipality_key
 
 
 class Report(MunicipalityOwned):
     """One report: a municipality, a period and a scope (see `selection.Scope`)."""
+
+    municipality = municipality_key(db_index=False)
 
     period_start = models.DateField("期間の開始日")
     period_end = models.DateField("期間の終了日")
@@ -132,7 +134,11 @@ class ReportText(models.Model):
     has had stays readable with who wrote it and when."""
 
     report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="texts", verbose_name="活動報告"
+        Report,
+        on_delete=models.CASCADE,
+        related_name="texts",
+        verbose_name="活動報告",
+        db_index=False,
     )
     section = models.CharField("項目", max_length=40, choices=TEXT_SECTION_CHOICES)
     version = models.PositiveIntegerField("版")
@@ -178,6 +184,8 @@ class MunicipalityText(MunicipalityOwned):
     """One version of a municipality's opening part (生活支援コーディネーターとは, 活動内容, 担当課),
     printed in every report of the municipality that has no wording of its own. Versions are
     only added, as for `ReportText`."""
+
+    municipality = municipality_key(db_index=False)
 
     section = models.CharField(
         "項目",
@@ -269,7 +277,11 @@ class ReportStory(models.Model):
     """A published case story chosen for a report, in the order it is printed."""
 
     report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="story_links", verbose_name="活動報告"
+        Report,
+        on_delete=models.CASCADE,
+        related_name="story_links",
+        verbose_name="活動報告",
+        db_index=False,
     )
     story = models.ForeignKey(
         "cases.CaseStory", on_delete=models.CASCADE, related_name="+", verbose_name="事例"

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from sasaeai.core.models import TimeStampedModel
 from sasaeai.core.text import split_terms
-from sasaeai.org.models import MunicipalityOwned
+from sasaeai.org.models import MunicipalityOwned, municipality_key
 
 # A generous box around Japan (Okinotorishima to Etorofu, Yonaguni to Minamitorishima).
 JAPAN_LATITUDE = (Decimal("20.0"), Decimal("46.0"))
@@ -278,6 +278,8 @@ class Service(MunicipalityOwned):
     """What a person can join or use (HSDS service): a salon, a club, a volunteer group, a
     shop or a formal service. `area` and `town` follow the location's town and are stored here
     so that lists filter without joins; the search columns are filled on save."""
+
+    municipality = municipality_key(db_index=False)
 
     class Status(models.TextChoices):
         ACTIVE = "active", "活動中"

@@ -114,10 +114,13 @@ class Scope:
 
     # --- which records ----------------------------------------------------------------------
 
-    def q(self, prefix: str = "") -> Q:
+    def q(self, prefix: str = "", *, municipality: bool = True) -> Q:
         """Records (activity records and cases alike) of this scope, by what is stored on
-        them; `prefix` is the path to the record in a join ("consultation__", "case__")."""
-        q = Q(**{f"{prefix}municipality_id": self.municipality.pk})
+        them; `prefix` is the path to the record in a join ("consultation__", "case__").
+        Without `municipality`, the rest only: for a join whose own row already holds the
+        municipality (a referral and its case), filtering it on both sides makes the planner
+        multiply the two selectivities and misjudge the rows by hundreds of times."""
+        q = Q(**{f"{prefix}municipality_id": self.municipality.pk}) if municipality else Q()
         if self.tier is not None:
             q &= Q(**{f"{prefix}tier": self.tier})
         elif self.kind in (ScopeKind.AREA, ScopeKind.AREAS):

@@ -1,5 +1,6 @@
-"""A referral carries its case's municipality (issue 26): whatever path writes it, the copy is
-the case's, and a city's referral lists and counts find its referrals by it."""
+"""A referral carries its case's municipality, and each of its transitions the referral's
+(issue 26): whatever path writes them, the copy is the case's, and a city's referral lists
+and counts find its referrals and their moves by it."""
 
 import datetime as dt
 
@@ -9,7 +10,8 @@ from django.urls import reverse
 
 from sasaeai.activities.counting.referrals import referrals_new
 from sasaeai.activities.counting.scope import Scope
-from sasaeai.cases.models import Referral
+from sasaeai.cases import services
+from sasaeai.cases.models import Referral, ReferralTransition
 from sasaeai.cases.selectors import follow_ups_due
 from sasaeai.cases.tests.factories import CaseFactory, ReferralFactory
 from sasaeai.core.periods import Period
@@ -31,6 +33,10 @@ def _mismatched() -> list[int]:
         Referral.objects.exclude(municipality_id=F("case__municipality_id")).values_list(
             "pk", flat=True
         )
+    ) + list(
+        ReferralTransition.objects.exclude(
+            municipality_id=F("referral__case__municipality_id")
+        ).values_list("pk", flat=True)
     )
 
 
@@ -49,9 +55,23 @@ def test_every_write_path_copies_the_case_municipality(client, world, case6):
     stray = Referral(case=case6, agency_name="福祉公社", municipality=other_city)
     stray.save()
     elsewhere = ReferralFactory(case=CaseFactory(municipality=other_city))
+    # The moves: the service's advance (consent recorded first) and a transition saved
+    # with another city's municipality set by its caller.
+    case6.consent_to_share = True
+    case6.consent_on = dt.date.today() - dt.timedelta(days=20)
+    case6.save()
+    suggested = Referral.objects.get(case=case6, service=karaoke)
+    services.referral_advance(user=world["users"]["tier2-6"], referral=suggested, to_status="trial")
+    moved = ReferralTransition(
+        referral=stray, to_status="trial", date=dt.date.today(), municipality=other_city
+    )
+    moved.save()
     assert Referral.objects.filter(case=case6).count() == 3
     assert stray.municipality_id == case6.municipality_id
+    assert moved.municipality_id == case6.municipality_id
     assert elsewhere.municipality_id == other_city.pk
+    assert elsewhere.transitions.get().municipality_id == other_city.pk
+    assert ReferralTransition.objects.filter(referral__case=case6).count() == 4
     assert _mismatched() == []
 
 
