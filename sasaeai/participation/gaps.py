@@ -30,10 +30,13 @@ from django.db.models import Q, Sum
 
 from sasaeai.core.geo import EARTH_RADIUS_M, haversine_m
 from sasaeai.org.models import Municipality, Town, TownBlock
-from sasaeai.resources.models import Category, Schedule, Service
+from sasaeai.resources.models import Category, Location, Schedule, Service
 
 from . import frequency
 from .models import ParticipationRecord, PopulationCount, PopulationDataset
+
+# Ids per query where rows are read by a list of ids (SQLite allows 32,766 parameters).
+ID_CHUNK = 2000
 
 WALK_FACTOR = 1.3
 DEFAULT_WALK_M = 500
@@ -197,10 +200,7 @@ def weekly_places(
     """Active services of the municipality with a point, and their frequency bin; only those
     meeting at least weekly unless `weekly_only` is False."""
     services = Service.objects.filter(
-        municipality=municipality,
-        status=Service.Status.ACTIVE,
-        location__latitude__isnull=False,
-        location__longitude__isnull=False,
+        municipality=municipality, status=Service.Status.ACTIVE, location__isnull=False
     )
     if category is not None:
         services = services.filter(categories__in=_category_ids(category))
@@ -208,35 +208,35 @@ def weekly_places(
         services = services.filter(target_groups__code=code)
     if category is not None or target_codes:
         services = services.distinct()
-    rows = list(
-        services.order_by().values_list(
-            "id",
-            "name",
-            "location__latitude",
-            "location__longitude",
-            "town_id",
-            "location__town_block_id",
-        )
-    )
-    # The schedules of the municipality's active places in one query of plain values (no model
-    # instances, no join for the default ordering); a place's bin is decided from its rules'
-    # parts, cached per distinct set of parts (`frequency`).
+    found = list(services.order_by().values_list("id", "name", "location_id", "town_id"))
+    # The places' points and schedules are read by the ids of the city's services, a few
+    # thousand at a time: joined to the services in SQL, PostgreSQL hashes every hosted
+    # municipality's places and schedules to keep this city's (100,079 and 115,205 rows read
+    # at the prefecture size for 1,828 services; docs/benchmarks.md, issue 26). A place's bin
+    # is decided from its rules' parts, cached per distinct set of parts (`frequency`).
+    points: dict[int, tuple] = {}
     schedules: dict[int, list[ScheduleParts]] = defaultdict(list)
-    wanted = {row[0] for row in rows}
-    for values in (
-        Schedule.objects.filter(
-            service__municipality=municipality, service__status=Service.Status.ACTIVE
-        )
-        .order_by()
-        .values_list(
-            "service_id", "freq", "interval", "byday", "bymonthday", "valid_from", "valid_to"
-        )
-        .iterator(chunk_size=5000)
-    ):
-        if values[0] in wanted:
+    for start in range(0, len(found), ID_CHUNK):
+        chunk = found[start : start + ID_CHUNK]
+        for location_id, lat, lon, block_id in Location.objects.filter(
+            pk__in=[row[2] for row in chunk], latitude__isnull=False, longitude__isnull=False
+        ).values_list("id", "latitude", "longitude", "town_block_id"):
+            points[location_id] = (lat, lon, block_id)
+        for values in (
+            Schedule.objects.filter(service_id__in=[row[0] for row in chunk])
+            .order_by()
+            .values_list(
+                "service_id", "freq", "interval", "byday", "bymonthday", "valid_from", "valid_to"
+            )
+        ):
             schedule = ScheduleParts(*values[1:])
             if frequency.schedule_in_effect(schedule, reference_day):
                 schedules[values[0]].append(schedule)
+    rows = [
+        (pk, name, *points[location_id][:2], town_id, points[location_id][2])
+        for pk, name, location_id, town_id in found
+        if location_id in points
+    ]
     places = []
     for pk, name, lat, lon, town_id, block_id in rows:
         bin_ = frequency.frequency_bin(schedules.get(pk, []))
