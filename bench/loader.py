@@ -258,7 +258,16 @@ class BulkWriter:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def finish(self) -> None:
-        """Resets PostgreSQL sequences past the ids the generator chose."""
+        """Fills what the database's own triggers keep but the load went around (PostgreSQL's
+        replica role skips them, `triggers_suspended` drops SQLite's): the narrow search
+        rows of the services (resources/search_rows.py; without this a built dataset had
+        none, and the prefecture-wide search found nothing). Then resets PostgreSQL
+        sequences past the ids the generator chose."""
+        from sasaeai.resources import search_rows
+        from sasaeai.resources.models import Service
+
+        if Service in self.touched:
+            search_rows.install(connection)
         if self.vendor != "postgresql" or not self.touched:
             return
         statements = connection.ops.sequence_reset_sql(no_style(), self.touched)

@@ -1,5 +1,7 @@
 """The benchmark's hosting sizes (issue 26): 300 real municipalities, and the growth check."""
 
+import pytest
+
 from bench.generate import dataset_key
 from bench.generators.org import other_municipalities
 from bench.report import cost_notes
@@ -108,3 +110,39 @@ def test_builds_running_at_once_keep_their_results_apart(monkeypatch, tmp_path):
     assert (first["url"], second["url"]) == ("sqlite:///a", "postgres:///b")
     assert outs[0] != outs[1]
     assert not outs[0].exists() and not outs[1].exists()
+
+
+@pytest.mark.django_db
+def test_a_bulk_build_leaves_the_narrow_search_rows_in_step(musashino):
+    """The bench loader writes around the database's triggers (PostgreSQL's replica role,
+    SQLite's triggers dropped while loading): its finish() fills the narrow search rows
+    those triggers keep, so that a built dataset's prefecture-wide search finds what the
+    services hold (a dataset built without it had no rows at all)."""
+    from django.db import connection
+
+    from bench.loader import BulkWriter
+    from sasaeai.resources import search_rows
+    from sasaeai.resources.models import SearchRow, Service
+    from sasaeai.resources.tests.factories import ServiceFactory
+
+    ServiceFactory(municipality=musashino)
+    writer = BulkWriter()
+    if connection.vendor == "postgresql":
+        writer.prepare()  # the replica role (SQLite's part is file settings, refused in a test)
+    try:
+        template = Service.objects.values().first()
+        first = writer.next_id(Service)
+        rows = [
+            {**template, "id": first + n, "name": f"一括の体操{n}", "search_name": f"一括の体操{n}"}
+            for n in range(3)
+        ]
+        with writer.triggers_suspended(Service):
+            assert writer.insert(Service, rows, progress=False) == 3
+        assert set(search_rows.out_of_step()) >= {first, first + 1, first + 2}
+        writer.finish()
+        assert search_rows.out_of_step() == []
+        assert SearchRow.objects.filter(name__startswith="一括の体操").count() == 3
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role TO DEFAULT")
