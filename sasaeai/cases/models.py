@@ -508,7 +508,7 @@ class ReferralTransition(models.Model):
         Referral, on_delete=models.CASCADE, related_name="transitions", verbose_name="つなぎ"
     )
     # The referral's municipality, copied when the transition is saved: a city's report finds
-    # the moves of its period by this and the date (transition_city_date) instead of reading
+    # its moves by this, the referral and the date (transition_city_referral) instead of reading
     # every hosted municipality's moves of the period (issue 26, docs/benchmarks.md).
     municipality = models.ForeignKey(
         "org.Municipality",
@@ -538,7 +538,11 @@ class ReferralTransition(models.Model):
         verbose_name = "つなぎの状態変更"
         verbose_name_plural = "つなぎの状態変更"
         ordering = ["referral", "date", "id"]
-        indexes = [models.Index(fields=["municipality", "date"], name="transition_city_date")]
+        indexes = [
+            models.Index(
+                fields=["municipality", "referral", "date"], name="transition_city_referral"
+            )
+        ]
 
     def __str__(self) -> str:
         before = self.get_from_status_display() or "（新規）"

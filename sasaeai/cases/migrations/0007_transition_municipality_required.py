@@ -1,4 +1,6 @@
-"""The transition's municipality is required and indexed with the date."""
+"""The transition's municipality is required and indexed with the referral and the date: a
+city's first moves are read in the index's order (GROUP BY referral, MIN(date)) and a
+referral's moves in a period are one range of it, without reading other cities' moves."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -24,6 +26,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="referraltransition",
-            index=models.Index(fields=["municipality", "date"], name="transition_city_date"),
+            index=models.Index(
+                fields=["municipality", "referral", "date"], name="transition_city_referral"
+            ),
         ),
     ]
