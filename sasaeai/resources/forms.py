@@ -464,19 +464,7 @@ class ScheduleForm(forms.ModelForm):
 
     class Meta:
         model = Schedule
-        fields = [
-            "freq",
-            "interval",
-            "byday",
-            "bymonthday",
-            "opens_at",
-            "closes_at",
-            "valid_from",
-            "valid_to",
-            "closed_on_holidays",
-            "closed_year_end",
-            "note",
-        ]
+        fields = list(Schedule.RULE_FIELDS)
         widgets = {
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -67,8 +67,8 @@ def _in_scope(scope: Scope) -> Q:
 
 def _moves(period: Period, scope: Scope, **extra) -> Q:
     """The moves of a referral of the scope in the period. The transition's own municipality
-    (indexed with the referral and the date: transition_city_referral) lets the planner read the city's moves of
-    the period, not every hosted municipality's."""
+    (indexed with the referral and the date: transition_city_referral) lets the planner read
+    the city's moves of the period, not every hosted municipality's."""
     return Q(
         referral_id=OuterRef("pk"),
         municipality_id=scope.municipality.pk,
