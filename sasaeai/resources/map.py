@@ -123,7 +123,9 @@ def _features(
     ):
         first_category.setdefault(service_id, category_id)
     tops = _top_categories()
-    area_points = area_centroids() if public else {}
+    area_points = (
+        area_centroids(area_ids=[row[2] for row in rows if row[7] and row[2]]) if public else {}
+    )
     # One reverse() per municipality: the detail URL with a marker where the id goes.
     marker = "987654321"
     patterns: dict[str, str] = {}

@@ -4,6 +4,7 @@ public), the re-check list, and the point each service is shown at on a map."""
 import datetime as dt
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -470,7 +471,10 @@ def _apply_distance(
             "location__is_private_home",
             "area_id",
         )
-        area_points = area_centroids() if public else {}
+        rows = list(rows)
+        area_points = (
+            area_centroids(area_ids=[row[4] for row in rows if row[3] and row[4]]) if public else {}
+        )
         keep = []
         for pk, lat, lon, private, area_id in rows:
             if public and private:
@@ -640,7 +644,16 @@ def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = F
     is read often). With `public`, a private home is placed at its area's point, as the public
     finder shows it."""
     today = today or timezone.localdate()
-    area_points = area_centroids() if public else {}
+    rows = list(_ITEM_ROWS.rows(ids))
+    area_of, private_of = (
+        _ITEM_FIELDS.index("area_id"),
+        _ITEM_FIELDS.index("location__is_private_home"),
+    )
+    area_points = (
+        area_centroids(area_ids=[row[area_of] for row in rows if row[private_of] and row[area_of]])
+        if public
+        else {}
+    )
     limit = recheck_limit(today)
     hsds = Service.HSDS_STATUS
     items: dict[int, dict] = {}
@@ -663,7 +676,7 @@ def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = F
         welcomes_volunteers,
         is_free,
         confirmed_at,
-    ) in _ITEM_ROWS.rows(ids):
+    ) in rows:
         if public and is_private_home:
             latitude, longitude = area_points.get(area_id, (None, None))
         items[pk] = {
@@ -819,12 +832,21 @@ def synonym_list(*, municipality_id: int | None = None) -> QuerySet[Synonym]:
 # --- map points -------------------------------------------------------------------------------
 
 
-def area_centroids(municipality_id: int | None = None) -> dict[int, tuple[float, float]]:
-    """The mean point of each area's towns: where a private home is shown in public."""
+def area_centroids(
+    municipality_id: int | None = None, *, area_ids: Iterable[int] | None = None
+) -> dict[int, tuple[float, float]]:
+    """The mean point of each area's towns: where a private home is shown in public. Only
+    the areas of one municipality or the given areas: a page of a prefecture-wide search
+    needs the few areas of its private homes, not every town the installation hosts."""
     sums: dict[int, list[float]] = {}
     towns = Town.objects.filter(area__isnull=False, latitude__isnull=False)
     if municipality_id:
         towns = towns.filter(municipality_id=municipality_id)
+    if area_ids is not None:
+        area_ids = sorted(set(area_ids))
+        if not area_ids:
+            return {}
+        towns = towns.filter(area_id__in=area_ids)
     for area_id, lat, lon in towns.values_list("area_id", "latitude", "longitude"):
         entry = sums.setdefault(area_id, [0.0, 0.0, 0])
         entry[0] += float(lat)
