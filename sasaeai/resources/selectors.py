@@ -4,7 +4,7 @@ public), the re-check list, and the point each service is shown at on a map."""
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -95,7 +95,10 @@ class Origin:
 
 @dataclass
 class SearchResult:
-    queryset: QuerySet[Service]
+    # Makes the search's Service queryset, when first asked for (`queryset`): the API's page of
+    # a search on the narrow rows never needs it, and building it cost the request as much as
+    # a statement.
+    build: Callable[[], QuerySet[Service]] = field(repr=False)
     origin: Origin | None = None
     distances: dict[int, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
@@ -103,6 +106,10 @@ class SearchResult:
     # The same search on the narrow rows (models.SearchRow), ordered, with `text_rank`, when it
     # ran on them (the prefecture-wide reader's): a page of ids and the count read it.
     rows: QuerySet[SearchRow] | None = None
+
+    @functools.cached_property
+    def queryset(self) -> QuerySet[Service]:
+        return self.build()
 
     @property
     def for_page(self) -> QuerySet:
@@ -551,27 +558,41 @@ def _search(
         rows = rows.order_by("-text_rank", "sort_key", "name", "pk")
     else:
         rows = None
-    queryset = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
-    # The public finder matches and ranks on the public document only: what a resident may
-    # not see (a private home's address, the alternate name…) must not be searchable either.
-    queryset = apply_text_search(
-        queryset, expanded, use_index=indexed, facts=facts, document=PUBLIC if public else STAFF
-    )
-    distances: dict[int, float] = {}
-    radius = min(filters.radius_m, MAX_RADIUS_M) if filters.radius_m else None
-    order = ["-text_rank"]
+
+    def matched() -> QuerySet[Service]:
+        found = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
+        # The public finder matches and ranks on the public document only: what a resident
+        # may not see (a private home's address, the alternate name…) must not be
+        # searchable either.
+        return apply_text_search(
+            found, expanded, use_index=indexed, facts=facts, document=PUBLIC if public else STAFF
+        )
+
+    def ordered(found: QuerySet[Service]) -> QuerySet[Service]:
+        order = ["-text_rank"]
+        if origin is not None and not public:
+            found = found.annotate(distance_order=_distance_order(origin))
+            order.append(F("distance_order").asc(nulls_last=True))
+        return found.order_by(*order, _reading_order(), "name", "pk")
+
     if origin is not None:
+        # The distances are part of the result: the search runs now.
+        radius = min(filters.radius_m, MAX_RADIUS_M) if filters.radius_m else None
         if public and not radius:
             radius = 1000
-        queryset, distances = _apply_distance(queryset, origin, radius, public=public)
-        if not public:
-            queryset = queryset.annotate(distance_order=_distance_order(origin))
-            order.append(F("distance_order").asc(nulls_last=True))
-    order += [_reading_order(), "name", "pk"]
+        found, distances = _apply_distance(matched(), origin, radius, public=public)
+        built = ordered(found)
+        return SearchResult(
+            build=lambda: built,
+            origin=origin,
+            distances=distances,
+            messages=messages,
+            expanded=expanded,
+            rows=rows,
+        )
     return SearchResult(
-        queryset=queryset.order_by(*order),
+        build=lambda: ordered(matched()),
         origin=origin,
-        distances=distances,
         messages=messages,
         expanded=expanded,
         rows=rows,
@@ -744,7 +765,8 @@ def service_search(
         on_hold = on_hold_q()
         scope = policy.municipality_ids(user)
         queryset = _public_only(Service.objects.filter(municipality__in=scope), on_hold)
-        rows = _public_only(SearchRow.objects.filter(municipality__in=scope), on_hold)
+        if connection.vendor in SEARCH_ROWS_VENDORS:
+            rows = _public_only(SearchRow.objects.filter(municipality__in=scope), on_hold)
     else:
         queryset = service_list_visible_to(user=user)
     return _search(
