@@ -62,7 +62,8 @@ def _grow_elsewhere(n: int) -> None:
     for _ in range(n):
         area = AreaFactory(municipality=sapporo)
         towns = [
-            TownFactory(area=area, municipality=sapporo, latitude=Decimal("43.06")) for _ in range(3)
+            TownFactory(area=area, municipality=sapporo, latitude=Decimal("43.06"))
+            for _ in range(3)
         ]
         location = resource_services.location_save(
             user=tier1,

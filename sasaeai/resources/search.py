@@ -781,7 +781,12 @@ def text_rank_sql(expanded: list[list[str]], *, document: Document = STAFF) -> R
     """The rank of apply_text_search as one SQL expression: per term 3 when the name starts
     with an alternative, 2 when the name (or its reading) holds one, else 1; summed. A
     reading's bounded form (ゖ…) is never at the start of a name (the name itself comes
-    first), so it is only looked for inside."""
+    first), so it is only looked for inside.
+
+    A name that starts with an alternative holds it, so "holds" is asked first and "starts"
+    only of the names that hold one: most matches hold none in their name (the word is in the
+    description), and each of them then costs one test per alternative instead of two (the
+    prefecture-wide search ranks thousands: 58.3 → 55.5 ms for カフェ in psql)."""
     parts = []
     params: list[str] = []
     for alternatives in expanded:
@@ -792,8 +797,8 @@ def text_rank_sql(expanded: list[list[str]], *, document: Document = STAFF) -> R
             else ("1 = 0", [])
         )
         holds, holds_params = _holds_any(document.name_column, alternatives, table=document.table)
-        parts.append(f"CASE WHEN {starts} THEN 3 WHEN {holds} THEN 2 ELSE 1 END")
-        params += starts_params + holds_params
+        parts.append(f"CASE WHEN {holds} THEN (CASE WHEN {starts} THEN 3 ELSE 2 END) ELSE 1 END")
+        params += holds_params + starts_params
     return RawSQL("(" + " + ".join(parts) + ")", params, output_field=IntegerField())
 
 
