@@ -6,8 +6,8 @@ Query counts (tests/test_query_counts.py) cannot see this class of defect: a sta
 reads every town of the installation to place one private home is still one statement. Here
 every row the ORM fetches is counted (django.db.models.sql.compiler.cursor_iter, which every
 multi-row SELECT goes through), for the pages and API calls that place private homes in
-public (the prefecture-wide reader's search, the public finder's list, map and 「近く」
-search, a public detail page), before and after the other municipality grows.
+public (the prefecture-wide reader's search and list, the public finder's list, map and
+「近く」 search, a public detail page), before and after the other municipality grows.
 """
 
 from collections.abc import Callable
@@ -24,6 +24,7 @@ from sasaeai.org.models import Municipality, Town
 from sasaeai.org.services import municipality_create
 from sasaeai.org.tests.factories import AreaFactory, TownFactory
 from sasaeai.resources import services as resource_services
+from sasaeai.resources.models import VerificationPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,13 @@ def _private_home_salon(municipality: Municipality, name: str) -> int:
 
 def _grow_elsewhere(n: int) -> None:
     """Another municipality, in another prefecture, with n areas of three towns each and a
-    private-home salon in each area."""
+    private-home salon in each area, which hides its unverified resources (its verification
+    policy is one more row that only its own pages may read)."""
     sapporo = Municipality.objects.filter(code="011002").first() or municipality_create(
         code="011002", name="札幌市"
+    )
+    VerificationPolicy.objects.update_or_create(
+        municipality=sapporo, defaults={"valid_days": 365, "hide_after_days": 90}
     )
     tier1 = User.objects.filter(municipality=sapporo, role=Role.TIER1).first() or UserFactory(
         municipality=sapporo, role=Role.TIER1
@@ -109,10 +114,13 @@ def requests(musashino) -> dict[str, Callable[[], object]]:
     token = token_create(user=reader, name="広域")[1]
     api = Client(headers={"Authorization": f"Bearer {token}"})
     public = Client()
+    staff = Client()
+    staff.force_login(reader)
     town = Town.objects.filter(municipality=musashino, area__isnull=False).first()
     code = musashino.code
     return {
         "regional API search": lambda: api.get("/api/v1/resources", {"q": "サロン"}),
+        "regional resource list": lambda: staff.get("/resources/", {"q": "サロン"}),
         "public finder list and map": lambda: public.get(f"/finder/{code}/", {"q": "サロン"}),
         "public finder near a town": lambda: public.get(
             f"/finder/{code}/", {"q": "サロン", "near": town.name}
@@ -125,6 +133,7 @@ def requests(musashino) -> dict[str, Callable[[], object]]:
     "name",
     [
         "regional API search",
+        "regional resource list",
         "public finder list and map",
         "public finder near a town",
         "public detail",

@@ -127,8 +127,16 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
     if not policy.has(user, Capability.VIEW_RESOURCES):
         return Service.objects.none()
     if policy.sees_public_only(user):  # 広域閲覧: what residents see
-        return policy.in_municipality(service_public_queryset(), user)
+        return _regional_public(Service.objects.all(), user)
     return policy.in_municipality(Service.objects.all(), user)
+
+
+def _regional_public(queryset: QuerySet, user: User) -> QuerySet:
+    """The prefecture-wide reader's services as residents see them: the conditions of
+    service_public_queryset, with the verification policies of its own prefecture only (not
+    every hosted municipality's)."""
+    scope = policy.municipality_ids(user)
+    return _public_only(queryset.filter(municipality__in=scope), on_hold_q(municipality_ids=scope))
 
 
 def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
@@ -762,8 +770,8 @@ def service_search(
         # The regional reader searches the public document (what it may not see, it may not
         # find) of its prefecture, as service_list_visible_to scopes it: on the narrow rows
         # too (see _search), with the same conditions read once.
-        on_hold = on_hold_q()
         scope = policy.municipality_ids(user)
+        on_hold = on_hold_q(municipality_ids=scope)
         queryset = _public_only(Service.objects.filter(municipality__in=scope), on_hold)
         if connection.vendor in SEARCH_ROWS_VENDORS:
             rows = _public_only(SearchRow.objects.filter(municipality__in=scope), on_hold)
