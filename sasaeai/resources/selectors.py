@@ -245,6 +245,13 @@ def needs_recheck_q(today: dt.date | None = None, *, valid_days: int = 365) -> Q
     )
 
 
+_HIDING_POLICIES = IdsQuery(
+    lambda ids: VerificationPolicy.objects.filter(
+        hide_after_days__isnull=False, pk__in=ids
+    ).values_list("municipality_id", "valid_days", "hide_after_days")
+)
+
+
 def on_hold_q(
     *, municipality_ids: list[int] | None = None, today: dt.date | None = None
 ) -> Q | None:
@@ -252,13 +259,15 @@ def on_hold_q(
     resources, not verified for `valid_days + hide_after_days` (never verified: counted from
     when the resource was registered). None when no such municipality is concerned."""
     today = today or timezone.localdate()
-    policies = VerificationPolicy.objects.filter(hide_after_days__isnull=False)
     if municipality_ids is not None:
-        policies = policies.filter(pk__in=municipality_ids)
+        # Every public page and the prefecture-wide search: compiled once per connection.
+        policies = _HIDING_POLICIES.rows(municipality_ids)
+    else:
+        policies = VerificationPolicy.objects.filter(hide_after_days__isnull=False).values_list(
+            "municipality_id", "valid_days", "hide_after_days"
+        )
     found: Q | None = None
-    for municipality_id, valid_days, hide_after_days in policies.values_list(
-        "municipality_id", "valid_days", "hide_after_days"
-    ):
+    for municipality_id, valid_days, hide_after_days in policies:
         cutoff = today - dt.timedelta(days=valid_days + hide_after_days)
         registered_before = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
         lapsed = Q(confirmed_at__lt=cutoff) | Q(
@@ -862,6 +871,13 @@ def synonym_list(*, municipality_id: int | None = None) -> QuerySet[Synonym]:
 # --- map points -------------------------------------------------------------------------------
 
 
+_AREA_TOWN_POINTS = IdsQuery(
+    lambda ids: Town.objects.filter(area_id__in=ids, latitude__isnull=False).values_list(
+        "area_id", "latitude", "longitude"
+    )
+)
+
+
 def area_centroids(
     municipality_id: int | None = None, *, area_ids: Iterable[int] | None = None
 ) -> dict[int, tuple[float, float]]:
@@ -869,15 +885,20 @@ def area_centroids(
     the areas of one municipality or the given areas: a page of a prefecture-wide search
     needs the few areas of its private homes, not every town the installation hosts."""
     sums: dict[int, list[float]] = {}
-    towns = Town.objects.filter(area__isnull=False, latitude__isnull=False)
-    if municipality_id:
-        towns = towns.filter(municipality_id=municipality_id)
-    if area_ids is not None:
-        area_ids = sorted(set(area_ids))
-        if not area_ids:
-            return {}
-        towns = towns.filter(area_id__in=area_ids)
-    for area_id, lat, lon in towns.values_list("area_id", "latitude", "longitude"):
+    if area_ids is not None and not municipality_id:
+        # A page's few areas (every public page of results): SQL compiled once per connection.
+        points = _AREA_TOWN_POINTS.rows(sorted(set(area_ids)))
+    else:
+        towns = Town.objects.filter(area__isnull=False, latitude__isnull=False)
+        if municipality_id:
+            towns = towns.filter(municipality_id=municipality_id)
+        if area_ids is not None:
+            area_ids = sorted(set(area_ids))
+            if not area_ids:
+                return {}
+            towns = towns.filter(area_id__in=area_ids)
+        points = towns.values_list("area_id", "latitude", "longitude")
+    for area_id, lat, lon in points:
         entry = sums.setdefault(area_id, [0.0, 0.0, 0])
         entry[0] += float(lat)
         entry[1] += float(lon)
