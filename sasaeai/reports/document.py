@@ -103,10 +103,10 @@ class Bars:
 
 @dataclass
 class Photo:
-    """A photo with its caption; `path` is the stored file the PDF, Word and Excel embed,
-    `report_id`/`photo_id` the web page's address of it."""
+    """A photo with its caption; `data` is the stored file's bytes, which the PDF, Word and
+    Excel embed, `report_id`/`photo_id` the web page's address of it."""
 
-    path: str
+    data: bytes
     caption: str
     width: int
     height: int
@@ -914,7 +914,7 @@ def _placed(f: ReportFigures, section: Section) -> None:
         if photo.section == section.key:
             section.blocks.append(
                 Photo(
-                    photo.path,
+                    photo.data,
                     photo.caption,
                     photo.width,
                     photo.height,

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from sasaeai.activities import counting
 from sasaeai.activities.counting import KEY_FIGURES, Scope, round_half_up
@@ -317,14 +316,14 @@ class StoryFigure:
 
 @dataclass(frozen=True)
 class PhotoFigure:
-    """A photo chosen for the report: the renderers read the stored file at `path`, the web
-    page shows it through `reports:photo` (report and photo id)."""
+    """A photo chosen for the report: the renderers embed the stored file's bytes (`data`),
+    the web page shows it through `reports:photo` (report and photo id)."""
 
     report_id: int
     photo_id: int
     section: str
     caption: str
-    path: str
+    data: bytes
     width: int
     height: int
 
@@ -671,28 +670,23 @@ def story_figures(report) -> list[StoryFigure]:
 
 
 def photo_figures(report) -> list[PhotoFigure]:
-    """The report's photos in their order (a stored file gone missing is left out, as is one
-    in a storage without local paths, whose path() raises NotImplementedError)."""
+    """The report's photos in their order, each read through the file storage (local files
+    or any other storage, as the web page serves them: reports.views.photo); a stored file
+    gone missing is left out."""
     if report is None:
         return []
     found = []
     for photo in report.photos.order_by("order", "id"):
         try:
-            path = photo.image.path
-        except (NotImplementedError, ValueError):
+            with photo.image.open("rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, ValueError):
             continue
-        if Path(path).exists():
-            found.append(
-                PhotoFigure(
-                    report.pk,
-                    photo.pk,
-                    photo.section,
-                    photo.caption,
-                    path,
-                    photo.width,
-                    photo.height,
-                )
+        found.append(
+            PhotoFigure(
+                report.pk, photo.pk, photo.section, photo.caption, data, photo.width, photo.height
             )
+        )
     return found
 
 

@@ -137,7 +137,7 @@ def _grid(table, widths) -> None:
 
 def _photo(word, block: Photo, width_mm: float) -> None:
     scale = min(min(width_mm, 120) / block.width, 80 / block.height)
-    word.add_picture(block.path, width=Mm(block.width * scale))
+    word.add_picture(io.BytesIO(block.data), width=Mm(block.width * scale))
     word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption = word.add_paragraph(block.caption, style="Caption")
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -360,7 +360,7 @@ def photo_size(block: Photo, max_w: float, max_h: float) -> tuple[float, float]:
 
 def _photo(block: Photo, st: dict[str, ParagraphStyle]) -> list:
     width, height = photo_size(block, PHOTO_MAX_W, PHOTO_MAX_H)
-    image = Image(block.path, width=width, height=height)
+    image = Image(io.BytesIO(block.data), width=width, height=height)
     image.hAlign = "CENTER"
     return [
         KeepTogether([Spacer(1, 4), image, Paragraph(_text(block.caption), st["photo_caption"])])

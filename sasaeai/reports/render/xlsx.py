@@ -243,7 +243,7 @@ def _photo(ws: Worksheet, block: Photo, row: int) -> int:
     the next free row."""
     from openpyxl.drawing.image import Image
 
-    image = Image(block.path)
+    image = Image(io.BytesIO(block.data))
     scale = min(454 / block.width, 302 / block.height)  # pixels at 96 dpi
     image.width, image.height = int(block.width * scale), int(block.height * scale)
     ws.add_image(image, f"A{row}")

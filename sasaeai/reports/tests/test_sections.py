@@ -128,11 +128,20 @@ class TestFootnotes:
 
 
 class TestPhotos:
-    def test_a_photo_with_its_caption_in_every_format(self, client, musashino):
+    # Files on this machine, and a storage with no local paths (an object store's kind:
+    # Django's InMemoryStorage, whose path() raises NotImplementedError): every format
+    # embeds the photo from either.
+    @pytest.mark.parametrize("storage", ["local", "no local paths"])
+    def test_a_photo_with_its_caption_in_every_format(self, client, musashino, settings, storage):
         from docx import Document as WordDocument
         from openpyxl import load_workbook
         from pypdf import PdfReader
 
+        if storage == "no local paths":
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+            }
         login(client, "tier1")
         report = prepared(client)
         response = client.post(
