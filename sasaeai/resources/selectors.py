@@ -127,16 +127,18 @@ def service_list_visible_to(*, user: User) -> QuerySet[Service]:
     if not policy.has(user, Capability.VIEW_RESOURCES):
         return Service.objects.none()
     if policy.sees_public_only(user):  # 広域閲覧: what residents see
-        return _regional_public(Service.objects.all(), user)
+        return _regional_public(user, Service.objects.all())[0]
     return policy.in_municipality(Service.objects.all(), user)
 
 
-def _regional_public(queryset: QuerySet, user: User) -> QuerySet:
-    """The prefecture-wide reader's services as residents see them: the conditions of
-    service_public_queryset, with the verification policies of its own prefecture only (not
-    every hosted municipality's)."""
+def _regional_public(user: User, *querysets: QuerySet) -> list[QuerySet]:
+    """The prefecture-wide reader's services (or their narrow search rows, which have the
+    same column names) as residents see them: the conditions of service_public_queryset,
+    with the verification policies of its own prefecture only (not every hosted
+    municipality's), read once for all the querysets."""
     scope = policy.municipality_ids(user)
-    return _public_only(queryset.filter(municipality__in=scope), on_hold_q(municipality_ids=scope))
+    on_hold = on_hold_q(municipality_ids=scope)
+    return [_public_only(qs.filter(municipality__in=scope), on_hold) for qs in querysets]
 
 
 def service_public_queryset(*, municipality: Municipality | None = None) -> QuerySet[Service]:
@@ -779,11 +781,10 @@ def service_search(
         # The regional reader searches the public document (what it may not see, it may not
         # find) of its prefecture, as service_list_visible_to scopes it: on the narrow rows
         # too (see _search), with the same conditions read once.
-        scope = policy.municipality_ids(user)
-        on_hold = on_hold_q(municipality_ids=scope)
-        queryset = _public_only(Service.objects.filter(municipality__in=scope), on_hold)
         if connection.vendor in SEARCH_ROWS_VENDORS:
-            rows = _public_only(SearchRow.objects.filter(municipality__in=scope), on_hold)
+            queryset, rows = _regional_public(user, Service.objects.all(), SearchRow.objects.all())
+        else:
+            (queryset,) = _regional_public(user, Service.objects.all())
     else:
         queryset = service_list_visible_to(user=user)
     return _search(
@@ -881,22 +882,18 @@ _AREA_TOWN_POINTS = IdsQuery(
 def area_centroids(
     municipality_id: int | None = None, *, area_ids: Iterable[int] | None = None
 ) -> dict[int, tuple[float, float]]:
-    """The mean point of each area's towns: where a private home is shown in public. Only
-    the areas of one municipality or the given areas: a page of a prefecture-wide search
-    needs the few areas of its private homes, not every town the installation hosts."""
+    """The mean point of each area's towns: where a private home is shown in public. Either
+    the given areas (`area_ids`, whatever their municipality) or the areas of one
+    municipality: a page of a prefecture-wide search needs the few areas of its private
+    homes, not every town the installation hosts."""
     sums: dict[int, list[float]] = {}
-    if area_ids is not None and not municipality_id:
+    if area_ids is not None:
         # A page's few areas (every public page of results): SQL compiled once per connection.
         points = _AREA_TOWN_POINTS.rows(sorted(set(area_ids)))
     else:
         towns = Town.objects.filter(area__isnull=False, latitude__isnull=False)
         if municipality_id:
             towns = towns.filter(municipality_id=municipality_id)
-        if area_ids is not None:
-            area_ids = sorted(set(area_ids))
-            if not area_ids:
-                return {}
-            towns = towns.filter(area_id__in=area_ids)
         points = towns.values_list("area_id", "latitude", "longitude")
     for area_id, lat, lon in points:
         entry = sums.setdefault(area_id, [0.0, 0.0, 0])
