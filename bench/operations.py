@@ -355,7 +355,9 @@ def _search_data(env: Env, i: int, *, username: str, regional: bool) -> None:
     token_and_user(env, username)
     user = env.user(username)
     result = selectors.service_search(user=user, filters=_search_filters(env, i, regional=regional))
-    if hasattr(selectors, "search_page"):  # the API's page: ids with the count, then the items
+    if hasattr(selectors, "search_result_page"):  # the API's page, as the API reads it
+        selectors.search_result_page(result, offset=0, limit=20, public=regional)
+    elif hasattr(selectors, "search_page"):  # the page: ids with the count, then the items
         selectors.search_page(getattr(result, "for_page", result.queryset), offset=0, limit=20)
     else:
         page(selectors.with_display_relations(result.queryset))

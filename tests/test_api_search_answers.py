@@ -142,7 +142,7 @@ def _expected(body: dict, *, public: bool) -> bytes:
             fields["latitude"], fields["longitude"] = points.get(service.area_id, (None, None))
         fields["distance_m"] = item["distance_m"]  # the search's own figure, not rebuilt here
         items.append(fields)
-    data = {"items": items, "count": body["count"]}
+    data = {"items": items, "count": body["count"], "count_exact": body["count_exact"]}
     rendered = ninja_api.renderer.render(request, data, response_status=200)
     return rendered.encode() if isinstance(rendered, str) else rendered
 

@@ -2,6 +2,7 @@
 the staff list, with its filters as query parameters, and one record."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -256,33 +257,52 @@ def _filters(query: ServiceQuery) -> ServiceFilters:
 
 
 class SearchPagination(PageNumberPagination):
-    """The page and the count of a search in one pass (selectors.search_page); the items come
-    as plain values with ServiceItem's fields."""
+    """The page and the count of a search in one pass (selectors.search_result_page); the
+    items come as plain values with ServiceItem's fields."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="結果の件数（count_exact が false のときは下限）")
+        count_exact: bool = Field(
+            True,
+            description=(
+                "false のとき count は下限です。都道府県全体の検索（広域閲覧）で、名前に語を含む"
+                "結果だけでページが埋まるときは、その件数を返し、全件は数えません（それ以上あり"
+                "ます）。名前に語を含む結果を過ぎたページでは、全件を数えた正確な件数を返します。"
+            ),
+        )
 
     def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
         page_size = self._get_page_size(pagination.page_size)
-        rows, count = selectors.search_page(
+        page = selectors.search_result_page(
             queryset,
             offset=(pagination.page - 1) * page_size,
             limit=page_size,
             public=policy.sees_public_only(request.user),
         )
         distances = getattr(request, "resource_distances", {})
-        for row in rows:
+        for row in page.items:
             distance = distances.get(row["id"])
             row["distance_m"] = round(distance, 1) if distance is not None else None
-        return {self.items_attribute: rows, "count": count}
+        return {
+            self.items_attribute: page.items,
+            "count": page.count,
+            "count_exact": page.count_exact,
+        }
 
 
 @router.get("/resources", response=list[ServiceItem], summary="社会資源の検索")
 @paginate(SearchPagination)
 def resource_list(request: HttpRequest, query: Query[ServiceQuery]):
-    """一覧画面と同じ検索。`{"items": [...], "count": N}` を `page` と `page_size` で返します。"""
+    """一覧画面と同じ検索。`{"items": [...], "count": N, "count_exact": true}` を `page` と
+    `page_size` で返します。広域閲覧の利用者の1語の検索では、名前に語を含む結果でページが
+    埋まるとき、count はその件数（下限）で、count_exact は false です。"""
     policy.require(request.user, Capability.VIEW_RESOURCES)
     result = selectors.service_search(user=request.user, filters=_filters(query))
     request.resource_distances = result.distances
-    # The page reads the narrow rows when the search ran on them (selectors._search).
-    return result.for_page
+    # The page reads the narrow rows when the search ran on them, and the prefecture-wide
+    # reader's from the name matches first (selectors.search_result_page).
+    return result
 
 
 @router.get("/resources/categories", response=list[CategoryOut], summary="分類の一覧")

@@ -802,6 +802,15 @@ def text_rank_sql(expanded: list[list[str]], *, document: Document = STAFF) -> R
     return RawSQL("(" + " + ".join(parts) + ")", params, output_field=IntegerField())
 
 
+def names_first_terms(expanded: list[list[str]]) -> bool:
+    """Whether the matches whose name holds the word come first in the order of a search for
+    these terms, before every other match: true of one term (rank 2 or 3 against 1) whose
+    alternatives hold no space (one that did could span two parts of the name document that
+    the text does not hold side by side). With two terms or more, a name holding one term
+    can outrank a name holding both (3 + 1 against 2 + 2)."""
+    return len(expanded) == 1 and not any(" " in a for a in expanded[0])
+
+
 def apply_text_search(
     queryset: QuerySet,
     expanded: list[list[str]],
@@ -809,13 +818,19 @@ def apply_text_search(
     use_index: bool = True,
     facts: list[list[str]] | None = None,
     document: Document = STAFF,
+    names_only: bool = False,
 ) -> QuerySet:
     """Filters services by every term (AND) and its synonyms (OR), with the index (and the
     fact groups) when `use_index`, and annotates `text_rank`: 3 when the name starts with the
     term, 2 when the name or its reading contains it, 1 when only another field does; summed
     over the terms. With the PUBLIC document, the index (built on the staff text, which holds
     every public part) only finds candidates: every term is then checked on the public text,
-    and the rank reads the public names."""
+    and the rank reads the public names.
+
+    With `names_only`, only the services whose name (or its reading) holds every term: the
+    same index candidates, each term checked on the name column. The name is a part of the
+    text, so these are the matches whose rank is 2 or more for every term (see
+    names_first_terms)."""
     checked = expanded
     if use_index and connection.vendor == "postgresql" and document.table != STAFF.table:
         # Another table (the narrow rows): the service index gives the candidates' ids.
@@ -832,10 +847,15 @@ def apply_text_search(
         query = IndexQuery(terms=indexed, facts=facts or [])
         if query:
             queryset = queryset.filter(index_q(query))
-    if document != STAFF:
+    if document != STAFF or names_only:
         checked = expanded
+    on = (
+        Document(document.name_column, document.name_column, document.table)
+        if names_only
+        else document
+    )
     for alternatives in checked:
-        queryset = queryset.filter(text_q(alternatives, document=document))
+        queryset = queryset.filter(text_q(alternatives, document=on))
     if not expanded:
         return queryset.annotate(text_rank=Value(0, output_field=IntegerField()))
     return queryset.annotate(text_rank=text_rank_sql(expanded, document=document))

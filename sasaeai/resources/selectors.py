@@ -54,6 +54,7 @@ from .search import (
     TIME_TOKENS,
     apply_text_search,
     expand_query,
+    names_first_terms,
     synonym_groups,
 )
 
@@ -106,6 +107,10 @@ class SearchResult:
     # The same search on the narrow rows (models.SearchRow), ordered, with `text_rank`, when it
     # ran on them (the prefecture-wide reader's): a page of ids and the count read it.
     rows: QuerySet[SearchRow] | None = None
+    # The prefecture-wide reader's search of one word (search_result_page): the same search
+    # kept to the matches whose name holds the word, in the same order, on what the page is
+    # read from. They come first in that order, before every other match.
+    names_first: Callable[[], QuerySet] | None = field(default=None, repr=False)
 
     @functools.cached_property
     def queryset(self) -> QuerySet[Service]:
@@ -552,13 +557,17 @@ def _search(
     public: bool,
     scope: list[str],
     rows: QuerySet[SearchRow] | None = None,
+    names_first: bool = False,
 ) -> SearchResult:
     """With `rows` (the public search's services as narrow rows, models.SearchRow), a search
     with no place to measure from runs on them: the filters, the index, the check of every
     word, the rank and the order read narrow rows, never the wide service rows (the
     prefecture-wide reader ranks thousands of matches); a page and the count are read from
     them (SearchResult.for_page). The Service queryset of the result is the same search on the
-    service rows (the staff list, exports): same services, same order."""
+    service rows (the staff list, exports): same services, same order.
+
+    With `names_first` (the prefecture-wide reader's), a search of one word also gives the
+    matches whose name holds it (SearchResult.names_first), for search_result_page."""
     groups = synonym_groups(municipality_id=municipality.pk if municipality else None)
     expanded = expand_query(filters.text, groups=groups)
     indexed = SEARCH_INDEX and connection.vendor in ("sqlite", "postgresql")
@@ -571,20 +580,34 @@ def _search(
     origin, message = resolve_origin(municipality=municipality, filters=filters)
     messages = [message] if message else []
     on_rows = connection.vendor in SEARCH_ROWS_VENDORS
+    filtered_rows = None
     if rows is not None and public and indexed and origin is None and on_rows:
-        rows = _filter(rows, filters, public=True, indexed=True)
-        rows = apply_text_search(rows, expanded, use_index=True, facts=facts, document=PUBLIC_ROWS)
-        rows = rows.order_by("-text_rank", "sort_key", "name", "pk")
-    else:
-        rows = None
+        filtered_rows = _filter(rows, filters, public=True, indexed=True)
 
-    def matched() -> QuerySet[Service]:
+    def matched_rows(names_only: bool = False) -> QuerySet[SearchRow]:
+        return apply_text_search(
+            filtered_rows,
+            expanded,
+            use_index=True,
+            facts=facts,
+            document=PUBLIC_ROWS,
+            names_only=names_only,
+        ).order_by("-text_rank", "sort_key", "name", "pk")
+
+    rows = matched_rows() if filtered_rows is not None else None
+
+    def matched(names_only: bool = False) -> QuerySet[Service]:
         found = _filter(queryset, filters, public=public, indexed=indexed, valid_days=valid_days)
         # The public finder matches and ranks on the public document only: what a resident
         # may not see (a private home's address, the alternate name…) must not be
         # searchable either.
         return apply_text_search(
-            found, expanded, use_index=indexed, facts=facts, document=PUBLIC if public else STAFF
+            found,
+            expanded,
+            use_index=indexed,
+            facts=facts,
+            document=PUBLIC if public else STAFF,
+            names_only=names_only,
         )
 
     def ordered(found: QuerySet[Service]) -> QuerySet[Service]:
@@ -609,12 +632,20 @@ def _search(
             expanded=expanded,
             rows=rows,
         )
+
+    def names_matched() -> QuerySet:
+        if filtered_rows is not None:
+            return matched_rows(names_only=True)
+        return ordered(matched(names_only=True))
+
+    first = names_matched if names_first and names_first_terms(expanded) else None
     return SearchResult(
         build=lambda: ordered(matched()),
         origin=origin,
         messages=messages,
         expanded=expanded,
         rows=rows,
+        names_first=first,
     )
 
 
@@ -640,7 +671,11 @@ _ITEM_FIELDS = (
 )
 _SCHEDULE_FIELDS = ("service_id", *Schedule.RULE_FIELDS, "created_at")
 # The three queries of a page, compiled once per connection and page length (core.prepared).
-_ITEM_ROWS = IdsQuery(lambda ids: Service.objects.filter(pk__in=ids).values_list(*_ITEM_FIELDS))
+# No order (list_items puts the rows in the page's order): the model's order would join the
+# municipality and sort, and PostgreSQL plans that join on every page.
+_ITEM_ROWS = IdsQuery(
+    lambda ids: Service.objects.filter(pk__in=ids).order_by().values_list(*_ITEM_FIELDS)
+)
 _ITEM_CATEGORIES = IdsQuery(
     lambda ids: (
         Service.categories.through.objects.filter(service_id__in=ids)
@@ -748,6 +783,15 @@ def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = F
     return [items[pk] for pk in ids if pk in items]
 
 
+def _page_ids(queryset: QuerySet, *, offset: int, limit: int) -> list[tuple[int, int]]:
+    """(id, count of all matches) of each result on the page, in one statement."""
+    return list(
+        queryset.annotate(found=Window(Count("pk"))).values_list("pk", "found")[
+            offset : offset + limit
+        ]
+    )
+
+
 def search_page(
     queryset: QuerySet[Service], *, offset: int, limit: int, public: bool = False
 ) -> tuple[list, int]:
@@ -755,14 +799,40 @@ def search_page(
     matches: the ids of the page are sorted with the count of all matches alongside
     (COUNT(*) OVER ()), reading only what the order needs. (A page past the end counts
     separately.)"""
-    found = list(
-        queryset.annotate(found=Window(Count("pk"))).values_list("pk", "found")[
-            offset : offset + limit
-        ]
-    )
+    found = _page_ids(queryset, offset=offset, limit=limit)
     if not found:
         return [], (queryset.count() if offset else 0)
     return list_items([pk for pk, _ in found], public=public), found[0][1]
+
+
+@dataclass
+class SearchPage:
+    """A page of a search (list_items' items) and how many results there are: exactly, or
+    (`count_exact` false) at least."""
+
+    items: list[dict]
+    count: int
+    count_exact: bool = True
+
+
+def search_result_page(
+    result: SearchResult, *, offset: int, limit: int, public: bool = False
+) -> SearchPage:
+    """The page of a search as the API gives it. A search with `names_first` (the
+    prefecture-wide reader's search of one word) reads the page from the matches whose name
+    holds the word when they fill it: they come first in the order, so the page is the same,
+    and their number is then the count, as a lower bound (`count_exact` false). Ranking and
+    counting every match instead visits every one of them (3,795 for カフェ over a prefecture
+    on a weekday, free: 43 ms of SQL; its 1,279 name matches 23 ms). When the name matches
+    do not fill the page (a word few names hold, or a page past them), the whole search is
+    read, with its exact count."""
+    if result.names_first is not None:
+        found = _page_ids(result.names_first(), offset=offset, limit=limit)
+        if len(found) == limit:
+            items = list_items([pk for pk, _ in found], public=public)
+            return SearchPage(items, found[0][1], count_exact=False)
+    items, count = search_page(result.for_page, offset=offset, limit=limit, public=public)
+    return SearchPage(items, count)
 
 
 def service_search(
@@ -794,6 +864,9 @@ def service_search(
         public=public,
         scope=_scope_facts(user),
         rows=rows,
+        # Counting every match over a prefecture visits every one of them (thousands for a
+        # common word): the reader's page is read from the name matches when they fill it.
+        names_first=public,
     )
 
 

@@ -67,9 +67,9 @@ def test_pagination(api, musashino):
     assert sorted(names) == [f"サロン{n}" for n in range(7)]
     assert {page["count"] for page in pages} == {7}
     body = api.get(URL, {"q": "サロン", "page_size": 3, "page": 9}).json()
-    assert body == {"items": [], "count": 7}
+    assert body == {"items": [], "count": 7, "count_exact": True}
     body = api.get(URL, {"q": "見つからない言葉"}).json()
-    assert body == {"items": [], "count": 0}
+    assert body == {"items": [], "count": 0, "count_exact": True}
 
 
 def test_distance_is_given_when_near(api, musashino):
