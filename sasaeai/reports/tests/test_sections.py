@@ -128,9 +128,8 @@ class TestFootnotes:
 
 
 class TestPhotos:
-    # Files on this machine, and a storage with no local paths (an object store's kind:
-    # Django's InMemoryStorage, whose path() raises NotImplementedError): every format
-    # embeds the photo from either.
+    # Files on this machine, and a storage whose files have no local path (as in an object
+    # store: Django's InMemoryStorage): every format embeds the photo from either.
     @pytest.mark.parametrize("storage", ["local", "no local paths"])
     def test_a_photo_with_its_caption_in_every_format(self, client, musashino, settings, storage):
         from docx import Document as WordDocument

@@ -79,3 +79,19 @@ class SynonymFactory(factory.django.DjangoModelFactory):
 
 def category(code: str) -> Category:
     return Category.objects.get(code=code)
+
+
+def public_named_services(town, names) -> list[Service]:
+    """Public, consented services in a town, one per (name, ふりがな, description): the
+    search tests' words in names, readings and descriptions."""
+    return [
+        ServiceFactory(
+            location=LocationFactory(town=town),
+            name=name,
+            name_kana=kana,
+            description=description,
+            is_public=True,
+            publication_consent=True,
+        )
+        for name, kana, description in names
+    ]

@@ -31,7 +31,7 @@ from sasaeai.resources.selectors import (
     service_search,
 )
 
-from .factories import LocationFactory, ServiceFactory
+from .factories import public_named_services
 
 # Names that hold a word, start with it, hold it in their reading only, or hold it nowhere
 # (the word then in the description alone), twice over in two towns.
@@ -54,15 +54,7 @@ TWO_WORDS = ["サロン 体操", "カフェ さくら"]
 def named(musashino):
     towns = list(Town.objects.filter(municipality=musashino).order_by("pk")[:2])
     for town in towns:
-        for name, kana, description in NAMES:
-            ServiceFactory(
-                location=LocationFactory(town=town),
-                name=name,
-                name_kana=kana,
-                description=description,
-                is_public=True,
-                publication_consent=True,
-            )
+        public_named_services(town, NAMES)
     return musashino
 
 

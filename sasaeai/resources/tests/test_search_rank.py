@@ -22,7 +22,7 @@ from sasaeai.resources import selectors
 from sasaeai.resources.models import SearchRow, Service
 from sasaeai.resources.selectors import ServiceFilters, service_search, service_search_public
 
-from .factories import LocationFactory, ServiceFactory
+from .factories import public_named_services
 
 # Names at every tier of one word or another: starting with it, holding it, holding it only
 # in the reading, holding it only in the description; letters in either case and width.
@@ -65,15 +65,7 @@ def expected_rank(name: str, expanded: list[list[str]]) -> int:
 @pytest.fixture
 def named(musashino):
     town = Town.objects.filter(municipality=musashino).order_by("pk")[0]
-    for name, kana, description in NAMES:
-        ServiceFactory(
-            location=LocationFactory(town=town),
-            name=name,
-            name_kana=kana,
-            description=description,
-            is_public=True,
-            publication_consent=True,
-        )
+    public_named_services(town, NAMES)
     return musashino
 
 
