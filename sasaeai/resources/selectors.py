@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -22,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -31,6 +29,7 @@ from sasaeai.accounts import policy
 from sasaeai.accounts.models import User
 from sasaeai.accounts.policy import Capability
 from sasaeai.core.geo import bounding_box, haversine_m
+from sasaeai.core.pages import counted_page
 from sasaeai.core.prepared import IdsQuery
 from sasaeai.org.models import Area, Municipality, Town
 from sasaeai.org.selectors import address_resolve
@@ -784,12 +783,9 @@ def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = F
 
 
 def _page_ids(queryset: QuerySet, *, offset: int, limit: int) -> list[tuple[int, int]]:
-    """(id, count of all matches) of each result on the page, in one statement."""
-    return list(
-        queryset.annotate(found=Window(Count("pk"))).values_list("pk", "found")[
-            offset : offset + limit
-        ]
-    )
+    """(id, count of all matches) of each result on the page, in one statement (its ORDER BY
+    written by core.pages, not compiled by the ORM)."""
+    return counted_page(queryset, offset=offset, limit=limit)
 
 
 def search_page(
