@@ -90,10 +90,13 @@ def counted_page(queryset: QuerySet, *, offset: int, limit: int) -> list[tuple[A
     aliases = {f"page_order_{n}": expression for n, (expression, _) in enumerate(terms)}
     selection = queryset.order_by().annotate(**aliases).values_list("pk", *aliases)
     connection = connections[queryset.db]
+    compiler = selection.query.get_compiler(connection=connection)
     try:
-        sql, params = selection.query.get_compiler(connection=connection).as_sql()
+        sql, params = compiler.as_sql()
     except EmptyResultSet:  # a condition no row can meet (`pk__in=[]`): the ORM reads nothing
         return []
+    # The key as the ORM gives it (a key column with a converter, such as a UUID on SQLite).
+    key_converters = compiler.get_converters([compiler.select[0][0]])
     # Column 1 is the key; the ordering terms follow it, in their order.
     order = ", ".join(f"{n + 2} {direction}" for n, (_, direction) in enumerate(terms))
     limits = connection.ops.limit_offset_sql(offset, offset + limit)
@@ -102,4 +105,7 @@ def counted_page(queryset: QuerySet, *, offset: int, limit: int) -> list[tuple[A
             f"SELECT page.*, COUNT(*) OVER () FROM ({sql}) page ORDER BY {order} {limits}",
             params,
         )
-        return [(row[0], row[-1]) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    if key_converters:
+        rows = compiler.apply_converters(rows, key_converters)
+    return [(row[0], row[-1]) for row in rows]

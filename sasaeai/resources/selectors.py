@@ -782,12 +782,6 @@ def list_items(ids: list[int], *, today: dt.date | None = None, public: bool = F
     return [items[pk] for pk in ids if pk in items]
 
 
-def _page_ids(queryset: QuerySet, *, offset: int, limit: int) -> list[tuple[int, int]]:
-    """(id, count of all matches) of each result on the page, in one statement (its ORDER BY
-    written by core.pages, not compiled by the ORM)."""
-    return counted_page(queryset, offset=offset, limit=limit)
-
-
 def search_page(
     queryset: QuerySet[Service], *, offset: int, limit: int, public: bool = False
 ) -> tuple[list, int]:
@@ -795,7 +789,7 @@ def search_page(
     matches: the ids of the page are sorted with the count of all matches alongside
     (COUNT(*) OVER ()), reading only what the order needs. (A page past the end counts
     separately.)"""
-    found = _page_ids(queryset, offset=offset, limit=limit)
+    found = counted_page(queryset, offset=offset, limit=limit)
     if not found:
         return [], (queryset.count() if offset else 0)
     return list_items([pk for pk, _ in found], public=public), found[0][1]
@@ -823,7 +817,7 @@ def search_result_page(
     do not fill the page (a word few names hold, or a page past them), the whole search is
     read, with its exact count."""
     if result.names_first is not None:
-        found = _page_ids(result.names_first(), offset=offset, limit=limit)
+        found = counted_page(result.names_first(), offset=offset, limit=limit)
         if len(found) == limit:
             items = list_items([pk for pk, _ in found], public=public)
             return SearchPage(items, found[0][1], count_exact=False)

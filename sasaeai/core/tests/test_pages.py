@@ -105,3 +105,30 @@ def test_orderings_it_does_not_write_are_left_to_the_orm(services):
                 page = counted_page(queryset, offset=offset, limit=limit)
             assert page == _orm_page(queryset, offset, limit)
             assert "ORDER BY 2 " not in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_key_that_is_not_a_number_is_the_orms(musashino):
+    """The page's keys come as the ORM gives them, whatever the key's type (an import's text
+    token here), through the written statement."""
+    from sasaeai.accounts.models import User
+    from sasaeai.exchange.models import ImportBatch
+
+    user = User.objects.filter(municipality=musashino).order_by("pk").first()
+    for n in range(7):
+        ImportBatch.objects.create(
+            token=f"token-{n:02d}",
+            user=user,
+            municipality=musashino,
+            source_name=f"資源{n % 3}.csv",
+            source_format=ImportBatch.Format.CSV,
+            source_sha256="0" * 64,
+            status=ImportBatch.Status.PREVIEWED,
+        )
+    queryset = ImportBatch.objects.order_by("-source_name", "pk")
+    for offset, limit in SLICES:
+        with CaptureQueriesContext(connection) as captured:
+            page = counted_page(queryset, offset=offset, limit=limit)
+        assert page == _orm_page(queryset, offset, limit)
+        assert all(isinstance(key, str) for key, _ in page)
+        assert "ORDER BY 2 " in captured.captured_queries[0]["sql"]
