@@ -424,6 +424,9 @@ class Service(MunicipalityOwned):
     search_name = models.TextField("検索用名称", blank=True, editable=False)
     search_text = models.TextField("検索用本文", blank=True, editable=False)
     search_chars = models.TextField("検索用の文字の組", blank=True, editable=False)
+    # The pairs of the names alone (search_name): the index finds the services whose name holds
+    # a term without visiting the others (the prefecture-wide reader's name matches).
+    search_name_chars = models.TextField("検索用の名称の文字の組", blank=True, editable=False)
     search_facts = models.TextField("検索用の条件", blank=True, editable=False)
     name_reading = models.CharField(
         "名称の読み（自動）", max_length=400, blank=True, editable=False
@@ -436,6 +439,7 @@ class Service(MunicipalityOwned):
         "search_name",
         "search_text",
         "search_chars",
+        "search_name_chars",
         "search_facts",
         "name_reading",
         "public_search_name",

@@ -19,7 +19,10 @@ same on both backends: the staff text's distinct character pairs (`search_chars`
 and the service's filter facts (`search_facts`, see facts_of: municipality, area, town, status,
 fee, volunteers, public, categories, target groups, and the days and times its schedules meet),
 as tokens:
-- SQLite: an FTS5 table with the two columns, queried with one MATCH;
+- SQLite: an FTS5 table with the two columns, queried with one MATCH, and a third column of
+  the pairs of the names alone (`search_name_chars`), so that a search of the names (the
+  prefecture-wide reader's name matches, see apply_text_search's `names_only`) visits only the
+  services whose name holds the terms;
 - PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index.
 A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
 term, on SQLite by all of its pairs and then a check of the text itself, on PostgreSQL by the
@@ -143,6 +146,7 @@ DOCUMENT_COLUMNS = (
     "search_name",
     "search_text",
     "search_chars",
+    "search_name_chars",
     "name_reading",
     "public_search_name",
     "public_search_text",
@@ -181,6 +185,7 @@ class SearchDocument:
     search_name: str
     search_text: str
     search_chars: str
+    search_name_chars: str
     name_reading: str
     public_search_name: str
     public_search_text: str
@@ -254,10 +259,12 @@ def search_document(values: DocumentValues) -> SearchDocument:
         bounded_kana(values.area_kana, values.area),
     ]
     search_text = _joined(public + staff_only, public_readings + staff_readings)
+    search_name = _joined([*public_names, values.alternate_name], readings)
     return SearchDocument(
-        search_name=_joined([*public_names, values.alternate_name], readings),
+        search_name=search_name,
         search_text=search_text,
         search_chars=chars_of(search_text),
+        search_name_chars=chars_of(search_name),
         name_reading=name_reading,
         public_search_name=_joined(public_names, readings),
         public_search_text=_joined(public, public_readings),
@@ -562,6 +569,8 @@ class IndexQuery:
 
     terms: list[list[tuple[str, list[str]]]]
     facts: list[list[str]]
+    # The terms in the names only (the pairs of search_name) rather than in the whole text.
+    names_only: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.facts)
@@ -574,8 +583,9 @@ class IndexQuery:
                 return _fts5_phrase(tokens[0]) + "*"
             return "(" + " AND ".join(_fts5_phrase(t) for t in tokens) + ")"
 
+        column = "search_name_chars" if self.names_only else "search_chars"
         parts = [
-            "search_chars : (" + " OR ".join(alternative(k, t) for k, t in term) + ")"
+            f"{column} : (" + " OR ".join(alternative(k, t) for k, t in term) + ")"
             for term in self.terms
         ]
         if self.facts:
@@ -827,10 +837,12 @@ def apply_text_search(
     every public part) only finds candidates: every term is then checked on the public text,
     and the rank reads the public names.
 
-    With `names_only`, only the services whose name (or its reading) holds every term: the
-    same index candidates, each term checked on the name column. The name is a part of the
-    text, so these are the matches whose rank is 2 or more for every term (see
-    names_first_terms)."""
+    With `names_only`, only the services whose name (or its reading) holds every term, each
+    term checked on the name column. The name is a part of the text, so these are the matches
+    whose rank is 2 or more for every term (see names_first_terms). On SQLite the index then
+    looks the terms up in the pairs of the staff names (`search_name_chars`, which hold every
+    pair of the public names too), so the candidates are the name matches, not every service
+    whose text holds the terms."""
     checked = expanded
     if use_index and connection.vendor == "postgresql" and document.table != STAFF.table:
         # Another table (the narrow rows): the service index gives the candidates' ids.
@@ -844,7 +856,7 @@ def apply_text_search(
             queryset = queryset.filter(condition)
     elif use_index and connection.vendor == "sqlite":
         indexed, checked = index_terms(expanded)
-        query = IndexQuery(terms=indexed, facts=facts or [])
+        query = IndexQuery(terms=indexed, facts=facts or [], names_only=names_only)
         if query:
             queryset = queryset.filter(index_q(query))
     if document != STAFF or names_only:

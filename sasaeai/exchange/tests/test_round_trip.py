@@ -61,6 +61,7 @@ NOT_EXCHANGED = {
     "search_name": "search document, rebuilt from the record",
     "search_text": "search document, rebuilt from the record",
     "search_chars": "search document, rebuilt from the record",
+    "search_name_chars": "search document, rebuilt from the record",
     "search_facts": "search document, rebuilt from the record",
     "name_reading": "sort key, rebuilt from the name and its kana",
     "public_search_name": "public search document, rebuilt from the record",

@@ -148,3 +148,45 @@ def test_the_api_says_when_its_count_is_a_lower_bound(named, regional):
 
     body = _get(User.objects.get(username="tier1"), q="サロン", page_size=2)
     assert body["count_exact"] is True
+
+
+def test_the_name_matches_follow_a_renamed_service(named, regional):
+    """The index's name pairs (SQLite: search_name_chars in the FTS table, kept by triggers)
+    follow the name as a coordinator changes it: the renamed service is a name match of its
+    new word at once, and no longer of the old one."""
+    from sasaeai.resources.services import service_update
+
+    tier1 = User.objects.get(username="tier1")
+    service = Service.objects.filter(name="喫茶さくら").order_by("pk").first()
+
+    def name_match_ids(word: str) -> set[int]:
+        result = service_search(user=regional, filters=ServiceFilters(text=word))
+        return set(result.names_first().values_list("pk", flat=True))
+
+    assert service.pk in name_match_ids("喫茶")
+    assert service.pk not in name_match_ids("ひまわり")
+    service_update(
+        user=tier1, service=service, fields={"name": "ひまわり茶房", "name_kana": "ひまわりさぼう"}
+    )
+    assert service.pk in name_match_ids("ひまわり")
+    assert service.pk in name_match_ids("茶房")
+    assert service.pk not in name_match_ids("喫茶")
+    # Found by the rest of its text still (the description), as a match of the whole search.
+    result = service_search(user=regional, filters=ServiceFilters(text="カフェ"))
+    assert service.pk in set(result.for_page.values_list("pk", flat=True))
+
+
+def test_the_name_matches_are_read_from_the_names_pairs_on_sqlite(named, regional):
+    """On SQLite the index looks a names-only search's terms up in the names' pairs, so the
+    candidates are the name matches (not every service whose text holds the word)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL reads the name matches from the narrow rows")
+    result = service_search(user=regional, filters=ServiceFilters(text="サロン"))
+    with CaptureQueriesContext(connection) as captured:
+        search_result_page(result, offset=0, limit=2, public=True)
+    page_sql = next(q for q in captured.captured_queries if "COUNT(*) OVER" in q["sql"])["sql"]
+    assert "search_name_chars : (" in page_sql
+    assert "search_chars : (" not in page_sql
