@@ -5,13 +5,15 @@ Lookups of single objects go through `get_in_scope`, which answers "not found" b
 object does not exist and when it is outside the user's scope, so that ids cannot be probed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from sasaeai.core.prepared import PreparedQuery
 
 from .models import Role, User, tier_for_role
 
@@ -141,17 +143,27 @@ def require(user: object, capability: Capability) -> None:
         raise PermissionDenied("この操作の権限がありません。")
 
 
+def _prefecture_municipalities(bounds: Sequence[str]) -> QuerySet:
+    from sasaeai.org.models import Municipality
+
+    # The codes (digits only, validate_local_government_code) from the prefecture's two digits
+    # to those digits followed by nines: those that start with them, as `code__startswith`
+    # (whose LIKE parameter, '13%', could not be prepared).
+    return Municipality.objects.filter(code__gte=bounds[0], code__lte=bounds[1]).values_list("id")
+
+
+# Every request of a prefecture-wide reader reads its municipalities: compiled once per
+# connection (core.prepared).
+_PREFECTURE_MUNICIPALITIES = PreparedQuery(_prefecture_municipalities)
+
+
 def municipality_ids(user: User) -> list[int]:
     """Municipalities whose records the user may read."""
     if not is_staff_user(user) or user.municipality_id is None:
         return []
     if user.role == Role.REGIONAL:
-        from sasaeai.org.models import Municipality
-
         prefix = user.municipality.code[:2]
-        return list(
-            Municipality.objects.filter(code__startswith=prefix).values_list("id", flat=True)
-        )
+        return [pk for (pk,) in _PREFECTURE_MUNICIPALITIES.rows([prefix, prefix + "9" * 10])]
     return [user.municipality_id]
 
 
