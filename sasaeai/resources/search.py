@@ -23,7 +23,9 @@ as tokens:
   the pairs of the names alone (`search_name_chars`), so that a search of the names (the
   prefecture-wide reader's name matches, see apply_text_search's `names_only`) visits only the
   services whose name holds the terms;
-- PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index.
+- PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index,
+  copied to the narrow search rows (search_rows.py) with a vector of the names' pairs
+  (`search_name_pairs`, for the same names-only search).
 A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
 term, on SQLite by all of its pairs and then a check of the text itself, on PostgreSQL by the
 trigram index (LIKE). Filters become fact tokens, so a search reads only the rows it keeps,
@@ -682,14 +684,18 @@ def _postgres_q(expanded: list[list[str]], facts: list[list[str]]) -> Q:
     return combined
 
 
-def _postgres_candidates(expanded: list[list[str]], facts: list[list[str]], *, table: str) -> Q:
+def _postgres_candidates(
+    expanded: list[list[str]], facts: list[list[str]], *, table: str, names_only: bool = False
+) -> Q:
     """The PostgreSQL index lookup on another table holding the service's index columns (the
     narrow rows, search_rows.POSTGRES_COLUMNS) for a search whose every term is then checked on
     that table's text: each alternative by its pairs in the pair vector (as on SQLite, a
     superset: the pairs are the staff text's, which holds the public one), never LIKE on a
-    text; the facts as in _postgres_q. The planner combines the GIN bitmaps."""
+    text; the facts as in _postgres_q. The planner combines the GIN bitmaps. With
+    `names_only`, the pairs of the names alone (search_name_pairs, migration 0015)."""
     indexed, _ = index_terms(expanded)
-    pairs = f"{connection.ops.quote_name(table)}.search_pairs"
+    vector = "search_name_pairs" if names_only else "search_pairs"
+    pairs = f"{connection.ops.quote_name(table)}.{vector}"
     tokens = f"{connection.ops.quote_name(table)}.search_fact_tokens"
     combined = Q()
     for term in indexed:
@@ -839,14 +845,18 @@ def apply_text_search(
 
     With `names_only`, only the services whose name (or its reading) holds every term, each
     term checked on the name column. The name is a part of the text, so these are the matches
-    whose rank is 2 or more for every term (see names_first_terms). On SQLite the index then
-    looks the terms up in the pairs of the staff names (`search_name_chars`, which hold every
-    pair of the public names too), so the candidates are the name matches, not every service
-    whose text holds the terms."""
+    whose rank is 2 or more for every term (see names_first_terms). The index then looks the
+    terms up in the pairs of the staff names (which hold every pair of the public names too):
+    on SQLite the FTS5 column `search_name_chars`, on PostgreSQL's narrow rows the vector
+    `search_name_pairs`; so the candidates are the name matches, not every service whose text
+    holds the terms. (PostgreSQL's service rows have no such vector: there the text's pairs
+    give the candidates, as before.)"""
     checked = expanded
     if use_index and connection.vendor == "postgresql" and document.table != STAFF.table:
         # Another table (the narrow rows): the service index gives the candidates' ids.
-        condition = _postgres_candidates(expanded, facts or [], table=document.table)
+        condition = _postgres_candidates(
+            expanded, facts or [], table=document.table, names_only=names_only
+        )
         if condition:
             queryset = queryset.filter(condition)
     elif use_index and connection.vendor == "postgresql":

@@ -16,6 +16,7 @@ them and refills the table.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 TABLE = "resources_search_row"
 SOURCE = "resources_service"
@@ -64,18 +65,59 @@ SOURCE_COLUMNS = (
 # PostgreSQL only: the service's index columns (migration 0005, generated from search_chars
 # and search_facts), copied with their GIN indexes, so that the index lookup, the check, the
 # rank and the sort read the narrow table alone. The model does not declare them.
-POSTGRES_COLUMNS: dict[str, str] = {
-    **COLUMNS,
-    "search_pairs": "{r}.search_pairs",
-    "search_fact_tokens": "{r}.search_fact_tokens",
-}
-POSTGRES_SOURCE_COLUMNS = (*SOURCE_COLUMNS, "search_chars", "search_facts")
-POSTGRES_INDEX = (
-    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_pairs tsvector, "
-    "ADD COLUMN IF NOT EXISTS search_fact_tokens text[]",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_pairs_gin ON {TABLE} USING gin (search_pairs)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_facts_gin ON {TABLE} USING gin (search_fact_tokens)",
+#
+# Each migration that changes what the triggers copy keeps its own frozen definition
+# (`Postgres`), so that a fresh database migrated step by step installs, at each step, what
+# the service table has at that step (migration 0012's triggers cannot read a column that
+# 0015 adds). `POSTGRES` is the current one; install() and bench/loader.py use it. The
+# definitions share COLUMNS: a change to those gets a new definition with its own copy.
+@dataclass(frozen=True)
+class Postgres:
+    columns: dict[str, str]
+    source_columns: tuple[str, ...]
+    index: tuple[str, ...]
+
+
+def _pairs_vector(column: str) -> str:
+    """The tsvector of a column of space-separated pairs (as migration 0005 makes search_pairs
+    from search_chars)."""
+    return f"array_to_tsvector(array_remove(string_to_array({column}, ' '), ''))"
+
+
+POSTGRES_0012 = Postgres(
+    columns={
+        **COLUMNS,
+        "search_pairs": "{r}.search_pairs",
+        "search_fact_tokens": "{r}.search_fact_tokens",
+    },
+    source_columns=(*SOURCE_COLUMNS, "search_chars", "search_facts"),
+    index=(
+        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_pairs tsvector, "
+        "ADD COLUMN IF NOT EXISTS search_fact_tokens text[]",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_pairs_gin ON {TABLE} USING gin (search_pairs)",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_facts_gin ON {TABLE} USING gin (search_fact_tokens)",
+    ),
 )
+# Migration 0015: the pairs of the names alone (the service's search_name_chars, migration
+# 0014) as a vector with its GIN index, so that the prefecture-wide reader's name matches
+# (search.apply_text_search's names_only) are looked up in the names instead of every row
+# whose text holds the word, each then read and checked.
+POSTGRES_0015 = Postgres(
+    columns={
+        **POSTGRES_0012.columns,
+        "search_name_pairs": _pairs_vector("{r}.search_name_chars"),
+    },
+    source_columns=(*POSTGRES_0012.source_columns, "search_name_chars"),
+    index=(
+        *POSTGRES_0012.index,
+        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_name_pairs tsvector",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_name_pairs_gin ON {TABLE} "
+        "USING gin (search_name_pairs)",
+    ),
+)
+POSTGRES = POSTGRES_0015
+# The current definition's columns (the ones search.py reads).
+POSTGRES_COLUMNS = POSTGRES.columns
 
 
 def _values(row: str, columns: dict[str, str] = COLUMNS) -> list[str]:
@@ -114,8 +156,11 @@ SQLITE_TRIGGERS = {
     ),
 }
 
-_changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in POSTGRES_SOURCE_COLUMNS)
-POSTGRES_FUNCTION = f"""
+
+def postgres_function(definition: Postgres) -> str:
+    """The trigger function that keeps the narrow rows (with the definition's columns)."""
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in definition.source_columns)
+    return f"""
 CREATE OR REPLACE FUNCTION {TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -123,18 +168,20 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' THEN
-        IF NOT ({_changed}) THEN
+        IF NOT ({changed}) THEN
             RETURN NULL;
         END IF;
         IF OLD.id <> NEW.id THEN
             DELETE FROM {TABLE} WHERE service_id = OLD.id;
         END IF;
     END IF;
-    {_upsert("NEW", POSTGRES_COLUMNS)}
+    {_upsert("NEW", definition.columns)}
     RETURN NULL;
 END
 $$;
 """
+
+
 POSTGRES_TRIGGER = (
     f"CREATE TRIGGER {TABLE}_sync AFTER INSERT OR UPDATE OR DELETE ON {SOURCE} "
     f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_sync()"
@@ -150,16 +197,17 @@ POSTGRES_STORAGE = (
 )
 
 
-def install(connection) -> None:
-    """Creates the triggers and fills the table (migration 0012)."""
+def install(connection, *, postgres: Postgres = POSTGRES) -> None:
+    """Creates the triggers and fills the table (migration 0012; on PostgreSQL again with each
+    later definition, migration 0015)."""
     with connection.cursor() as cursor:
         columns = COLUMNS
         if connection.vendor == "postgresql":
-            columns = POSTGRES_COLUMNS
-            for statement in POSTGRES_INDEX:
+            columns = postgres.columns
+            for statement in postgres.index:
                 cursor.execute(statement)
             cursor.execute(POSTGRES_STORAGE)
-            cursor.execute(POSTGRES_FUNCTION)
+            cursor.execute(postgres_function(postgres))
             cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_sync ON {SOURCE}")
             cursor.execute(POSTGRES_TRIGGER)
         elif connection.vendor == "sqlite":
@@ -198,8 +246,9 @@ def sqlite_ensure(connection) -> bool:
 
 
 def out_of_step(service_ids: Iterable[int] | None = None) -> list[int]:
-    """The services whose narrow row is missing or differs from the service, and narrow rows
-    left without a service (read in Python: for tests and checks, not for requests)."""
+    """The services whose narrow row is missing or differs from the service (on PostgreSQL
+    its index columns too), and narrow rows left without a service (for tests and checks,
+    not for requests)."""
     from django.db.models import Value
     from django.db.models.functions import Coalesce, NullIf
 
@@ -210,13 +259,35 @@ def out_of_step(service_ids: Iterable[int] | None = None) -> list[int]:
         row_sort_key=Coalesce(NullIf("name_kana", Value("")), "name_reading")
     )
     rows = SearchRow.objects.all()
-    if service_ids is not None:
-        ids = list(service_ids)
+    ids = None if service_ids is None else list(service_ids)
+    if ids is not None:
         services, rows = services.filter(pk__in=ids), rows.filter(pk__in=ids)
     expected = {
         values[0]: values[1:] for values in services.values_list("pk", *fields, "row_sort_key")
     }
     stored = {values[0]: values[1:] for values in rows.values_list("pk", *fields, "sort_key")}
-    return sorted(
-        pk for pk in expected.keys() | stored.keys() if expected.get(pk) != stored.get(pk)
+    differ = {pk for pk in expected.keys() | stored.keys() if expected.get(pk) != stored.get(pk)}
+    return sorted(differ | set(_postgres_out_of_step(ids)))
+
+
+def _postgres_out_of_step(service_ids: list[int] | None) -> list[int]:
+    """On PostgreSQL, the services whose narrow row's index columns (POSTGRES's beyond COLUMNS:
+    the pair vectors and the fact array) differ from what the service gives."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    extra = [c for c in POSTGRES.columns if c not in COLUMNS]
+    differs = " OR ".join(
+        f"r.{c} IS DISTINCT FROM {POSTGRES.columns[c].format(r='s')}" for c in extra
     )
+    sql = (
+        f"SELECT s.id FROM {SOURCE} AS s JOIN {TABLE} AS r ON r.service_id = s.id WHERE ({differs})"
+    )
+    params: list = []
+    if service_ids is not None:
+        sql += " AND s.id = ANY(%s)"
+        params.append(service_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]

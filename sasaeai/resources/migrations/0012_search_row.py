@@ -11,7 +11,8 @@ from django.db import migrations, models
 def install(apps, schema_editor):
     from sasaeai.resources import search_rows
 
-    search_rows.install(schema_editor.connection)
+    # The triggers as of this migration (later ones install their own definition).
+    search_rows.install(schema_editor.connection, postgres=search_rows.POSTGRES_0012)
 
 
 def uninstall(apps, schema_editor):

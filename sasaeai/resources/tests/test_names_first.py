@@ -176,17 +176,22 @@ def test_the_name_matches_follow_a_renamed_service(named, regional):
     assert service.pk in set(result.for_page.values_list("pk", flat=True))
 
 
-def test_the_name_matches_are_read_from_the_names_pairs_on_sqlite(named, regional):
-    """On SQLite the index looks a names-only search's terms up in the names' pairs, so the
-    candidates are the name matches (not every service whose text holds the word)."""
+def test_the_name_matches_are_read_from_the_names_pairs(named, regional):
+    """The index looks a names-only search's terms up in the names' pairs, so the candidates
+    are the name matches (not every service whose text holds the word): on SQLite the FTS5
+    column search_name_chars, on PostgreSQL the narrow rows' vector search_name_pairs
+    (migration 0015)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL reads the name matches from the narrow rows")
     result = service_search(user=regional, filters=ServiceFilters(text="サロン"))
     with CaptureQueriesContext(connection) as captured:
-        search_result_page(result, offset=0, limit=2, public=True)
+        page = search_result_page(result, offset=0, limit=2, public=True)
     page_sql = next(q for q in captured.captured_queries if "COUNT(*) OVER" in q["sql"])["sql"]
-    assert "search_name_chars : (" in page_sql
-    assert "search_chars : (" not in page_sql
+    if connection.vendor == "sqlite":
+        assert "search_name_chars : (" in page_sql
+        assert "search_chars : (" not in page_sql
+    else:
+        assert '"resources_search_row".search_name_pairs @@' in page_sql
+        assert '"resources_search_row".search_pairs @@' not in page_sql
+    assert len(page.items) == 2 and page.count_exact is False

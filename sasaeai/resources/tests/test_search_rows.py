@@ -235,3 +235,25 @@ def test_coordinator_search_does_not_use_rows(tier1, prefecture, on_rows):
     assert result.rows is None
     names = {s.name for s in result.queryset}
     assert "体操の会（非公開）" in names and "三鷹の体操" not in names
+
+
+def test_out_of_step_sees_a_stale_index_column_on_postgresql(musashino):
+    """On PostgreSQL the check behind the class test above also compares the narrow rows'
+    index columns (the pair vectors, the fact array), so a trigger that stopped copying one
+    would fail it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's narrow rows have no index columns (its index is the FTS5 table)")
+    town = Town.objects.filter(municipality=musashino).order_by("pk")[0]
+    service = ServiceFactory(location=LocationFactory(town=town), name="ひだまりサロン")
+    assert_in_step()
+    for column in ("search_name_pairs", "search_pairs", "search_fact_tokens"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE resources_search_row SET {column} = NULL WHERE service_id = %s",
+                [service.pk],
+            )
+        assert search_rows.out_of_step() == [service.pk], column
+        search_rows.install(connection)
+        assert_in_step()
