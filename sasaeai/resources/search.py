@@ -24,8 +24,8 @@ as tokens:
   prefecture-wide reader's name matches, see apply_text_search's `names_only`) visits only the
   services whose name holds the terms;
 - PostgreSQL: the same as a stored tsvector and a stored text array, each with a GIN index,
-  copied to the narrow search rows (search_rows.py) with a vector of the names' pairs
-  (`search_name_pairs`, for the same names-only search).
+  copied to the narrow search rows (search_rows.py) with a vector of the names' pairs and
+  the facts (`search_name_tokens`, for the same names-only search).
 A one- or two-character term is answered exactly by the pairs (a prefix or a token); a longer
 term, on SQLite by all of its pairs and then a check of the text itself, on PostgreSQL by the
 trigram index (LIKE). Filters become fact tokens, so a search reads only the rows it keeps,
@@ -691,12 +691,21 @@ def _postgres_candidates(
     narrow rows, search_rows.POSTGRES_COLUMNS) for a search whose every term is then checked on
     that table's text: each alternative by its pairs in the pair vector (as on SQLite, a
     superset: the pairs are the staff text's, which holds the public one), never LIKE on a
-    text; the facts as in _postgres_q. The planner combines the GIN bitmaps. With
-    `names_only`, the pairs of the names alone (search_name_pairs, migration 0015)."""
+    text; the facts as in _postgres_q. The planner combines the GIN bitmaps.
+
+    With `names_only`, the vector of the names' pairs and the marked fact tokens
+    (search_name_tokens, migration 0015): each alternative's scan asks for its pairs and the
+    required facts (the groups of one token) at once, so no bitmap of the facts is made (a
+    weekday and "free" over a prefecture: 24,000 rows, 10 ms)."""
+    from .search_rows import FACT_MARK
+
     indexed, _ = index_terms(expanded)
-    vector = "search_name_pairs" if names_only else "search_pairs"
-    pairs = f"{connection.ops.quote_name(table)}.{vector}"
-    tokens = f"{connection.ops.quote_name(table)}.search_fact_tokens"
+    quoted_table = connection.ops.quote_name(table)
+    vector = "search_name_tokens" if names_only and indexed else "search_pairs"
+    pairs = f"{quoted_table}.{vector}"
+    tokens = f"{quoted_table}.search_fact_tokens"
+    required = sorted({group[0] for group in facts if len(group) == 1})
+    in_scans = "".join(f" & '{FACT_MARK}{t}'" for t in required) if vector != "search_pairs" else ""
     combined = Q()
     for term in indexed:
         # One tsquery per alternative, OR'd: PostgreSQL scans the GIN index once for each
@@ -704,7 +713,7 @@ def _postgres_candidates(
         # check on every service holding any token of any alternative: 30 ms for サロン's
         # seven alternatives at the prefecture size, against 13 ms for the seven scans.
         alternatives = [
-            IndexQuery(terms=[[alternative]], facts=[]).tsquery() for alternative in term
+            IndexQuery(terms=[[alternative]], facts=[]).tsquery() + in_scans for alternative in term
         ]
         combined &= Q(
             RawSQL(
@@ -713,8 +722,7 @@ def _postgres_candidates(
                 output_field=BooleanField(),
             )
         )
-    required = sorted({group[0] for group in facts if len(group) == 1})
-    if required:
+    if required and not in_scans:
         combined &= Q(RawSQL(f"{tokens} @> %s::text[]", [required], output_field=BooleanField()))
     for group in facts:
         if len(group) > 1:
@@ -848,7 +856,7 @@ def apply_text_search(
     whose rank is 2 or more for every term (see names_first_terms). The index then looks the
     terms up in the pairs of the staff names (which hold every pair of the public names too):
     on SQLite the FTS5 column `search_name_chars`, on PostgreSQL's narrow rows the vector
-    `search_name_pairs`; so the candidates are the name matches, not every service whose text
+    `search_name_tokens` (with the required facts); so the candidates are the name matches, not every service whose text
     holds the terms. (PostgreSQL's service rows have no such vector: there the text's pairs
     give the candidates, as before.)"""
     checked = expanded

@@ -78,12 +78,6 @@ class Postgres:
     index: tuple[str, ...]
 
 
-def _pairs_vector(column: str) -> str:
-    """The tsvector of a column of space-separated pairs (as migration 0005 makes search_pairs
-    from search_chars)."""
-    return f"array_to_tsvector(array_remove(string_to_array({column}, ' '), ''))"
-
-
 POSTGRES_0012 = Postgres(
     columns={
         **COLUMNS,
@@ -98,21 +92,30 @@ POSTGRES_0012 = Postgres(
         f"CREATE INDEX IF NOT EXISTS {TABLE}_facts_gin ON {TABLE} USING gin (search_fact_tokens)",
     ),
 )
-# Migration 0015: the pairs of the names alone (the service's search_name_chars, migration
-# 0014) as a vector with its GIN index, so that the prefecture-wide reader's name matches
-# (search.apply_text_search's names_only) are looked up in the names instead of every row
-# whose text holds the word, each then read and checked.
+# Migration 0015: one vector of the names' pairs alone (the service's search_name_chars,
+# migration 0014) and its fact tokens, each marked with FACT_MARK, with its GIN index, so that
+# the prefecture-wide reader's name matches (search.apply_text_search's names_only) are one
+# GIN scan per alternative (its pairs and the required facts together), instead of a scan of
+# the whole text's pairs (every row whose text holds the word, each then read and checked)
+# and a bitmap of the facts. A fact token is two characters or more and a pair at most two,
+# so the marked facts never meet a pair.
+FACT_MARK = "~"
 POSTGRES_0015 = Postgres(
     columns={
         **POSTGRES_0012.columns,
-        "search_name_pairs": _pairs_vector("{r}.search_name_chars"),
+        "search_name_tokens": (
+            "array_to_tsvector(array_remove("
+            "string_to_array({r}.search_name_chars, ' ') || ARRAY("
+            f"SELECT '{FACT_MARK}' || fact FROM unnest(string_to_array({{r}}.search_facts, ' ')) "
+            "AS fact WHERE fact <> ''), ''))"
+        ),
     },
     source_columns=(*POSTGRES_0012.source_columns, "search_name_chars"),
     index=(
         *POSTGRES_0012.index,
-        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_name_pairs tsvector",
-        f"CREATE INDEX IF NOT EXISTS {TABLE}_name_pairs_gin ON {TABLE} "
-        "USING gin (search_name_pairs)",
+        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_name_tokens tsvector",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_name_tokens_gin ON {TABLE} "
+        "USING gin (search_name_tokens)",
     ),
 )
 POSTGRES = POSTGRES_0015

@@ -179,7 +179,7 @@ def test_the_name_matches_follow_a_renamed_service(named, regional):
 def test_the_name_matches_are_read_from_the_names_pairs(named, regional):
     """The index looks a names-only search's terms up in the names' pairs, so the candidates
     are the name matches (not every service whose text holds the word): on SQLite the FTS5
-    column search_name_chars, on PostgreSQL the narrow rows' vector search_name_pairs
+    column search_name_chars, on PostgreSQL the narrow rows' vector search_name_tokens (the names' pairs with the facts)
     (migration 0015)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -192,6 +192,31 @@ def test_the_name_matches_are_read_from_the_names_pairs(named, regional):
         assert "search_name_chars : (" in page_sql
         assert "search_chars : (" not in page_sql
     else:
-        assert '"resources_search_row".search_name_pairs @@' in page_sql
+        assert '"resources_search_row".search_name_tokens @@' in page_sql
         assert '"resources_search_row".search_pairs @@' not in page_sql
     assert len(page.items) == 2 and page.count_exact is False
+
+
+@pytest.mark.parametrize("vendors", [(), ("sqlite", "postgresql")], ids=["services", "rows"])
+def test_the_name_matches_with_a_filter_are_those_of_the_whole_search(
+    named, regional, monkeypatch, vendors
+):
+    """With a filter that becomes a required fact ("free"), the name matches are exactly the
+    whole search's matches whose public name holds the word: on PostgreSQL's narrow rows the
+    facts are asked in the same index scan as the names' pairs (search_name_tokens), so a
+    fact left out or wrongly marked would show here as a missing or extra service."""
+    monkeypatch.setattr(selectors, "SEARCH_ROWS_VENDORS", vendors)
+    for i, service in enumerate(Service.objects.order_by("pk")):
+        service.is_free = i % 2 == 0
+        service.save()
+    seen = 0
+    for query in ONE_WORD:
+        result = service_search(user=regional, filters=ServiceFilters(text=query, is_free=True))
+        whole = list(result.for_page.values_list("pk", flat=True))
+        names = dict(Service.objects.filter(pk__in=whole).values_list("pk", "public_search_name"))
+        expected = {pk for pk in whole if any(a in names[pk] for a in result.expanded[0])}
+        found = set(result.names_first().values_list("pk", flat=True))
+        assert found == expected, query
+        assert all(Service.objects.get(pk=pk).is_free for pk in found), query
+        seen += len(found)
+    assert seen > 0

@@ -248,7 +248,7 @@ def test_out_of_step_sees_a_stale_index_column_on_postgresql(musashino):
     town = Town.objects.filter(municipality=musashino).order_by("pk")[0]
     service = ServiceFactory(location=LocationFactory(town=town), name="ひだまりサロン")
     assert_in_step()
-    for column in ("search_name_pairs", "search_pairs", "search_fact_tokens"):
+    for column in ("search_name_tokens", "search_pairs", "search_fact_tokens"):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE resources_search_row SET {column} = NULL WHERE service_id = %s",
