@@ -595,17 +595,25 @@ class IndexQuery:
             parts.append("search_facts : (" + " AND ".join(f"({g})" for g in groups) + ")")
         return " AND ".join(parts)
 
-    def tsquery(self) -> str:
-        """The tsquery of the text terms (PostgreSQL); every token is letters and digits."""
+    def tsquery(self, *, fact_mark: str | None = None) -> str:
+        """The tsquery of the text terms (PostgreSQL); every token is letters and digits.
+
+        With `fact_mark`, for a vector that holds the fact tokens marked with it (the narrow
+        rows' search_name_tokens, search_rows.FACT_MARK), the fact groups are asked in the
+        same tsquery, each group's tokens OR'd; without, the facts are left out (they are
+        asked of the fact array)."""
 
         def alternative(kind: str, tokens: list[str]) -> str:
             if kind == "prefix":
                 return f"'{tokens[0]}':*"
             return "(" + " & ".join(f"'{t}'" for t in tokens) + ")"
 
-        return " & ".join(
-            "(" + " | ".join(alternative(k, t) for k, t in term) + ")" for term in self.terms
-        )
+        parts = ["(" + " | ".join(alternative(k, t) for k, t in term) + ")" for term in self.terms]
+        if fact_mark is not None:
+            parts += [
+                "(" + " | ".join(f"'{fact_mark}{t}'" for t in group) + ")" for group in self.facts
+            ]
+        return " & ".join(parts)
 
 
 def index_terms(expanded: list[list[str]]) -> tuple[list[list[tuple[str, list[str]]]], list]:
@@ -701,11 +709,12 @@ def _postgres_candidates(
 
     indexed, _ = index_terms(expanded)
     quoted_table = connection.ops.quote_name(table)
-    vector = "search_name_tokens" if names_only and indexed else "search_pairs"
+    # The marked facts in the names' vector: the required ones (groups of one token) only.
+    with_facts = names_only and bool(indexed)
+    vector = "search_name_tokens" if with_facts else "search_pairs"
     pairs = f"{quoted_table}.{vector}"
     tokens = f"{quoted_table}.search_fact_tokens"
     required = sorted({group[0] for group in facts if len(group) == 1})
-    in_scans = "".join(f" & '{FACT_MARK}{t}'" for t in required) if vector != "search_pairs" else ""
     combined = Q()
     for term in indexed:
         # One tsquery per alternative, OR'd: PostgreSQL scans the GIN index once for each
@@ -713,7 +722,10 @@ def _postgres_candidates(
         # check on every service holding any token of any alternative: 30 ms for サロン's
         # seven alternatives at the prefecture size, against 13 ms for the seven scans.
         alternatives = [
-            IndexQuery(terms=[[alternative]], facts=[]).tsquery() + in_scans for alternative in term
+            IndexQuery(terms=[[alternative]], facts=[[t] for t in required]).tsquery(
+                fact_mark=FACT_MARK if with_facts else None
+            )
+            for alternative in term
         ]
         combined &= Q(
             RawSQL(
@@ -722,7 +734,7 @@ def _postgres_candidates(
                 output_field=BooleanField(),
             )
         )
-    if required and not in_scans:
+    if required and not with_facts:
         combined &= Q(RawSQL(f"{tokens} @> %s::text[]", [required], output_field=BooleanField()))
     for group in facts:
         if len(group) > 1:
@@ -856,9 +868,9 @@ def apply_text_search(
     whose rank is 2 or more for every term (see names_first_terms). The index then looks the
     terms up in the pairs of the staff names (which hold every pair of the public names too):
     on SQLite the FTS5 column `search_name_chars`, on PostgreSQL's narrow rows the vector
-    `search_name_tokens` (with the required facts); so the candidates are the name matches, not every service whose text
-    holds the terms. (PostgreSQL's service rows have no such vector: there the text's pairs
-    give the candidates, as before.)"""
+    `search_name_tokens` (with the required facts); so the candidates are the name matches,
+    not every service whose text holds the terms. (PostgreSQL's service rows have no such
+    vector: there the text's pairs give the candidates, as before.)"""
     checked = expanded
     if use_index and connection.vendor == "postgresql" and document.table != STAFF.table:
         # Another table (the narrow rows): the service index gives the candidates' ids.

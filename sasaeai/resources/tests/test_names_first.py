@@ -179,8 +179,8 @@ def test_the_name_matches_follow_a_renamed_service(named, regional):
 def test_the_name_matches_are_read_from_the_names_pairs(named, regional):
     """The index looks a names-only search's terms up in the names' pairs, so the candidates
     are the name matches (not every service whose text holds the word): on SQLite the FTS5
-    column search_name_chars, on PostgreSQL the narrow rows' vector search_name_tokens (the names' pairs with the facts)
-    (migration 0015)."""
+    column search_name_chars, on PostgreSQL the narrow rows' vector search_name_tokens (the
+    names' pairs with the facts, migration 0015)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -217,6 +217,20 @@ def test_the_name_matches_with_a_filter_are_those_of_the_whole_search(
         expected = {pk for pk in whole if any(a in names[pk] for a in result.expanded[0])}
         found = set(result.names_first().values_list("pk", flat=True))
         assert found == expected, query
-        assert all(Service.objects.get(pk=pk).is_free for pk in found), query
+        free = Service.objects.filter(pk__in=found).values_list("is_free", flat=True)
+        assert all(free), query
         seen += len(found)
     assert seen > 0
+
+
+def test_the_index_query_asks_the_marked_facts_only_when_told():
+    """IndexQuery.tsquery: the text terms alone for a vector without facts; with `fact_mark`
+    (the names' vector, search_rows.FACT_MARK), every fact group too, marked, its tokens
+    OR'd."""
+    from sasaeai.resources.search import IndexQuery
+
+    query = IndexQuery(terms=[[("all", ["カラ", "ラオ"]), ("prefix", ["歌"])]], facts=[["f1"]])
+    assert query.tsquery() == "(('カラ' & 'ラオ') | '歌':*)"
+    assert query.tsquery(fact_mark="~") == "(('カラ' & 'ラオ') | '歌':*) & ('~f1')"
+    query = IndexQuery(terms=[[("all", ["サロ"])]], facts=[["d1", "d2"], ["f1"]])
+    assert query.tsquery(fact_mark="~") == "(('サロ')) & ('~d1' | '~d2') & ('~f1')"
