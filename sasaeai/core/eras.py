@@ -34,7 +34,7 @@ def era_date(
 ) -> str:
     """令和7年4月28日(月): the form every official document uses (the seed's reports keep it).
     `full_width=True` gives 令和7年4月28日（月）, the form of the site's pages, whose Japanese
-    text uses full-width brackets throughout (tests/test_brackets.py)."""
+    text uses full-width brackets throughout (tests/test_every_page_text.py)."""
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
