@@ -37,38 +37,39 @@ def visible_text(page: str) -> str:
     return html_lib.unescape(page)
 
 
-def _reader(access, place) -> str | None:
+def _reader(access, world) -> str | None:
+    """The first role that may open the page (anonymous for a public one)."""
     if access.allow == PUBLIC:
         return "anonymous"
     if access.allow == DJANGO_ADMIN:
         return None
     for requester in READERS:
-        if reaches(access, world_users[0][requester], place if access.obj else None):
+        if reaches(access, world.users[requester], world.here if access.obj else None):
             return requester
     return None
 
 
-world_users: list = []
 # Pages that reproduce a seed document in the seed's own form (the annual report's body).
 SEED_FORMS = {"reports:show": "the report as the seed wrote it (平成27年4月28日(火)…)"}
 
 
 @pytest.fixture(scope="module")
-def pages(world) -> list[tuple[str, str, str]]:
-    """(key, path, HTML) of every page of the access world that answers with HTML."""
-    world_users.append(world.users)
+def pages(world, django_db_blocker) -> list[tuple[str, str, str]]:
+    """(key, path, HTML) of every page of the access world that answers with HTML, rendered
+    once for both checks (inside the world's transaction, as module_world opens it)."""
     rendered = []
-    for key, access, path, query in addressable_pages(world):
-        requester = _reader(access, world.here)
-        if requester is None:
-            continue
-        client = Client()
-        if world.users[requester] is not None:
-            client.force_login(world.users[requester])
-        response = client.get(path, query)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        rendered.append((key, path, response.content.decode()))
+    with django_db_blocker.unblock():
+        for key, access, path, query in addressable_pages(world):
+            requester = _reader(access, world)
+            if requester is None:
+                continue
+            client = Client()
+            if world.users[requester] is not None:
+                client.force_login(world.users[requester])
+            response = client.get(path, query)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            rendered.append((key, path, response.content.decode()))
     assert len(rendered) > 50, len(rendered)
     return rendered
 
@@ -103,14 +104,12 @@ DOCUMENT = re.compile(r"^\s*(<!doctype html|<html)", re.I)
 def test_every_page_declares_its_language_charset_viewport_and_title(pages):
     """A fragment (htmx's search results, the postal code's 町域) is not a document and has
     no head; but a fragment with a page's heading is a page that forgot its base template."""
-    documents = [(key, path, page) for key, path, page in pages if DOCUMENT.match(page)]
+    documents, fragments = [], []
+    for entry in pages:
+        (documents if DOCUMENT.match(entry[2]) else fragments).append(entry)
     assert "api:openapi-view" in {key for key, _, _ in documents}
     assert len(documents) > 50, len(documents)
-    headed = [
-        f"{key} ({path})"
-        for key, path, page in pages
-        if not DOCUMENT.match(page) and re.search(r"<h1\b", page)
-    ]
+    headed = [f"{key} ({path})" for key, path, page in fragments if re.search(r"<h1\b", page)]
     assert not headed, f"見出しがあるのに文書になっていないページ: {headed}"
     missing = {
         f"{key} ({path})": [name for name, pattern in HEAD.items() if not pattern.search(page)]
